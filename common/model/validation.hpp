@@ -1,0 +1,43 @@
+// Validation and normalisation of records before they are saved or accepted.
+//
+// Every check runs, so a form can show all its errors at once. Each error
+// carries the field name and a stable key such as "member.phone.invalid",
+// which the UI looks up in the i18n tables and the API returns as a code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/model/event.hpp"
+#include "common/model/member.hpp"
+#include "common/model/resource.hpp"
+
+namespace alliance::model {
+
+struct FieldError {
+  std::string field;  // e.g. "phone", "lines[2].quantity"
+  std::string key;    // e.g. "member.phone.invalid"
+  bool operator==(const FieldError&) const = default;
+};
+using FieldErrors = std::vector<FieldError>;
+
+struct ValidationContext {
+  std::string default_country;  // ISO alpha-2 of the event; used for national phone numbers
+  int current_year = 2026;      // for birth-year bounds
+};
+
+// Length limits in Unicode code points (what a person counts), not bytes.
+inline constexpr std::size_t kMaxNameLength = 100;
+inline constexpr std::size_t kMaxTextLength = 200;
+inline constexpr std::size_t kMaxEmailLength = 254;
+
+// Trims and normalises fields in place (phone to E.164, e-mail to lower case,
+// country to upper case), then checks them. Returns every error found; an
+// empty list means the record may be saved.
+FieldErrors normalize_and_validate(Member& member, const ValidationContext& context);
+FieldErrors normalize_and_validate(TrainingEvent& event);
+FieldErrors normalize_and_validate(Attendance& attendance);
+FieldErrors normalize_and_validate(ResourcePack& pack);
+FieldErrors normalize_and_validate(ResourceRequest& request, const ValidationContext& context);
+
+}  // namespace alliance::model

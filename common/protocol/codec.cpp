@@ -1,0 +1,994 @@
+// JSON encoding and decoding of the API v1 wire types with cereal's JSON archives.
+//
+// Every type is written field by field as named values straight into the
+// archive, never through cereal's generic serialize(), so the output has no
+// "value0" names and no {"nullopt": ...} wrappers. Empty strings, empty lists,
+// absent optionals and false flags are left out and read back as empty; JSON
+// null reads as absent. Enums travel as snake_case strings.
+//
+// Reading goes through Reader, which turns cereal's exceptions into DecodeError
+// codes naming the field's path (e.g. "changes[2].record.birth_year").
+#include "common/protocol/codec.hpp"
+
+// cereal's json.hpp must come before any rapidjson header: it redefines
+// RAPIDJSON_ASSERT to throw cereal::RapidJSONException instead of aborting.
+#include <cereal/archives/json.hpp>
+
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <span>
+#include <spanstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/model/codes.hpp"
+
+namespace alliance::protocol {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Enum spellings of the protocol's own enums.
+
+template <class E>
+using NameTable = std::span<const std::pair<E, std::string_view>>;
+
+constexpr std::pair<Entity, std::string_view> kEntityNames[] = {
+    {Entity::member, "member"}, {Entity::event, "event"},     {Entity::attendance, "attendance"},
+    {Entity::pack, "pack"},     {Entity::request, "request"},
+};
+constexpr std::pair<Operation, std::string_view> kOperationNames[] = {
+    {Operation::create, "create"},
+    {Operation::update, "update"},
+    {Operation::void_record, "void"},
+    {Operation::transition, "transition"},
+};
+constexpr std::pair<Outcome, std::string_view> kOutcomeNames[] = {
+    {Outcome::applied, "applied"},
+    {Outcome::duplicate, "duplicate"},
+    {Outcome::conflict, "conflict"},
+    {Outcome::rejected, "rejected"},
+};
+
+template <class E>
+std::string_view name_in(NameTable<E> table, E value) {
+  for (const auto& [e, name] : table) {
+    if (e == value) return name;
+  }
+  return {};
+}
+
+template <class E>
+std::optional<E> value_in(NameTable<E> table, std::string_view name) {
+  for (const auto& [e, n] : table) {
+    if (n == name) return e;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+// Removes the line breaks and spaces cereal's PrettyWriter puts between tokens
+// even with NoIndent(). Raw whitespace inside strings never occurs except as
+// spaces, which are kept.
+std::string compact(std::string_view pretty) {
+  std::string out;
+  out.reserve(pretty.size());
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : pretty) {
+    if (in_string) {
+      out.push_back(c);
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
+    if (c == '"') in_string = true;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Named-value writer over a JSONOutputArchive; knows the omission rules.
+class Writer {
+ public:
+  explicit Writer(cereal::JSONOutputArchive& ar) : ar_(ar) {}
+
+  void text(const char* name, const std::string& value) {
+    if (!value.empty()) ar_(cereal::make_nvp(name, value));
+  }
+  void code(const char* name, std::string_view value) {
+    ar_(cereal::make_nvp(name, std::string(value)));
+  }
+  void number(const char* name, int value) { ar_(cereal::make_nvp(name, value)); }
+  void number(const char* name, std::int64_t value) { ar_(cereal::make_nvp(name, value)); }
+  void number(const char* name, const std::optional<int>& value) {
+    if (value) number(name, *value);
+  }
+  void flag(const char* name, bool value) {
+    if (value) ar_(cereal::make_nvp(name, value));
+  }
+  void texts(const char* name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    begin_array(name);
+    for (const std::string& value : values) ar_(value);
+    end();
+  }
+  // Writes a non-empty list as an array of objects, each filled by write_item.
+  template <class T, class Fn>
+  void objects(const char* name, const std::vector<T>& items, Fn&& write_item) {
+    if (items.empty()) return;
+    begin_array(name);
+    for (const T& item : items) {
+      ar_.startNode();
+      write_item(item);
+      ar_.finishNode();
+    }
+    end();
+  }
+
+  void begin_object(const char* name) {
+    ar_.setNextName(name);
+    ar_.startNode();
+  }
+  void begin_array(const char* name) {
+    ar_.setNextName(name);
+    ar_.startNode();
+    ar_.makeArray();
+  }
+  void end() { ar_.finishNode(); }
+
+ private:
+  cereal::JSONOutputArchive& ar_;
+};
+
+// Runs body on a fresh root object and returns the compact JSON text.
+template <class Fn>
+std::string write_json(Fn&& body) {
+  std::ostringstream os;
+  {
+    // The archive writes its closing brace only when destroyed.
+    cereal::JSONOutputArchive ar(os, cereal::JSONOutputArchive::Options::NoIndent());
+    Writer writer(ar);
+    body(writer);
+  }
+  std::string out = compact(os.view());
+  // An archive that was given nothing writes nothing at all.
+  if (out.empty()) out = "{}";
+  return out;
+}
+
+void write(Writer& w, const model::Consent& v) {
+  if (!v.given && v.text_version.empty() && v.given_at.empty()) return;
+  w.begin_object("consent");
+  w.flag("given", v.given);
+  w.text("text_version", v.text_version);
+  w.text("given_at", v.given_at);
+  w.end();
+}
+
+void write(Writer& w, const model::Member& v) {
+  w.text("id", v.id);
+  w.code("kind", model::to_string(v.kind));
+  w.text("reference_code", v.reference_code);
+  w.text("given_name", v.given_name);
+  w.text("family_name", v.family_name);
+  w.text("gender", v.gender);
+  w.number("birth_year", v.birth_year);
+  w.text("contact_person", v.contact_person);
+  w.text("phone", v.phone);
+  w.text("email", v.email);
+  w.text("country", v.country);
+  w.text("region", v.region);
+  w.text("organisation", v.organisation);
+  w.text("organisation_type", v.organisation_type);
+  w.text("role", v.role);
+  w.number("years_experience", v.years_experience);
+  w.text("qualification", v.qualification);
+  w.texts("interest_groups", v.interest_groups);
+  w.flag("e_updates", v.e_updates);
+  w.text("preferred_language", v.preferred_language);
+  write(w, v.consent);
+  w.text("event_id", v.event_id);
+  w.text("created_at", v.created_at);
+  w.text("updated_at", v.updated_at);
+  w.text("hlc", v.hlc);
+  w.flag("voided", v.voided);
+  w.text("void_reason", v.void_reason);
+}
+
+void write(Writer& w, const model::TrainingEvent& v) {
+  w.text("id", v.id);
+  w.code("kind", model::to_string(v.kind));
+  w.text("name", v.name);
+  w.text("place", v.place);
+  w.text("country", v.country);
+  w.text("start_date", v.start_date);
+  w.text("end_date", v.end_date);
+  w.text("organiser", v.organiser);
+  w.text("office", v.office);
+  w.text("hlc", v.hlc);
+  w.text("updated_at", v.updated_at);
+  w.flag("voided", v.voided);
+}
+
+void write(Writer& w, const model::Attendance& v) {
+  w.text("id", v.id);
+  w.text("member_id", v.member_id);
+  w.text("event_id", v.event_id);
+  w.text("day", v.day);
+  w.text("checked_in_at", v.checked_in_at);
+  w.text("hlc", v.hlc);
+  w.flag("voided", v.voided);
+}
+
+void write(Writer& w, const model::ResourcePack& v) {
+  w.text("id", v.id);
+  w.text("title", v.title);
+  w.texts("languages", v.languages);
+  w.code("format", model::to_string(v.format));
+  w.objects("stock", v.stock, [&](const model::OfficeStock& s) {
+    w.text("office", s.office);
+    w.number("quantity", s.quantity);
+  });
+  w.text("hlc", v.hlc);
+  w.text("updated_at", v.updated_at);
+  w.flag("retired", v.retired);
+}
+
+void write(Writer& w, const model::ResourceRequest& v) {
+  w.text("id", v.id);
+  w.text("reference_code", v.reference_code);
+  w.text("member_id", v.member_id);
+  w.text("organisation_name", v.organisation_name);
+  w.text("contact_name", v.contact_name);
+  w.text("contact_phone", v.contact_phone);
+  w.text("contact_email", v.contact_email);
+  w.objects("lines", v.lines, [&](const model::RequestLine& line) {
+    w.text("pack_id", line.pack_id);
+    w.number("quantity", line.quantity);
+  });
+  w.code("delivery", model::to_string(v.delivery));
+  w.text("delivery_address", v.delivery_address);
+  w.text("office", v.office);
+  w.text("event_id", v.event_id);
+  w.code("status", model::to_string(v.status));
+  w.objects("transitions", v.transitions, [&](const model::StatusTransition& t) {
+    w.code("status", model::to_string(t.status));
+    w.text("actor", t.actor);
+    w.text("at", t.at);
+  });
+  w.text("received_by", v.received_by);
+  w.text("created_at", v.created_at);
+  w.text("updated_at", v.updated_at);
+  w.text("hlc", v.hlc);
+}
+
+void write(Writer& w, const Record& v) {
+  std::visit([&](const auto& record) { write(w, record); }, v);
+}
+
+void write_record_object(Writer& w, const char* name, const Record& v) {
+  w.begin_object(name);
+  write(w, v);
+  w.end();
+}
+
+void write_errors(Writer& w, const std::vector<model::FieldError>& errors) {
+  w.objects("errors", errors, [&](const model::FieldError& e) {
+    w.text("field", e.field);
+    w.text("key", e.key);
+  });
+}
+
+// The entity is taken from the record itself so that "entity" and "record"
+// can never disagree on the wire.
+void write(Writer& w, const Change& v) {
+  w.number("schema", v.schema);
+  w.text("change_id", v.change_id);
+  w.code("entity", to_string(entity_of(v.record)));
+  w.text("entity_id", v.entity_id);
+  w.code("op", to_string(v.op));
+  w.text("hlc", v.hlc);
+  w.texts("changed_fields", v.changed_fields);
+  write_record_object(w, "record", v.record);
+}
+
+void write(Writer& w, const ChangeResult& v) {
+  w.text("change_id", v.change_id);
+  w.code("outcome", to_string(v.outcome));
+  w.text("code", v.code);
+  w.text("message", v.message);
+  write_errors(w, v.errors);
+  if (v.server_record) {
+    w.code("server_entity", to_string(entity_of(*v.server_record)));
+    write_record_object(w, "server_record", *v.server_record);
+  }
+}
+
+void write(Writer& w, const PulledChange& v) {
+  w.number("seq", v.seq);
+  w.code("entity", to_string(entity_of(v.record)));
+  w.text("entity_id", v.entity_id);
+  w.text("hlc", v.hlc);
+  write_record_object(w, "record", v.record);
+}
+
+// ---------------------------------------------------------------------------
+// Reading.
+
+// Carries a finished DecodeError out of the nested readers.
+class DecodeFailure : public std::exception {
+ public:
+  explicit DecodeFailure(DecodeError error) : error_(std::move(error)) {}
+  const char* what() const noexcept override { return error_.message.c_str(); }
+  const DecodeError& error() const { return error_; }
+
+ private:
+  DecodeError error_;
+};
+
+[[noreturn]] void fail(std::string code, std::string message) {
+  throw DecodeFailure(DecodeError{std::move(code), std::move(message)});
+}
+
+// Named-value reader over a JSONInputArchive. cereal signals a name that is
+// not there with cereal::Exception and a value of the wrong JSON type with
+// cereal::RapidJSONException (its RAPIDJSON_ASSERT); neither moves the
+// archive's position, so a failed load can be retried as a null check.
+class Reader {
+ public:
+  explicit Reader(cereal::JSONInputArchive& ar) : ar_(ar) {}
+
+  // Loads a scalar (std::string, int, std::int64_t, bool). Returns false and
+  // leaves `out` alone if the field is absent or null.
+  template <class T>
+  bool optional(const char* name, T& out) {
+    ar_.setNextName(name);
+    try {
+      ar_.loadValue(out);
+      return true;
+    } catch (const cereal::RapidJSONException&) {
+      if (is_null(name)) return false;
+      fail("wrong_type", "field '" + where(name) + "' has the wrong type");
+    } catch (const cereal::Exception&) {
+      return false;
+    }
+  }
+
+  bool optional(const char* name, std::optional<int>& out) {
+    int value = 0;
+    if (!optional(name, value)) return false;
+    out = value;
+    return true;
+  }
+
+  template <class T>
+  void required(const char* name, T& out) {
+    if (!optional(name, out)) missing(name);
+  }
+
+  // Loads an enum from its string form. Returns whether the field was there.
+  template <class E>
+  bool code(const char* name, E& out, std::optional<E> (*from)(std::string_view),
+            bool is_required) {
+    std::string text;
+    if (!optional(name, text)) {
+      if (is_required) missing(name);
+      return false;
+    }
+    const std::optional<E> value = from(text);
+    if (!value) fail("invalid_value", "field '" + where(name) + "' has an unknown value");
+    out = *value;
+    return true;
+  }
+
+  // Enters a nested object; false (and nothing entered) if absent or null.
+  bool begin_object(const char* name) {
+    ar_.setNextName(name);
+    try {
+      ar_.startNode();
+    } catch (const cereal::RapidJSONException&) {
+      if (is_null(name)) return false;
+      fail("wrong_type", "field '" + where(name) + "' must be an object");
+    } catch (const cereal::Exception&) {
+      return false;
+    }
+    path_.push_back(Segment{name, 0});
+    expect_object();
+    return true;
+  }
+
+  void require_object(const char* name) {
+    if (!begin_object(name)) missing(name);
+  }
+
+  // Enters an array and returns its length; nullopt if absent or null.
+  std::optional<std::size_t> begin_array(const char* name) {
+    ar_.setNextName(name);
+    try {
+      ar_.startNode();
+    } catch (const cereal::RapidJSONException&) {
+      if (is_null(name)) return std::nullopt;
+      fail("wrong_type", "field '" + where(name) + "' must be an array");
+    } catch (const cereal::Exception&) {
+      return std::nullopt;
+    }
+    path_.push_back(Segment{name, 0});
+    cereal::size_type size = 0;
+    try {
+      ar_.loadSize(size);
+    } catch (const cereal::RapidJSONException&) {
+      fail("wrong_type", "field '" + where(nullptr) + "' must be an array");
+    }
+    return static_cast<std::size_t>(size);
+  }
+
+  // Enters element `index` of the current array, which must be an object.
+  void begin_element_object(std::size_t index) {
+    path_.push_back(Segment{nullptr, index});
+    try {
+      ar_.startNode();
+    } catch (const cereal::RapidJSONException&) {
+      fail("wrong_type", "field '" + where(nullptr) + "' must be an object");
+    }
+    expect_object();
+  }
+
+  void element(std::size_t index, std::string& out) {
+    try {
+      ar_.loadValue(out);
+    } catch (const cereal::RapidJSONException&) {
+      path_.push_back(Segment{nullptr, index});
+      fail("wrong_type", "field '" + where(nullptr) + "' must be a string");
+    }
+  }
+
+  // Leaves the object or array most recently entered.
+  void end() {
+    ar_.finishNode();
+    path_.pop_back();
+  }
+
+  [[noreturn]] void missing(const char* name) const {
+    fail("missing_field", "missing field '" + where(name) + "'");
+  }
+
+  // The dotted path of `name` inside the current node, or of the node itself.
+  std::string where(const char* name) const {
+    std::string out;
+    for (const Segment& s : path_) {
+      if (s.name == nullptr) {
+        out += "[" + std::to_string(s.index) + "]";
+      } else {
+        if (!out.empty()) out += '.';
+        out += s.name;
+      }
+    }
+    if (name != nullptr) {
+      if (!out.empty()) out += '.';
+      out += name;
+    }
+    return out;
+  }
+
+ private:
+  struct Segment {
+    const char* name;   // nullptr for an array element
+    std::size_t index;  // element index when name is nullptr
+  };
+
+  bool is_null(const char* name) {
+    ar_.setNextName(name);
+    try {
+      std::nullptr_t null_value = nullptr;
+      ar_.loadValue(null_value);
+      return true;
+    } catch (const cereal::Exception&) {
+      return false;
+    }
+  }
+
+  // startNode() accepts arrays as well as objects. A node whose first entry
+  // has no name is an array or an empty object; only an array has a size.
+  void expect_object() {
+    if (ar_.getNodeName() != nullptr) return;
+    cereal::size_type size = 0;
+    try {
+      ar_.loadSize(size);
+    } catch (const cereal::RapidJSONException&) {
+      return;  // an empty object
+    }
+    fail("wrong_type", "field '" + where(nullptr) + "' must be an object");
+  }
+
+  cereal::JSONInputArchive& ar_;
+  std::vector<Segment> path_;
+};
+
+template <class T, class Fn>
+void read_objects(Reader& r, const char* name, std::vector<T>& out, Fn&& read_item) {
+  const std::optional<std::size_t> size = r.begin_array(name);
+  if (!size) return;
+  out.clear();
+  for (std::size_t i = 0; i < *size; ++i) {
+    T item;
+    r.begin_element_object(i);
+    read_item(item);
+    r.end();
+    out.push_back(std::move(item));
+  }
+  r.end();
+}
+
+void read_texts(Reader& r, const char* name, std::vector<std::string>& out) {
+  const std::optional<std::size_t> size = r.begin_array(name);
+  if (!size) return;
+  out.clear();
+  for (std::size_t i = 0; i < *size; ++i) {
+    std::string item;
+    r.element(i, item);
+    out.push_back(std::move(item));
+  }
+  r.end();
+}
+
+void read_schema(Reader& r, int& schema) {
+  r.required("schema", schema);
+  if (schema > kSchemaVersion) {
+    fail("unsupported_schema", "schema " + std::to_string(schema) +
+                                   " is newer than the supported schema " +
+                                   std::to_string(kSchemaVersion));
+  }
+  if (schema < 1) fail("invalid_value", "field '" + r.where("schema") + "' has an unknown value");
+}
+
+// Records: "id" and the enums (always written) are required, the rest may be absent.
+
+void read(Reader& r, model::Consent& v) {
+  if (!r.begin_object("consent")) return;
+  r.optional("given", v.given);
+  r.optional("text_version", v.text_version);
+  r.optional("given_at", v.given_at);
+  r.end();
+}
+
+void read(Reader& r, model::Member& v) {
+  r.required("id", v.id);
+  r.code("kind", v.kind, &model::member_kind_from, true);
+  r.optional("reference_code", v.reference_code);
+  r.optional("given_name", v.given_name);
+  r.optional("family_name", v.family_name);
+  r.optional("gender", v.gender);
+  r.optional("birth_year", v.birth_year);
+  r.optional("contact_person", v.contact_person);
+  r.optional("phone", v.phone);
+  r.optional("email", v.email);
+  r.optional("country", v.country);
+  r.optional("region", v.region);
+  r.optional("organisation", v.organisation);
+  r.optional("organisation_type", v.organisation_type);
+  r.optional("role", v.role);
+  r.optional("years_experience", v.years_experience);
+  r.optional("qualification", v.qualification);
+  read_texts(r, "interest_groups", v.interest_groups);
+  r.optional("e_updates", v.e_updates);
+  r.optional("preferred_language", v.preferred_language);
+  read(r, v.consent);
+  r.optional("event_id", v.event_id);
+  r.optional("created_at", v.created_at);
+  r.optional("updated_at", v.updated_at);
+  r.optional("hlc", v.hlc);
+  r.optional("voided", v.voided);
+  r.optional("void_reason", v.void_reason);
+}
+
+void read(Reader& r, model::TrainingEvent& v) {
+  r.required("id", v.id);
+  r.code("kind", v.kind, &model::event_kind_from, true);
+  r.optional("name", v.name);
+  r.optional("place", v.place);
+  r.optional("country", v.country);
+  r.optional("start_date", v.start_date);
+  r.optional("end_date", v.end_date);
+  r.optional("organiser", v.organiser);
+  r.optional("office", v.office);
+  r.optional("hlc", v.hlc);
+  r.optional("updated_at", v.updated_at);
+  r.optional("voided", v.voided);
+}
+
+void read(Reader& r, model::Attendance& v) {
+  r.required("id", v.id);
+  r.optional("member_id", v.member_id);
+  r.optional("event_id", v.event_id);
+  r.optional("day", v.day);
+  r.optional("checked_in_at", v.checked_in_at);
+  r.optional("hlc", v.hlc);
+  r.optional("voided", v.voided);
+}
+
+void read(Reader& r, model::ResourcePack& v) {
+  r.required("id", v.id);
+  r.optional("title", v.title);
+  read_texts(r, "languages", v.languages);
+  r.code("format", v.format, &model::pack_format_from, true);
+  read_objects(r, "stock", v.stock, [&](model::OfficeStock& s) {
+    r.required("office", s.office);
+    r.required("quantity", s.quantity);
+  });
+  r.optional("hlc", v.hlc);
+  r.optional("updated_at", v.updated_at);
+  r.optional("retired", v.retired);
+}
+
+void read(Reader& r, model::ResourceRequest& v) {
+  r.required("id", v.id);
+  r.optional("reference_code", v.reference_code);
+  r.optional("member_id", v.member_id);
+  r.optional("organisation_name", v.organisation_name);
+  r.optional("contact_name", v.contact_name);
+  r.optional("contact_phone", v.contact_phone);
+  r.optional("contact_email", v.contact_email);
+  read_objects(r, "lines", v.lines, [&](model::RequestLine& line) {
+    r.required("pack_id", line.pack_id);
+    r.required("quantity", line.quantity);
+  });
+  r.code("delivery", v.delivery, &model::delivery_from, true);
+  r.optional("delivery_address", v.delivery_address);
+  r.optional("office", v.office);
+  r.optional("event_id", v.event_id);
+  r.code("status", v.status, &model::request_status_from, true);
+  read_objects(r, "transitions", v.transitions, [&](model::StatusTransition& t) {
+    r.code("status", t.status, &model::request_status_from, true);
+    r.optional("actor", t.actor);
+    r.optional("at", t.at);
+  });
+  r.optional("received_by", v.received_by);
+  r.optional("created_at", v.created_at);
+  r.optional("updated_at", v.updated_at);
+  r.optional("hlc", v.hlc);
+}
+
+template <class T>
+Record read_as(Reader& r) {
+  T record;
+  read(r, record);
+  return record;
+}
+
+Record read_record(Reader& r, Entity entity) {
+  switch (entity) {
+    case Entity::member:
+      return read_as<model::Member>(r);
+    case Entity::event:
+      return read_as<model::TrainingEvent>(r);
+    case Entity::attendance:
+      return read_as<model::Attendance>(r);
+    case Entity::pack:
+      return read_as<model::ResourcePack>(r);
+    case Entity::request:
+      return read_as<model::ResourceRequest>(r);
+  }
+  fail("invalid_value", "unknown entity");
+}
+
+Record read_record_object(Reader& r, const char* name, Entity entity) {
+  r.require_object(name);
+  Record record = read_record(r, entity);
+  r.end();
+  return record;
+}
+
+void read_errors(Reader& r, std::vector<model::FieldError>& errors) {
+  read_objects(r, "errors", errors, [&](model::FieldError& e) {
+    r.optional("field", e.field);
+    r.required("key", e.key);
+  });
+}
+
+void read(Reader& r, Change& v) {
+  read_schema(r, v.schema);
+  r.required("change_id", v.change_id);
+  r.code("entity", v.entity, &entity_from, true);
+  r.required("entity_id", v.entity_id);
+  r.code("op", v.op, &operation_from, true);
+  r.required("hlc", v.hlc);
+  read_texts(r, "changed_fields", v.changed_fields);
+  v.record = read_record_object(r, "record", v.entity);
+}
+
+void read(Reader& r, ChangeResult& v) {
+  r.required("change_id", v.change_id);
+  r.code("outcome", v.outcome, &outcome_from, true);
+  r.optional("code", v.code);
+  r.optional("message", v.message);
+  read_errors(r, v.errors);
+  Entity server_entity = Entity::member;
+  const bool has_entity = r.code("server_entity", server_entity, &entity_from, false);
+  if (r.begin_object("server_record")) {
+    if (!has_entity) {
+      r.end();
+      r.missing("server_entity");
+    }
+    v.server_record = read_record(r, server_entity);
+    r.end();
+  }
+}
+
+void read(Reader& r, PulledChange& v) {
+  r.required("seq", v.seq);
+  r.code("entity", v.entity, &entity_from, true);
+  r.required("entity_id", v.entity_id);
+  r.required("hlc", v.hlc);
+  v.record = read_record_object(r, "record", v.entity);
+}
+
+void read(Reader& r, HealthResponse& v) {
+  read_schema(r, v.schema);
+  r.required("status", v.status);
+  r.required("api_version", v.api_version);
+  r.optional("server_version", v.server_version);
+}
+
+void read(Reader& r, EnrollRequest& v) {
+  read_schema(r, v.schema);
+  r.required("code", v.code);
+  r.optional("device_name", v.device_name);
+  r.optional("app_version", v.app_version);
+}
+
+void read(Reader& r, EnrollResponse& v) {
+  read_schema(r, v.schema);
+  r.required("device_id", v.device_id);
+  r.required("token", v.token);
+  r.optional("office", v.office);
+}
+
+void read(Reader& r, PushRequest& v) {
+  read_schema(r, v.schema);
+  read_objects(r, "changes", v.changes, [&](Change& c) { read(r, c); });
+}
+
+void read(Reader& r, PushResponse& v) {
+  read_schema(r, v.schema);
+  read_objects(r, "results", v.results, [&](ChangeResult& c) { read(r, c); });
+}
+
+void read(Reader& r, PullResponse& v) {
+  read_schema(r, v.schema);
+  read_objects(r, "changes", v.changes, [&](PulledChange& c) { read(r, c); });
+  r.required("next_cursor", v.next_cursor);
+  r.optional("more", v.more);
+}
+
+void read(Reader& r, ErrorBody& v) {
+  r.required("code", v.code);
+  r.optional("message", v.message);
+  read_errors(r, v.errors);
+}
+
+// Text whose root is not an object: tells broken JSON from JSON of the wrong shape.
+DecodeError root_error(std::string_view json) {
+  rapidjson::MemoryStream stream(json.data(), json.size());
+  rapidjson::BaseReaderHandler<> handler;
+  rapidjson::Reader parser;
+  if (parser.Parse<rapidjson::kParseIterativeFlag>(stream, handler).IsError()) {
+    return DecodeError{"malformed_json", "the body is not valid JSON"};
+  }
+  return DecodeError{"wrong_type", "the body must be a JSON object"};
+}
+
+// Checks the text, parses it with cereal and runs read_root on the root
+// object. Never throws: every failure comes back as a DecodeError.
+template <class T, class Fn>
+Decoded<T> decode_with(std::string_view json, Fn&& read_root) {
+  if (auto error = check_json_text(json)) return std::unexpected(std::move(*error));
+  bool parsed = false;
+  try {
+    // The parser treats a NUL byte as the end of the text.
+    if (json.find('\0') != std::string_view::npos) {
+      return std::unexpected(DecodeError{"malformed_json", "the body contains a NUL byte"});
+    }
+    const std::size_t first = json.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || json[first] != '{') {
+      return std::unexpected(root_error(json));
+    }
+    std::ispanstream in(std::span<const char>(json.data(), json.size()));
+    // On a parse error the archive's document is null and its constructor throws.
+    cereal::JSONInputArchive archive(in);
+    parsed = true;
+    Reader reader(archive);
+    T value{};
+    read_root(reader, value);
+    return value;
+  } catch (const DecodeFailure& failure) {
+    return std::unexpected(failure.error());
+  } catch (const cereal::RapidJSONException&) {
+    if (!parsed)
+      return std::unexpected(DecodeError{"malformed_json", "the body is not valid JSON"});
+    return std::unexpected(DecodeError{"wrong_type", "a field has the wrong type"});
+  } catch (const cereal::Exception&) {
+    if (!parsed)
+      return std::unexpected(DecodeError{"malformed_json", "the body is not valid JSON"});
+    return std::unexpected(DecodeError{"missing_field", "a required field is missing"});
+  } catch (const std::exception&) {
+    return std::unexpected(DecodeError{"malformed_json", "the body could not be read"});
+  } catch (...) {
+    return std::unexpected(DecodeError{"malformed_json", "the body could not be read"});
+  }
+}
+
+template <class T>
+Decoded<T> decode_root(std::string_view json) {
+  return decode_with<T>(json, [](Reader& r, T& value) { read(r, value); });
+}
+
+template <class T>
+std::string encode_root(const T& value) {
+  return write_json([&](Writer& w) { write(w, value); });
+}
+
+}  // namespace
+
+std::string_view to_string(Entity v) {
+  return name_in<Entity>(kEntityNames, v);
+}
+std::string_view to_string(Operation v) {
+  return name_in<Operation>(kOperationNames, v);
+}
+std::string_view to_string(Outcome v) {
+  return name_in<Outcome>(kOutcomeNames, v);
+}
+std::optional<Entity> entity_from(std::string_view s) {
+  return value_in<Entity>(kEntityNames, s);
+}
+std::optional<Operation> operation_from(std::string_view s) {
+  return value_in<Operation>(kOperationNames, s);
+}
+std::optional<Outcome> outcome_from(std::string_view s) {
+  return value_in<Outcome>(kOutcomeNames, s);
+}
+
+Entity entity_of(const Record& record) {
+  // In the order of Record's alternatives.
+  constexpr std::array kByIndex{Entity::member, Entity::event, Entity::attendance, Entity::pack,
+                                Entity::request};
+  static_assert(kByIndex.size() == std::variant_size_v<Record>);
+  return kByIndex.at(record.index());
+}
+
+std::string encode(const Change& v) {
+  return encode_root(v);
+}
+std::string encode(const ChangeResult& v) {
+  return encode_root(v);
+}
+
+std::string encode(const HealthResponse& v) {
+  return write_json([&](Writer& w) {
+    w.number("schema", v.schema);
+    w.text("status", v.status);
+    w.number("api_version", v.api_version);
+    w.text("server_version", v.server_version);
+  });
+}
+
+std::string encode(const EnrollRequest& v) {
+  return write_json([&](Writer& w) {
+    w.number("schema", v.schema);
+    w.text("code", v.code);
+    w.text("device_name", v.device_name);
+    w.text("app_version", v.app_version);
+  });
+}
+
+std::string encode(const EnrollResponse& v) {
+  return write_json([&](Writer& w) {
+    w.number("schema", v.schema);
+    w.text("device_id", v.device_id);
+    w.text("token", v.token);
+    w.text("office", v.office);
+  });
+}
+
+std::string encode(const PushRequest& v) {
+  return write_json([&](Writer& w) {
+    w.number("schema", v.schema);
+    w.objects("changes", v.changes, [&](const Change& c) { write(w, c); });
+  });
+}
+
+std::string encode(const PushResponse& v) {
+  return write_json([&](Writer& w) {
+    w.number("schema", v.schema);
+    w.objects("results", v.results, [&](const ChangeResult& c) { write(w, c); });
+  });
+}
+
+std::string encode(const PullResponse& v) {
+  return write_json([&](Writer& w) {
+    w.number("schema", v.schema);
+    w.objects("changes", v.changes, [&](const PulledChange& c) { write(w, c); });
+    w.number("next_cursor", v.next_cursor);
+    w.flag("more", v.more);
+  });
+}
+
+std::string encode(const ErrorBody& v) {
+  return write_json([&](Writer& w) {
+    w.text("code", v.code);
+    w.text("message", v.message);
+    write_errors(w, v.errors);
+  });
+}
+
+std::string encode_record(const Record& v) {
+  return encode_root(v);
+}
+
+// Matches encode(PushRequest) byte for byte when given encode(Change) outputs.
+std::string encode_push_request_from_encoded(const std::vector<std::string_view>& changes) {
+  std::string out = "{\"schema\":" + std::to_string(kSchemaVersion);
+  if (!changes.empty()) {
+    std::size_t total = out.size() + 16;
+    for (const std::string_view change : changes) total += change.size() + 1;
+    out.reserve(total);
+    out += ",\"changes\":[";
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      if (i > 0) out += ',';
+      out += changes[i];
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
+
+Decoded<Change> decode_change(std::string_view json) {
+  return decode_root<Change>(json);
+}
+Decoded<HealthResponse> decode_health_response(std::string_view json) {
+  return decode_root<HealthResponse>(json);
+}
+Decoded<EnrollRequest> decode_enroll_request(std::string_view json) {
+  return decode_root<EnrollRequest>(json);
+}
+Decoded<EnrollResponse> decode_enroll_response(std::string_view json) {
+  return decode_root<EnrollResponse>(json);
+}
+Decoded<PushRequest> decode_push_request(std::string_view json) {
+  return decode_root<PushRequest>(json);
+}
+Decoded<PushResponse> decode_push_response(std::string_view json) {
+  return decode_root<PushResponse>(json);
+}
+Decoded<PullResponse> decode_pull_response(std::string_view json) {
+  return decode_root<PullResponse>(json);
+}
+Decoded<ErrorBody> decode_error_body(std::string_view json) {
+  return decode_root<ErrorBody>(json);
+}
+
+Decoded<Record> decode_record(Entity entity, std::string_view json) {
+  return decode_with<Record>(
+      json, [entity](Reader& r, Record& value) { value = read_record(r, entity); });
+}
+
+}  // namespace alliance::protocol

@@ -1,0 +1,114 @@
+// API v1 wire types: what alliance-sync and alliance-central exchange as JSON.
+//
+// docs/api/openapi.yaml is the contract these types implement. Records on the
+// wire are the model structs themselves; encode/decode (codec.hpp) writes
+// named fields only, omits empty strings, empty lists and absent optionals, and
+// ignores unknown fields when reading, so either side can add fields later.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/model/event.hpp"
+#include "common/model/member.hpp"
+#include "common/model/resource.hpp"
+#include "common/model/validation.hpp"
+
+namespace alliance::protocol {
+
+inline constexpr int kApiVersion = 1;
+// Version of the JSON payload layout; every message carries it as "schema".
+// A reader accepts its own version and refuses newer ones with a clear error.
+inline constexpr int kSchemaVersion = 1;
+
+enum class Entity { member, event, attendance, pack, request };
+// "void" is a keyword-free spelling on the wire; the enum uses void_record.
+enum class Operation { create, update, void_record, transition };
+
+using Record = std::variant<model::Member, model::TrainingEvent, model::Attendance,
+                            model::ResourcePack, model::ResourceRequest>;
+
+// One change made on a device: the unit of the outbox, of push, and of
+// idempotency (change_id is applied at most once, forever).
+struct Change {
+  int schema = kSchemaVersion;
+  std::string change_id;  // UUIDv7
+  Entity entity = Entity::member;
+  std::string entity_id;
+  Operation op = Operation::create;
+  std::string hlc;  // see util/hlc.hpp; orders changes for last-writer-wins
+  // Field names this change sets; empty for create (all fields). Lets the
+  // server merge field by field instead of overwriting whole records.
+  std::vector<std::string> changed_fields;
+  Record record;  // the record as the device holds it after the change
+};
+
+enum class Outcome { applied, duplicate, conflict, rejected };
+
+struct ChangeResult {
+  std::string change_id;
+  Outcome outcome = Outcome::applied;
+  std::string code;     // machine code for rejected/conflict, e.g. "validation_failed"
+  std::string message;  // for a person, no personal data
+  std::vector<model::FieldError> errors;  // field errors when rejected for validation
+  std::optional<Record> server_record;    // what the server now holds, on conflict
+};
+
+struct HealthResponse {
+  int schema = kSchemaVersion;
+  std::string status = "ok";
+  int api_version = kApiVersion;
+  std::string server_version;
+};
+
+struct EnrollRequest {
+  int schema = kSchemaVersion;
+  std::string code;         // one-time enrolment code
+  std::string device_name;  // free text chosen by staff, e.g. "Desk 2"
+  std::string app_version;
+};
+
+struct EnrollResponse {
+  int schema = kSchemaVersion;
+  std::string device_id;
+  std::string token;  // bearer token; the server keeps only its hash
+  std::string office;
+};
+
+struct PushRequest {
+  int schema = kSchemaVersion;
+  std::vector<Change> changes;
+};
+
+struct PushResponse {
+  int schema = kSchemaVersion;
+  std::vector<ChangeResult> results;  // one per change, same order
+};
+
+// A change as the server's sequence delivers it to pull.
+struct PulledChange {
+  std::int64_t seq = 0;  // server's monotonic change sequence
+  Entity entity = Entity::member;
+  std::string entity_id;
+  std::string hlc;
+  Record record;  // the server's merged record after this change
+};
+
+struct PullResponse {
+  int schema = kSchemaVersion;
+  std::vector<PulledChange> changes;
+  std::int64_t next_cursor = 0;  // pass back as ?cursor= to continue
+  bool more = false;             // true if changes remain after next_cursor
+};
+
+// Every non-2xx answer: a stable machine code and a message a person can act on.
+struct ErrorBody {
+  std::string code;  // e.g. "malformed_json", "unauthorized", "too_large"
+  std::string message;
+  std::vector<model::FieldError> errors;
+};
+
+}  // namespace alliance::protocol

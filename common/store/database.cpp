@@ -1,0 +1,269 @@
+// RAII wrapper over sqlite3 with the project's connection pragmas.
+#include "common/store/database.hpp"
+#include "common/util/strings.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "common/model/text.hpp"
+
+namespace alliance::store {
+namespace {
+
+std::string advice_for(int primary_code) {
+  switch (primary_code) {
+    case SQLITE_FULL:
+      return "the disk is full; free some space and try again (nothing was saved)";
+    case SQLITE_IOERR:
+      return "the disk could not be written or read; check the storage device and try again "
+             "(nothing was saved)";
+    case SQLITE_READONLY:
+      return "the database file is read-only; check its permissions";
+    case SQLITE_CANTOPEN:
+      return "the database file cannot be opened; check that the folder exists and is writable";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return "the database file is damaged or is not a database; restore it from a backup";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "the database stayed busy for too long; another program is holding it, try again";
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return "permission denied on the database file";
+    default:
+      return "database error";
+  }
+}
+
+// Registered on every connection: folds text for member search, so that
+// migrations can rebuild the search index in SQL.
+void fold_sql_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+  const std::string folded = model::fold_for_search(std::string_view(text, size));
+  sqlite3_result_text(ctx, folded.c_str(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+bool StoreError::is_disk_problem() const {
+  const int primary = sqlite_code_ & 0xff;
+  return primary == SQLITE_FULL || primary == SQLITE_IOERR;
+}
+
+void check(sqlite3* db, int rc, std::string_view what) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  const int primary = rc & 0xff;
+  const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw StoreError(rc, util::format("{}: {} ({})", what, advice_for(primary), detail));
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) {
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  check(db, rc, "preparing a statement");
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+Query::Query(sqlite3* db, Statement& statement) : db_(db), stmt_(statement.handle()) {}
+
+Query::~Query() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Query& Query::bind(int index, std::int64_t value) {
+  check(db_, sqlite3_bind_int64(stmt_, index, value), "binding a value");
+  return *this;
+}
+
+Query& Query::bind(int index, double value) {
+  check(db_, sqlite3_bind_double(stmt_, index, value), "binding a value");
+  return *this;
+}
+
+Query& Query::bind(int index, std::string_view value) {
+  check(
+      db_,
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      "binding a value");
+  return *this;
+}
+
+Query& Query::bind(int index, std::nullptr_t) {
+  check(db_, sqlite3_bind_null(stmt_, index), "binding a value");
+  return *this;
+}
+
+Query& Query::bind(int index, const std::optional<int>& value) {
+  return value ? bind(index, static_cast<std::int64_t>(*value)) : bind(index, nullptr);
+}
+
+bool Query::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  check(db_, rc, "running a statement");
+  return false;
+}
+
+void Query::run() {
+  while (step()) {
+  }
+}
+
+bool Query::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+std::int64_t Query::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+int Query::integer(int column) const {
+  return sqlite3_column_int(stmt_, column);
+}
+double Query::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
+std::string Query::text(int column) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (p == nullptr) return {};
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::optional<int> Query::optional_int(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
+Database Database::open(const std::filesystem::path& path, const OpenOptions& options) {
+  const std::string file = path.string();
+  if (!options.read_only && options.create_if_missing && !std::filesystem::exists(path)) {
+    // Create the file ourselves so it is owner-only from its first byte;
+    // SQLite gives its -wal and -shm files the same permissions.
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      throw StoreError(SQLITE_CANTOPEN, util::format("cannot create the database file {}: {}", file,
+                                                     std::strerror(errno)));
+    }
+    if (fd >= 0) ::close(fd);
+  }
+
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (!options.read_only && options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+  Database db(raw, path);  // owns raw even when opening failed
+  if (rc != SQLITE_OK) {
+    throw StoreError(rc, util::format("cannot open the database {}: {} ({})", file,
+                                      advice_for(rc & 0xff), sqlite3_errstr(rc)));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  check(raw,
+        sqlite3_create_function_v2(raw, "alliance_fold", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                   fold_sql_function, nullptr, nullptr, nullptr),
+        "registering the search function");
+
+  // A file that is not a database fails here, on its first read.
+  if (!options.read_only) {
+    auto q = db.query("PRAGMA journal_mode=WAL");
+    if (!q.step() || q.text(0) != "wal") {
+      throw StoreError(SQLITE_CANTOPEN,
+                       util::format("cannot switch {} to write-ahead logging; is the folder on a "
+                                    "network share? Use a local disk",
+                                    file));
+    }
+  }
+  db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;");
+  return db;
+}
+
+Database::Database(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      statements_(std::move(other.statements_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    statements_.clear();
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+    statements_ = std::move(other.statements_);
+  }
+  return *this;
+}
+
+Database::~Database() {
+  statements_.clear();  // finalize statements before closing the connection
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Query Database::query(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) {
+    it = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
+  }
+  return Query(db_, *it->second);
+}
+
+void Database::exec(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    const std::string detail = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    throw StoreError(rc, util::format("running SQL: {} ({})", advice_for(rc & 0xff), detail));
+  }
+}
+
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
+
+std::int64_t Database::data_version() {
+  auto q = query("PRAGMA data_version");
+  q.step();
+  return q.int64(0);
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+  if (!done_) {
+    // A failed rollback leaves SQLite to roll back on close; never throw here.
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace alliance::store

@@ -1,0 +1,459 @@
+// Store: members — registration, edits, voids and search.
+#include <chrono>
+#include <functional>
+
+#include "common/model/codes.hpp"
+#include "common/model/country.hpp"
+#include "common/model/text.hpp"
+#include "common/store/store.hpp"
+#include "common/util/reference_code.hpp"
+#include "common/util/strings.hpp"
+#include "common/util/time.hpp"
+#include "common/util/uuid.hpp"
+
+namespace alliance::store {
+namespace {
+
+constexpr std::string_view kMemberColumns =
+    "id, kind, reference_code, given_name, family_name, gender, birth_year, contact_person, "
+    "phone, email, country, region, organisation, organisation_type, role, years_experience, "
+    "qualification, interest_groups, e_updates, preferred_language, consent_given, "
+    "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
+
+std::string join_codes(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& c : codes) {
+    if (!out.empty()) out += ',';
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> split_codes(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    auto end = joined.find(',', start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+model::Member read_member(const Query& q) {
+  model::Member m;
+  int c = 0;
+  m.id = q.text(c++);
+  m.kind = model::member_kind_from(q.text(c++)).value_or(model::MemberKind::individual);
+  m.reference_code = q.text(c++);
+  m.given_name = q.text(c++);
+  m.family_name = q.text(c++);
+  m.gender = q.text(c++);
+  m.birth_year = q.optional_int(c++);
+  m.contact_person = q.text(c++);
+  m.phone = q.text(c++);
+  m.email = q.text(c++);
+  m.country = q.text(c++);
+  m.region = q.text(c++);
+  m.organisation = q.text(c++);
+  m.organisation_type = q.text(c++);
+  m.role = q.text(c++);
+  m.years_experience = q.optional_int(c++);
+  m.qualification = q.text(c++);
+  m.interest_groups = split_codes(q.text(c++));
+  m.e_updates = q.integer(c++) != 0;
+  m.preferred_language = q.text(c++);
+  m.consent.given = q.integer(c++) != 0;
+  m.consent.text_version = q.text(c++);
+  m.consent.given_at = q.text(c++);
+  m.event_id = q.text(c++);
+  m.created_at = q.text(c++);
+  m.updated_at = q.text(c++);
+  m.hlc = q.text(c++);
+  m.voided = q.integer(c++) != 0;
+  m.void_reason = q.text(c++);
+  return m;
+}
+
+std::string name_key(const model::Member& m) {
+  return model::fold_for_search(m.kind == model::MemberKind::organisation
+                                    ? m.organisation + " " + m.contact_person
+                                    : m.given_name + " " + m.family_name);
+}
+
+// The fields staff may edit, with how to compare them; the names are the
+// wire names, so the server can merge field by field.
+using FieldComparer = std::function<bool(const model::Member&, const model::Member&)>;
+const std::vector<std::pair<std::string, FieldComparer>>& editable_member_fields() {
+  static const std::vector<std::pair<std::string, FieldComparer>> fields = [] {
+    std::vector<std::pair<std::string, FieldComparer>> f;
+#define ALLIANCE_MEMBER_FIELD(name) \
+  f.emplace_back(#name,             \
+                 [](const model::Member& a, const model::Member& b) { return a.name == b.name; })
+    ALLIANCE_MEMBER_FIELD(given_name);
+    ALLIANCE_MEMBER_FIELD(family_name);
+    ALLIANCE_MEMBER_FIELD(gender);
+    ALLIANCE_MEMBER_FIELD(birth_year);
+    ALLIANCE_MEMBER_FIELD(contact_person);
+    ALLIANCE_MEMBER_FIELD(phone);
+    ALLIANCE_MEMBER_FIELD(email);
+    ALLIANCE_MEMBER_FIELD(country);
+    ALLIANCE_MEMBER_FIELD(region);
+    ALLIANCE_MEMBER_FIELD(organisation);
+    ALLIANCE_MEMBER_FIELD(organisation_type);
+    ALLIANCE_MEMBER_FIELD(role);
+    ALLIANCE_MEMBER_FIELD(years_experience);
+    ALLIANCE_MEMBER_FIELD(qualification);
+    ALLIANCE_MEMBER_FIELD(interest_groups);
+    ALLIANCE_MEMBER_FIELD(e_updates);
+    ALLIANCE_MEMBER_FIELD(preferred_language);
+#undef ALLIANCE_MEMBER_FIELD
+    f.emplace_back("consent", [](const model::Member& a, const model::Member& b) {
+      return a.consent.given == b.consent.given && a.consent.text_version == b.consent.text_version;
+    });
+    return f;
+  }();
+  return fields;
+}
+
+std::string now_iso() {
+  return util::iso8601_utc(std::chrono::system_clock::now());
+}
+
+bool is_phone_like(std::string_view q) {
+  std::size_t digits = 0;
+  for (char c : q) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
+      return false;
+    }
+  }
+  return digits >= 3;
+}
+
+// "+254712" for "0712" typed at a Kenyan event: the E.164 prefix a partly
+// typed number must have, so the phone index can answer as a range.
+std::string phone_prefix(std::string_view q, std::string_view default_country) {
+  std::string digits;
+  for (char c : q) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  const auto first = q.find_first_not_of(' ');
+  const bool international = first != std::string_view::npos && q[first] == '+';
+  if (international) return "+" + digits;
+  if (digits.starts_with("00")) return "+" + digits.substr(2);
+  if (const auto* country = model::find_country(default_country)) {
+    if (country->trunk_zero && digits.starts_with('0')) digits.erase(0, 1);
+    return "+" + std::string(country->calling_code) + digits;
+  }
+  return "+" + digits;
+}
+
+// The smallest string greater than every string starting with prefix.
+std::string prefix_end(std::string prefix) {
+  prefix.push_back('\xff');
+  return prefix;
+}
+
+// An FTS5 query that matches every word of at least three characters as a
+// substring; shorter words are left to the prefix search.
+std::string fts_query(std::string_view folded) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    auto end = folded.find(' ', start);
+    if (end == std::string_view::npos) end = folded.size();
+    const auto word = folded.substr(start, end - start);
+    if (model::utf8_length(word) >= 3) {
+      if (!out.empty()) out += " AND ";
+      out += '"';
+      for (char c : word) {
+        if (c == '"') out += '"';  // FTS5 escapes a quote by doubling it
+        out += c;
+      }
+      out += '"';
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Store::write_member(const model::Member& m, bool insert, std::string_view origin) {
+  const std::string sql =
+      insert ? util::format("INSERT INTO members ({}, origin, name_key) VALUES ({}?, ?)",
+                            kMemberColumns,
+                            [] {
+                              std::string marks;
+                              for (int i = 0; i < 29; ++i) marks += "?, ";
+                              return marks;
+                            }())
+             : std::string(
+                   "UPDATE members SET kind = ?2, reference_code = ?3, given_name = ?4, "
+                   "family_name = ?5, gender = ?6, birth_year = ?7, contact_person = ?8, "
+                   "phone = ?9, email = ?10, country = ?11, region = ?12, organisation = ?13, "
+                   "organisation_type = ?14, role = ?15, years_experience = ?16, "
+                   "qualification = ?17, interest_groups = ?18, e_updates = ?19, "
+                   "preferred_language = ?20, consent_given = ?21, consent_version = ?22, "
+                   "consent_at = ?23, event_id = ?24, created_at = ?25, updated_at = ?26, "
+                   "hlc = ?27, voided = ?28, void_reason = ?29, origin = ?30, name_key = ?31 "
+                   "WHERE id = ?1");
+  const std::string key = name_key(m);
+  db_.query(sql)
+      .bind_all(m.id, model::to_string(m.kind), m.reference_code, m.given_name, m.family_name,
+                m.gender, m.birth_year, m.contact_person, m.phone, m.email, m.country, m.region,
+                m.organisation, m.organisation_type, m.role, m.years_experience, m.qualification,
+                join_codes(m.interest_groups), m.e_updates, m.preferred_language, m.consent.given,
+                m.consent.text_version, m.consent.given_at, m.event_id, m.created_at, m.updated_at,
+                m.hlc, m.voided, m.void_reason, origin, key)
+      .run();
+
+  std::int64_t rowid = 0;
+  {
+    auto q = db_.query("SELECT rowid FROM members WHERE id = ?");
+    q.bind_all(m.id);
+    q.step();
+    rowid = q.int64(0);
+  }
+  db_.query("DELETE FROM member_search WHERE rowid = ?").bind_all(rowid).run();
+  db_.query("INSERT INTO member_search (rowid, names) VALUES (?, ?)").bind_all(rowid, key).run();
+}
+
+std::string Store::unused_reference_code(std::string_view table) {
+  const std::string sql = util::format("SELECT 1 FROM {} WHERE reference_code = ?", table);
+  for (;;) {
+    std::string code = util::new_reference_code();
+    auto q = db_.query(sql);
+    q.bind_all(code);
+    if (!q.step()) return code;
+  }
+}
+
+Saved<Registration> Store::register_member(model::Member draft,
+                                           const model::ValidationContext& context,
+                                           const std::string& event_id, const std::string& day) {
+  auto errors = model::normalize_and_validate(draft, context);
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+
+  Transaction tx(db_);
+  const util::Hlc hlc = next_hlc();
+  const std::string now = now_iso();
+  Registration result;
+  model::Member& m = result.member;
+  m = std::move(draft);
+  m.id = util::new_uuid_v7();
+  m.reference_code = unused_reference_code("members");
+  m.created_at = now;
+  m.updated_at = now;
+  m.hlc = hlc.to_string();
+  m.event_id = event_id;
+  m.voided = false;
+  m.void_reason.clear();
+  if (m.consent.given && m.consent.given_at.empty()) m.consent.given_at = now;
+  write_member(m, /*insert=*/true, "local");
+  enqueue({.entity = protocol::Entity::member,
+           .entity_id = m.id,
+           .op = protocol::Operation::create,
+           .hlc = m.hlc,
+           .record = m});
+
+  if (!event_id.empty() && !day.empty()) {
+    model::Attendance a{.id = util::new_uuid_v7(),
+                        .member_id = m.id,
+                        .event_id = event_id,
+                        .day = day,
+                        .checked_in_at = now,
+                        .hlc = next_hlc().to_string()};
+    write_attendance(a, "local");
+    enqueue({.entity = protocol::Entity::attendance,
+             .entity_id = a.id,
+             .op = protocol::Operation::create,
+             .hlc = a.hlc,
+             .record = a});
+    result.attendance = std::move(a);
+  }
+  tx.commit();
+  return result;
+}
+
+Saved<model::Member> Store::update_member(const model::Member& edited,
+                                          const model::ValidationContext& context) {
+  Transaction tx(db_);
+  auto current = find_member(edited.id);
+  if (!current) {
+    return std::unexpected(model::FieldErrors{{"id", "member.id.not_found"}});
+  }
+  model::Member next = edited;
+  auto errors = model::normalize_and_validate(next, context);
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+
+  std::vector<std::string> changed;
+  for (const auto& [name, same] : editable_member_fields()) {
+    if (!same(*current, next)) changed.push_back(name);
+  }
+  if (changed.empty()) return *current;
+
+  // Identity and history are not editable.
+  next.kind = current->kind;
+  next.reference_code = current->reference_code;
+  next.created_at = current->created_at;
+  next.event_id = current->event_id;
+  next.voided = current->voided;
+  next.void_reason = current->void_reason;
+  if (next.consent.given && next.consent.given_at.empty()) next.consent.given_at = now_iso();
+  next.updated_at = now_iso();
+  next.hlc = next_hlc().to_string();
+  write_member(next, /*insert=*/false, "local");
+  enqueue({.entity = protocol::Entity::member,
+           .entity_id = next.id,
+           .op = protocol::Operation::update,
+           .hlc = next.hlc,
+           .changed_fields = std::move(changed),
+           .record = next});
+  tx.commit();
+  return next;
+}
+
+bool Store::void_member(const std::string& id, const std::string& reason) {
+  Transaction tx(db_);
+  auto m = find_member(id);
+  if (!m) return false;
+  if (m->voided) return true;
+  m->voided = true;
+  m->void_reason = reason;
+  m->updated_at = now_iso();
+  m->hlc = next_hlc().to_string();
+  write_member(*m, /*insert=*/false, "local");
+  enqueue({.entity = protocol::Entity::member,
+           .entity_id = m->id,
+           .op = protocol::Operation::void_record,
+           .hlc = m->hlc,
+           .changed_fields = {"voided", "void_reason"},
+           .record = *m});
+  tx.commit();
+  return true;
+}
+
+std::optional<model::Member> Store::find_member(const std::string& id) {
+  auto q = db_.query(util::format("SELECT {} FROM members WHERE id = ?", kMemberColumns));
+  q.bind_all(id);
+  if (!q.step()) return std::nullopt;
+  return read_member(q);
+}
+
+std::optional<model::Member> Store::find_member_by_reference(std::string_view code) {
+  const auto canonical = util::normalize_reference_code(code);
+  if (!canonical) return std::nullopt;
+  auto q = db_.query(util::format(
+      "SELECT {} FROM members WHERE reference_code = ? ORDER BY voided, created_at LIMIT 1",
+      kMemberColumns));
+  q.bind_all(*canonical);
+  if (!q.step()) return std::nullopt;
+  return read_member(q);
+}
+
+std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t limit,
+                                             std::string_view default_country) {
+  std::vector<MemberHit> hits;
+  const std::string trimmed = model::collapse_whitespace(query);
+  if (trimmed.empty() || limit == 0) return hits;
+  const auto lim = static_cast<std::int64_t>(limit);
+
+  auto collect = [&](Query& q, MatchKind kind) {
+    while (hits.size() < limit && q.step()) {
+      auto m = read_member(q);
+      const bool seen = std::any_of(hits.begin(), hits.end(),
+                                    [&](const MemberHit& h) { return h.member.id == m.id; });
+      if (!seen) hits.push_back({std::move(m), kind});
+    }
+  };
+
+  // Reference codes: a full code is an exact hit; a partial one, a prefix.
+  {
+    std::string code;
+    for (char c : trimmed) {
+      if (c == '-' || c == ' ') continue;
+      code.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    const bool code_like = code.size() >= 4 && code.size() <= 8 &&
+                           code.find_first_not_of(util::kReferenceAlphabet) == std::string::npos;
+    if (code_like) {
+      const std::string prefix = code.size() > 4 ? code.substr(0, 4) + "-" + code.substr(4) : code;
+      auto q = db_.query(util::format(
+          "SELECT {} FROM members WHERE reference_code >= ? AND reference_code < ? AND voided = 0 "
+          "ORDER BY reference_code LIMIT ?",
+          kMemberColumns));
+      q.bind_all(prefix, prefix_end(prefix), lim);
+      collect(q, MatchKind::reference_code);
+    }
+  }
+
+  if (trimmed.find('@') != std::string::npos) {
+    std::string email = trimmed;
+    for (auto& c : email) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    auto q = db_.query(util::format(
+        "SELECT {} FROM members WHERE email >= ? AND email < ? AND email <> '' AND voided = 0 "
+        "ORDER BY email LIMIT ?",
+        kMemberColumns));
+    q.bind_all(email, prefix_end(email), lim);
+    collect(q, MatchKind::email);
+    return hits;
+  }
+
+  if (is_phone_like(trimmed)) {
+    const std::string prefix = phone_prefix(trimmed, default_country);
+    auto q = db_.query(util::format(
+        "SELECT {} FROM members WHERE phone >= ? AND phone < ? AND phone <> '' AND voided = 0 "
+        "ORDER BY phone LIMIT ?",
+        kMemberColumns));
+    q.bind_all(prefix, prefix_end(prefix), lim);
+    collect(q, MatchKind::phone);
+    return hits;
+  }
+
+  const std::string folded = model::fold_for_search(trimmed);
+  // Prefix of the full name catches short input ("jo") and ranks people
+  // whose name starts with what was typed first.
+  {
+    auto q = db_.query(
+        util::format("SELECT {} FROM members WHERE name_key >= ? AND name_key < ? AND voided = 0 "
+                     "ORDER BY name_key LIMIT ?",
+                     kMemberColumns));
+    q.bind_all(folded, prefix_end(folded), lim);
+    collect(q, MatchKind::name);
+  }
+  const std::string match = fts_query(folded);
+  if (!match.empty() && hits.size() < limit) {
+    auto q = db_.query(
+        util::format("SELECT {} FROM members WHERE rowid IN (SELECT rowid FROM member_search WHERE "
+                     "member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key",
+                     kMemberColumns));
+    q.bind_all(match, lim * 4);
+    collect(q, MatchKind::name);
+  }
+  return hits;
+}
+
+std::vector<model::Member> Store::members_registered(const std::string& event_id,
+                                                     const std::string& day) {
+  std::vector<model::Member> out;
+  // created_at is UTC; the desk's day is a local date.
+  auto q = db_.query(util::format(
+      "SELECT {} FROM members WHERE event_id = ? AND date(created_at, 'localtime') = ? "
+      "ORDER BY created_at DESC",
+      kMemberColumns));
+  q.bind_all(event_id, day);
+  while (q.step()) out.push_back(read_member(q));
+  return out;
+}
+
+std::int64_t Store::member_count() {
+  auto q = db_.query("SELECT count(*) FROM members WHERE voided = 0");
+  q.step();
+  return q.int64(0);
+}
+
+}  // namespace alliance::store

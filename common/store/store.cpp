@@ -1,0 +1,97 @@
+// Store: opening, device identity, the clock, meta, drafts and the outbox writer.
+#include "common/store/store.hpp"
+
+#include <chrono>
+
+#include "common/protocol/codec.hpp"
+#include "common/store/migrations.hpp"
+#include "common/util/time.hpp"
+#include "common/util/uuid.hpp"
+
+namespace alliance::store {
+
+Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
+  Database db = Database::open(path, options);
+  if (!options.read_only) migrate(db, device_schema());
+  return Store(std::move(db));
+}
+
+Store::Store(Database db) : db_(std::move(db)), clock_("") {
+  auto id = meta("device_id");
+  if (!id && schema_version(db_) > 0) {
+    Transaction tx(db_);
+    // Another process may have made it between our read and our lock.
+    auto q = db_.query("SELECT value FROM meta WHERE key = 'device_id'");
+    if (q.step()) {
+      id = q.text(0);
+    } else {
+      id = util::new_uuid_v7();
+      db_.query("INSERT INTO meta (key, value) VALUES ('device_id', ?)").bind_all(*id).run();
+    }
+    tx.commit();
+  }
+  device_id_ = id.value_or("");
+  clock_ = util::HybridClock(device_id_);
+}
+
+util::Hlc Store::next_hlc() {
+  // Callers hold the write transaction, so the read-modify-write of the
+  // persisted clock is atomic across processes sharing the file.
+  if (auto last = meta("hlc")) observe_remote(*last);
+  const util::Hlc now = clock_.now();
+  set_meta("hlc", now.to_string());
+  return now;
+}
+
+void Store::observe_remote(std::string_view hlc) {
+  if (auto parsed = util::parse_hlc(hlc)) clock_.observe(*parsed);
+}
+
+void Store::enqueue(protocol::Change change) {
+  change.change_id = util::new_uuid_v7();
+  const std::string payload = protocol::encode(change);
+  db_.query(
+         "INSERT INTO outbox (change_id, entity, entity_id, op, hlc, payload, created_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(change.change_id, protocol::to_string(change.entity), change.entity_id,
+                protocol::to_string(change.op), change.hlc, payload,
+                util::iso8601_utc(std::chrono::system_clock::now()))
+      .run();
+}
+
+std::optional<std::string> Store::meta(std::string_view key) {
+  auto q = db_.query("SELECT value FROM meta WHERE key = ?");
+  q.bind_all(key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void Store::set_meta(std::string_view key, std::string_view value) {
+  db_.query(
+         "INSERT INTO meta (key, value) VALUES (?, ?) "
+         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind_all(key, value)
+      .run();
+}
+
+void Store::save_draft(std::string_view form, std::string_view payload) {
+  db_.query(
+         "INSERT INTO drafts (form, payload, updated_at) VALUES (?, ?, ?) "
+         "ON CONFLICT (form) DO UPDATE SET payload = excluded.payload, "
+         "updated_at = excluded.updated_at")
+      .bind_all(form, payload, util::iso8601_utc(std::chrono::system_clock::now()))
+      .run();
+}
+
+std::optional<std::string> Store::load_draft(std::string_view form) {
+  auto q = db_.query("SELECT payload FROM drafts WHERE form = ?");
+  q.bind_all(form);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void Store::clear_draft(std::string_view form) {
+  db_.query("DELETE FROM drafts WHERE form = ?").bind_all(form).run();
+}
+
+}  // namespace alliance::store

@@ -1,0 +1,203 @@
+// The device store: the kiosk's records, its outbox, and what the agent syncs.
+//
+// Every user action is one transaction that writes the record(s) and exactly
+// one outbox change per record, so a change is either saved and queued for
+// sync, or not saved at all. Methods throw StoreError for database failures
+// (disk full, damaged file) with a message a person can act on, and return
+// field errors as values when a record does not validate. A Store is one
+// connection: use it from one thread; open one per process (the kiosk and the
+// agent each have their own, on the same file).
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/model/event.hpp"
+#include "common/model/member.hpp"
+#include "common/model/resource.hpp"
+#include "common/model/validation.hpp"
+#include "common/protocol/wire.hpp"
+#include "common/store/database.hpp"
+#include "common/util/hlc.hpp"
+
+namespace alliance::store {
+
+template <class T>
+using Saved = std::expected<T, model::FieldErrors>;
+
+struct Registration {
+  model::Member member;
+  std::optional<model::Attendance> attendance;  // day-one check-in, when an event is set
+};
+
+struct CheckInResult {
+  model::Attendance attendance;
+  bool already_checked_in = false;  // nothing new was written
+};
+
+enum class MatchKind { reference_code, phone, email, name };
+
+struct MemberHit {
+  model::Member member;
+  MatchKind matched_by = MatchKind::name;
+};
+
+// One change as the outbox holds it.
+struct OutboxEntry {
+  std::int64_t seq = 0;
+  std::string change_id;
+  std::string entity;
+  std::string entity_id;
+  std::string op;
+  std::string hlc;
+  std::string payload;  // encoded protocol::Change
+  std::string created_at;
+  std::string state;  // pending, acked, rejected
+  std::string reject_code;
+  std::string reject_message;
+};
+
+struct Ack {
+  std::string change_id;
+  protocol::Outcome outcome = protocol::Outcome::applied;  // applied, duplicate or conflict
+};
+
+struct QueueCounts {
+  std::int64_t pending = 0;
+  std::int64_t rejected = 0;
+  std::int64_t acked = 0;
+};
+
+// What the agent reports; the kiosk only reads it. Times are ISO-8601 UTC or "".
+struct SyncStatus {
+  std::string state;  // idle, syncing, offline, backing_off, not_enrolled, revoked
+  std::string server_url;
+  std::string last_attempt_at;
+  std::string last_success_at;
+  std::string last_error;
+  std::string next_retry_at;
+  std::int64_t last_pushed = 0;
+  std::int64_t last_pulled = 0;
+};
+
+class Store {
+ public:
+  // Opens (or creates) the file, applies migrations, and makes this device's
+  // id on first use. Throws StoreError with an actionable message.
+  static Store open(const std::filesystem::path& path, const OpenOptions& options = {});
+
+  Store(Store&&) noexcept = default;
+  Store& operator=(Store&&) noexcept = default;
+
+  Database& db() { return db_; }
+  const std::string& device_id() const { return device_id_; }
+
+  // --- members ------------------------------------------------------------
+  // Validates, assigns id, reference code and timestamps, and saves the member
+  // with its outbox change; with an event set, also checks them in for `day`
+  // in the same transaction.
+  Saved<Registration> register_member(model::Member draft, const model::ValidationContext& context,
+                                      const std::string& event_id = {},
+                                      const std::string& day = {});
+  // Saves staff edits; the outbox change lists only the fields that changed.
+  Saved<model::Member> update_member(const model::Member& edited,
+                                     const model::ValidationContext& context);
+  // A void is a change that syncs, not a delete. Returns false if not found.
+  bool void_member(const std::string& id, const std::string& reason);
+  std::optional<model::Member> find_member(const std::string& id);
+  std::optional<model::Member> find_member_by_reference(std::string_view code);
+  // By reference code, phone, e-mail or name, as a person types. Excludes
+  // voided members. default_country reads national phone numbers.
+  std::vector<MemberHit> search_members(std::string_view query, std::size_t limit = 20,
+                                        std::string_view default_country = {});
+  // Members registered at an event on a local day (YYYY-MM-DD), newest first.
+  std::vector<model::Member> members_registered(const std::string& event_id,
+                                                const std::string& day);
+  std::int64_t member_count();
+
+  // --- events and attendance ---------------------------------------------
+  Saved<model::TrainingEvent> save_event(model::TrainingEvent event);
+  std::optional<model::TrainingEvent> find_event(const std::string& id);
+  std::vector<model::TrainingEvent> list_events();
+  Saved<CheckInResult> check_in(const std::string& member_id, const std::string& event_id,
+                                const std::string& day);
+  bool void_attendance(const std::string& id);
+  std::vector<model::Attendance> attendance_for(const std::string& event_id,
+                                                const std::string& day);
+
+  // --- resource packs and requests ---------------------------------------
+  // Catalogue entries normally arrive by pull; this saves one made locally.
+  Saved<model::ResourcePack> save_pack(model::ResourcePack pack);
+  std::vector<model::ResourcePack> list_packs();
+  Saved<model::ResourceRequest> create_request(model::ResourceRequest draft,
+                                               const model::ValidationContext& context,
+                                               const std::string& actor);
+  // Moves a request along its lifecycle; an illegal move is a field error
+  // "request.status.not_allowed". received_by is recorded on delivery.
+  Saved<model::ResourceRequest> transition_request(const std::string& id, model::RequestStatus to,
+                                                   const std::string& actor,
+                                                   const std::string& received_by = {});
+  std::optional<model::ResourceRequest> find_request(const std::string& id);
+  std::vector<model::ResourceRequest> requests_for_office(const std::string& office,
+                                                          bool open_only = true);
+
+  // --- small state --------------------------------------------------------
+  std::optional<std::string> meta(std::string_view key);
+  void set_meta(std::string_view key, std::string_view value);
+  void save_draft(std::string_view form, std::string_view payload);
+  std::optional<std::string> load_draft(std::string_view form);
+  void clear_draft(std::string_view form);
+
+  // --- outbox (the agent's side) ------------------------------------------
+  // Pending changes in order, at most max_count and, after the first, at most
+  // max_bytes of payload; one oversized change is still returned alone so it
+  // can never block the queue.
+  std::vector<OutboxEntry> next_batch(std::size_t max_count, std::size_t max_bytes);
+  // Marks changes acknowledged, all in one transaction. Unknown ids are ignored.
+  void acknowledge(const std::vector<Ack>& acks);
+  // Marks one change rejected with the server's reason; it stays visible.
+  void reject(const std::string& change_id, const std::string& code, const std::string& message);
+  QueueCounts queue_counts();
+  std::vector<OutboxEntry> rejected_changes();
+  std::vector<OutboxEntry> changes_for(const std::string& entity_id);
+
+  // --- pull and status (the agent's side) ---------------------------------
+  // Applies pulled records and stores next_cursor in one transaction. A record
+  // with a local change still waiting to be pushed keeps the local version: the
+  // server merges that change and the next pull brings the merged record.
+  void apply_pulled(const std::vector<protocol::PulledChange>& changes, std::int64_t next_cursor);
+  std::int64_t pull_cursor();
+  SyncStatus sync_status();
+  void write_sync_status(const SyncStatus& status);
+  // "Sync now": the kiosk writes a row; the agent takes it (marks it handled).
+  void request_sync();
+  bool take_sync_request();
+
+ private:
+  explicit Store(Database db);
+  // Starts a write: a timestamp past every one this file has seen.
+  util::Hlc next_hlc();
+  void enqueue(protocol::Change change);
+  void write_member(const model::Member& m, bool insert, std::string_view origin);
+  void write_attendance(const model::Attendance& a, std::string_view origin);
+  void write_event(const model::TrainingEvent& e, std::string_view origin);
+  void write_pack(const model::ResourcePack& p);
+  void write_request(const model::ResourceRequest& r, std::string_view origin);
+  std::optional<model::Attendance> find_attendance(const std::string& member_id,
+                                                   const std::string& event_id,
+                                                   const std::string& day);
+  std::string unused_reference_code(std::string_view table);
+  bool has_pending_change(const std::string& entity_id);
+  void observe_remote(std::string_view hlc);
+
+  Database db_;
+  std::string device_id_;
+  util::HybridClock clock_;
+};
+
+}  // namespace alliance::store

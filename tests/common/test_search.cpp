@@ -1,0 +1,96 @@
+// Member search by reference code, phone, e-mail and name, as a person types.
+#include <doctest/doctest.h>
+
+#include "common/store/store.hpp"
+#include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace alliance;
+
+namespace {
+
+struct SearchFixture {
+  test::TempDir dir;
+  store::Store s = store::Store::open(dir / "kiosk.db");
+  model::Member jose;
+  model::Member olga;
+
+  SearchFixture() {
+    for (int i = 0; i < 40; ++i) {
+      REQUIRE(s.register_member(test::sample_member(i), test::kenya_context()).has_value());
+    }
+    auto m = test::sample_member(1000);
+    m.given_name = "José";
+    m.family_name = "Ñúñez Castaño";
+    m.phone = "0799 123 456";
+    m.email = "Jose.Nunez@Example.ORG";
+    jose = s.register_member(m, test::kenya_context())->member;
+    m = test::sample_member(1001);
+    m.given_name = "Ольга";
+    m.family_name = "Петренко";
+    olga = s.register_member(m, test::kenya_context())->member;
+  }
+
+  bool finds(std::string_view query, const model::Member& who, store::MatchKind kind) {
+    for (const auto& hit : s.search_members(query, 20, "KE")) {
+      if (hit.member.id == who.id) return hit.matched_by == kind;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("search finds a member by reference code, whole or typed in part") {
+  SearchFixture f;
+  const std::string code = f.jose.reference_code;
+  CHECK(f.finds(code, f.jose, store::MatchKind::reference_code));
+  std::string lower = code;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  CHECK(f.finds(lower, f.jose, store::MatchKind::reference_code));
+  CHECK(f.finds(code.substr(0, 4), f.jose, store::MatchKind::reference_code));
+}
+
+TEST_CASE("search finds a member by phone in national or international form") {
+  SearchFixture f;
+  CHECK(f.finds("0799123456", f.jose, store::MatchKind::phone));
+  CHECK(f.finds("+254 799 123 456", f.jose, store::MatchKind::phone));
+  CHECK(f.finds("0799 12", f.jose, store::MatchKind::phone));
+  CHECK_FALSE(f.finds("0788", f.jose, store::MatchKind::phone));
+}
+
+TEST_CASE("search finds a member by e-mail regardless of case") {
+  SearchFixture f;
+  CHECK(f.finds("jose.nunez@example.org", f.jose, store::MatchKind::email));
+  CHECK(f.finds("JOSE.NUNEZ@", f.jose, store::MatchKind::email));
+  CHECK_FALSE(f.finds("jose.nunez@other.org", f.jose, store::MatchKind::email));
+}
+
+TEST_CASE("search finds names without accents, in part, and in Cyrillic") {
+  SearchFixture f;
+  CHECK(f.finds("jose", f.jose, store::MatchKind::name));
+  CHECK(f.finds("Jo", f.jose, store::MatchKind::name));
+  CHECK(f.finds("nunez", f.jose, store::MatchKind::name));
+  CHECK(f.finds("castano jos", f.jose, store::MatchKind::name));
+  CHECK(f.finds("ольга", f.olga, store::MatchKind::name));
+  CHECK(f.finds("ПЕТРЕН", f.olga, store::MatchKind::name));
+  CHECK_FALSE(f.finds("nunes", f.jose, store::MatchKind::name));
+}
+
+TEST_CASE("voided members and empty queries give no results and limits are kept") {
+  SearchFixture f;
+  CHECK(f.s.search_members("   ").empty());
+  CHECK(f.s.search_members("wanjiru", 3).size() == 3);
+  REQUIRE(f.s.void_member(f.jose.id, "duplicate"));
+  CHECK_FALSE(f.finds("jose", f.jose, store::MatchKind::name));
+  CHECK_FALSE(f.finds(f.jose.reference_code, f.jose, store::MatchKind::reference_code));
+}
+
+TEST_CASE("edits keep the search index in step") {
+  SearchFixture f;
+  auto edited = f.jose;
+  edited.family_name = "Fernández";
+  REQUIRE(f.s.update_member(edited, test::kenya_context()).has_value());
+  CHECK(f.finds("fernandez", f.jose, store::MatchKind::name));
+  CHECK_FALSE(f.finds("castano", f.jose, store::MatchKind::name));
+}
