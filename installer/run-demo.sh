@@ -5,15 +5,8 @@
 # Environment: BUILD_DIR (default: build), JOBS (default: number of CPUs).
 set -eu
 cd "$(dirname "$0")/.."
-
-installer/install-deps.sh
-
-BUILD_DIR=${BUILD_DIR:-build}
-JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALLIANCE_WERROR=ON
-cmake --build "$BUILD_DIR" --parallel "$JOBS"
+installer/build.sh
 
 # Until the programs exist, the demo shows the device store at work: durable
 # saves and member search, measured.
-exec "$BUILD_DIR/tests/bench/bench_store" --quick
+exec "${BUILD_DIR:-build}/tests/bench/bench_store" --quick

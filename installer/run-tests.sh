@@ -6,13 +6,6 @@
 # Environment: BUILD_DIR (default: build), JOBS (default: number of CPUs).
 set -eu
 cd "$(dirname "$0")/.."
-
-installer/install-deps.sh
-
-BUILD_DIR=${BUILD_DIR:-build}
-JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALLIANCE_WERROR=ON
-cmake --build "$BUILD_DIR" --parallel "$JOBS"
-cd "$BUILD_DIR"
-ctest --output-on-failure --parallel "$JOBS" "$@"
+installer/build.sh
+cd "${BUILD_DIR:-build}"
+ctest --output-on-failure --parallel "${JOBS:-$(nproc 2>/dev/null || echo 2)}" "$@"

@@ -166,13 +166,17 @@ std::string_view latin_base(char32_t cp) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const Decoded d = decode(s, i);
-    if (!d.valid) return false;
+    if (!d.valid) return i;
     i += d.length;
   }
-  return true;
+  return std::nullopt;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  return !first_invalid_utf8(s).has_value();
 }
 
 std::size_t utf8_length(std::string_view s) {

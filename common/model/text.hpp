@@ -2,12 +2,17 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace alliance::model {
 
 bool is_valid_utf8(std::string_view s);
+// The offset of the first byte that does not start a well-formed UTF-8
+// sequence (overlong forms, surrogates, code points above U+10FFFF and
+// truncated sequences are ill-formed), or nullopt if the text is valid.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s);
 // Number of code points; assumes valid UTF-8.
 std::size_t utf8_length(std::string_view s);
 // True if s contains C0/C1 control characters, DEL, or bidirectional

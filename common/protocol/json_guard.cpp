@@ -8,55 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 
 namespace alliance::protocol {
 namespace {
-
-// Returns the offset of the first byte that does not start a well-formed UTF-8
-// sequence, or nullopt if the whole text is valid. Rejects overlong forms,
-// surrogates, code points above U+10FFFF and sequences cut short by the end.
-std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code_point = 0;
-    std::uint32_t smallest = 0;
-    if ((lead & 0xE0u) == 0xC0u) {
-      length = 2;
-      code_point = lead & 0x1Fu;
-      smallest = 0x80;
-    } else if ((lead & 0xF0u) == 0xE0u) {
-      length = 3;
-      code_point = lead & 0x0Fu;
-      smallest = 0x800;
-    } else if ((lead & 0xF8u) == 0xF0u) {
-      length = 4;
-      code_point = lead & 0x07u;
-      smallest = 0x10000;
-    } else {
-      return i;  // a continuation byte without a lead, or 0xF8..0xFF
-    }
-    if (n - i < length) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0u) != 0x80u) return i;
-      code_point = (code_point << 6) | (next & 0x3Fu);
-    }
-    if (code_point < smallest || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
-}
 
 // Deepest nesting of objects and arrays outside strings, stopping early once
 // `limit` is exceeded. Unbalanced brackets are left for the parser to report.
@@ -106,7 +62,7 @@ std::optional<DecodeError> check_json_text(std::string_view text, std::size_t ma
     return DecodeError{"too_large",
                        "JSON text is larger than " + std::to_string(kMaxJsonBytes) + " bytes"};
   }
-  if (const auto bad = first_invalid_utf8(text)) {
+  if (const auto bad = model::first_invalid_utf8(text)) {
     return DecodeError{"invalid_utf8",
                        "JSON text is not valid UTF-8 at byte " + std::to_string(*bad)};
   }

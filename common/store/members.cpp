@@ -20,27 +20,6 @@ constexpr std::string_view kMemberColumns =
     "qualification, interest_groups, e_updates, preferred_language, consent_given, "
     "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
 
-std::string join_codes(const std::vector<std::string>& codes) {
-  std::string out;
-  for (const auto& c : codes) {
-    if (!out.empty()) out += ',';
-    out += c;
-  }
-  return out;
-}
-
-std::vector<std::string> split_codes(const std::string& joined) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    auto end = joined.find(',', start);
-    if (end == std::string::npos) end = joined.size();
-    if (end > start) out.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 model::Member read_member(const Query& q) {
   model::Member m;
   int c = 0;
@@ -61,7 +40,7 @@ model::Member read_member(const Query& q) {
   m.role = q.text(c++);
   m.years_experience = q.optional_int(c++);
   m.qualification = q.text(c++);
-  m.interest_groups = split_codes(q.text(c++));
+  m.interest_groups = util::split(q.text(c++), ',');
   m.e_updates = q.integer(c++) != 0;
   m.preferred_language = q.text(c++);
   m.consent.given = q.integer(c++) != 0;
@@ -206,9 +185,9 @@ void Store::write_member(const model::Member& m, bool insert, std::string_view o
       .bind_all(m.id, model::to_string(m.kind), m.reference_code, m.given_name, m.family_name,
                 m.gender, m.birth_year, m.contact_person, m.phone, m.email, m.country, m.region,
                 m.organisation, m.organisation_type, m.role, m.years_experience, m.qualification,
-                join_codes(m.interest_groups), m.e_updates, m.preferred_language, m.consent.given,
-                m.consent.text_version, m.consent.given_at, m.event_id, m.created_at, m.updated_at,
-                m.hlc, m.voided, m.void_reason, origin, key)
+                util::join(m.interest_groups, ','), m.e_updates, m.preferred_language,
+                m.consent.given, m.consent.text_version, m.consent.given_at, m.event_id,
+                m.created_at, m.updated_at, m.hlc, m.voided, m.void_reason, origin, key)
       .run();
 
   std::int64_t rowid = 0;

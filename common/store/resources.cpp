@@ -19,27 +19,6 @@ std::string now_iso() {
   return util::iso8601_utc(std::chrono::system_clock::now());
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += ',';
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& joined) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    auto end = joined.find(',', start);
-    if (end == std::string::npos) end = joined.size();
-    if (end > start) out.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 model::ResourceRequest read_request_row(const Query& q) {
   model::ResourceRequest r;
   r.id = q.text(0);
@@ -69,8 +48,8 @@ void Store::write_pack(const model::ResourcePack& p) {
          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
          "languages = excluded.languages, format = excluded.format, hlc = excluded.hlc, "
          "updated_at = excluded.updated_at, retired = excluded.retired")
-      .bind_all(p.id, p.title, join(p.languages), model::to_string(p.format), p.hlc, p.updated_at,
-                p.retired)
+      .bind_all(p.id, p.title, util::join(p.languages, ','), model::to_string(p.format), p.hlc,
+                p.updated_at, p.retired)
       .run();
   db_.query("DELETE FROM pack_stock WHERE pack_id = ?").bind_all(p.id).run();
   for (const auto& s : p.stock) {
@@ -143,7 +122,7 @@ std::vector<model::ResourcePack> Store::list_packs() {
       model::ResourcePack p;
       p.id = q.text(0);
       p.title = q.text(1);
-      p.languages = split(q.text(2));
+      p.languages = util::split(q.text(2), ',');
       p.format = model::pack_format_from(q.text(3)).value_or(model::PackFormat::print);
       p.hlc = q.text(4);
       p.updated_at = q.text(5);

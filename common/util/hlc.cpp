@@ -21,6 +21,10 @@ std::optional<Hlc> parse_hlc(std::string_view s) {
   const char* begin = s.data();
   auto [p1, e1] = std::from_chars(begin, begin + 18, h.wall_ms);
   if (e1 != std::errc{} || p1 != begin + 18 || h.wall_ms < 0) return std::nullopt;
+  // Lower-case hex only, so that every accepted string sorts like its value.
+  for (const char c : s.substr(19, 4)) {
+    if (c >= 'A' && c <= 'F') return std::nullopt;
+  }
   auto [p2, e2] = std::from_chars(begin + 19, begin + 23, h.counter, 16);
   if (e2 != std::errc{} || p2 != begin + 23) return std::nullopt;
   h.node = std::string(s.substr(24));

@@ -80,7 +80,8 @@ std::string scrub(std::string_view text) {
     const char c = text[i];
     if (c == '@') {
       // Drop the local part already copied, and the domain that follows.
-      while (!out.empty() && is_email_char(out.back())) out.pop_back();
+      // '*' too: digits of the local part may already have been masked.
+      while (!out.empty() && (is_email_char(out.back()) || out.back() == '*')) out.pop_back();
       std::size_t j = i + 1;
       while (j < text.size() && is_email_char(text[j])) ++j;
       out += "***@***";
@@ -91,15 +92,18 @@ std::string scrub(std::string_view text) {
       // Count digits in a run that may contain phone punctuation.
       std::size_t j = i;
       std::size_t digits = 0;
-      while (j < text.size() && (is_digit(text[j]) || text[j] == ' ' || text[j] == '-' ||
-                                 text[j] == '+' || text[j] == '(' || text[j] == ')')) {
+      // People write phone numbers with spaces, dashes, dots, slashes and brackets.
+      while (j < text.size() &&
+             (is_digit(text[j]) || text[j] == ' ' || text[j] == '-' || text[j] == '.' ||
+              text[j] == '/' || text[j] == '+' || text[j] == '(' || text[j] == ')')) {
         if (is_digit(text[j])) ++digits;
         ++j;
       }
       if (digits >= 6) {
+        // The number ends at its last digit: punctuation and spaces after it
+        // belong to the sentence and are copied as usual.
+        while (j > i && !is_digit(text[j - 1])) --j;
         out += "***";
-        // Keep a trailing space that separated the number from the next word.
-        if (j > i && text[j - 1] == ' ') out.push_back(' ');
         i = j;
         continue;
       }

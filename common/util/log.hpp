@@ -8,6 +8,7 @@
 // e-mails of members therefore have no way into a log line.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -39,14 +40,21 @@ struct Id {
 
 class Field {
  public:
-  template <std::size_t N>
-  Field(const char (&key)[N], std::integral auto v) : key_(key), value_(std::to_string(v)) {}
-  template <std::size_t N>
-  Field(const char (&key)[N], bool v) : key_(key), value_(v ? "true" : "false") {}
+  template <std::size_t N, class T>
+  requires(std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char>)
+      Field(const char (&key)[N], T v)
+      : key_(key), value_(std::to_string(v)) {}
+  // Only a real bool: a pointer must not quietly turn into "true".
+  template <std::size_t N, class T>
+  requires std::same_as<T, bool> Field(const char (&key)[N], T v)
+      : key_(key), value_(v ? "true" : "false") {}
   template <std::size_t N>
   Field(const char (&key)[N], double v) : key_(key), value_(format_double(v)) {}
   template <std::size_t N, std::size_t M>
   Field(const char (&key)[N], const char (&literal)[M]) : key_(key), value_(quote(literal)) {}
+  // A writable char array is runtime text, not a literal: wrap it in Text.
+  template <std::size_t N, std::size_t M>
+  Field(const char (&key)[N], char (&buffer)[M]) = delete;
   template <std::size_t N>
   Field(const char (&key)[N], Text text) : key_(key), value_(quote(scrub(text.value))) {}
   template <std::size_t N>
@@ -76,16 +84,24 @@ void debug(const char (&event)[N], std::initializer_list<Field> fields = {}) {
   write(Level::debug, event, fields);
 }
 template <std::size_t N>
+void debug(char (&event)[N], std::initializer_list<Field> fields = {}) = delete;
+template <std::size_t N>
 void info(const char (&event)[N], std::initializer_list<Field> fields = {}) {
   write(Level::info, event, fields);
 }
+template <std::size_t N>
+void info(char (&event)[N], std::initializer_list<Field> fields = {}) = delete;
 template <std::size_t N>
 void warn(const char (&event)[N], std::initializer_list<Field> fields = {}) {
   write(Level::warn, event, fields);
 }
 template <std::size_t N>
+void warn(char (&event)[N], std::initializer_list<Field> fields = {}) = delete;
+template <std::size_t N>
 void error(const char (&event)[N], std::initializer_list<Field> fields = {}) {
   write(Level::error, event, fields);
 }
+template <std::size_t N>
+void error(char (&event)[N], std::initializer_list<Field> fields = {}) = delete;
 
 }  // namespace alliance::log

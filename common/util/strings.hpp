@@ -4,6 +4,7 @@
 #include <concepts>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace alliance::util {
 
@@ -49,6 +50,29 @@ std::string format(std::string_view pattern, const Args&... args) {
   };
   (next(args), ...);
   out += pattern.substr(pos);
+  return out;
+}
+
+// join({"a", "b"}, ',') == "a,b"
+inline std::string join(const std::vector<std::string>& items, char separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+// split("a,,b", ',') == {"a", "b"}: empty pieces are dropped.
+inline std::vector<std::string> split(std::string_view joined, char separator) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    auto end = joined.find(separator, start);
+    if (end == std::string_view::npos) end = joined.size();
+    if (end > start) out.emplace_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
   return out;
 }
 

@@ -101,6 +101,7 @@ bool is_uuid_v7(std::string_view s) {
 }
 
 std::int64_t uuid_v7_unix_ms(std::string_view s) {
+  if (!is_uuid(s)) return -1;
   std::uint64_t ts = 0;
   for (std::size_t i = 0; i < 13; ++i) {
     if (i == 8) continue;

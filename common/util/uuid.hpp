@@ -19,10 +19,10 @@ std::string new_uuid_v7_at(std::int64_t unix_ms);
 
 // Canonical 8-4-4-4-12 lower-case hex with version 7 and the RFC variant.
 bool is_uuid_v7(std::string_view s);
-// Any canonical UUID (accepts ids made by other systems).
+// Any UUID in canonical lower-case 8-4-4-4-12 form, of any version.
 bool is_uuid(std::string_view s);
 
-// The 48-bit Unix-ms timestamp a UUIDv7 carries.
+// The 48-bit Unix-ms timestamp a UUIDv7 carries; -1 if s is not a UUID.
 std::int64_t uuid_v7_unix_ms(std::string_view s);
 
 }  // namespace alliance::util

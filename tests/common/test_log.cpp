@@ -63,6 +63,12 @@ static_assert(!std::is_constructible_v<log::Field, const char (&)[5], std::strin
 static_assert(!std::is_constructible_v<log::Field, const char (&)[5], const std::string&>);
 static_assert(std::is_constructible_v<log::Field, const char (&)[5], log::Text>);
 static_assert(std::is_constructible_v<log::Field, const char (&)[5], log::Id>);
+// A writable buffer is runtime text, and a pointer must not become a bool.
+static_assert(!std::is_constructible_v<log::Field, const char (&)[5], char (&)[32]>);
+static_assert(!std::is_constructible_v<log::Field, const char (&)[5], const char*>);
+static_assert(std::is_constructible_v<log::Field, const char (&)[5], const char (&)[6]>);
+static_assert(std::is_constructible_v<log::Field, const char (&)[5], bool>);
+static_assert(std::is_constructible_v<log::Field, const char (&)[5], int>);
 
 TEST_CASE("a line holds the time, the level, the event and key=value fields") {
   Capture cap(log::Level::info);
@@ -250,4 +256,19 @@ TEST_CASE("quotes and backslashes in Text stay inside the value") {
   log::info("parse_failed", {{"error", log::Text(R"(bad "x" at C:\tmp)")}});
   REQUIRE(cap.lines.size() == 1);
   CHECK(after_time(cap.lines[0]) == R"(INFO parse_failed error="bad \"x\" at C:\\tmp")");
+}
+
+TEST_CASE("phone numbers written with dots or slashes and e-mails with digits are masked") {
+  for (const char* text :
+       {"call 0712.345.678 today", "call +254.712.345.678 today", "call 0712/345/678 today"}) {
+    CAPTURE(text);
+    const std::string out = log::scrub(text);
+    CHECK(out.find("345") == std::string::npos);
+    CHECK(out.find("call") != std::string::npos);
+    CHECK(out.find("today") != std::string::npos);
+  }
+  const std::string mail = log::scrub("mail amina254712@example.org now");
+  CHECK(mail.find("amina") == std::string::npos);
+  CHECK(mail.find("example") == std::string::npos);
+  CHECK(mail.find("now") != std::string::npos);
 }
