@@ -2,7 +2,8 @@
 # raw string literals, so the binaries never depend on files at run time.
 #
 # alliance_embed_files(OUTPUT out.cpp NAMESPACE ns FUNCTION fn FILES a.sql b.sql)
-# generates:  std::span<const EmbeddedFile> ns::fn();  sorted by file name.
+# generates:  std::span<const alliance::util::EmbeddedFile> ns::fn(), sorted by
+# file name; HEADER must declare it (see common/util/embedded.hpp).
 set(_ALLIANCE_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/EmbedFilesScript.cmake")
 
 function(alliance_embed_files)

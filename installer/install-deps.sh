@@ -15,6 +15,20 @@ libsqlite3-dev
 libcereal-dev
 doctest-dev
 zlib1g-dev
+libcpp-httplib-dev
+libcurl4-openssl-dev
+libssl-dev
+libimgui-dev
+libglfw3-dev
+libgl1-mesa-dev
+fonts-noto-core
+xvfb
+xauth
+xdotool
+imagemagick
+python3
+python3-yaml
+python3-jsonschema
 "
 
 dry_run=0

@@ -1,17 +1,15 @@
-// Files embedded in the binary at build time (see cmake/EmbedFiles.cmake).
+// The device store's migrations, embedded at build time.
 #pragma once
 
 #include <span>
-#include <string_view>
+
+#include "common/util/embedded.hpp"
 
 namespace alliance::store {
 
-struct EmbeddedFile {
-  std::string_view name;  // file name, e.g. "0001_initial.sql"
-  std::string_view content;
-};
+using util::EmbeddedFile;
 
-// The device store's migrations, sorted by name (and so by number).
+// Sorted by name, and so by number.
 std::span<const EmbeddedFile> embedded_migrations();
 
 }  // namespace alliance::store

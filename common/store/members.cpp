@@ -211,23 +211,13 @@ std::string Store::unused_reference_code(std::string_view table) {
   }
 }
 
-Saved<Registration> Store::register_member(model::Member draft,
-                                           const model::ValidationContext& context,
-                                           const std::string& event_id, const std::string& day) {
-  auto errors = model::normalize_and_validate(draft, context);
-  if (!errors.empty()) return std::unexpected(std::move(errors));
-
-  Transaction tx(db_);
-  const util::Hlc hlc = next_hlc();
-  const std::string now = now_iso();
-  Registration result;
-  model::Member& m = result.member;
-  m = std::move(draft);
+model::Member Store::insert_new_member(model::Member m, const std::string& event_id,
+                                       const std::string& now) {
   m.id = util::new_uuid_v7();
   m.reference_code = unused_reference_code("members");
   m.created_at = now;
   m.updated_at = now;
-  m.hlc = hlc.to_string();
+  m.hlc = next_hlc().to_string();
   m.event_id = event_id;
   m.voided = false;
   m.void_reason.clear();
@@ -238,6 +228,20 @@ Saved<Registration> Store::register_member(model::Member draft,
            .op = protocol::Operation::create,
            .hlc = m.hlc,
            .record = m});
+  return m;
+}
+
+Saved<Registration> Store::register_member(model::Member draft,
+                                           const model::ValidationContext& context,
+                                           const std::string& event_id, const std::string& day) {
+  auto errors = model::normalize_and_validate(draft, context);
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+
+  Transaction tx(db_);
+  const std::string now = now_iso();
+  Registration result;
+  result.member = insert_new_member(std::move(draft), event_id, now);
+  const model::Member& m = result.member;
 
   if (!event_id.empty() && !day.empty()) {
     model::Attendance a{.id = util::new_uuid_v7(),

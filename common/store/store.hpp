@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,12 @@ struct Registration {
 struct CheckInResult {
   model::Attendance attendance;
   bool already_checked_in = false;  // nothing new was written
+};
+
+// One draft's problems in a batch, by its position in the batch (0-based).
+struct RowErrors {
+  std::size_t index = 0;
+  model::FieldErrors errors;
 };
 
 enum class MatchKind { reference_code, phone, email, name };
@@ -104,6 +111,13 @@ class Store {
   Saved<Registration> register_member(model::Member draft, const model::ValidationContext& context,
                                       const std::string& event_id = {},
                                       const std::string& day = {});
+  // Saves a list (e.g. an organiser's pre-registration file) all or nothing:
+  // every draft is validated first, and if any fails, the errors of each
+  // failing draft come back and nothing is written. Otherwise every member is
+  // saved as register_member saves one (no event, no check-in), each with its
+  // own outbox change, in one transaction, and they come back in draft order.
+  std::expected<std::vector<model::Member>, std::vector<RowErrors>> register_members(
+      std::vector<model::Member> drafts, const model::ValidationContext& context);
   // Saves staff edits; the outbox change lists only the fields that changed.
   Saved<model::Member> update_member(const model::Member& edited,
                                      const model::ValidationContext& context);
@@ -146,6 +160,15 @@ class Store {
   std::vector<model::ResourceRequest> requests_for_office(const std::string& office,
                                                           bool open_only = true);
 
+  // --- listing (exports) ------------------------------------------------
+  // Every record, voided ones included, in id order (UUIDv7, so roughly
+  // creation order), handed to visit one at a time so an export of any size
+  // needs little memory. The whole walk reads one snapshot of the file; visit
+  // must not write through this Store.
+  void for_each_member(const std::function<void(const model::Member&)>& visit);
+  void for_each_request(const std::function<void(const model::ResourceRequest&)>& visit);
+  void for_each_attendance(const std::function<void(const model::Attendance&)>& visit);
+
   // --- small state --------------------------------------------------------
   std::optional<std::string> meta(std::string_view key);
   void set_meta(std::string_view key, std::string_view value);
@@ -184,6 +207,10 @@ class Store {
   util::Hlc next_hlc();
   void enqueue(protocol::Change change);
   void write_member(const model::Member& m, bool insert, std::string_view origin);
+  // Inside a write transaction: gives a validated draft its id, reference
+  // code, timestamps and clock, inserts it and queues its create change.
+  model::Member insert_new_member(model::Member validated, const std::string& event_id,
+                                  const std::string& now);
   void write_attendance(const model::Attendance& a, std::string_view origin);
   void write_event(const model::TrainingEvent& e, std::string_view origin);
   void write_pack(const model::ResourcePack& p);
@@ -199,5 +226,26 @@ class Store {
   std::string device_id_;
   util::HybridClock clock_;
 };
+
+}  // namespace alliance::store
+
+// --- device credentials (the agent's enrolment; common/store/credentials.cpp)
+namespace alliance::store {
+
+// What `alliance-sync enroll` received from the server. The token is a
+// secret: it lives only in this device's database file, which
+// save_credentials keeps readable by its owner only (0600, with -wal/-shm).
+struct DeviceCredentials {
+  std::string server_url;  // base URL, e.g. https://central.example.org
+  std::string device_id;   // the id the server gave this device (not Store::device_id)
+  std::string token;       // bearer token for API v1
+  std::string office;
+};
+
+// Replaces any earlier enrolment in one transaction and restricts the file's
+// permissions to its owner. Throws StoreError.
+void save_credentials(Store& store, const DeviceCredentials& credentials);
+// The saved enrolment, or nullopt if this database was never enrolled.
+std::optional<DeviceCredentials> load_credentials(Store& store);
 
 }  // namespace alliance::store

@@ -132,11 +132,13 @@ def location(error):
     return out
 
 
-def describe(errors):
+def describe(errors, shown=3):
     """One line for a list of jsonschema errors: the most relevant one first."""
     best = best_match(errors)
-    text = "at %s: %s" % (location(best), best.message)
-    if len(errors) > 1:
+    rest = sorted((e for e in errors if e is not best), key=lambda e: location(e))
+    parts = ["at %s: %s" % (location(e), e.message) for e in [best] + rest[: shown - 1]]
+    text = "; ".join(parts)
+    if len(errors) > shown:
         text += " (%d errors in all)" % len(errors)
     return text
 
@@ -197,7 +199,11 @@ def check_examples(document, checker, media, tokens, where, problems):
             samples.append(("examples." + str(name), example["value"]))
     validator = checker.validator(tokens + ["schema"])
     for name, value in samples:
-        errors = list(validator.iter_errors(value))
+        try:
+            errors = list(validator.iter_errors(value))
+        except Exception as error:
+            problems.append("%s %s cannot be validated: %s" % (where, name, type(error).__name__))
+            continue
         if errors:
             problems.append("%s %s does not fit its schema: %s" % (where, name, describe(errors)))
 
@@ -459,7 +465,10 @@ def main(argv):
         files = response_files(directory)
     passed = failed = 0
     for filename in files:
-        ok, line = check_file(document, checker, filename)
+        try:
+            ok, line = check_file(document, checker, filename)
+        except Exception as error:  # e.g. a $ref the document cannot resolve
+            ok, line = False, "cannot validate: %s: %s" % (type(error).__name__, str(error).splitlines()[0][:200])
         if ok:
             passed += 1
             print("OK   %s: %s" % (filename, line))

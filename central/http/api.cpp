@@ -1,0 +1,218 @@
+// API v1 handlers: check, decode, call the store, encode. No HTTP library here.
+#include "central/http/api.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <exception>
+#include <utility>
+
+#include "common/protocol/codec.hpp"
+#include "common/util/strings.hpp"
+
+#ifndef ALLIANCE_VERSION
+#define ALLIANCE_VERSION "0.0.0"
+#endif
+
+namespace alliance::central {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool is_json(std::string_view content_type) {
+  return lower(trim(content_type.substr(0, content_type.find(';')))) == "application/json";
+}
+
+ApiResponse unsupported_media_type() {
+  return error_response(415, "unsupported_media_type", "the body must be application/json");
+}
+
+ApiResponse decode_failure(const protocol::DecodeError& error) {
+  return error_response(error.code == "too_large" ? 413 : 400, error.code, error.message);
+}
+
+ApiResponse failure_response(const StoreFailure& failure) {
+  int status = 400;
+  if (failure.code == "unauthorized") status = 401;
+  if (failure.code == "device_revoked" || failure.code == "invalid_code" ||
+      failure.code == "code_expired" || failure.code == "code_used") {
+    status = 403;
+  }
+  auto response = error_response(status, failure.code, failure.message, failure.errors);
+  response.ask_for_token = status == 401;
+  return response;
+}
+
+std::optional<std::int64_t> parse_non_negative(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+// Runs a handler body, turning store exceptions into 503 (retry later) and
+// anything else into 500, so no exception reaches the HTTP library.
+template <class Fn>
+ApiResponse guarded(int retry_after_s, Fn&& body) {
+  try {
+    return body();
+  } catch (const store::StoreError&) {
+    auto response = error_response(503, "unavailable",
+                                   "the server's database is busy or unavailable; retry later");
+    response.retry_after_s = retry_after_s;
+    return response;
+  } catch (const std::exception&) {
+    return error_response(500, "internal_error", "the server could not handle this request");
+  }
+}
+
+}  // namespace
+
+std::string_view server_version() {
+  return ALLIANCE_VERSION;
+}
+
+ApiResponse error_response(int status, std::string code, std::string message,
+                           std::vector<model::FieldError> errors) {
+  return ApiResponse{
+      .status = status,
+      .body = protocol::encode(protocol::ErrorBody{
+          .code = std::move(code), .message = std::move(message), .errors = std::move(errors)})};
+}
+
+RateLimiter::RateLimiter(int max_attempts, std::chrono::seconds window)
+    : max_attempts_(max_attempts), window_(window) {}
+
+std::optional<int> RateLimiter::attempt(const std::string& key,
+                                        std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  // Bounded memory under a flood of addresses: forget everyone's stale attempts.
+  if (attempts_.size() > 10'000) {
+    std::erase_if(attempts_, [&](const auto& entry) {
+      return entry.second.empty() || entry.second.back() + window_ <= now;
+    });
+  }
+  auto& times = attempts_[key];
+  while (!times.empty() && times.front() + window_ <= now) times.pop_front();
+  if (static_cast<int>(times.size()) >= max_attempts_) {
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(times.front() + window_ - now);
+    return std::max(1, static_cast<int>(wait.count()));
+  }
+  times.push_back(now);
+  return std::nullopt;
+}
+
+Api::Api(CentralStore& store, ApiLimits limits)
+    : store_(store),
+      limits_(limits),
+      enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window) {}
+
+ApiResponse Api::health() const {
+  return ApiResponse{.body = protocol::encode(protocol::HealthResponse{
+                         .server_version = std::string(server_version())})};
+}
+
+ApiResponse Api::enroll(std::string_view content_type, std::string_view body,
+                        const std::string& client_address) {
+  if (auto wait = enroll_limiter_.attempt(client_address, std::chrono::steady_clock::now())) {
+    auto response =
+        error_response(429, "rate_limited", "too many enrolment attempts; wait and try again");
+    response.retry_after_s = *wait;
+    return response;
+  }
+  if (!is_json(content_type)) return unsupported_media_type();
+  auto request = protocol::decode_enroll_request(body);
+  if (!request) return decode_failure(request.error());
+  if (request->code.empty()) return error_response(400, "missing_field", "code is required");
+  if (request->code.size() > 64 || request->device_name.size() > 200 ||
+      request->app_version.size() > 64) {
+    return error_response(400, "invalid_value", "code, device_name or app_version is too long");
+  }
+  return guarded(limits_.busy_retry_after_s, [&] {
+    auto enrolled = store_.enroll(*request);
+    if (!enrolled) return failure_response(enrolled.error());
+    ApiResponse response{.body = protocol::encode(*enrolled)};
+    response.device_id = enrolled->device_id;
+    return response;
+  });
+}
+
+StoreResult<Device> Api::authenticate(std::string_view authorization) {
+  const auto value = trim(authorization);
+  const auto space = value.find(' ');
+  if (space == std::string_view::npos || lower(value.substr(0, space)) != "bearer" ||
+      trim(value.substr(space + 1)).empty()) {
+    return std::unexpected(
+        StoreFailure{"unauthorized", "send the device's token as Authorization: Bearer <token>"});
+  }
+  return store_.authenticate(trim(value.substr(space + 1)));
+}
+
+ApiResponse Api::push(std::string_view authorization, std::string_view content_type,
+                      std::string_view body) {
+  return guarded(limits_.busy_retry_after_s, [&] {
+    auto device = authenticate(authorization);
+    if (!device) return failure_response(device.error());
+    auto with_device = [&](ApiResponse response) {
+      response.device_id = device->id;
+      return response;
+    };
+    if (!is_json(content_type)) return with_device(unsupported_media_type());
+    auto request = protocol::decode_push_request(body);
+    if (!request) return with_device(decode_failure(request.error()));
+    if (request->changes.size() > limits_.max_changes) {
+      return with_device(
+          error_response(413, "too_many_changes",
+                         util::format("a push may carry at most {} changes; split the batch",
+                                      limits_.max_changes)));
+    }
+    return with_device(
+        ApiResponse{.body = protocol::encode(store_.push(*device, request->changes))});
+  });
+}
+
+ApiResponse Api::pull(std::string_view authorization, std::optional<std::string_view> cursor,
+                      std::optional<std::string_view> limit) {
+  return guarded(limits_.busy_retry_after_s, [&] {
+    auto device = authenticate(authorization);
+    if (!device) return failure_response(device.error());
+    auto with_device = [&](ApiResponse response) {
+      response.device_id = device->id;
+      return response;
+    };
+    std::int64_t from = 0;
+    if (cursor) {
+      const auto parsed = parse_non_negative(*cursor);
+      if (!parsed) {
+        return with_device(
+            error_response(400, "invalid_parameter", "cursor must be a non-negative integer"));
+      }
+      from = *parsed;
+    }
+    int count = limits_.default_pull_limit;
+    if (limit) {
+      const auto parsed = parse_non_negative(*limit);
+      if (!parsed || *parsed < 1 || *parsed > limits_.max_pull_limit) {
+        return with_device(error_response(
+            400, "invalid_parameter",
+            util::format("limit must be an integer from 1 to {}", limits_.max_pull_limit)));
+      }
+      count = static_cast<int>(*parsed);
+    }
+    return with_device(ApiResponse{.body = protocol::encode(store_.pull(*device, from, count))});
+  });
+}
+
+}  // namespace alliance::central

@@ -1,0 +1,238 @@
+// Field tables per record type and the merge that walks them.
+#include "central/merge.hpp"
+
+#include <algorithm>
+#include <span>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "common/model/codes.hpp"
+#include "common/protocol/codec.hpp"
+
+namespace alliance::central {
+namespace {
+
+template <class T>
+struct FieldOp {
+  std::string_view name;
+  void (*copy)(T& to, const T& from);
+};
+
+#define ALLIANCE_FIELD(T, f)                         \
+  FieldOp<T> {                                       \
+#f, [](T & to, const T& from) { to.f = from.f; } \
+  }
+
+using model::Attendance;
+using model::Member;
+using model::ResourcePack;
+using model::ResourceRequest;
+using model::TrainingEvent;
+
+// Bookkeeping (id, hlc, updated_at) is not merged field by field: the id is
+// the key and hlc/updated_at follow the newest write.
+constexpr FieldOp<Member> kMemberFields[] = {
+    ALLIANCE_FIELD(Member, kind),
+    ALLIANCE_FIELD(Member, reference_code),
+    ALLIANCE_FIELD(Member, given_name),
+    ALLIANCE_FIELD(Member, family_name),
+    ALLIANCE_FIELD(Member, gender),
+    ALLIANCE_FIELD(Member, birth_year),
+    ALLIANCE_FIELD(Member, contact_person),
+    ALLIANCE_FIELD(Member, phone),
+    ALLIANCE_FIELD(Member, email),
+    ALLIANCE_FIELD(Member, country),
+    ALLIANCE_FIELD(Member, region),
+    ALLIANCE_FIELD(Member, organisation),
+    ALLIANCE_FIELD(Member, organisation_type),
+    ALLIANCE_FIELD(Member, role),
+    ALLIANCE_FIELD(Member, years_experience),
+    ALLIANCE_FIELD(Member, qualification),
+    ALLIANCE_FIELD(Member, interest_groups),
+    ALLIANCE_FIELD(Member, e_updates),
+    ALLIANCE_FIELD(Member, preferred_language),
+    ALLIANCE_FIELD(Member, consent),
+    ALLIANCE_FIELD(Member, event_id),
+    ALLIANCE_FIELD(Member, created_at),
+    ALLIANCE_FIELD(Member, voided),
+    ALLIANCE_FIELD(Member, void_reason),
+};
+
+constexpr FieldOp<TrainingEvent> kEventFields[] = {
+    ALLIANCE_FIELD(TrainingEvent, kind),       ALLIANCE_FIELD(TrainingEvent, name),
+    ALLIANCE_FIELD(TrainingEvent, place),      ALLIANCE_FIELD(TrainingEvent, country),
+    ALLIANCE_FIELD(TrainingEvent, start_date), ALLIANCE_FIELD(TrainingEvent, end_date),
+    ALLIANCE_FIELD(TrainingEvent, organiser),  ALLIANCE_FIELD(TrainingEvent, office),
+    ALLIANCE_FIELD(TrainingEvent, voided),
+};
+
+constexpr FieldOp<Attendance> kAttendanceFields[] = {
+    ALLIANCE_FIELD(Attendance, member_id), ALLIANCE_FIELD(Attendance, event_id),
+    ALLIANCE_FIELD(Attendance, day),       ALLIANCE_FIELD(Attendance, checked_in_at),
+    ALLIANCE_FIELD(Attendance, voided),
+};
+
+constexpr FieldOp<ResourcePack> kPackFields[] = {
+    ALLIANCE_FIELD(ResourcePack, title),   ALLIANCE_FIELD(ResourcePack, languages),
+    ALLIANCE_FIELD(ResourcePack, format),  ALLIANCE_FIELD(ResourcePack, stock),
+    ALLIANCE_FIELD(ResourcePack, retired),
+};
+
+// status and transitions are merged by the lifecycle rules, not by clocks.
+constexpr FieldOp<ResourceRequest> kRequestFields[] = {
+    ALLIANCE_FIELD(ResourceRequest, reference_code),
+    ALLIANCE_FIELD(ResourceRequest, member_id),
+    ALLIANCE_FIELD(ResourceRequest, organisation_name),
+    ALLIANCE_FIELD(ResourceRequest, contact_name),
+    ALLIANCE_FIELD(ResourceRequest, contact_phone),
+    ALLIANCE_FIELD(ResourceRequest, contact_email),
+    ALLIANCE_FIELD(ResourceRequest, lines),
+    ALLIANCE_FIELD(ResourceRequest, delivery),
+    ALLIANCE_FIELD(ResourceRequest, delivery_address),
+    ALLIANCE_FIELD(ResourceRequest, office),
+    ALLIANCE_FIELD(ResourceRequest, event_id),
+    ALLIANCE_FIELD(ResourceRequest, received_by),
+    ALLIANCE_FIELD(ResourceRequest, created_at),
+};
+
+#undef ALLIANCE_FIELD
+
+std::span<const FieldOp<Member>> fields_of(const Member*) {
+  return kMemberFields;
+}
+std::span<const FieldOp<TrainingEvent>> fields_of(const TrainingEvent*) {
+  return kEventFields;
+}
+std::span<const FieldOp<Attendance>> fields_of(const Attendance*) {
+  return kAttendanceFields;
+}
+std::span<const FieldOp<ResourcePack>> fields_of(const ResourcePack*) {
+  return kPackFields;
+}
+std::span<const FieldOp<ResourceRequest>> fields_of(const ResourceRequest*) {
+  return kRequestFields;
+}
+
+// Transitions in time order, each (status, at, actor) once.
+std::vector<model::StatusTransition> union_of(const std::vector<model::StatusTransition>& a,
+                                              const std::vector<model::StatusTransition>& b) {
+  std::vector<model::StatusTransition> all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  auto key = [](const model::StatusTransition& t) {
+    return std::make_tuple(t.at, model::status_rank(t.status), t.actor);
+  };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const auto& x, const auto& y) { return key(x) < key(y); });
+  all.erase(std::unique(all.begin(), all.end(),
+                        [&](const auto& x, const auto& y) {
+                          return key(x) == key(y) && x.status == y.status;
+                        }),
+            all.end());
+  return all;
+}
+
+template <class T>
+bool same_field(const FieldOp<T>& field, const T& held, const T& incoming) {
+  T probe = held;
+  field.copy(probe, incoming);
+  return protocol::encode_record(probe) == protocol::encode_record(held);
+}
+
+template <class T>
+MergeResult merge_typed(const T* existing, const FieldClocks* existing_clocks, const T& incoming,
+                        std::string_view hlc, const std::vector<std::string>& changed) {
+  const auto fields = fields_of(static_cast<const T*>(nullptr));
+  MergeResult out;
+  if (existing == nullptr) {
+    T record = incoming;
+    record.hlc = std::string(hlc);
+    for (const auto& field : fields) out.held.clocks.emplace(field.name, hlc);
+    if constexpr (std::is_same_v<T, ResourceRequest>) {
+      out.held.clocks.emplace("status", hlc);
+      out.held.clocks.emplace("transitions", hlc);
+    }
+    out.held.record = std::move(record);
+    out.held.hlc = std::string(hlc);
+    return out;
+  }
+
+  T record = *existing;
+  FieldClocks clocks = *existing_clocks;
+  auto touches = [&](std::string_view name) {
+    return changed.empty() || std::find(changed.begin(), changed.end(), name) != changed.end();
+  };
+  for (const auto& field : fields) {
+    if (!touches(field.name)) continue;
+    auto it = clocks.find(field.name);
+    const std::string_view held_hlc = it == clocks.end() ? std::string_view{} : it->second;
+    if (held_hlc < hlc) {
+      field.copy(record, incoming);
+      clocks.insert_or_assign(std::string(field.name), std::string(hlc));
+    } else if (held_hlc > hlc && !same_field(field, record, incoming)) {
+      out.lost = true;
+    }
+  }
+  if constexpr (std::is_same_v<T, ResourceRequest>) {
+    const auto status = model::merge_status(record.status, incoming.status);
+    if (status != incoming.status) out.lost = true;
+    record.status = status;
+    record.transitions = union_of(record.transitions, incoming.transitions);
+    for (const char* name : {"status", "transitions"}) {
+      auto& clock = clocks[name];
+      if (clock < hlc) clock = std::string(hlc);
+    }
+  }
+  const std::string newest = std::max(existing->hlc, std::string(hlc));
+  if constexpr (requires { record.updated_at; }) {
+    if (std::string_view(existing->hlc) < hlc) record.updated_at = incoming.updated_at;
+  }
+  record.hlc = newest;
+  out.held.record = std::move(record);
+  out.held.clocks = std::move(clocks);
+  out.held.hlc = newest;
+  return out;
+}
+
+}  // namespace
+
+std::string encode_clocks(const FieldClocks& clocks) {
+  std::string out;
+  for (const auto& [field, hlc] : clocks) {
+    out += field;
+    out += '\t';
+    out += hlc;
+    out += '\n';
+  }
+  return out;
+}
+
+FieldClocks decode_clocks(std::string_view text) {
+  FieldClocks clocks;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    const auto tab = line.find('\t');
+    if (tab != std::string_view::npos) {
+      clocks.emplace(std::string(line.substr(0, tab)), std::string(line.substr(tab + 1)));
+    }
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return clocks;
+}
+
+MergeResult merge(const HeldRecord* existing, const protocol::Record& incoming,
+                  std::string_view hlc, const std::vector<std::string>& changed_fields) {
+  return std::visit(
+      [&](const auto& in) -> MergeResult {
+        using T = std::decay_t<decltype(in)>;
+        if (existing == nullptr) return merge_typed<T>(nullptr, nullptr, in, hlc, changed_fields);
+        const T* held = std::get_if<T>(&existing->record);
+        if (held == nullptr) return merge_typed<T>(nullptr, nullptr, in, hlc, changed_fields);
+        return merge_typed<T>(held, &existing->clocks, in, hlc, changed_fields);
+      },
+      incoming);
+}
+
+}  // namespace alliance::central

@@ -1,0 +1,45 @@
+// Deterministic field-level merge of a pushed change into the record the server holds.
+//
+// Each field remembers the HLC of the change that last wrote it. An incoming
+// change writes a field (its changed_fields, or every field when that list is
+// empty) only if its HLC is newer; HLC strings sort like the timestamps and the
+// node id breaks ties, so every server that sees the same changes in any order
+// ends with the same record. A request's status only moves forward
+// (model::merge_status, cancelled wins) and its transitions are the union.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/protocol/wire.hpp"
+
+namespace alliance::central {
+
+// Field name -> HLC of the change that last wrote it.
+using FieldClocks = std::map<std::string, std::string, std::less<>>;
+
+std::string encode_clocks(const FieldClocks& clocks);
+FieldClocks decode_clocks(std::string_view text);
+
+struct HeldRecord {
+  protocol::Record record;
+  FieldClocks clocks;
+  std::string hlc;  // newest HLC of any write
+};
+
+struct MergeResult {
+  HeldRecord held;
+  // The incoming change lost on at least one field whose value it would have
+  // changed: the device's view differs from what the server kept.
+  bool lost = false;
+};
+
+// Merges `incoming` (already validated and normalised) written at `hlc` with
+// the fields `changed_fields` into `existing` (none for a new record).
+// The record types of existing and incoming must match.
+MergeResult merge(const HeldRecord* existing, const protocol::Record& incoming,
+                  std::string_view hlc, const std::vector<std::string>& changed_fields);
+
+}  // namespace alliance::central

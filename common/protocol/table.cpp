@@ -1,0 +1,150 @@
+// Records as rows of text cells, one definition shared by every export.
+#include "common/protocol/table.hpp"
+
+#include <optional>
+
+#include "common/model/codes.hpp"
+#include "common/util/strings.hpp"
+
+namespace alliance::protocol {
+namespace {
+
+std::string flag(bool value) {
+  return value ? "true" : "false";
+}
+
+std::string number(const std::optional<int>& value) {
+  return value ? std::to_string(*value) : std::string();
+}
+
+std::vector<std::string> row_of(const model::Member& m) {
+  return {m.id,
+          m.reference_code,
+          std::string(model::to_string(m.kind)),
+          m.given_name,
+          m.family_name,
+          m.organisation,
+          m.contact_person,
+          m.gender,
+          number(m.birth_year),
+          m.phone,
+          m.email,
+          m.country,
+          m.region,
+          m.organisation_type,
+          m.role,
+          number(m.years_experience),
+          m.qualification,
+          util::join(m.interest_groups, ';'),
+          flag(m.e_updates),
+          m.preferred_language,
+          flag(m.consent.given),
+          m.consent.text_version,
+          m.consent.given_at,
+          m.event_id,
+          m.created_at,
+          m.updated_at,
+          flag(m.voided),
+          m.void_reason};
+}
+
+std::vector<std::string> row_of(const model::TrainingEvent& e) {
+  return {e.id,       std::string(model::to_string(e.kind)),
+          e.name,     e.place,
+          e.country,  e.start_date,
+          e.end_date, e.organiser,
+          e.office,   flag(e.voided)};
+}
+
+std::vector<std::string> row_of(const model::Attendance& a) {
+  return {a.id, a.member_id, a.event_id, a.day, a.checked_in_at, flag(a.voided)};
+}
+
+std::vector<std::string> row_of(const model::ResourcePack& p) {
+  return {p.id, p.title, util::join(p.languages, ';'), std::string(model::to_string(p.format)),
+          flag(p.retired)};
+}
+
+std::vector<std::string> row_of(const model::ResourceRequest& r) {
+  std::vector<std::string> lines;
+  for (const auto& line : r.lines) lines.push_back(util::cat(line.pack_id, 'x', line.quantity));
+  return {r.id,
+          r.reference_code,
+          r.member_id,
+          r.organisation_name,
+          r.contact_name,
+          r.contact_phone,
+          r.contact_email,
+          util::join(lines, ';'),
+          std::string(model::to_string(r.delivery)),
+          r.delivery_address,
+          r.office,
+          r.event_id,
+          std::string(model::to_string(r.status)),
+          r.received_by,
+          r.created_at,
+          r.updated_at};
+}
+
+}  // namespace
+
+const std::vector<std::string>& table_columns(Entity entity) {
+  static const std::vector<std::string> members = {"id",
+                                                   "reference_code",
+                                                   "kind",
+                                                   "given_name",
+                                                   "family_name",
+                                                   "organisation",
+                                                   "contact_person",
+                                                   "gender",
+                                                   "birth_year",
+                                                   "phone",
+                                                   "email",
+                                                   "country",
+                                                   "region",
+                                                   "organisation_type",
+                                                   "role",
+                                                   "years_experience",
+                                                   "qualification",
+                                                   "interest_groups",
+                                                   "e_updates",
+                                                   "preferred_language",
+                                                   "consent_given",
+                                                   "consent_version",
+                                                   "consent_at",
+                                                   "event_id",
+                                                   "created_at",
+                                                   "updated_at",
+                                                   "voided",
+                                                   "void_reason"};
+  static const std::vector<std::string> events = {"id",      "kind",       "name",     "place",
+                                                  "country", "start_date", "end_date", "organiser",
+                                                  "office",  "voided"};
+  static const std::vector<std::string> attendance = {"id",  "member_id",     "event_id",
+                                                      "day", "checked_in_at", "voided"};
+  static const std::vector<std::string> packs = {"id", "title", "languages", "format", "retired"};
+  static const std::vector<std::string> requests = {
+      "id",           "reference_code",   "member_id",     "organisation_name",
+      "contact_name", "contact_phone",    "contact_email", "lines",
+      "delivery",     "delivery_address", "office",        "event_id",
+      "status",       "received_by",      "created_at",    "updated_at"};
+  switch (entity) {
+    case Entity::member:
+      return members;
+    case Entity::event:
+      return events;
+    case Entity::attendance:
+      return attendance;
+    case Entity::pack:
+      return packs;
+    case Entity::request:
+      return requests;
+  }
+  return members;
+}
+
+std::vector<std::string> table_row(const Record& record) {
+  return std::visit([](const auto& r) { return row_of(r); }, record);
+}
+
+}  // namespace alliance::protocol

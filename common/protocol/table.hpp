@@ -1,0 +1,22 @@
+// The tabular form of records: one column list and one row per record kind, so
+// CSV exports from the kiosk and from central line up when an office merges them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/protocol/wire.hpp"
+
+namespace alliance::protocol {
+
+// The header for entity's rows, in column order; the reference lives forever.
+// Both programs export through this list, so a change here changes both.
+const std::vector<std::string>& table_columns(Entity entity);
+
+// One cell per table_columns(entity of record), as plain text: empty for an
+// absent value, booleans as true/false, enums as their wire names, lists joined
+// by ';' and request lines as "PACKxQTY;PACKxQTY" with an ASCII x. No quoting
+// and no formula guard: that is the writer's job (util::CsvWriter).
+std::vector<std::string> table_row(const Record& record);
+
+}  // namespace alliance::protocol

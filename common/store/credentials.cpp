@@ -1,0 +1,55 @@
+// Store: the agent's device credentials (server URL, device id, bearer token).
+#include <filesystem>
+#include <system_error>
+
+#include "common/store/store.hpp"
+
+namespace alliance::store {
+namespace {
+
+constexpr std::string_view kServerUrl = "sync.server_url";
+constexpr std::string_view kDeviceId = "sync.device_id";
+constexpr std::string_view kToken = "sync.token";
+constexpr std::string_view kOffice = "sync.office";
+
+// The token makes the file a secret: owner read/write only, and the same for
+// SQLite's side files, whatever mode an older copy of the file had.
+void restrict_to_owner(const std::filesystem::path& db_path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::path p = db_path;
+    p += suffix;
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) continue;
+    std::filesystem::permissions(
+        p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::perm_options::replace, ec);
+    if (ec && *suffix == '\0') {
+      throw StoreError(
+          0, "cannot make " + p.string() + " readable by its owner only: " + ec.message());
+    }
+  }
+}
+
+}  // namespace
+
+void save_credentials(Store& store, const DeviceCredentials& credentials) {
+  restrict_to_owner(store.db().path());
+  Transaction tx(store.db());
+  store.set_meta(kServerUrl, credentials.server_url);
+  store.set_meta(kDeviceId, credentials.device_id);
+  store.set_meta(kToken, credentials.token);
+  store.set_meta(kOffice, credentials.office);
+  tx.commit();
+  restrict_to_owner(store.db().path());
+}
+
+std::optional<DeviceCredentials> load_credentials(Store& store) {
+  auto token = store.meta(kToken);
+  if (!token || token->empty()) return std::nullopt;
+  return DeviceCredentials{.server_url = store.meta(kServerUrl).value_or(""),
+                           .device_id = store.meta(kDeviceId).value_or(""),
+                           .token = std::move(*token),
+                           .office = store.meta(kOffice).value_or("")};
+}
+
+}  // namespace alliance::store

@@ -1,0 +1,187 @@
+// Everything the kiosk shows, as plain data: no ImGui, no database, no clock.
+//
+// The controller (controller.hpp) is the only writer; draw functions in
+// kiosk/ui read it and emit intents. Strings meant for people are i18n keys
+// (see i18n.hpp), translated at draw time, so a language switch is instant.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/model/event.hpp"
+#include "common/model/member.hpp"
+#include "common/model/resource.hpp"
+#include "common/store/store.hpp"
+
+namespace alliance::kiosk {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+enum class Screen {
+  welcome,
+  // Registration wizard, in order.
+  register_personal,
+  register_work,
+  register_interests,
+  register_consent,
+  register_review,
+  duplicate_offer,  // "Is this you?" before saving
+  register_saved,   // shows the reference code
+  // Check-in of a returning participant.
+  check_in,
+  check_in_done,
+  // Resource pack request.
+  request_requester,
+  request_packs,
+  request_done,
+  // Staff mode.
+  staff_pin,  // enter (or, on first start, set) the PIN
+  staff_home,
+  staff_event,  // choose or create the current event
+  staff_today,  // today's registrations and check-ins; edit or void
+  staff_edit,   // edit one member
+  staff_distribution,
+  staff_sync,
+  staff_export,
+  staff_settings,
+};
+
+bool is_public_screen(Screen s);
+bool is_registration_step(Screen s);
+
+// The registration form as typed: text stays text until validation, so a
+// half-typed year is kept, not lost.
+struct RegistrationDraft {
+  model::MemberKind kind = model::MemberKind::individual;
+  std::string given_name;
+  std::string family_name;
+  std::string organisation_name;  // for organisation members
+  std::string contact_person;     // for organisation members
+  std::string gender;
+  std::string birth_year;
+  std::string phone;
+  std::string email;
+  std::string country;
+  std::string region;
+  std::string organisation;
+  std::string organisation_type;
+  std::string role;
+  std::string years_experience;
+  std::string qualification;
+  std::set<std::string> interest_groups;
+  bool e_updates = false;
+  bool consent = false;
+
+  bool empty() const;
+};
+
+// Draft fields the UI can edit by name; see Controller for the names.
+inline constexpr const char* kDraftTextFields[] = {"given_name",
+                                                   "family_name",
+                                                   "organisation_name",
+                                                   "contact_person",
+                                                   "gender",
+                                                   "birth_year",
+                                                   "phone",
+                                                   "email",
+                                                   "country",
+                                                   "region",
+                                                   "organisation",
+                                                   "organisation_type",
+                                                   "role",
+                                                   "years_experience",
+                                                   "qualification"};
+
+struct RequestDraft {
+  bool for_organisation = false;  // an organisation asks, not a member
+  std::string member_id;          // the requesting member, when not for an organisation
+  std::string member_name;
+  std::string organisation_name;
+  std::string contact_name;
+  std::string contact_phone;
+  std::string contact_email;
+  std::map<std::string, int> quantities;  // pack id -> quantity (0 = not requested)
+  model::DeliveryPreference delivery = model::DeliveryPreference::pickup;
+  std::string delivery_address;
+};
+
+// What the agent last wrote, and the queue, for the status badge.
+struct SyncBadge {
+  store::SyncStatus status;
+  store::QueueCounts queue;
+  std::vector<store::OutboxEntry> rejected;  // shown in the staff sync panel
+  bool sync_requested = false;
+};
+
+struct Settings {
+  std::string language = "en";
+  int idle_timeout_seconds = 90;
+  bool fullscreen = false;
+  bool high_contrast = false;
+  float ui_scale = 1.0f;
+  std::string office;  // the office this kiosk belongs to (for requests)
+};
+
+// A short message shown at the top of the screen: an i18n key and whether it
+// reports a problem. Arguments fill {0}, {1} in the translated text.
+struct Notice {
+  std::string key;
+  std::vector<std::string> args;
+  bool is_error = false;
+};
+
+struct StaffState {
+  bool pin_is_set = false;
+  int failed_attempts = 0;
+  std::optional<std::chrono::system_clock::time_point> locked_until;
+  std::string pin_entry;  // digits typed so far (never stored)
+};
+
+struct AppState {
+  Screen screen = Screen::welcome;
+  Settings settings;
+  std::optional<model::TrainingEvent> current_event;
+  std::string today;  // YYYY-MM-DD at the desk
+
+  RegistrationDraft draft;
+  std::map<std::string, std::string> field_errors;  // field -> i18n key
+  std::vector<model::Member> duplicate_candidates;
+  std::optional<model::Member> saved_member;  // for the saved screen
+
+  std::string search_query;
+  std::vector<store::MemberHit> search_results;
+  std::optional<model::Member> selected_member;
+  bool already_checked_in = false;
+
+  RequestDraft request;
+  std::vector<model::ResourcePack> catalogue;
+  std::optional<model::ResourceRequest> saved_request;
+
+  StaffState staff;
+  std::vector<model::TrainingEvent> events;
+  model::TrainingEvent event_draft;
+  std::vector<model::Member> today_registrations;
+  std::vector<model::Attendance> today_attendance;
+  std::optional<model::Member> editing;
+  std::vector<model::ResourceRequest> office_requests;
+  std::string export_folder;
+
+  SyncBadge sync;
+  std::optional<Notice> notice;
+
+  // Idle handling on public screens: "still there?" then clear.
+  bool idle_prompt = false;
+  int idle_prompt_seconds_left = 0;
+
+  bool quit_requested = false;
+  bool fullscreen_changed = false;  // the platform layer applies and clears it
+  // Bumped on every change, so the frame loop knows to draw again.
+  std::uint64_t version = 0;
+};
+
+}  // namespace alliance::kiosk

@@ -1,0 +1,280 @@
+// alliance-kiosk: the registration desk (GUI) and its two offline commands,
+// import-members and export. Only wiring here; the behaviour is in kiosk/.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <expected>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/store/store.hpp"
+#include "common/util/strings.hpp"
+#include "common/util/time.hpp"
+#include "kiosk/core/controller.hpp"
+#include "kiosk/core/export.hpp"
+#include "kiosk/core/i18n.hpp"
+#include "kiosk/core/import_members.hpp"
+#include "kiosk/platform/app.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace kiosk = alliance::kiosk;
+namespace store = alliance::store;
+namespace util = alliance::util;
+
+constexpr std::string_view kVersion = "alliance-kiosk " ALLIANCE_VERSION;
+
+constexpr std::string_view kUsage =
+    "usage: alliance-kiosk [--db FILE] [--fullscreen] [--lang CODE]\n"
+    "       alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
+    "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
+    "\n"
+    "Without a command, opens the registration kiosk.\n"
+    "  --db FILE      the kiosk database (default: $XDG_DATA_HOME/alliance/kiosk.db,\n"
+    "                 else ~/.local/share/alliance/kiosk.db)\n"
+    "  --fullscreen   fill the primary screen (staff settings can also turn this on)\n"
+    "  --lang CODE    start in this language: en, fr, pt or es (not saved)\n"
+    "\n"
+    "Every command takes --help and --version.\n";
+
+constexpr std::string_view kImportUsage =
+    "usage: alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
+    "Adds the members listed in a CSV file (a header row names the columns:\n"
+    "given_name, family_name, phone, email, country, organization, role, consent, ...)\n"
+    "to the kiosk database, each queued for sync. Every row is checked first: if any\n"
+    "is not valid, each problem is reported with its line number and nothing is\n"
+    "imported. Members already in the database are skipped. Use - for standard input.\n";
+
+constexpr std::string_view kExportUsage =
+    "usage: alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
+    "Writes this kiosk's records to standard output (CSV with a header row by default).\n";
+
+struct Args {
+  std::map<std::string, std::string, std::less<>> values;
+  std::set<std::string, std::less<>> switches;
+  std::vector<std::string> positionals;
+};
+
+// Splits arguments into --name VALUE / --name=VALUE, bare switches and the rest.
+std::expected<Args, std::string> parse(std::span<const std::string> argv,
+                                       std::initializer_list<std::string_view> value_flags,
+                                       std::initializer_list<std::string_view> switch_flags) {
+  Args args;
+  auto in = [](std::initializer_list<std::string_view> list, std::string_view name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (arg == "-h") {
+      args.switches.insert("--help");
+    } else if (arg.starts_with("--")) {
+      const auto eq = arg.find('=');
+      const std::string name = arg.substr(0, eq);
+      if (in(switch_flags, name) || name == "--help" || name == "--version") {
+        if (eq != std::string::npos)
+          return std::unexpected(util::cat("option '", name, "' takes no value"));
+        args.switches.insert(name);
+      } else if (in(value_flags, name)) {
+        if (eq != std::string::npos) {
+          args.values[name] = arg.substr(eq + 1);
+        } else if (i + 1 < argv.size()) {
+          args.values[name] = argv[++i];
+        } else {
+          return std::unexpected(util::cat("option '", name, "' needs a value"));
+        }
+      } else {
+        return std::unexpected(util::cat("unknown option '", name, "' (try --help)"));
+      }
+    } else {
+      args.positionals.push_back(arg);
+    }
+  }
+  return args;
+}
+
+// Creates each missing folder of `dir` readable by its owner only.
+void make_private_dirs(const fs::path& dir) {
+  fs::path partial;
+  for (const auto& part : dir) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw std::runtime_error(
+          util::cat("cannot create the folder ", partial.string(), ": ", std::strerror(errno)));
+    }
+  }
+}
+
+fs::path default_database() {
+  fs::path base;
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && fs::path(xdg).is_absolute()) {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = fs::path(home) / ".local" / "share";
+  } else {
+    throw std::runtime_error("neither XDG_DATA_HOME nor HOME is set; pass --db FILE");
+  }
+  const fs::path dir = base / "alliance";
+  make_private_dirs(dir);
+  return dir / "kiosk.db";
+}
+
+// Store errors name the problem; not all of them name the file.
+store::Store open_store(const fs::path& path, const store::OpenOptions& options = {}) {
+  if (!options.create_if_missing && !fs::exists(path)) {
+    throw std::runtime_error(util::cat("no database at ", path.string()));
+  }
+  try {
+    return store::Store::open(path, options);
+  } catch (const store::StoreError& e) {
+    const std::string message = e.what();
+    if (message.find(path.string()) != std::string::npos) throw;
+    throw std::runtime_error(util::cat(path.string(), ": ", message));
+  }
+}
+
+int fail(std::string_view reason, int code = 1) {
+  std::cerr << "alliance-kiosk: " << reason << "\n";
+  return code;
+}
+
+std::optional<int> to_int(std::string_view text) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time_point started) {
+  // --font, --exit-after-first-frame and --bench-frames are for tests and
+  // benchmarks, so --help does not list them.
+  auto args = parse(argv, {"--db", "--lang", "--font", "--bench-frames"},
+                    {"--fullscreen", "--exit-after-first-frame"});
+  if (!args) return fail(args.error(), 2);
+  if (args->switches.contains("--help")) return std::cout << kUsage, 0;
+  if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
+  if (!args->positionals.empty()) {
+    return fail(util::cat("unknown command '", args->positionals.front(), "' (try --help)"), 2);
+  }
+
+  const auto& i18n = kiosk::I18n::embedded();
+  std::optional<std::string> lang;
+  if (auto it = args->values.find("--lang"); it != args->values.end()) {
+    const auto languages = i18n.languages();
+    if (std::find(languages.begin(), languages.end(), it->second) == languages.end()) {
+      return fail(util::cat("unknown language '", it->second,
+                            "'; choose one of: ", util::join(languages, ',')),
+                  2);
+    }
+    lang = it->second;
+  }
+  kiosk::platform::GuiOptions options;
+  options.started_at = started;
+  options.fullscreen = args->switches.contains("--fullscreen");
+  options.exit_after_first_frame = args->switches.contains("--exit-after-first-frame");
+  if (auto it = args->values.find("--font"); it != args->values.end())
+    options.font_path = it->second;
+  if (auto it = args->values.find("--bench-frames"); it != args->values.end()) {
+    const auto n = to_int(it->second);
+    if (!n || *n < 1 || *n > 1'000'000) return fail("--bench-frames must be 1 to 1000000", 2);
+    options.bench_frames = *n;
+  }
+
+  const fs::path db =
+      args->values.contains("--db") ? fs::path(args->values.at("--db")) : default_database();
+  auto device = open_store(db);
+  kiosk::Controller controller(device);
+  if (lang) controller.override_language(*lang);
+  if (options.fullscreen) controller.override_fullscreen(true);
+  return kiosk::platform::run_gui(controller, i18n, options);
+}
+
+int run_import(std::span<const std::string> argv) {
+  auto args = parse(argv, {"--db"}, {});
+  if (!args) return fail(args.error(), 2);
+  if (args->switches.contains("--help")) return std::cout << kImportUsage, 0;
+  if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
+  if (!args->values.contains("--db")) return fail("import-members: --db FILE is required", 2);
+  if (args->positionals.size() != 1) {
+    return fail("import-members: give exactly one CSV file (try --help)", 2);
+  }
+  const std::string& file = args->positionals.front();
+  std::ifstream in_file;
+  if (file != "-") {
+    in_file.open(file, std::ios::binary);
+    if (!in_file) return fail(util::cat("cannot read ", file, ": ", std::strerror(errno)));
+  }
+  std::istream& in = file == "-" ? std::cin : in_file;
+
+  auto device = open_store(args->values.at("--db"));
+  // National phone numbers read as the current event's country, as at the desk.
+  const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
+  const auto report = kiosk::import_members(device, in, context);
+  if (!report.ok()) {
+    std::cerr << "alliance-kiosk: import-members: " << report.summary() << "\n";
+    return 1;
+  }
+  std::cout << report.summary() << "\n";
+  return 0;
+}
+
+int run_export(std::span<const std::string> argv) {
+  auto args = parse(argv, {"--db", "--format"}, {});
+  if (!args) return fail(args.error(), 2);
+  if (args->switches.contains("--help")) return std::cout << kExportUsage, 0;
+  if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
+  if (!args->values.contains("--db")) return fail("export: --db FILE is required", 2);
+  if (args->positionals.size() != 1) {
+    return fail("export: say what to export: members, requests or attendance", 2);
+  }
+  const std::string& what = args->positionals.front();
+  if (what != "members" && what != "requests" && what != "attendance") {
+    return fail(util::cat("export: unknown record type '", what,
+                          "'; choose members, requests or attendance"),
+                2);
+  }
+  const std::string format =
+      args->values.contains("--format") ? args->values.at("--format") : "csv";
+  kiosk::ExportFormat export_format;
+  if (format == "csv") {
+    export_format = kiosk::ExportFormat::csv;
+  } else if (format == "json") {
+    export_format = kiosk::ExportFormat::json;
+  } else {
+    return fail(util::cat("export: unknown format '", format, "'; choose csv or json"), 2);
+  }
+  // Exporting never creates a database: a mistyped path should say so.
+  auto device = open_store(args->values.at("--db"), {.create_if_missing = false});
+  kiosk::export_records(device, what, export_format, std::cout);
+  std::cout.flush();
+  if (!std::cout) return fail("export: cannot write to standard output");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (!args.empty() && args.front() == "import-members") {
+      return run_import(std::span(args).subspan(1));
+    }
+    if (!args.empty() && args.front() == "export") return run_export(std::span(args).subspan(1));
+    return run_kiosk(args, started);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}

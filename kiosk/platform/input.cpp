@@ -1,0 +1,42 @@
+// The per-frame trickle of keyboard events into ImGui 1.86.
+#include "kiosk/platform/input.hpp"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <imgui.h>
+
+#include <set>
+
+namespace alliance::kiosk::platform {
+
+std::size_t events_for_one_frame(std::span<const KeyEvent> pending) {
+  std::set<int> keys_changed;
+  bool text_seen = false;
+  std::size_t taken = 0;
+  for (const auto& event : pending) {
+    if (event.is_text) {
+      if (!keys_changed.empty()) break;
+      text_seen = true;
+    } else {
+      if (text_seen || keys_changed.contains(event.key)) break;
+      keys_changed.insert(event.key);
+    }
+    ++taken;
+  }
+  return taken;
+}
+
+void InputQueue::feed_one_frame(GLFWwindow* window) {
+  if (pending_.empty()) return;
+  const auto count = static_cast<std::ptrdiff_t>(events_for_one_frame(pending_));
+  for (auto it = pending_.begin(); it != pending_.begin() + count; ++it) {
+    if (it->is_text) {
+      ImGui_ImplGlfw_CharCallback(window, it->codepoint);
+    } else {
+      ImGui_ImplGlfw_KeyCallback(window, it->key, it->scancode, it->action, it->mods);
+    }
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + count);
+}
+
+}  // namespace alliance::kiosk::platform

@@ -1,0 +1,153 @@
+// Resource pack requests: who asks, which packs and how they arrive, then the
+// request's reference code.
+#include <imgui.h>
+
+#include "common/model/codes.hpp"
+#include "common/util/strings.hpp"
+#include "kiosk/ui/screens.hpp"
+#include "kiosk/ui/theme.hpp"
+
+namespace alliance::kiosk::ui {
+
+void member_results(Ctx& c, const std::string& selected_id);  // check_in.cpp
+
+namespace {
+
+void request_field(Ctx& c, const std::string& label, const char* field, const std::string& value,
+                   bool& enter) {
+  const FieldResult r = text_field(c, label, field, value, field);
+  if (r.changed) c.emit(intent::EditRequestField{field, r.value});
+  if (r.entered) enter = true;
+}
+
+}  // namespace
+
+void draw_request_requester(Ctx& c) {
+  const AppState& s = c.state;
+  const RequestDraft& r = s.request;
+  title(c.tr("request.requester.title"));
+  bool enter = false;
+  if (!r.member_id.empty()) {
+    ImGui::TextWrapped("%s", c.trf("request.requester.member", {r.member_name}).c_str());
+  }
+  hint(c.tr("request.requester.search_hint"));
+  const FieldResult search =
+      text_field(c, c.tr("search.label"), "search", s.search_query, "member_id");
+  if (search.changed) c.emit(intent::Search{search.value});
+  member_results(c, r.member_id);
+
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  ImGui::Separator();
+  if (!r.for_organisation) {
+    if (big_button(c.tr("request.for_organisation"), "for_organisation")) {
+      c.emit(intent::RequestForOrganisation{});
+    }
+  } else {
+    ImGui::TextUnformatted(c.tr("request.organisation.title").c_str());
+    request_field(c, c.tr("field.organisation_name"), "organisation_name", r.organisation_name,
+                  enter);
+    request_field(c, c.tr("field.contact_name"), "contact_name", r.contact_name, enter);
+    request_field(c, c.tr("field.phone"), "contact_phone", r.contact_phone, enter);
+    request_field(c, c.tr("field.email"), "contact_email", r.contact_email, enter);
+  }
+  if (nav_row(c, c.tr("ui.next")) || enter) c.emit(intent::Next{});
+}
+
+void draw_request_packs(Ctx& c) {
+  const AppState& s = c.state;
+  const RequestDraft& r = s.request;
+  title(c.tr("request.packs.title"));
+  hint(r.for_organisation ? r.organisation_name : r.member_name);
+  field_error(c, "lines");
+  bool enter = false;
+
+  if (s.catalogue.empty()) hint(c.tr("request.packs.empty"));
+  constexpr ImGuiTableFlags kTable =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+  if (!s.catalogue.empty() && ImGui::BeginTable("##packs", 5, kTable)) {
+    ImGui::TableSetupColumn(c.tr("request.packs.pack").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                            3.0f);
+    ImGui::TableSetupColumn(c.tr("request.packs.languages").c_str(),
+                            ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(c.tr("request.packs.format").c_str(),
+                            ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(c.tr("request.packs.in_stock").c_str(),
+                            ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(c.tr("request.packs.quantity").c_str(),
+                            ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableHeadersRow();
+    for (const model::ResourcePack& pack : s.catalogue) {
+      if (pack.retired) continue;
+      ImGui::PushID(pack.id.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextWrapped("%s", pack.title.c_str());
+      ImGui::TableNextColumn();
+      std::string languages;
+      for (const auto& l : pack.languages) languages += (languages.empty() ? "" : ", ") + l;
+      ImGui::TextUnformatted(languages.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(c.code_label("pack_format", model::to_string(pack.format)).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(util::cat(pack.stock_at(s.settings.office)).c_str());
+      ImGui::TableNextColumn();
+      const auto it = r.quantities.find(pack.id);
+      const int quantity = it == r.quantities.end() ? 0 : it->second;
+      ImGui::BeginDisabled(quantity <= 0);
+      if (row_button("-", "less")) c.emit(intent::SetQuantity{pack.id, quantity - 1});
+      ImGui::EndDisabled();
+      ImGui::SameLine();
+      ImGui::TextUnformatted(util::cat(quantity).c_str());
+      ImGui::SameLine();
+      if (row_button("+", "more")) c.emit(intent::SetQuantity{pack.id, quantity + 1});
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  ImGui::TextUnformatted(c.tr("request.delivery").c_str());
+  for (const auto delivery :
+       {model::DeliveryPreference::pickup, model::DeliveryPreference::delivery,
+        model::DeliveryPreference::digital_link}) {
+    const std::string_view code = model::to_string(delivery);
+    if (ImGui::RadioButton(util::cat(c.code_label("delivery", code), "##", code).c_str(),
+                           r.delivery == delivery) &&
+        r.delivery != delivery) {
+      c.emit(intent::SetDelivery{delivery});
+    }
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  if (r.delivery == model::DeliveryPreference::delivery) {
+    request_field(c, c.tr("field.delivery_address"), "delivery_address", r.delivery_address, enter);
+  }
+  if (r.delivery == model::DeliveryPreference::digital_link && r.member_id.empty()) {
+    request_field(c, c.tr("field.email"), "contact_email", r.contact_email, enter);
+  }
+  // Errors for fields without a widget here (the requester, lines[0].quantity, ...).
+  for (const auto& [field, key] : s.field_errors) {
+    if (field == "delivery_address" || field == "contact_email" || field == "lines") continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
+    ImGui::TextWrapped("%s", c.tr(key).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (nav_row(c, c.tr("request.submit")) || enter) c.emit(intent::SubmitRequest{});
+}
+
+void draw_request_done(Ctx& c) {
+  title(c.tr("request.done.title"));
+  if (const auto& saved = c.state.saved_request) {
+    hint(c.tr("request.done.code_label"));
+    reference_code_text(saved->reference_code);
+    ImGui::TextWrapped(
+        "%s", c.tr(util::cat("request.done.next.", model::to_string(saved->delivery))).c_str());
+  }
+  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
+  if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {
+    c.emit(intent::GoTo{Screen::welcome});
+  }
+  default_focus(c);
+}
+
+}  // namespace alliance::kiosk::ui

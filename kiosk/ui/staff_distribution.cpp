@@ -1,0 +1,94 @@
+// Staff: the distribution desk — requests routed to this office and the
+// status moves each one allows.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <map>
+
+#include "common/model/codes.hpp"
+#include "common/util/strings.hpp"
+#include "kiosk/ui/screens.hpp"
+#include "kiosk/ui/theme.hpp"
+
+namespace alliance::kiosk::ui {
+namespace {
+
+constexpr model::RequestStatus kTargets[] = {
+    model::RequestStatus::approved, model::RequestStatus::ready, model::RequestStatus::dispatched,
+    model::RequestStatus::delivered, model::RequestStatus::cancelled};
+
+std::string pack_title(const AppState& s, const std::string& id) {
+  for (const auto& pack : s.catalogue) {
+    if (pack.id == id) return pack.title;
+  }
+  return id;
+}
+
+}  // namespace
+
+void draw_staff_distribution(Ctx& c) {
+  // "Received by" names being typed, per request id.
+  static std::map<std::string, std::string> received_by;
+  const AppState& s = c.state;
+  title(c.tr("staff.distribution.title"));
+  if (c.entered_screen) received_by.clear();
+  ImGui::TextWrapped(
+      "%s", c.trf("staff.home.office",
+                  {s.settings.office.empty() ? c.tr("staff.office_not_set") : s.settings.office})
+                .c_str());
+  if (s.office_requests.empty()) hint(c.tr("staff.distribution.none"));
+
+  for (const model::ResourceRequest& r : s.office_requests) {
+    ImGui::PushID(r.id.c_str());
+    ImGui::Separator();
+    const std::string who = !r.organisation_name.empty() ? r.organisation_name
+                            : !r.contact_name.empty()    ? r.contact_name
+                                                         : r.member_id;
+    ImGui::TextColored(theme().accent, "%s", util::cat(r.reference_code, "  ·  ", who).c_str());
+    ImGui::TextUnformatted(c.trf("staff.distribution.status",
+                                 {c.code_label("request_status", model::to_string(r.status)),
+                                  c.code_label("delivery", model::to_string(r.delivery))})
+                               .c_str());
+    if (!r.delivery_address.empty()) hint(r.delivery_address);
+    if (!r.contact_phone.empty() || !r.contact_email.empty()) {
+      hint(util::cat(r.contact_phone,
+                     r.contact_phone.empty() || r.contact_email.empty() ? "" : "  ·  ",
+                     r.contact_email));
+    }
+    for (const model::RequestLine& line : r.lines) {
+      ImGui::BulletText("%s", util::cat(line.quantity, " × ", pack_title(s, line.pack_id)).c_str());
+    }
+    if (!r.received_by.empty()) {
+      ImGui::TextUnformatted(
+          c.trf("staff.distribution.received_by_value", {r.received_by}).c_str());
+    }
+
+    bool first = true;
+    for (const model::RequestStatus to : kTargets) {
+      if (!model::can_transition(r.status, to)) continue;
+      const std::string_view code = model::to_string(to);
+      if (!first) ImGui::SameLine();
+      first = false;
+      const std::string label =
+          c.trf("staff.distribution.mark", {c.code_label("request_status", code)});
+      if (to == model::RequestStatus::delivered) {
+        std::string& name = received_by[r.id];
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0f);
+        ImGui::InputTextWithHint("##received_by", c.tr("staff.distribution.received_by").c_str(),
+                                 &name);
+        ImGui::SameLine();
+        ImGui::BeginDisabled(name.empty());
+        if (row_button(label, std::string(code).c_str())) {
+          c.emit(intent::MarkRequest{r.id, to, name});
+        }
+        ImGui::EndDisabled();
+      } else if (row_button(label, std::string(code).c_str())) {
+        c.emit(intent::MarkRequest{r.id, to, {}});
+      }
+    }
+    ImGui::PopID();
+  }
+  staff_back(c);
+}
+
+}  // namespace alliance::kiosk::ui

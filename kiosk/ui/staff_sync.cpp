@@ -1,0 +1,78 @@
+// Staff: what the sync agent last reported, the queue, rejected changes and "Sync now".
+#include <imgui.h>
+
+#include "common/util/strings.hpp"
+#include "kiosk/ui/screens.hpp"
+#include "kiosk/ui/theme.hpp"
+
+namespace alliance::kiosk::ui {
+namespace {
+
+void row(const std::string& label, const std::string& value) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
+  ImGui::TextWrapped("%s", label.c_str());
+  ImGui::PopStyleColor();
+  ImGui::TableNextColumn();
+  ImGui::TextWrapped("%s", value.empty() ? "—" : value.c_str());
+}
+
+}  // namespace
+
+void draw_staff_sync(Ctx& c) {
+  const SyncBadge& sync = c.state.sync;
+  const store::SyncStatus& st = sync.status;
+  title(c.tr("staff.sync.title"));
+  ImGui::TextUnformatted(sync_badge_text(c).c_str());
+  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+
+  if (ImGui::BeginTable("##sync", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::GetFontSize() * 14.0f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    row(c.tr("staff.sync.state"),
+        c.tr(util::cat("sync.state.", st.state.empty() ? "unknown" : st.state)));
+    row(c.tr("staff.sync.waiting"), util::cat(sync.queue.pending));
+    row(c.tr("staff.sync.synced"), util::cat(sync.queue.acked));
+    row(c.tr("staff.sync.rejected"), util::cat(sync.queue.rejected));
+    row(c.tr("staff.sync.last_success"), local_date_time(st.last_success_at));
+    row(c.tr("staff.sync.last_attempt"), local_date_time(st.last_attempt_at));
+    row(c.tr("staff.sync.last_error"), st.last_error);
+    row(c.tr("staff.sync.next_retry"), local_date_time(st.next_retry_at));
+    row(c.tr("staff.sync.last_counts"),
+        c.trf("staff.sync.counts", {util::cat(st.last_pushed), util::cat(st.last_pulled)}));
+    row(c.tr("staff.sync.server"), st.server_url);
+    ImGui::EndTable();
+  }
+
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  if (big_button(c.tr("staff.sync.now"), "sync_now")) c.emit(intent::SyncNow{});
+  default_focus(c);
+  if (sync.sync_requested) {
+    ImGui::SameLine();
+    hint(c.tr("staff.sync.requested"));
+  }
+
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  ImGui::TextUnformatted(c.tr("staff.sync.rejected_title").c_str());
+  if (sync.rejected.empty()) {
+    hint(c.tr("staff.sync.rejected_none"));
+  } else {
+    hint(c.tr("staff.sync.rejected_hint"));
+  }
+  for (const store::OutboxEntry& e : sync.rejected) {
+    ImGui::PushID(e.change_id.c_str());
+    ImGui::Separator();
+    ImGui::TextUnformatted(
+        util::cat(e.entity, " ", e.entity_id, " (", e.op, ")  ·  ", local_date_time(e.created_at))
+            .c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
+    ImGui::TextWrapped("%s", util::cat(e.reject_code, ": ", e.reject_message).c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopID();
+  }
+  staff_back(c);
+}
+
+}  // namespace alliance::kiosk::ui

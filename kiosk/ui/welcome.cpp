@@ -1,0 +1,56 @@
+// The public start screen: language, then register, check in or request packs.
+#include <imgui.h>
+
+#include "common/model/codes.hpp"
+#include "common/util/strings.hpp"
+#include "kiosk/ui/screens.hpp"
+
+namespace alliance::kiosk::ui {
+
+void draw_welcome(Ctx& c) {
+  title(c.tr("welcome.title"));
+  hint(c.tr("welcome.intro"));
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+
+  // Each language's button shows its own name, so anyone can find theirs.
+  for (const std::string_view code : model::language_codes()) {
+    const std::string id(code);
+    const bool current = c.lang() == code;
+    if (current)
+      ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (big_button(std::string(c.i18n.text(code, "language.native_name")),
+                   util::cat("lang_", id).c_str())) {
+      c.emit(intent::SetLanguage{id});
+    }
+    if (current) ImGui::PopStyleColor();
+    ImGui::SameLine();
+  }
+  // Staff mode sits at the end of the language row, small and out of the way,
+  // so it stays on screen however short the display is.
+  const std::string staff_label = c.tr("welcome.staff");
+  const float staff_width =
+      ImGui::CalcTextSize(staff_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+  const float right = ImGui::GetWindowContentRegionMax().x - staff_width;
+  if (right > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(right);
+  if (row_button(staff_label, "staff")) c.emit(intent::EnterStaff{});
+  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
+
+  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 36.0f);
+  if (c.state.current_event) {
+    ImGui::TextWrapped("%s", c.trf("welcome.event", {c.state.current_event->name}).c_str());
+  } else {
+    hint(c.tr("welcome.no_event"));
+  }
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  if (big_button(c.tr("welcome.register"), "register", w)) c.emit(intent::StartRegistration{});
+  default_focus(c);
+  hint(c.tr("welcome.register_hint"));
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  if (big_button(c.tr("welcome.check_in"), "check_in", w)) c.emit(intent::StartCheckIn{});
+  hint(c.tr("welcome.check_in_hint"));
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+  if (big_button(c.tr("welcome.request"), "request", w)) c.emit(intent::StartRequest{});
+  hint(c.tr("welcome.request_hint"));
+}
+
+}  // namespace alliance::kiosk::ui

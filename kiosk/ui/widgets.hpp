@@ -1,0 +1,120 @@
+// Shared pieces of the kiosk's views: the per-frame context, touch-sized
+// buttons, labelled fields with their error beside them, code-list combos,
+// the notice bar, the sync badge and the idle prompt.
+//
+// Every label is translated by the caller through Ctx::tr / Ctx::trf with a
+// literal key, so a test can find every key the views use by reading them.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kiosk/core/i18n.hpp"
+#include "kiosk/core/intents.hpp"
+#include "kiosk/core/state.hpp"
+
+namespace alliance::kiosk::ui {
+
+// What one frame's draw functions share.
+struct Ctx {
+  const AppState& state;
+  const I18n& i18n;
+  std::vector<Intent>& intents;
+  bool entered_screen = false;  // first frame of this screen
+  bool focus_pending = false;   // the first field of the screen still wants focus
+
+  std::string_view lang() const { return state.settings.language; }
+  std::string tr(std::string_view key) const { return std::string(i18n.text(lang(), key)); }
+  std::string trf(std::string_view key, std::vector<std::string> args) const {
+    return i18n.format(lang(), key, args);
+  }
+  // The label of a code in a code list: "code.<list>.<code>".
+  std::string code_label(std::string_view list, std::string_view code) const;
+  template <class T>
+  void emit(T intent) {
+    intents.emplace_back(std::move(intent));
+  }
+};
+
+// Sizes that scale with the font, so ui_scale makes everything larger.
+float touch_height();
+float gap();
+
+// A screen's heading; first line of every screen.
+void title(const std::string& text);
+// Wrapped helper text in a softer colour.
+void hint(const std::string& text);
+
+// A touch-sized button; Enter activates it when it has keyboard focus.
+// width 0 sizes it to the label, a negative width fills the line.
+bool big_button(const std::string& label, const char* id, float width = 0.0f);
+// A regular-height button for rows in lists.
+bool row_button(const std::string& label, const char* id);
+// Whether Enter was pressed this frame (main or keypad key).
+bool enter_pressed();
+// Whether a button already acted on this frame's Enter.
+bool enter_consumed();
+// Gives keyboard focus to the item just drawn when the screen appears (if no
+// field took it), so Enter and Space act on it without a mouse.
+void default_focus(Ctx& c);
+bool escape_pressed();
+
+struct FieldResult {
+  bool changed = false;  // value holds the new text
+  bool entered = false;  // Enter was pressed in the field
+  std::string value;
+};
+
+// A label above a single-line text field, the field's error (an i18n key
+// from state.field_errors[error_field]) beside it in the chosen language.
+// The typed text lives in a buffer that re-syncs from `value` whenever they
+// differ and the field is not being edited. Takes focus if ctx.focus_pending.
+FieldResult text_field(Ctx& c, const std::string& label, const char* id, const std::string& value,
+                       std::string_view error_field, int flags = 0);
+// The translated error of a field, if it has one, in the error colour.
+void field_error(Ctx& c, std::string_view error_field);
+
+// A combo over a code list with translated labels; the first entry ("not
+// chosen") yields "". Returns the chosen code when it changed. Combos leave
+// the screen's first focus to text fields: ImGui 1.86 tabs through fields
+// only, and arrow keys reach combos.
+std::optional<std::string> code_combo(Ctx& c, const std::string& label, const char* id,
+                                      std::string_view list,
+                                      std::span<const std::string_view> codes,
+                                      const std::string& value, std::string_view error_field);
+// Countries by English name with a filter box at the top of the list.
+std::optional<std::string> country_combo(Ctx& c, const std::string& label, const char* id,
+                                         const std::string& value, std::string_view error_field);
+
+// The bar under the header: state.notice, translated, with a dismiss button.
+void notice_bar(Ctx& c);
+// "all N records synced at HH:MM" / "N waiting, no network since HH:MM".
+std::string sync_badge_text(const Ctx& c);
+void sync_badge(Ctx& c);
+// The "still there?" modal with its countdown, while state.idle_prompt.
+void idle_modal(Ctx& c);
+
+// Back / Cancel / primary-action row at the bottom of a public screen.
+// Returns true if the primary button was pressed (it emits nothing itself).
+bool nav_row(Ctx& c, const std::string& primary_label, bool show_back = true,
+             bool primary_enabled = true);
+
+// The Back button of a staff screen: returns to `to`.
+void staff_back(Ctx& c, Screen to = Screen::staff_home);
+
+// "+254 *** ** 678": the calling code and the last three digits only.
+std::string masked_phone(std::string_view e164, std::string_view country);
+// "2026-03-01T14:32:05Z" (UTC) -> "14:32" in the kiosk's local time; "" stays "".
+std::string local_hh_mm(std::string_view iso_utc);
+// Same, as "2026-03-01 14:32".
+std::string local_date_time(std::string_view iso_utc);
+
+// A reference code, large: in the platform's large font (Fonts[1]) when it
+// has one, so it stays sharp, else the normal font scaled up.
+void reference_code_text(const std::string& code);
+
+}  // namespace alliance::kiosk::ui

@@ -1,0 +1,516 @@
+// The agent: push, pull, status, and the daemon loop around them.
+#include "sync/agent.hpp"
+
+#include <algorithm>
+#include <random>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/protocol/codec.hpp"
+#include "common/util/log.hpp"
+#include "common/util/strings.hpp"
+#include "common/util/time.hpp"
+
+#ifndef ALLIANCE_VERSION
+#define ALLIANCE_VERSION "0.0.0"
+#endif
+
+namespace alliance::sync {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::string now_iso() {
+  return util::iso8601_utc(std::chrono::system_clock::now());
+}
+
+std::string iso_in(milliseconds delay) {
+  return util::iso8601_utc(std::chrono::system_clock::now() + delay);
+}
+
+std::uint64_t seed_or_random(std::uint64_t seed) {
+  return seed != 0 ? seed : std::random_device{}();
+}
+
+ApiFailure store_failure(const store::StoreError& e) {
+  return ApiFailure{.kind = FailureKind::transient, .code = "store", .message = e.what()};
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[(c >> 4) & 0xf];
+          out += hex[c & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+// Sleeps up to `total`, waking early when *stop is raised.
+void nap(milliseconds total, const std::atomic<bool>* stop) {
+  const auto until = Clock::now() + total;
+  while (Clock::now() < until) {
+    if (stop != nullptr && stop->load()) return;
+    std::this_thread::sleep_for(std::min<Clock::duration>(milliseconds(50), until - Clock::now()));
+  }
+}
+
+}  // namespace
+
+std::string_view agent_version() {
+  return ALLIANCE_VERSION;
+}
+
+std::string user_agent() {
+  return util::cat("alliance-sync/", agent_version());
+}
+
+Agent::Agent(store::Store& store, AgentOptions options, const std::atomic<bool>* stop)
+    : store_(store),
+      options_(std::move(options)),
+      stop_(stop),
+      backoff_(options_.backoff, seed_or_random(options_.seed)),
+      status_(store_.sync_status()),
+      batch_count_(std::max<std::size_t>(1, options_.batch_max_changes)) {
+  options_.http.stop = stop_;
+  if (options_.http.user_agent.empty() || options_.http.user_agent == "alliance-sync") {
+    options_.http.user_agent = user_agent();
+  }
+  reload_credentials();
+}
+
+Agent::~Agent() = default;
+
+bool Agent::reload_credentials() {
+  auto loaded = store::load_credentials(store_);
+  const bool same = loaded && credentials_ && loaded->token == credentials_->token &&
+                    loaded->server_url == credentials_->server_url;
+  if (same) return false;
+  if (client_) {
+    const auto& t = client_->stats();
+    retired_traffic_.requests += t.requests;
+    retired_traffic_.bytes_sent += t.bytes_sent;
+    retired_traffic_.bytes_received += t.bytes_received;
+    retired_traffic_.body_bytes_raw += t.body_bytes_raw;
+    retired_traffic_.body_bytes_sent += t.body_bytes_sent;
+  }
+  credentials_ = std::move(loaded);
+  client_.reset();
+  if (credentials_) {
+    client_ = std::make_unique<ApiClient>(credentials_->server_url, options_.http);
+    client_->set_token(credentials_->token);
+    client_->set_gzip(options_.gzip);
+  }
+  return true;
+}
+
+bool Agent::enrolled() {
+  reload_credentials();
+  return credentials_.has_value();
+}
+
+TrafficStats Agent::traffic() const {
+  TrafficStats t = retired_traffic_;
+  if (client_) {
+    const auto& c = client_->stats();
+    t.requests += c.requests;
+    t.bytes_sent += c.bytes_sent;
+    t.bytes_received += c.bytes_received;
+    t.body_bytes_raw += c.body_bytes_raw;
+    t.body_bytes_sent += c.body_bytes_sent;
+  }
+  return t;
+}
+
+SyncReport Agent::push_all() {
+  SyncReport report;
+  if (!client_) {
+    report.failure = ApiFailure{.kind = FailureKind::unauthorized,
+                                .code = "not_enrolled",
+                                .message = "this database is not enrolled"};
+    return report;
+  }
+  try {
+    while (true) {
+      if (stopping()) {
+        report.failure =
+            ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
+        return report;
+      }
+      auto batch = store_.next_batch(batch_count_, options_.batch_max_bytes);
+      if (batch.empty()) return report;
+      std::vector<std::string_view> payloads;
+      payloads.reserve(batch.size());
+      for (const auto& e : batch) payloads.emplace_back(e.payload);
+      auto answer = client_->push(protocol::encode_push_request_from_encoded(payloads));
+      if (!answer) {
+        const ApiFailure& f = answer.error();
+        const bool refused = f.kind == FailureKind::too_large || f.kind == FailureKind::permanent;
+        if (refused && batch.size() > 1) {
+          // Halve until the change the server cannot take stands alone.
+          batch_count_ = std::max<std::size_t>(1, batch.size() / 2);
+          log::warn(
+              "sync.push_refused",
+              {{"status", f.http_status}, {"changes", batch.size()}, {"next_batch", batch_count_}});
+          continue;
+        }
+        if (refused) {
+          // One change the server will never take as sent: set it aside,
+          // visible to staff, so it cannot block the rest of the queue.
+          store_.reject(batch.front().change_id, f.code, f.message);
+          ++report.rejected;
+          ++report.pushed;
+          log::warn("sync.change_refused",
+                    {{"change", log::Id(batch.front().change_id)}, {"status", f.http_status}});
+          continue;
+        }
+        report.failure = f;
+        return report;
+      }
+      const auto& results = answer->results;
+      bool matches = results.size() == batch.size();
+      for (std::size_t i = 0; matches && i < results.size(); ++i) {
+        matches = results[i].change_id == batch[i].change_id;
+      }
+      if (!matches) {
+        report.failure = ApiFailure{.kind = FailureKind::transient,
+                                    .http_status = 200,
+                                    .code = "bad_answer",
+                                    .message = "the server's results do not match the batch"};
+        return report;
+      }
+      std::vector<store::Ack> acks;
+      std::vector<const protocol::ChangeResult*> refusals;
+      for (const auto& r : results) {
+        switch (r.outcome) {
+          case protocol::Outcome::applied:
+            ++report.applied;
+            break;
+          case protocol::Outcome::duplicate:
+            ++report.duplicate;
+            break;
+          case protocol::Outcome::conflict:
+            ++report.conflict;
+            break;
+          case protocol::Outcome::rejected:
+            refusals.push_back(&r);
+            continue;
+        }
+        acks.push_back({.change_id = r.change_id, .outcome = r.outcome});
+      }
+      store_.acknowledge(acks);
+      for (const auto* r : refusals) {
+        std::string message = r->message;
+        for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
+        store_.reject(r->change_id, r->code, message);
+        ++report.rejected;
+      }
+      report.pushed += static_cast<std::int64_t>(batch.size());
+      ++report.batches;
+      log::info("sync.pushed", {{"changes", batch.size()},
+                                {"applied", report.applied},
+                                {"duplicate", report.duplicate},
+                                {"conflict", report.conflict},
+                                {"rejected", report.rejected}});
+      batch_count_ =
+          std::min(std::max<std::size_t>(1, options_.batch_max_changes), batch_count_ * 2);
+    }
+  } catch (const store::StoreError& e) {
+    report.failure = store_failure(e);
+    return report;
+  }
+}
+
+SyncReport Agent::pull_all() {
+  SyncReport report;
+  if (!client_) {
+    report.failure = ApiFailure{.kind = FailureKind::unauthorized,
+                                .code = "not_enrolled",
+                                .message = "this database is not enrolled"};
+    return report;
+  }
+  try {
+    std::int64_t cursor = store_.pull_cursor();
+    while (true) {
+      if (stopping()) {
+        report.failure =
+            ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
+        return report;
+      }
+      auto page = client_->pull(cursor, options_.pull_limit);
+      if (!page) {
+        report.failure = page.error();
+        // A pull the server refuses as asked is still worth retrying later.
+        if (report.failure->kind == FailureKind::permanent ||
+            report.failure->kind == FailureKind::too_large) {
+          report.failure->kind = FailureKind::transient;
+        }
+        return report;
+      }
+      store_.apply_pulled(page->changes, page->next_cursor);
+      report.pulled += static_cast<std::int64_t>(page->changes.size());
+      const bool advanced = page->next_cursor > cursor;
+      cursor = page->next_cursor;
+      if (!page->changes.empty()) {
+        log::info("sync.pulled", {{"changes", page->changes.size()}, {"cursor", cursor}});
+      }
+      if (!page->more || !advanced) return report;
+    }
+  } catch (const store::StoreError& e) {
+    report.failure = store_failure(e);
+    return report;
+  }
+}
+
+void Agent::write_status(const SyncReport* report, milliseconds retry_in) {
+  status_.server_url = credentials_ ? credentials_->server_url : "";
+  if (report == nullptr) {
+    status_.state = "syncing";
+    status_.last_attempt_at = now_iso();
+  } else if (report->ok()) {
+    status_.state = "idle";
+    status_.last_success_at = now_iso();
+    status_.last_error.clear();
+    status_.next_retry_at.clear();
+    status_.last_pushed = report->pushed;
+    status_.last_pulled = report->pulled;
+  } else {
+    const ApiFailure& f = *report->failure;
+    status_.last_pushed = report->pushed;
+    status_.last_pulled = report->pulled;
+    status_.next_retry_at.clear();
+    switch (f.kind) {
+      case FailureKind::unauthorized:
+        status_.state = "not_enrolled";
+        status_.last_error = "device not enrolled or revoked: " + f.message;
+        break;
+      case FailureKind::revoked:
+        status_.state = "revoked";
+        status_.last_error = "device not enrolled or revoked: " + f.message;
+        break;
+      case FailureKind::stopped:
+        status_.state = "idle";
+        status_.last_error = "stopped before finishing; the rest waits for the next start";
+        break;
+      default:
+        status_.state = f.http_status == 0 && f.code != "store" ? "offline" : "backing_off";
+        status_.last_error = f.http_status != 0
+                                 ? util::cat("HTTP ", f.http_status, " ", f.code, ": ", f.message)
+                                 : util::cat(f.code, ": ", f.message);
+        status_.next_retry_at = iso_in(retry_in);
+    }
+  }
+  try {
+    store_.write_sync_status(status_);
+  } catch (const store::StoreError& e) {
+    log::warn("sync.status_not_written", {{"reason", log::Text(e.what())}});
+  }
+}
+
+Attempt Agent::attempt() {
+  Attempt result;
+  reload_credentials();
+  if (!client_) {
+    result.report.failure =
+        ApiFailure{.kind = FailureKind::unauthorized,
+                   .code = "not_enrolled",
+                   .message = "this database is not enrolled; run alliance-sync enroll"};
+    write_status(&result.report, {});
+    return result;
+  }
+  write_status(nullptr, {});
+  SyncReport pushed = push_all();
+  result.report = pushed;
+  if (pushed.ok()) {
+    SyncReport pulled = pull_all();
+    result.report.pulled = pulled.pulled;
+    result.report.failure = pulled.failure;
+  }
+  const auto& failure = result.report.failure;
+  if (!failure) {
+    backoff_.reset();
+  } else if (failure->kind == FailureKind::transient) {
+    result.retry_in = backoff_.next(failure->retry_after);
+  }
+  write_status(&result.report, result.retry_in);
+  if (failure) {
+    log::warn("sync.attempt_failed", {{"kind", log::Text(to_string(failure->kind))},
+                                      {"status", failure->http_status},
+                                      {"code", log::Text(failure->code)},
+                                      {"retry_ms", result.retry_in.count()},
+                                      {"pushed", result.report.pushed},
+                                      {"pulled", result.report.pulled}});
+  } else {
+    log::info("sync.attempt_done",
+              {{"pushed", result.report.pushed}, {"pulled", result.report.pulled}});
+  }
+  return result;
+}
+
+int Agent::run() {
+  log::info("sync.started", {{"enrolled", credentials_.has_value()}});
+  std::int64_t seen_version = -1;
+  bool dirty = true;          // work may be waiting: try at the next chance
+  bool auth_blocked = false;  // 401/403: wait for a new enrolment
+  auto next_attempt = Clock::now();
+  auto next_pull = Clock::now();
+  if (!credentials_) {
+    SyncReport r;
+    r.failure = ApiFailure{.kind = FailureKind::unauthorized,
+                           .code = "not_enrolled",
+                           .message = "this database is not enrolled; run alliance-sync enroll"};
+    write_status(&r, {});
+  }
+  while (!stopping()) {
+    const auto now = Clock::now();
+    try {
+      const std::int64_t version = store_.db().data_version();
+      if (version != seen_version) {
+        seen_version = version;
+        dirty = true;  // the kiosk (or an enrolment) wrote something
+        if (reload_credentials()) {
+          auth_blocked = false;
+          backoff_.reset();
+          next_attempt = now;
+          log::info("sync.credentials_loaded", {{"enrolled", credentials_.has_value()}});
+        }
+        if (store_.take_sync_request()) {
+          log::info("sync.requested");
+          next_attempt = now;  // a person asked: skip the rest of the backoff
+          next_pull = now;
+        }
+      }
+    } catch (const store::StoreError& e) {
+      log::warn("sync.store_busy", {{"reason", log::Text(e.what())}});
+    }
+    if (now >= next_pull) dirty = true;
+    if (dirty && credentials_ && !auth_blocked && now >= next_attempt) {
+      Attempt a = attempt();
+      if (stopping()) break;
+      if (a.report.ok()) {
+        dirty = false;
+        next_pull = Clock::now() + options_.pull_interval;
+      } else if (a.report.failure->kind == FailureKind::unauthorized ||
+                 a.report.failure->kind == FailureKind::revoked) {
+        auth_blocked = true;
+      } else {
+        next_attempt = Clock::now() + a.retry_in;
+      }
+      continue;  // look for more work at once: records may have arrived meanwhile
+    }
+    nap(options_.poll_interval, stop_);
+  }
+  log::info("sync.stopped");
+  return 0;
+}
+
+std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& store,
+                                                                  const std::string& server_url,
+                                                                  const std::string& code,
+                                                                  const std::string& device_name,
+                                                                  const HttpOptions& http) {
+  HttpOptions options = http;
+  if (options.user_agent.empty() || options.user_agent == "alliance-sync") {
+    options.user_agent = user_agent();
+  }
+  ApiClient client(server_url, options);
+  auto answer = client.enroll(protocol::EnrollRequest{
+      .code = code, .device_name = device_name, .app_version = std::string(agent_version())});
+  if (!answer) return std::unexpected(answer.error());
+  store::DeviceCredentials credentials{.server_url = client.base_url(),
+                                       .device_id = answer->device_id,
+                                       .token = answer->token,
+                                       .office = answer->office};
+  try {
+    auto previous = store::load_credentials(store);
+    if (previous && previous->server_url != credentials.server_url) {
+      store.apply_pulled({}, 0);  // another server's sequence: start from its beginning
+    }
+    store::save_credentials(store, credentials);
+    store::SyncStatus status = store.sync_status();
+    status.state = "idle";
+    status.server_url = credentials.server_url;
+    status.last_error.clear();
+    status.next_retry_at.clear();
+    store.write_sync_status(status);
+  } catch (const store::StoreError& e) {
+    return std::unexpected(store_failure(e));
+  }
+  log::info("sync.enrolled", {{"device", log::Id(credentials.device_id)}});
+  return credentials;
+}
+
+std::string format_status(store::Store& store, bool json) {
+  const auto counts = store.queue_counts();
+  auto status = store.sync_status();
+  const auto credentials = store::load_credentials(store);
+  if (!credentials) status.state = "not_enrolled";
+  if (status.state.empty()) status.state = "idle";
+  std::string headline;
+  if (status.state == "not_enrolled" || status.state == "revoked") {
+    headline = "device not enrolled or revoked";
+  } else if (status.state == "offline") {
+    headline = "offline";
+  } else if (status.state == "backing_off") {
+    headline = "waiting to retry";
+  } else if (status.state == "syncing") {
+    headline = "syncing";
+  } else {
+    headline = counts.pending == 0 ? "all records synced" : "records waiting";
+  }
+  if (json) {
+    return util::format(
+        "{\"state\":\"{}\",\"summary\":\"{}\",\"queue_depth\":{},\"rejected\":{},"
+        "\"acknowledged\":{},\"last_attempt_at\":\"{}\",\"last_success_at\":\"{}\","
+        "\"last_error\":\"{}\",\"next_retry_at\":\"{}\",\"server_url\":\"{}\","
+        "\"device_id\":\"{}\",\"last_pushed\":{},\"last_pulled\":{}}\n",
+        json_escape(status.state), json_escape(headline), counts.pending, counts.rejected,
+        counts.acked, json_escape(status.last_attempt_at), json_escape(status.last_success_at),
+        json_escape(status.last_error), json_escape(status.next_retry_at),
+        json_escape(credentials ? credentials->server_url : status.server_url),
+        json_escape(credentials ? credentials->device_id : ""), status.last_pushed,
+        status.last_pulled);
+  }
+  auto or_never = [](const std::string& s) { return s.empty() ? std::string("never") : s; };
+  std::string out = util::cat("state:         ", status.state, " (", headline, ")\n");
+  out += util::cat("queue depth:   ", counts.pending, " waiting\n");
+  out += util::cat("rejected:      ", counts.rejected, "\n");
+  out += util::cat("acknowledged:  ", counts.acked, "\n");
+  out += util::cat("last attempt:  ", or_never(status.last_attempt_at), "\n");
+  out += util::cat("last success:  ", or_never(status.last_success_at), "\n");
+  out += util::cat("last error:    ", status.last_error.empty() ? "none" : status.last_error, "\n");
+  out +=
+      util::cat("next retry:    ", status.next_retry_at.empty() ? "-" : status.next_retry_at, "\n");
+  out += util::cat(
+      "server:        ",
+      credentials ? credentials->server_url : (status.server_url.empty() ? "-" : status.server_url),
+      "\n");
+  return out;
+}
+
+}  // namespace alliance::sync

@@ -1,0 +1,114 @@
+// The sync agent: pushes the outbox in bounded batches, pulls by cursor, and
+// records what it did in the device database; `run` keeps doing so.
+//
+// Data safety rests on the store and the protocol: a change leaves the
+// pending queue only in the transaction that records the server's answer for
+// it (Store::acknowledge / Store::reject), and pulled records are applied with
+// their cursor in one transaction (Store::apply_pulled). So a crash, a lost
+// answer or a stop at any moment means a resend, which the server answers as
+// a duplicate: never a loss, never a second copy. One Agent per thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/store/store.hpp"
+#include "sync/api_client.hpp"
+#include "sync/backoff.hpp"
+#include "sync/transport/http_client.hpp"
+
+namespace alliance::sync {
+
+struct AgentOptions {
+  HttpOptions http;
+  std::size_t batch_max_changes = 500;
+  std::size_t batch_max_bytes = 512 * 1024;  // payload bytes before compression
+  int pull_limit = 500;
+  bool gzip = true;
+  BackoffPolicy backoff;
+  std::chrono::milliseconds poll_interval{1000};    // PRAGMA data_version check
+  std::chrono::milliseconds pull_interval{60'000};  // pull even when nothing changed here
+  std::uint64_t seed = 0;                           // backoff jitter; 0: random
+};
+
+struct SyncReport {
+  std::int64_t pushed = 0;  // changes the server answered for
+  std::int64_t applied = 0;
+  std::int64_t duplicate = 0;
+  std::int64_t conflict = 0;
+  std::int64_t rejected = 0;
+  std::int64_t pulled = 0;
+  std::int64_t batches = 0;
+  std::optional<ApiFailure> failure;  // why the attempt ended early
+  bool ok() const { return !failure; }
+};
+
+struct Attempt {
+  SyncReport report;
+  std::chrono::milliseconds retry_in{0};  // for a transient failure: the backoff's wait
+};
+
+class Agent {
+ public:
+  // store and *stop (which may be null) must outlive the agent.
+  Agent(store::Store& store, AgentOptions options, const std::atomic<bool>* stop = nullptr);
+  ~Agent();
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  // Whether this database holds credentials (re-read from the file).
+  bool enrolled();
+
+  // One attempt: push until nothing waits, then pull until nothing remains.
+  // Writes the status before (syncing) and after (idle, offline, ...); on a
+  // transient failure also counts a backoff step and says how long to wait.
+  Attempt attempt();
+
+  // The parts of an attempt, without status writes (tests and benchmarks).
+  SyncReport push_all();
+  SyncReport pull_all();
+
+  // The daemon: wakes on local change, on "sync now" and on the pull timer,
+  // backs off after failures, stops after 401/403 until re-enrolled. Returns
+  // 0 when *stop is raised; nothing is left half-done.
+  int run();
+
+  TrafficStats traffic() const;
+
+ private:
+  bool reload_credentials();
+  void write_status(const SyncReport* report, std::chrono::milliseconds retry_in);
+  bool stopping() const { return stop_ != nullptr && stop_->load(); }
+
+  store::Store& store_;
+  AgentOptions options_;
+  const std::atomic<bool>* stop_;
+  std::optional<store::DeviceCredentials> credentials_;
+  std::unique_ptr<ApiClient> client_;
+  Backoff backoff_;
+  store::SyncStatus status_;
+  std::size_t batch_count_;       // shrinks after 413 or a 4xx, grows back after successes
+  TrafficStats retired_traffic_;  // of clients replaced after re-enrolment
+};
+
+// Exchanges a one-time code for credentials and saves them in the store.
+// A new server URL resets the pull cursor. Failures come back as values.
+std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& store,
+                                                                  const std::string& server_url,
+                                                                  const std::string& code,
+                                                                  const std::string& device_name,
+                                                                  const HttpOptions& http);
+
+// What `alliance-sync status` shows: a few human lines, or one JSON object.
+std::string format_status(store::Store& store, bool json);
+
+// The agent's version, e.g. "0.1.0", and its User-Agent, "alliance-sync/0.1.0".
+std::string_view agent_version();
+std::string user_agent();
+
+}  // namespace alliance::sync

@@ -1,0 +1,138 @@
+// API v1 calls: enroll, push (gzip), pull; failures classified as values.
+#include "sync/api_client.hpp"
+
+#include <charconv>
+
+#include "common/protocol/codec.hpp"
+#include "common/util/strings.hpp"
+
+namespace alliance::sync {
+namespace {
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const HttpResponse& response) {
+  auto value = response.header("retry-after");
+  if (!value) return std::nullopt;
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
+  // An HTTP-date form is legal but no server of ours sends it; our own backoff covers it.
+  if (ec != std::errc() || end != value->data() + value->size() || seconds < 0) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(std::min<std::int64_t>(seconds, 24 * 3600) * 1000);
+}
+
+template <class T>
+ApiResult<T> decoded_or_failure(protocol::Decoded<T> decoded) {
+  if (decoded) return std::move(*decoded);
+  return std::unexpected(
+      ApiFailure{.kind = FailureKind::transient,
+                 .http_status = 200,
+                 .code = "bad_answer",
+                 .message = "the server's answer could not be read: " + decoded.error().message});
+}
+
+}  // namespace
+
+std::string_view to_string(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::transient:
+      return "transient";
+    case FailureKind::unauthorized:
+      return "unauthorized";
+    case FailureKind::revoked:
+      return "revoked";
+    case FailureKind::too_large:
+      return "too_large";
+    case FailureKind::permanent:
+      return "permanent";
+    case FailureKind::stopped:
+      return "stopped";
+  }
+  return "transient";
+}
+
+ApiFailure classify(const HttpResponse& response) {
+  ApiFailure failure;
+  if (response.error) {
+    failure.kind =
+        response.error->code == "aborted" ? FailureKind::stopped : FailureKind::transient;
+    failure.code = response.error->code;
+    failure.message = response.error->message;
+    return failure;
+  }
+  const int status = static_cast<int>(response.status);
+  failure.http_status = status;
+  failure.retry_after = parse_retry_after(response);
+  if (auto body = protocol::decode_error_body(response.body)) {
+    failure.code = body->code;
+    failure.message = body->message;
+  } else {
+    failure.code = util::cat("http_", status);
+    failure.message = util::cat("the server answered HTTP ", status);
+  }
+  if (status == 401) {
+    failure.kind = FailureKind::unauthorized;
+  } else if (status == 403) {
+    failure.kind = FailureKind::revoked;
+  } else if (status == 413) {
+    failure.kind = FailureKind::too_large;
+  } else if (status == 408 || status == 429 || status >= 500 || status < 400) {
+    failure.kind = FailureKind::transient;
+  } else {
+    failure.kind = FailureKind::permanent;
+  }
+  return failure;
+}
+
+ApiClient::ApiClient(std::string base_url, HttpOptions options)
+    : base_url_(std::move(base_url)), http_(std::move(options)) {
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+std::vector<std::string> ApiClient::auth_headers() const {
+  return {"Authorization: Bearer " + token_, "Accept: application/json"};
+}
+
+void ApiClient::count(const HttpResponse& response) {
+  ++stats_.requests;
+  stats_.bytes_sent += response.bytes_sent;
+  stats_.bytes_received += response.bytes_received;
+}
+
+ApiResult<protocol::EnrollResponse> ApiClient::enroll(const protocol::EnrollRequest& request) {
+  auto response = http_.post(base_url_ + "/v1/devices/enroll",
+                             {"Content-Type: application/json", "Accept: application/json"},
+                             protocol::encode(request));
+  count(response);
+  if (!response.ok()) return std::unexpected(classify(response));
+  return decoded_or_failure(protocol::decode_enroll_response(response.body));
+}
+
+ApiResult<protocol::PushResponse> ApiClient::push(const std::string& body) {
+  auto headers = auth_headers();
+  headers.emplace_back("Content-Type: application/json");
+  stats_.body_bytes_raw += body.size();
+  HttpResponse response;
+  if (gzip_) {
+    headers.emplace_back("Content-Encoding: gzip");
+    const std::string compressed = gzip_compress(body);
+    stats_.body_bytes_sent += compressed.size();
+    response = http_.post(base_url_ + "/v1/sync/push", headers, compressed);
+  } else {
+    stats_.body_bytes_sent += body.size();
+    response = http_.post(base_url_ + "/v1/sync/push", headers, body);
+  }
+  count(response);
+  if (!response.ok()) return std::unexpected(classify(response));
+  return decoded_or_failure(protocol::decode_push_response(response.body));
+}
+
+ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit) {
+  auto response = http_.get(util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, "&limit=", limit),
+                            auth_headers());
+  count(response);
+  if (!response.ok()) return std::unexpected(classify(response));
+  return decoded_or_failure(protocol::decode_pull_response(response.body));
+}
+
+}  // namespace alliance::sync

@@ -1,0 +1,353 @@
+// Command parsing for alliance-sync; each command is a few calls into the agent.
+#include "sync/cli.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "common/store/store.hpp"
+#include "common/util/log.hpp"
+#include "common/util/strings.hpp"
+#include "sync/agent.hpp"
+
+namespace alliance::sync {
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: alliance-sync <command> --db FILE [options]\n"
+    "\n"
+    "commands:\n"
+    "  enroll --db FILE --server URL --code CODE [--name NAME]\n"
+    "                     exchange a one-time code for this database's device token\n"
+    "  once   --db FILE   push until nothing waits, pull until nothing remains, exit\n"
+    "  run    --db FILE   the background agent (stops on SIGTERM/SIGINT)\n"
+    "  status --db FILE [--json]\n"
+    "                     queue depth, rejected count, last attempt/success/error, next retry\n"
+    "\n"
+    "network options (enroll, once, run):\n"
+    "  --ca-file FILE         trust this CA bundle (a private CA); TLS is always verified\n"
+    "  --max-rate BYTES       cap the bandwidth each way, in bytes per second\n"
+    "  --connect-timeout S    give up connecting after S seconds (default 15)\n"
+    "  --low-speed-time S     abandon a transfer slower than --low-speed-limit for S s (default "
+    "60)\n"
+    "  --low-speed-limit B    bytes per second (default 32)\n"
+    "  proxies come from http_proxy / https_proxy / no_proxy\n"
+    "sync options (once, run):\n"
+    "  --batch-changes N      changes per push (default 500)\n"
+    "  --batch-bytes N        payload bytes per push before compression (default 524288)\n"
+    "  --backoff-base-ms MS   first retry wait bound (default 1000)\n"
+    "  --backoff-cap S        longest retry wait (default 300)\n"
+    "  --attempts N           once: attempts before giving up (default 3)\n"
+    "  --pull-interval S      run: pull at least this often (default 60)\n"
+    "  --log-level LEVEL      debug, info, warn or error (default info)\n"
+    "\n"
+    "Every command takes --help and --version. Logs go to stderr.\n";
+
+const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
+  static const std::set<std::string> network = {
+      "--db",        "--ca-file",        "--max-rate",       "--connect-timeout",
+      "--log-level", "--low-speed-time", "--low-speed-limit"};
+  auto with = [&](std::initializer_list<std::string> extra) {
+    auto s = network;
+    s.insert(extra);
+    return s;
+  };
+  static const std::set<std::string> sync_flags = {"--batch-changes", "--batch-bytes",
+                                                   "--backoff-base-ms", "--backoff-cap"};
+  auto syncing = [&](std::initializer_list<std::string> extra) {
+    auto s = with(extra);
+    s.insert(sync_flags.begin(), sync_flags.end());
+    return s;
+  };
+  static const std::map<std::string, std::set<std::string>, std::less<>> specs = {
+      {"enroll", with({"--server", "--code", "--name"})},
+      {"once", syncing({"--attempts"})},
+      {"run", syncing({"--pull-interval"})},
+      {"status", {"--db", "--json", "--log-level"}},
+  };
+  return specs;
+}
+
+struct Parsed {
+  std::map<std::string, std::string, std::less<>> flags;
+  bool help = false;
+  bool version = false;
+  bool json = false;
+};
+
+std::optional<Parsed> parse(const std::vector<std::string>& args,
+                            const std::set<std::string>& known, std::string& error) {
+  Parsed p;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      p.help = true;
+    } else if (arg == "--version") {
+      p.version = true;
+    } else if (arg == "--json" && known.contains(arg)) {
+      p.json = true;
+    } else if (arg.starts_with("--")) {
+      const std::string_view view = arg;
+      const auto eq = view.find('=');
+      const std::string name(view.substr(0, eq));
+      std::string value;
+      if (eq != std::string_view::npos) {
+        value = std::string(view.substr(eq + 1));
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        error = "option " + arg + " needs a value";
+        return std::nullopt;
+      }
+      if (!known.contains(name)) {
+        error = "unknown option '" + name + "'";
+        return std::nullopt;
+      }
+      p.flags[name] = value;
+    } else {
+      error = "unexpected argument '" + arg + "'";
+      return std::nullopt;
+    }
+  }
+  return p;
+}
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Reads an integer flag within [lo, hi] into *target; false (with error) if malformed.
+bool int_flag(const Parsed& p, std::string_view name, std::int64_t lo, std::int64_t hi,
+              std::int64_t& target, std::string& error) {
+  auto it = p.flags.find(name);
+  if (it == p.flags.end()) return true;
+  auto v = to_int(it->second);
+  if (!v || *v < lo || *v > hi) {
+    error = util::cat(name, " must be a whole number from ", lo, " to ", hi);
+    return false;
+  }
+  target = *v;
+  return true;
+}
+
+struct Settings {
+  AgentOptions agent;
+  std::int64_t attempts = 3;
+};
+
+std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
+  Settings s;
+  auto& http = s.agent.http;
+  if (auto it = p.flags.find("--ca-file"); it != p.flags.end()) {
+    if (access(it->second.c_str(), R_OK) != 0) {
+      error = "cannot read the CA file " + it->second;
+      return std::nullopt;
+    }
+    http.ca_file = it->second;
+  }
+  std::int64_t connect_s = 15, low_time = http.low_speed_time_s, low_limit = http.low_speed_limit;
+  std::int64_t batch_changes = 500, batch_bytes = 512 * 1024;
+  std::int64_t base_ms = 1000, cap_s = 300, pull_s = 60;
+  if (!int_flag(p, "--max-rate", 0, std::int64_t{1} << 40, http.max_rate, error) ||
+      !int_flag(p, "--connect-timeout", 1, 600, connect_s, error) ||
+      !int_flag(p, "--low-speed-time", 1, 3600, low_time, error) ||
+      !int_flag(p, "--low-speed-limit", 1, 1 << 30, low_limit, error) ||
+      !int_flag(p, "--batch-changes", 1, 1000, batch_changes, error) ||
+      !int_flag(p, "--batch-bytes", 1024, 16 * 1024 * 1024, batch_bytes, error) ||
+      !int_flag(p, "--backoff-base-ms", 1, 600'000, base_ms, error) ||
+      !int_flag(p, "--backoff-cap", 1, 86'400, cap_s, error) ||
+      !int_flag(p, "--pull-interval", 1, 86'400, pull_s, error) ||
+      !int_flag(p, "--attempts", 1, 1000, s.attempts, error)) {
+    return std::nullopt;
+  }
+  http.connect_timeout_ms = static_cast<long>(connect_s * 1000);
+  http.low_speed_time_s = static_cast<long>(low_time);
+  http.low_speed_limit = static_cast<long>(low_limit);
+  s.agent.batch_max_changes = static_cast<std::size_t>(batch_changes);
+  s.agent.batch_max_bytes = static_cast<std::size_t>(batch_bytes);
+  s.agent.backoff.base = std::chrono::milliseconds(base_ms);
+  s.agent.backoff.cap = std::chrono::milliseconds(cap_s * 1000);
+  s.agent.pull_interval = std::chrono::milliseconds(pull_s * 1000);
+  return s;
+}
+
+std::string device_name() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "kiosk";
+  return host;
+}
+
+std::string failure_line(const ApiFailure& f) {
+  if (f.kind == FailureKind::unauthorized || f.kind == FailureKind::revoked) {
+    return "device not enrolled or revoked (" + f.message + "); enrol it again with a new code";
+  }
+  if (f.http_status != 0) return util::cat("server answered HTTP ", f.http_status, ": ", f.message);
+  return f.message;
+}
+
+int cmd_enroll(const Parsed& p, store::Store& store, const Settings& s, std::ostream& out,
+               std::ostream& err) {
+  if (!p.flags.contains("--server") || !p.flags.contains("--code")) {
+    err << "alliance-sync enroll: --server URL and --code CODE are required (try --help)\n";
+    return 2;
+  }
+  const std::string& server = p.flags.at("--server");
+  if (!server.starts_with("https://") && !server.starts_with("http://")) {
+    err << "alliance-sync enroll: --server must start with https:// (or http:// on a trusted "
+           "network)\n";
+    return 2;
+  }
+  const std::string name = p.flags.contains("--name") ? p.flags.at("--name") : device_name();
+  auto enrolled = enroll_device(store, server, p.flags.at("--code"), name, s.agent.http);
+  if (!enrolled) {
+    const auto& f = enrolled.error();
+    if (f.kind == FailureKind::revoked) {
+      err << "alliance-sync: the server refused the enrolment code (" << f.message
+          << "); ask for a new one\n";
+    } else {
+      err << "alliance-sync: enrolment failed: " << failure_line(f) << "\n";
+    }
+    return 1;
+  }
+  out << "enrolled as device " << enrolled->device_id;
+  if (!enrolled->office.empty()) out << " (office " << enrolled->office << ")";
+  out << " with " << enrolled->server_url << "\n";
+  return 0;
+}
+
+int cmd_once(store::Store& store, const Settings& s, std::ostream& out, std::ostream& err,
+             const std::atomic<bool>* stop) {
+  Agent agent(store, s.agent, stop);
+  if (!agent.enrolled()) {
+    err << "alliance-sync: this database is not enrolled; run alliance-sync enroll --db FILE "
+           "--server URL --code CODE\n";
+    agent.attempt();  // records not_enrolled in the status
+    return 1;
+  }
+  SyncReport total;
+  std::optional<ApiFailure> last;
+  for (std::int64_t i = 0; i < s.attempts; ++i) {
+    Attempt a = agent.attempt();
+    total.pushed += a.report.pushed;
+    total.applied += a.report.applied;
+    total.duplicate += a.report.duplicate;
+    total.conflict += a.report.conflict;
+    total.rejected += a.report.rejected;
+    total.pulled += a.report.pulled;
+    last = a.report.failure;
+    if (!last) break;
+    if (last->kind != FailureKind::transient || i + 1 == s.attempts) break;
+    if (a.retry_in > std::chrono::minutes(10)) break;
+    const auto until = std::chrono::steady_clock::now() + a.retry_in;
+    while (std::chrono::steady_clock::now() < until && !(stop && stop->load())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (stop && stop->load()) break;
+  }
+  const auto counts = store.queue_counts();
+  out << "pushed " << total.pushed << " changes (" << total.applied << " applied, "
+      << total.duplicate << " duplicate, " << total.conflict << " conflict, " << total.rejected
+      << " rejected), pulled " << total.pulled << ", " << counts.pending << " waiting, "
+      << counts.rejected << " rejected in all\n";
+  if (last) {
+    err << "alliance-sync: " << counts.pending << " changes not acknowledged: "
+        << (last->kind == FailureKind::stopped ? std::string("stopped by a signal")
+                                               : failure_line(*last))
+        << "\n";
+    return 1;
+  }
+  if (counts.pending != 0) {
+    err << "alliance-sync: " << counts.pending
+        << " changes arrived while syncing and still wait; run once again\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            const std::atomic<bool>* stop) {
+  if (args.empty()) {
+    err << "alliance-sync: no command given (try --help)\n";
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    out << kUsage;
+    return 0;
+  }
+  if (args[0] == "--version") {
+    out << "alliance-sync " << agent_version() << "\n";
+    return 0;
+  }
+  const auto spec = commands().find(args[0]);
+  if (spec == commands().end()) {
+    err << "alliance-sync: unknown command '" << args[0] << "' (try --help)\n";
+    return 2;
+  }
+  std::string error;
+  auto parsed = parse(args, spec->second, error);
+  if (!parsed) {
+    err << "alliance-sync " << args[0] << ": " << error << " (try --help)\n";
+    return 2;
+  }
+  if (parsed->help) {
+    out << kUsage;
+    return 0;
+  }
+  if (parsed->version) {
+    out << "alliance-sync " << agent_version() << "\n";
+    return 0;
+  }
+  if (!parsed->flags.contains("--db")) {
+    err << "alliance-sync " << args[0] << ": --db FILE is required (try --help)\n";
+    return 2;
+  }
+  if (auto it = parsed->flags.find("--log-level"); it != parsed->flags.end()) {
+    static const std::map<std::string, log::Level, std::less<>> levels = {
+        {"debug", log::Level::debug},
+        {"info", log::Level::info},
+        {"warn", log::Level::warn},
+        {"error", log::Level::error}};
+    auto level = levels.find(it->second);
+    if (level == levels.end()) {
+      err << "alliance-sync: --log-level must be debug, info, warn or error\n";
+      return 2;
+    }
+    log::set_level(level->second);
+  }
+  auto settings = settings_from(*parsed, error);
+  if (!settings) {
+    err << "alliance-sync " << args[0] << ": " << error << "\n";
+    return 2;
+  }
+  const std::string& db = parsed->flags.at("--db");
+  try {
+    const bool create = args[0] == "enroll";
+    auto store = store::Store::open(db, {.create_if_missing = create});
+    if (args[0] == "enroll") return cmd_enroll(*parsed, store, *settings, out, err);
+    if (args[0] == "once") return cmd_once(store, *settings, out, err, stop);
+    if (args[0] == "status") {
+      out << format_status(store, parsed->json);
+      return 0;
+    }
+    Agent agent(store, settings->agent, stop);
+    return agent.run();
+  } catch (const store::StoreError& e) {
+    err << "alliance-sync: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    err << "alliance-sync: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace alliance::sync

@@ -1,0 +1,78 @@
+// Ingest throughput of alliance-central on loopback: changes/s applied with
+// batches of 500 from 4 concurrent clients, and the process's memory.
+// Prints figures; it is not a timed test. --quick runs a tiny load for ctest.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "central/server_fixture.hpp"
+
+using namespace alliance;
+
+namespace {
+
+std::string status_line(const char* key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(key)) return line;
+  }
+  return std::string(key) + " ?";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  const int clients = 4;
+  const int batch_size = quick ? 50 : 500;
+  const int batches_per_client = quick ? 2 : 10;
+
+  test::TestServer server;
+  std::vector<protocol::EnrollResponse> devices;
+  std::vector<std::vector<std::string>> bodies(clients);
+  for (int c = 0; c < clients; ++c) {
+    devices.push_back(server.enroll());
+    for (int b = 0; b < batches_per_client; ++b) {
+      std::vector<protocol::Change> changes;
+      for (int i = 0; i < batch_size; ++i) {
+        const int n = (c * batches_per_client + b) * batch_size + i;
+        changes.push_back(test::change_of(test::member_with_id(n),
+                                          test::hlc_at(1000 + n, devices.back().device_id)));
+      }
+      bodies[static_cast<std::size_t>(c)].push_back(test::push_body(changes));
+    }
+  }
+
+  std::vector<std::thread> threads;
+  std::vector<int> failures(clients, 0);
+  const auto start = std::chrono::steady_clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      auto client = server.client();
+      for (const auto& body : bodies[static_cast<std::size_t>(c)]) {
+        auto res =
+            client->Post("/v1/sync/push", test::bearer(devices[static_cast<std::size_t>(c)].token),
+                         body, "application/json");
+        if (!res || res->status != 200) ++failures[static_cast<std::size_t>(c)];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const long total = static_cast<long>(clients) * batches_per_client * batch_size;
+  int failed = 0;
+  for (int f : failures) failed += f;
+  const auto stored = server.store().count_records(protocol::Entity::member);
+
+  std::printf("bench_central: %d clients x %d batches x %d changes = %ld changes in %.2f s\n",
+              clients, batches_per_client, batch_size, total, seconds);
+  std::printf("  ingest: %.0f changes/s applied (%lld stored, %d failed requests)\n",
+              static_cast<double>(total) / seconds, static_cast<long long>(stored), failed);
+  std::printf("  memory: %s, %s\n", status_line("VmHWM").c_str(), status_line("VmRSS").c_str());
+  return failed == 0 && stored == total ? 0 : 1;
+}

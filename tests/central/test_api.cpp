@@ -1,0 +1,395 @@
+// Every endpoint against a real server: success and each error status.
+#include <doctest/doctest.h>
+
+#include "common/store/database.hpp"
+#include "server_fixture.hpp"
+
+using namespace alliance;
+using protocol::Outcome;
+
+TEST_CASE("health answers ok with the API version") {
+  test::TestServer server;
+  auto res = server.client()->Get("/v1/health");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "application/json");
+  auto health = protocol::decode_health_response(res->body);
+  REQUIRE(health);
+  CHECK(health->status == "ok");
+  CHECK(health->api_version == 1);
+  CHECK_FALSE(health->server_version.empty());
+}
+
+TEST_CASE("an unknown path gets a JSON 404") {
+  test::TestServer server;
+  auto res = server.client()->Get("/v1/nothing");
+  REQUIRE(res);
+  CHECK(res->status == 404);
+  CHECK(test::error_of(res).code == "not_found");
+}
+
+TEST_CASE("enrolment exchanges a code for a device id and a token once") {
+  test::TestServer server;
+  const auto code = server.store().create_enrolment_code("Nairobi", std::chrono::hours(1));
+  auto client = server.client();
+  const auto body =
+      protocol::encode(protocol::EnrollRequest{.code = code, .device_name = "Desk 1"});
+  auto res = client->Post("/v1/devices/enroll", body, "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  auto enrolled = protocol::decode_enroll_response(res->body);
+  REQUIRE(enrolled);
+  CHECK(util::is_uuid_v7(enrolled->device_id));
+  CHECK(enrolled->token.size() > 32);
+  CHECK(enrolled->office == "Nairobi");
+
+  SUBCASE("the same code a second time is refused") {
+    auto again = client->Post("/v1/devices/enroll", body, "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 403);
+    CHECK(test::error_of(again).code == "code_used");
+  }
+  SUBCASE("the token is never stored, only its hash") {
+    auto db = store::Database::open(server.dir() / "central.db");
+    auto q = db.query("SELECT token_hash FROM devices");
+    REQUIRE(q.step());
+    CHECK(q.text(0) != enrolled->token);
+    CHECK(q.text(0).size() == 64);
+  }
+}
+
+TEST_CASE("enrolment refuses bad, expired and lower-case-typed codes correctly") {
+  test::TestServer server;
+  auto client = server.client();
+  auto enroll = [&](const std::string& code) {
+    return client->Post("/v1/devices/enroll",
+                        protocol::encode(protocol::EnrollRequest{.code = code}),
+                        "application/json");
+  };
+  auto bad = enroll("AAAA-BBBB-CCCC");
+  REQUIRE(bad);
+  CHECK(bad->status == 403);
+  CHECK(test::error_of(bad).code == "invalid_code");
+
+  const auto expired = server.store().create_enrolment_code("", std::chrono::seconds(0));
+  auto late = enroll(expired);
+  REQUIRE(late);
+  CHECK(late->status == 403);
+  CHECK(test::error_of(late).code == "code_expired");
+
+  auto code = server.store().create_enrolment_code("", std::chrono::hours(1));
+  std::string typed;
+  for (char c : code) typed += c == '-' ? ' ' : static_cast<char>(std::tolower(c));
+  auto ok = enroll(typed);
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+
+  auto missing = client->Post("/v1/devices/enroll", "{\"schema\":1}", "application/json");
+  REQUIRE(missing);
+  CHECK(missing->status == 400);
+  CHECK(test::error_of(missing).code == "missing_field");
+
+  auto text = client->Post("/v1/devices/enroll", "code=1", "text/plain");
+  REQUIRE(text);
+  CHECK(text->status == 415);
+  CHECK(test::error_of(text).code == "unsupported_media_type");
+}
+
+TEST_CASE("enrolment attempts are rate limited per address with Retry-After") {
+  test::TestServer server(central::ApiLimits{.enroll_attempts_per_window = 3});
+  auto client = server.client();
+  const auto body = protocol::encode(protocol::EnrollRequest{.code = "WRONG-CODE"});
+  for (int i = 0; i < 3; ++i) {
+    auto res = client->Post("/v1/devices/enroll", body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 403);
+  }
+  auto limited = client->Post("/v1/devices/enroll", body, "application/json");
+  REQUIRE(limited);
+  CHECK(limited->status == 429);
+  CHECK(test::error_of(limited).code == "rate_limited");
+  const int wait = std::stoi(limited->get_header_value("Retry-After"));
+  CHECK(wait >= 1);
+  CHECK(wait <= 60);
+  CHECK(test::healthy(server));
+}
+
+TEST_CASE("push applies changes and pull delivers them to other devices of the office") {
+  test::TestServer server;
+  const auto a = server.enroll("Nairobi");
+  const auto b = server.enroll("Nairobi");
+  const auto other_office = server.enroll("Accra");
+  auto client = server.client();
+
+  const auto member = test::member_with_id(3);
+  auto change = test::change_of(member, test::hlc_at(1000, a.device_id));
+  const auto pushed = test::push(*client, a.token, {change});
+  REQUIRE(pushed.results.size() == 1);
+  CHECK(pushed.results[0].change_id == change.change_id);
+  CHECK(pushed.results[0].outcome == Outcome::applied);
+
+  const auto for_b = test::pull(*client, b.token, 0);
+  REQUIRE(for_b.changes.size() == 1);
+  CHECK(for_b.changes[0].entity == protocol::Entity::member);
+  CHECK(for_b.changes[0].entity_id == member.id);
+  CHECK(std::get<model::Member>(for_b.changes[0].record).phone == member.phone);
+  CHECK_FALSE(for_b.more);
+  CHECK(for_b.next_cursor >= for_b.changes[0].seq);
+
+  // The device that pushed it already has it; another office never sees it.
+  CHECK(test::pull(*client, a.token, 0).changes.empty());
+  CHECK(test::pull(*client, other_office.token, 0).changes.empty());
+  // Nothing new after the cursor.
+  CHECK(test::pull(*client, b.token, for_b.next_cursor).changes.empty());
+}
+
+TEST_CASE("pull pages with limit, more and next_cursor") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  const auto b = server.enroll();
+  auto client = server.client();
+  std::vector<protocol::Change> changes;
+  for (int i = 0; i < 7; ++i)
+    changes.push_back(test::change_of(test::member_with_id(i), test::hlc_at(1000 + i, "a")));
+  test::push(*client, a.token, changes);
+  std::int64_t cursor = 0;
+  std::size_t seen = 0;
+  int pages = 0;
+  for (; pages < 10; ++pages) {
+    const auto page = test::pull(*client, b.token, cursor, 3);
+    seen += page.changes.size();
+    CHECK(page.changes.size() <= 3);
+    cursor = page.next_cursor;
+    if (!page.more) break;
+  }
+  CHECK(seen == 7);
+  CHECK(pages == 2);
+}
+
+TEST_CASE("a replayed change id returns the stored result and a reused one is rejected") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  const auto change = test::change_of(test::member_with_id(1), test::hlc_at(1000, "a"));
+  const auto first = test::push(*client, a.token, {change});
+  CHECK(first.results[0].outcome == Outcome::applied);
+  const auto replay = test::push(*client, a.token, {change, change});
+  CHECK(replay.results[0].outcome == Outcome::duplicate);
+  CHECK(replay.results[1].outcome == Outcome::duplicate);
+  auto reused = change;
+  std::get<model::Member>(reused.record).region = "Elsewhere";
+  const auto bad = test::push(*client, a.token, {reused});
+  CHECK(bad.results[0].outcome == Outcome::rejected);
+  CHECK(bad.results[0].code == "change_id_reused");
+  CHECK(server.store().count_records(protocol::Entity::member) == 1);
+  CHECK(server.store().count_applied_changes() == 1);
+}
+
+TEST_CASE("a losing field gives a conflict with the server's merged record") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  const auto b = server.enroll();
+  auto client = server.client();
+  auto member = test::member_with_id(1);
+  test::push(*client, a.token, {test::change_of(member, test::hlc_at(1000, "a"))});
+  auto newer = member;
+  newer.region = "Kisumu";
+  CHECK(test::push(*client, a.token,
+                   {test::change_of(newer, test::hlc_at(3000, "a"), {"region"},
+                                    protocol::Operation::update)})
+            .results[0]
+            .outcome == Outcome::applied);
+  auto older = member;
+  older.region = "Nakuru";
+  older.email = "late@example.org";
+  const auto result =
+      test::push(*client, b.token,
+                 {test::change_of(older, test::hlc_at(2000, "b"), {"region", "email"},
+                                  protocol::Operation::update)})
+          .results[0];
+  CHECK(result.outcome == Outcome::conflict);
+  CHECK(result.code == "conflict");
+  REQUIRE(result.server_record);
+  const auto& held = std::get<model::Member>(*result.server_record);
+  CHECK(held.region == "Kisumu");
+  CHECK(held.email == "late@example.org");
+  // The merged record reaches the device that lost, too.
+  const auto for_b = test::pull(*client, b.token, 0);
+  REQUIRE_FALSE(for_b.changes.empty());
+  CHECK(std::get<model::Member>(for_b.changes.back().record).region == "Kisumu");
+}
+
+TEST_CASE("invalid records are rejected with field errors") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  auto member = test::member_with_id(1);
+  member.phone = "12";
+  member.email = "";
+  const auto result =
+      test::push(*client, a.token, {test::change_of(member, test::hlc_at(1000, "a"))}).results[0];
+  CHECK(result.outcome == Outcome::rejected);
+  CHECK(result.code == "validation_failed");
+  REQUIRE_FALSE(result.errors.empty());
+  CHECK(result.errors[0].field == "phone");
+  auto bad_hlc = test::change_of(test::member_with_id(2), "yesterday");
+  CHECK(test::push(*client, a.token, {bad_hlc}).results[0].code == "invalid_hlc");
+  auto ahead = test::change_of(test::member_with_id(4), test::hlc_at(4'102'444'800'000, "a"));
+  CHECK(test::push(*client, a.token, {ahead}).results[0].code == "clock_ahead");
+  auto mismatched = test::change_of(test::member_with_id(3), test::hlc_at(1, "a"));
+  mismatched.entity_id = util::new_uuid_v7();
+  CHECK(test::push(*client, a.token, {mismatched}).results[0].code == "invalid_change");
+  model::ResourcePack pack{.id = "CP-X", .title = "X", .languages = {"en"}};
+  CHECK(
+      test::push(*client, a.token, {test::change_of(pack, test::hlc_at(1, "a"))}).results[0].code ==
+      "read_only_entity");
+  CHECK(server.store().count_records(protocol::Entity::member) == 0);
+}
+
+TEST_CASE("push and pull refuse missing, bad and revoked tokens") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  const auto body = test::push_body({});
+  auto none = client->Post("/v1/sync/push", body, "application/json");
+  REQUIRE(none);
+  CHECK(none->status == 401);
+  CHECK(none->get_header_value("WWW-Authenticate").starts_with("Bearer"));
+  CHECK(test::error_of(none).code == "unauthorized");
+  auto wrong = client->Get("/v1/sync/pull", test::bearer("afk_not-a-token"));
+  REQUIRE(wrong);
+  CHECK(wrong->status == 401);
+  auto basic = client->Get("/v1/sync/pull", httplib::Headers{{"Authorization", "Basic abc"}});
+  REQUIRE(basic);
+  CHECK(basic->status == 401);
+
+  REQUIRE(server.store().revoke_device(a.device_id));
+  auto revoked = client->Post("/v1/sync/push", test::bearer(a.token), body, "application/json");
+  REQUIRE(revoked);
+  CHECK(revoked->status == 403);
+  CHECK(test::error_of(revoked).code == "device_revoked");
+  auto revoked_pull = client->Get("/v1/sync/pull", test::bearer(a.token));
+  REQUIRE(revoked_pull);
+  CHECK(revoked_pull->status == 403);
+  CHECK_FALSE(server.store().revoke_device("no-such-device"));
+}
+
+TEST_CASE("push checks content type, JSON and batch size") {
+  test::TestServer server(central::ApiLimits{.max_changes = 5});
+  const auto a = server.enroll();
+  auto client = server.client();
+  auto text = client->Post("/v1/sync/push", test::bearer(a.token), "{}", "text/plain");
+  REQUIRE(text);
+  CHECK(text->status == 415);
+  CHECK(test::error_of(text).code == "unsupported_media_type");
+  auto with_charset = client->Post("/v1/sync/push", test::bearer(a.token), test::push_body({}),
+                                   "application/json; charset=utf-8");
+  REQUIRE(with_charset);
+  CHECK(with_charset->status == 200);
+  auto broken =
+      client->Post("/v1/sync/push", test::bearer(a.token), "{\"changes\":[", "application/json");
+  REQUIRE(broken);
+  CHECK(broken->status == 400);
+  CHECK(test::error_of(broken).code == "malformed_json");
+  std::vector<protocol::Change> many;
+  for (int i = 0; i < 6; ++i)
+    many.push_back(test::change_of(test::member_with_id(i), test::hlc_at(1, "a")));
+  auto too_many = client->Post("/v1/sync/push", test::bearer(a.token), test::push_body(many),
+                               "application/json");
+  REQUIRE(too_many);
+  CHECK(too_many->status == 413);
+  CHECK(test::error_of(too_many).code == "too_many_changes");
+}
+
+TEST_CASE("pull checks its cursor and limit") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  for (const char* query :
+       {"?cursor=-1", "?cursor=abc", "?limit=0", "?limit=100000", "?cursor=1e3"}) {
+    CAPTURE(query);
+    auto res = client->Get(std::string("/v1/sync/pull") + query, test::bearer(a.token));
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(test::error_of(res).code == "invalid_parameter");
+  }
+}
+
+TEST_CASE("a busy database gives 503 with Retry-After and the server recovers") {
+  test::TestServer server({}, 100);
+  const auto a = server.enroll();
+  auto client = server.client();
+  {
+    auto other = store::Database::open(server.dir() / "central.db");
+    store::Transaction hold(other);
+    auto res = client->Post(
+        "/v1/sync/push", test::bearer(a.token),
+        test::push_body({test::change_of(test::member_with_id(1), test::hlc_at(1, "a"))}),
+        "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(test::error_of(res).code == "unavailable");
+    CHECK(res->get_header_value("Retry-After") == "5");
+  }
+  CHECK(
+      test::push(*client, a.token, {test::change_of(test::member_with_id(1), test::hlc_at(1, "a"))})
+          .results[0]
+          .outcome == Outcome::applied);
+}
+
+TEST_CASE("responses are gzip-compressed when the client asks") {
+  test::TestServer server;
+  auto client = server.client();
+  client->set_decompress(false);
+  auto res = client->Get("/v1/health", httplib::Headers{{"Accept-Encoding", "gzip"}});
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Encoding") == "gzip");
+}
+
+TEST_CASE("a gzip-compressed push body is accepted") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  client->set_compress(true);
+  auto res = client->Post(
+      "/v1/sync/push", test::bearer(a.token),
+      test::push_body({test::change_of(test::member_with_id(1), test::hlc_at(1, "a"))}),
+      "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(server.store().count_records(protocol::Entity::member) == 1);
+}
+
+TEST_CASE("a regional office decision reaches devices through pull") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  model::ResourceRequest request;
+  request.id = util::new_uuid_v7();
+  request.member_id = util::new_uuid_v7();
+  request.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 1}};
+  request.office = "Nairobi";
+  request.transitions = {{.status = model::RequestStatus::requested,
+                          .actor = "desk",
+                          .at = "2026-11-28T10:00:00.000Z"}};
+  REQUIRE(test::push(*client, a.token, {test::change_of(request, test::hlc_at(1000, "a"))})
+              .results[0]
+              .outcome == Outcome::applied);
+  CHECK(test::pull(*client, a.token, 0).changes.empty());
+  auto decided = server.store().set_request_status(request.id, model::RequestStatus::approved,
+                                                   "Regional office");
+  REQUIRE(decided);
+  const auto page = test::pull(*client, a.token, 0);
+  REQUIRE(page.changes.size() == 1);
+  const auto& pulled = std::get<model::ResourceRequest>(page.changes[0].record);
+  CHECK(pulled.status == model::RequestStatus::approved);
+  CHECK(pulled.transitions.size() == 2);
+  CHECK(server.store()
+            .set_request_status(request.id, model::RequestStatus::requested, "x")
+            .error()
+            .code == "invalid_transition");
+  CHECK(
+      server.store().set_request_status("nope", model::RequestStatus::approved, "x").error().code ==
+      "not_found");
+}

@@ -1,0 +1,138 @@
+// Durability: the real alliance-central binary is SIGKILLed after acknowledging
+// pushes; after a restart everything acknowledged is still there.
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "server_fixture.hpp"
+
+using namespace alliance;
+
+#ifndef ALLIANCE_CENTRAL_BINARY
+#error "ALLIANCE_CENTRAL_BINARY must name the alliance-central executable"
+#endif
+
+namespace {
+
+// A port that was free a moment ago (the kernel picks it).
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class Child {
+ public:
+  Child(const std::string& db, int port) : port_(port) {
+    const std::string listen = "127.0.0.1:" + std::to_string(port);
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl(ALLIANCE_CENTRAL_BINARY, ALLIANCE_CENTRAL_BINARY, "serve", "--db", db.c_str(),
+            "--listen", listen.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~Child() {
+    if (pid_ > 0) kill_now();
+  }
+  bool wait_ready() const {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_connection_timeout(0, 200'000);
+    for (int i = 0; i < 250; ++i) {
+      if (auto res = client.Get("/v1/health"); res && res->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  void kill_now() {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  int terminate() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_;
+};
+
+}  // namespace
+
+TEST_CASE("everything acknowledged survives a SIGKILL of the server") {
+  test::TempDir dir;
+  const std::string db = (dir / "central.db").string();
+  std::string code_a;
+  std::string code_b;
+  {
+    auto store = central::CentralStore::open(db);
+    code_a = store->create_enrolment_code("Nairobi", std::chrono::hours(1));
+    code_b = store->create_enrolment_code("Nairobi", std::chrono::hours(1));
+  }
+  const int port = free_port();
+  std::set<std::string> acknowledged;
+  protocol::EnrollResponse a;
+  protocol::EnrollResponse b;
+  {
+    Child child(db, port);
+    REQUIRE(child.wait_ready());
+    httplib::Client client("127.0.0.1", port);
+    for (auto* pair : {&a, &b}) {
+      auto res = client.Post(
+          "/v1/devices/enroll",
+          protocol::encode(protocol::EnrollRequest{.code = pair == &a ? code_a : code_b}),
+          "application/json");
+      REQUIRE(res);
+      REQUIRE(res->status == 200);
+      *pair = *protocol::decode_enroll_response(res->body);
+    }
+    for (int batch = 0; batch < 10; ++batch) {
+      std::vector<protocol::Change> changes;
+      for (int i = 0; i < 20; ++i) {
+        changes.push_back(
+            test::change_of(test::member_with_id(batch * 20 + i), test::hlc_at(1000 + batch, "a")));
+      }
+      const auto response = test::push(client, a.token, changes);
+      REQUIRE(response.results.size() == changes.size());
+      for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (response.results[i].outcome == protocol::Outcome::applied) {
+          acknowledged.insert(changes[i].entity_id);
+        }
+      }
+    }
+    child.kill_now();
+  }
+  REQUIRE(acknowledged.size() == 200);
+
+  Child restarted(db, port);
+  REQUIRE(restarted.wait_ready());
+  httplib::Client client("127.0.0.1", port);
+  std::set<std::string> pulled;
+  std::int64_t cursor = 0;
+  for (int page = 0; page < 50; ++page) {
+    const auto response = test::pull(client, b.token, cursor, 50);
+    for (const auto& c : response.changes) pulled.insert(c.entity_id);
+    cursor = response.next_cursor;
+    if (!response.more) break;
+  }
+  CHECK(pulled == acknowledged);
+  CHECK(restarted.terminate() == 0);
+}

@@ -1,0 +1,120 @@
+// Field-level last-writer-wins and the request lifecycle rules.
+#include <doctest/doctest.h>
+
+#include "central/merge.hpp"
+#include "server_fixture.hpp"
+
+using namespace alliance;
+using central::HeldRecord;
+using central::merge;
+
+namespace {
+
+model::ResourceRequest sample_request(const std::string& id) {
+  model::ResourceRequest r;
+  r.id = id;
+  r.member_id = util::new_uuid_v7();
+  r.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 2}};
+  r.office = "Nairobi";
+  r.transitions = {{.status = model::RequestStatus::requested,
+                    .actor = "desk",
+                    .at = "2026-11-28T10:00:00.000Z"}};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a new record takes every field at the change's clock") {
+  const auto m = test::member_with_id(1);
+  const auto result = merge(nullptr, m, test::hlc_at(1000), {});
+  CHECK_FALSE(result.lost);
+  CHECK(result.held.hlc == test::hlc_at(1000));
+  CHECK(result.held.clocks.at("phone") == test::hlc_at(1000));
+  CHECK(std::get<model::Member>(result.held.record).phone == m.phone);
+}
+
+TEST_CASE("disjoint field updates from two devices both survive in any order") {
+  const auto base = test::member_with_id(1);
+  const auto created = merge(nullptr, base, test::hlc_at(1000), {});
+  auto a = base;
+  a.region = "Mombasa";
+  auto b = base;
+  b.email = "new@example.org";
+  const auto ab = merge(&created.held, a, test::hlc_at(2000, "a"), {"region"});
+  const auto ab2 = merge(&ab.held, b, test::hlc_at(1500, "b"), {"email"});
+  const auto ba = merge(&created.held, b, test::hlc_at(1500, "b"), {"email"});
+  const auto ba2 = merge(&ba.held, a, test::hlc_at(2000, "a"), {"region"});
+  CHECK_FALSE(ab2.lost);
+  CHECK_FALSE(ba2.lost);
+  CHECK(protocol::encode_record(ab2.held.record) == protocol::encode_record(ba2.held.record));
+  CHECK(std::get<model::Member>(ab2.held.record).region == "Mombasa");
+  CHECK(std::get<model::Member>(ab2.held.record).email == "new@example.org");
+}
+
+TEST_CASE("an older write to the same field loses and is reported as lost") {
+  const auto base = test::member_with_id(1);
+  const auto created = merge(nullptr, base, test::hlc_at(1000), {});
+  auto newer = base;
+  newer.region = "Kisumu";
+  auto older = base;
+  older.region = "Nakuru";
+  const auto first = merge(&created.held, newer, test::hlc_at(3000, "a"), {"region"});
+  const auto second = merge(&first.held, older, test::hlc_at(2000, "b"), {"region"});
+  CHECK(second.lost);
+  CHECK(std::get<model::Member>(second.held.record).region == "Kisumu");
+  CHECK(second.held.hlc == test::hlc_at(3000, "a"));
+}
+
+TEST_CASE("equal wall times are broken by the node id") {
+  const auto base = test::member_with_id(1);
+  const auto created = merge(nullptr, base, test::hlc_at(1000), {});
+  auto a = base;
+  a.region = "From A";
+  auto b = base;
+  b.region = "From B";
+  const auto xa = merge(&created.held, a, test::hlc_at(5000, "aaa"), {"region"});
+  const auto x = merge(&xa.held, b, test::hlc_at(5000, "bbb"), {"region"});
+  const auto yb = merge(&created.held, b, test::hlc_at(5000, "bbb"), {"region"});
+  const auto y = merge(&yb.held, a, test::hlc_at(5000, "aaa"), {"region"});
+  CHECK(std::get<model::Member>(x.held.record).region == "From B");
+  CHECK(std::get<model::Member>(y.held.record).region == "From B");
+}
+
+TEST_CASE("a request status only moves forward and cancelled wins") {
+  const auto id = util::new_uuid_v7();
+  const auto base = sample_request(id);
+  const auto created = merge(nullptr, base, test::hlc_at(1000), {});
+  auto approved = base;
+  approved.status = model::RequestStatus::approved;
+  approved.transitions.push_back({.status = model::RequestStatus::approved,
+                                  .actor = "office",
+                                  .at = "2026-11-28T11:00:00.000Z"});
+  const auto step1 =
+      merge(&created.held, approved, test::hlc_at(2000, "central"), {"status", "transitions"});
+  // A stale device sends "requested" with a newer clock: status stays approved.
+  auto stale = base;
+  stale.contact_name = "Updated";
+  const auto step2 = merge(&step1.held, stale, test::hlc_at(3000, "a"), {"contact_name", "status"});
+  CHECK(step2.lost);
+  const auto& held = std::get<model::ResourceRequest>(step2.held.record);
+  CHECK(held.status == model::RequestStatus::approved);
+  CHECK(held.contact_name == "Updated");
+  CHECK(held.transitions.size() == 2);
+  auto cancelled = base;
+  cancelled.status = model::RequestStatus::cancelled;
+  cancelled.transitions.push_back({.status = model::RequestStatus::cancelled,
+                                   .actor = "desk",
+                                   .at = "2026-11-28T10:30:00.000Z"});
+  const auto step3 =
+      merge(&step2.held, cancelled, test::hlc_at(1500, "b"), {"status", "transitions"});
+  const auto& final_request = std::get<model::ResourceRequest>(step3.held.record);
+  CHECK(final_request.status == model::RequestStatus::cancelled);
+  CHECK(final_request.transitions.size() == 3);
+  CHECK(final_request.transitions[1].status == model::RequestStatus::cancelled);
+}
+
+TEST_CASE("field clocks survive their text form") {
+  central::FieldClocks clocks{{"email", test::hlc_at(1)}, {"region", test::hlc_at(2, "n")}};
+  CHECK(central::decode_clocks(central::encode_clocks(clocks)) == clocks);
+  CHECK(central::decode_clocks("").empty());
+}

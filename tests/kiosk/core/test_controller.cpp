@@ -1,0 +1,412 @@
+// Kiosk controller without any UI: flows, validation, drafts, idle, staff mode.
+#include <doctest/doctest.h>
+
+#include "common/store/store.hpp"
+#include "kiosk/core/controller.hpp"
+#include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace alliance;
+using namespace alliance::kiosk;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A kiosk on a real temporary database with clocks the test moves by hand.
+struct Desk {
+  test::TempDir dir;
+  store::Store store = store::Store::open(dir / "kiosk.db");
+  // The store stamps records with the real time, so the desk starts at it.
+  std::chrono::system_clock::time_point wall = std::chrono::system_clock::now();
+  TimePoint steady{std::chrono::seconds{1000}};
+  std::unique_ptr<Controller> controller = make();
+
+  std::unique_ptr<Controller> make() {
+    return std::make_unique<Controller>(store,
+                                        Clocks{[this] { return wall; }, [this] { return steady; }});
+  }
+  const AppState& state() const { return controller->state(); }
+  void send(const Intent& i) { controller->dispatch(i); }
+  void type(const std::string& field, const std::string& value) {
+    send(intent::EditField{field, value});
+  }
+  void pass(std::chrono::milliseconds d) {
+    steady += d;
+    wall += d;
+    controller->tick();
+  }
+  void fill_valid_registration() {
+    send(intent::StartRegistration{});
+    type("given_name", "Amina");
+    type("family_name", "Wanjiru");
+    type("country", "KE");
+    type("phone", "0712 345 678");
+    type("email", "amina@example.org");
+    send(intent::Next{});
+    type("organisation", "Child Welfare Society");
+    type("organisation_type", "ngo");
+    type("role", "social_worker");
+    send(intent::Next{});
+    send(intent::ToggleInterest{"child_protection"});
+    send(intent::SetEUpdates{true});
+    send(intent::Next{});
+    send(intent::SetConsent{true});
+    send(intent::Next{});
+  }
+  model::TrainingEvent make_event() {
+    auto e = store.save_event(test::sample_event());
+    REQUIRE(e.has_value());
+    store.set_meta("kiosk.current_event", e->id);
+    controller = make();
+    return *e;
+  }
+  void enter_staff(const std::string& pin = "2468") {
+    send(intent::EnterStaff{});
+    for (char c : pin) send(intent::PinDigit{c});
+    send(intent::SubmitPin{});
+  }
+};
+
+std::int64_t count(store::Store& s, const std::string& sql) {
+  auto q = s.db().query(sql);
+  q.step();
+  return q.int64(0);
+}
+
+}  // namespace
+
+TEST_CASE("the registration wizard walks its steps and saves one member with a reference code") {
+  Desk d;
+  d.fill_valid_registration();
+  REQUIRE(d.state().screen == Screen::register_review);
+  d.send(intent::Save{});
+  REQUIRE(d.state().screen == Screen::register_saved);
+  REQUIRE(d.state().saved_member.has_value());
+  const auto& saved = *d.state().saved_member;
+  CHECK(saved.phone == "+254712345678");
+  CHECK(saved.interest_groups == std::vector<std::string>{"child_protection"});
+  CHECK(saved.consent.text_version == kConsentTextVersion);
+  CHECK(saved.reference_code.size() == 9);
+  CHECK(d.store.find_member(saved.id).has_value());
+  CHECK(d.store.queue_counts().pending == 1);
+  // The draft is gone once saved.
+  CHECK(d.state().draft.empty());
+  CHECK_FALSE(d.store.load_draft("registration").has_value());
+}
+
+TEST_CASE("Next shows every error of the current step and stays") {
+  Desk d;
+  d.send(intent::StartRegistration{});
+  d.type("phone", "12ab");
+  d.send(intent::Next{});
+  CHECK(d.state().screen == Screen::register_personal);
+  const auto& errors = d.state().field_errors;
+  CHECK(errors.at("given_name") == "member.given_name.required");
+  CHECK(errors.at("family_name") == "member.family_name.required");
+  CHECK(errors.at("phone") == "member.phone.invalid");
+  CHECK(errors.at("country") == "member.country.required");
+  // Errors of later steps are not shown yet.
+  CHECK(errors.count("role") == 0);
+  CHECK(errors.count("consent") == 0);
+
+  d.type("given_name", "Amina");
+  CHECK(d.state().field_errors.count("given_name") == 0);
+  d.type("family_name", "Wanjiru");
+  d.type("phone", "+254712345678");
+  d.type("birth_year", "19x4");
+  d.send(intent::Next{});
+  CHECK(d.state().screen == Screen::register_personal);
+  CHECK(d.state().field_errors.at("birth_year") == "member.birth_year.invalid");
+  d.type("birth_year", "1984");
+  CHECK(d.state().field_errors.at("country") == "member.country.required");
+  d.type("country", "KE");
+  d.send(intent::Next{});
+  CHECK(d.state().screen == Screen::register_work);
+}
+
+TEST_CASE("saving without consent sends the person back to the consent step") {
+  Desk d;
+  d.fill_valid_registration();
+  d.send(intent::Back{});
+  d.send(intent::SetConsent{false});
+  CHECK(d.state().screen == Screen::register_consent);
+  d.send(intent::Next{});
+  CHECK(d.state().screen == Screen::register_consent);
+  CHECK(d.state().field_errors.at("consent") == "member.consent.required");
+  CHECK(d.store.member_count() == 0);
+}
+
+TEST_CASE("a likely duplicate is offered and This is me checks them in instead") {
+  Desk d;
+  const auto event = d.make_event();
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  auto saved = d.store.register_member(existing, test::kenya_context());
+  REQUIRE(saved.has_value());
+  const auto before = d.store.member_count();
+
+  d.fill_valid_registration();
+  d.send(intent::Save{});
+  REQUIRE(d.state().screen == Screen::duplicate_offer);
+  REQUIRE(d.state().duplicate_candidates.size() == 1);
+  CHECK(d.state().duplicate_candidates[0].id == saved->member.id);
+
+  d.send(intent::ThisIsMe{saved->member.id});
+  CHECK(d.state().screen == Screen::check_in_done);
+  CHECK(d.store.member_count() == before);
+  CHECK(d.store.attendance_for(event.id, d.state().today).size() == 1);
+}
+
+TEST_CASE("Not me registers anyway, and a same-name member elsewhere is no duplicate") {
+  Desk d;
+  auto same_name = test::sample_member(8);
+  same_name.given_name = "Amina";
+  same_name.family_name = "Wanjiru";
+  same_name.organisation = "Another organisation";
+  REQUIRE(d.store.register_member(same_name, test::kenya_context()).has_value());
+  d.fill_valid_registration();
+  d.send(intent::Save{});
+  // Same name, other organisation, other phone and e-mail: saved straight away.
+  CHECK(d.state().screen == Screen::register_saved);
+
+  d.fill_valid_registration();
+  d.send(intent::Save{});
+  REQUIRE(d.state().screen == Screen::duplicate_offer);
+  d.send(intent::NotMe{});
+  CHECK(d.state().screen == Screen::register_saved);
+  CHECK(d.store.member_count() == 3);
+}
+
+TEST_CASE("a draft survives a crash and comes back on the step it was on") {
+  Desk d;
+  d.send(intent::StartRegistration{});
+  d.type("given_name", "Olga");
+  d.type("family_name", "Ivanova");
+  d.type("country", "KE");
+  d.type("phone", "+254700111222");
+  d.send(intent::Next{});  // moving on saves the draft at once
+  d.type("region", "Kisu");
+  d.pass(1s);  // a pause in typing saves it too
+  // The process dies here; a new one opens the same file.
+  d.controller.reset();
+  auto reopened = store::Store::open(d.dir / "kiosk.db");
+  Controller after(reopened, Clocks{[&] { return d.wall; }, [&] { return d.steady; }});
+  CHECK(after.state().screen == Screen::register_work);
+  CHECK(after.state().draft.given_name == "Olga");
+  CHECK(after.state().draft.region == "Kisu");
+  REQUIRE(after.state().notice.has_value());
+  CHECK(after.state().notice->key == "notice.draft_restored");
+}
+
+TEST_CASE("an idle public form asks if someone is there, then clears itself") {
+  Desk d;
+  d.send(intent::StartRegistration{});
+  d.type("given_name", "Kofi");
+  d.send(intent::Next{});
+  d.pass(89s);
+  CHECK_FALSE(d.state().idle_prompt);
+  d.pass(2s);
+  REQUIRE(d.state().idle_prompt);
+  CHECK(d.state().idle_prompt_seconds_left == kStillTherePromptSeconds);
+
+  // Someone answers: the form stays.
+  d.controller->note_input();
+  CHECK_FALSE(d.state().idle_prompt);
+  CHECK(d.state().draft.given_name == "Kofi");
+
+  d.pass(91s);
+  REQUIRE(d.state().idle_prompt);
+  d.pass(5s);
+  CHECK(d.state().idle_prompt_seconds_left == kStillTherePromptSeconds - 5);
+  d.pass(11s);
+  CHECK(d.state().screen == Screen::welcome);
+  CHECK(d.state().draft.empty());
+  CHECK_FALSE(d.store.load_draft("registration").has_value());
+}
+
+TEST_CASE("check-in finds a returning member as they type and records today once") {
+  Desk d;
+  const auto event = d.make_event();
+  auto saved = d.store.register_member(test::sample_member(3), test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartCheckIn{});
+  d.send(intent::Search{saved->member.reference_code.substr(0, 4)});
+  REQUIRE_FALSE(d.state().search_results.empty());
+  d.send(intent::SelectMember{saved->member.id});
+  d.send(intent::ConfirmCheckIn{});
+  CHECK(d.state().screen == Screen::check_in_done);
+  CHECK_FALSE(d.state().already_checked_in);
+
+  d.send(intent::StartCheckIn{});
+  d.send(intent::Search{saved->member.email});
+  d.send(intent::SelectMember{saved->member.id});
+  d.send(intent::ConfirmCheckIn{});
+  CHECK(d.state().already_checked_in);
+  CHECK(d.store.attendance_for(event.id, d.state().today).size() == 1);
+}
+
+TEST_CASE("check-in without a current event says so and records nothing") {
+  Desk d;
+  auto saved = d.store.register_member(test::sample_member(4), test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartCheckIn{});
+  REQUIRE(d.state().notice.has_value());
+  CHECK(d.state().notice->key == "notice.no_event");
+  d.send(intent::Search{saved->member.email});
+  d.send(intent::SelectMember{saved->member.id});
+  d.send(intent::ConfirmCheckIn{});
+  CHECK(d.state().screen == Screen::check_in);
+  CHECK(count(d.store, "SELECT count(*) FROM attendance") == 0);
+}
+
+TEST_CASE("a resource request for a member is saved with its reference") {
+  Desk d;
+  d.make_event();
+  auto member = d.store.register_member(test::sample_member(5), test::kenya_context());
+  REQUIRE(member.has_value());
+  REQUIRE(
+      d.store
+          .save_pack(
+              {.id = "CP-01", .title = "Toolkit", .languages = {"en"}, .stock = {{"Nairobi", 10}}})
+          .has_value());
+  d.send(intent::StartRequest{});
+  d.send(intent::Next{});
+  CHECK(d.state().field_errors.at("member_id") == "request.requester.required");
+  d.send(intent::Search{member->member.email});
+  d.send(intent::SelectMember{member->member.id});
+  d.send(intent::Next{});
+  REQUIRE(d.state().screen == Screen::request_packs);
+  REQUIRE(d.state().catalogue.size() == 1);
+  d.send(intent::SubmitRequest{});
+  CHECK(d.state().notice->key == "notice.request_empty");
+  d.send(intent::SetQuantity{"CP-01", 3});
+  d.send(intent::SubmitRequest{});
+  REQUIRE(d.state().screen == Screen::request_done);
+  REQUIRE(d.state().saved_request.has_value());
+  CHECK(d.state().saved_request->office == "Nairobi");
+  CHECK(d.state().saved_request->lines.at(0).quantity == 3);
+}
+
+TEST_CASE("staff mode: the PIN is set once, wrong PINs lock it for five minutes") {
+  Desk d;
+  d.send(intent::EnterStaff{});
+  CHECK_FALSE(d.state().staff.pin_is_set);
+  for (char c : std::string("12")) d.send(intent::PinDigit{c});
+  d.send(intent::SubmitPin{});
+  CHECK(d.state().notice->key == "notice.pin_too_short");
+  d.enter_staff("2468");
+  REQUIRE(d.state().screen == Screen::staff_home);
+  const auto stored = d.store.meta("kiosk.staff_pin");
+  REQUIRE(stored.has_value());
+  CHECK(stored->find("2468") == std::string::npos);
+
+  d.send(intent::LeaveStaff{});
+  CHECK(d.state().screen == Screen::welcome);
+  for (int i = 1; i <= kMaxPinAttempts; ++i) {
+    d.enter_staff("0000");
+    CHECK(d.state().screen == Screen::staff_pin);
+  }
+  CHECK(d.state().notice->key == "notice.pin_locked");
+  // Even the right PIN is refused while locked, also after a restart.
+  d.controller = d.make();
+  d.enter_staff("2468");
+  CHECK(d.state().screen == Screen::staff_pin);
+  d.pass(std::chrono::duration_cast<std::chrono::milliseconds>(kPinLockout) + 1s);
+  d.enter_staff("2468");
+  CHECK(d.state().screen == Screen::staff_home);
+}
+
+TEST_CASE("staff screens cannot be reached without the PIN") {
+  Desk d;
+  d.send(intent::GoTo{Screen::staff_sync});
+  CHECK(d.state().screen == Screen::welcome);
+  d.send(intent::Quit{});
+  CHECK_FALSE(d.state().quit_requested);
+  d.send(intent::EnterStaff{});
+  d.send(intent::GoTo{Screen::staff_export});
+  CHECK(d.state().screen == Screen::staff_pin);
+}
+
+TEST_CASE("staff void an entry as a change that syncs, and it leaves today's list") {
+  Desk d;
+  const auto event = d.make_event();
+  auto saved = d.store.register_member(test::sample_member(6), test::kenya_context(), event.id,
+                                       d.state().today);
+  REQUIRE(saved.has_value());
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  REQUIRE(d.state().today_registrations.size() == 1);
+  d.send(intent::VoidMember{saved->member.id, "registered twice"});
+  CHECK(d.state().today_registrations.size() == 1);  // listed, marked voided
+  CHECK(d.state().today_registrations[0].voided);
+  const auto changes = d.store.changes_for(saved->member.id);
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[1].op == "void");
+  CHECK(d.store.find_member(saved->member.id).has_value());
+}
+
+TEST_CASE("staff edit a member and mark a request ready then delivered") {
+  Desk d;
+  const auto event = d.make_event();
+  auto member = d.store.register_member(test::sample_member(9), test::kenya_context(), event.id,
+                                        d.state().today);
+  REQUIRE(member.has_value());
+  model::ResourceRequest r;
+  r.member_id = member->member.id;
+  r.lines = {{"CP-01", 1}};
+  r.office = "Nairobi";
+  auto request = d.store.create_request(r, test::kenya_context(), "test");
+  REQUIRE(request.has_value());
+
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  d.send(intent::EditMember{member->member.id});
+  REQUIRE(d.state().screen == Screen::staff_edit);
+  d.send(intent::EditMemberField{"region", "Kisumu"});
+  d.send(intent::EditMemberField{"email", "not-an-email"});
+  d.send(intent::SaveMemberEdit{});
+  CHECK(d.state().field_errors.at("email") == "member.email.invalid");
+  d.send(intent::EditMemberField{"email", "new@example.org"});
+  d.send(intent::SaveMemberEdit{});
+  CHECK(d.state().screen == Screen::staff_today);
+  CHECK(d.store.find_member(member->member.id)->region == "Kisumu");
+
+  d.send(intent::GoTo{Screen::staff_distribution});
+  REQUIRE(d.state().office_requests.size() == 1);
+  d.send(intent::MarkRequest{request->id, model::RequestStatus::ready, ""});
+  CHECK(d.store.find_request(request->id)->status == model::RequestStatus::ready);
+  d.send(intent::MarkRequest{request->id, model::RequestStatus::approved, ""});
+  CHECK(d.state().notice->key == "request.status.not_allowed");
+  d.send(intent::MarkRequest{request->id, model::RequestStatus::delivered, "Amina W."});
+  const auto delivered = d.store.find_request(request->id);
+  CHECK(delivered->status == model::RequestStatus::delivered);
+  CHECK(delivered->received_by == "Amina W.");
+  CHECK(d.state().office_requests.empty());
+}
+
+TEST_CASE("sync now is a row for the agent and the badge reads what the agent wrote") {
+  Desk d;
+  // The agent is another process with its own connection to the file.
+  auto agent = store::Store::open(d.dir / "kiosk.db");
+  agent.write_sync_status({.state = "offline", .last_error = "could not connect"});
+  d.pass(2s);
+  CHECK(d.state().sync.status.state == "offline");
+  d.send(intent::SyncNow{});
+  CHECK(d.state().sync.sync_requested);
+  CHECK(agent.take_sync_request());
+}
+
+TEST_CASE("settings persist across restarts and are clamped") {
+  Desk d;
+  d.send(intent::SetLanguage{"fr"});
+  d.send(intent::SetLanguage{"xx"});
+  d.enter_staff();
+  d.send(intent::SetIdleTimeout{5});
+  d.send(intent::SetUiScale{1.5f});
+  d.send(intent::SetOffice{"  Nairobi  "});
+  d.controller = d.make();
+  CHECK(d.state().settings.language == "fr");
+  CHECK(d.state().settings.idle_timeout_seconds == 30);
+  CHECK(d.state().settings.ui_scale == doctest::Approx(1.5));
+  CHECK(d.state().settings.office == "Nairobi");
+}

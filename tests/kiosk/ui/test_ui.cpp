@@ -1,0 +1,388 @@
+// The kiosk's views driven by real ImGui frames, headless: every screen draws
+// in every language, and a person registers with the keyboard alone.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "../../support/fixtures.hpp"
+#include "../../support/temp_dir.hpp"
+#include "common/store/store.hpp"
+#include "imgui_harness.hpp"
+#include "kiosk/core/controller.hpp"
+#include "kiosk/ui/widgets.hpp"
+
+namespace {
+
+using namespace alliance;
+using kiosk::AppState;
+using kiosk::Screen;
+using test::ImGuiHarness;
+
+const kiosk::I18n& i18n() {
+  return kiosk::I18n::embedded();
+}
+
+constexpr Screen kAllScreens[] = {Screen::welcome,
+                                  Screen::register_personal,
+                                  Screen::register_work,
+                                  Screen::register_interests,
+                                  Screen::register_consent,
+                                  Screen::register_review,
+                                  Screen::duplicate_offer,
+                                  Screen::register_saved,
+                                  Screen::check_in,
+                                  Screen::check_in_done,
+                                  Screen::request_requester,
+                                  Screen::request_packs,
+                                  Screen::request_done,
+                                  Screen::staff_pin,
+                                  Screen::staff_home,
+                                  Screen::staff_event,
+                                  Screen::staff_today,
+                                  Screen::staff_edit,
+                                  Screen::staff_distribution,
+                                  Screen::staff_sync,
+                                  Screen::staff_export,
+                                  Screen::staff_settings};
+
+// A state with something in every list, so each screen draws its rows.
+AppState busy_state() {
+  AppState s;
+  s.today = "2026-11-28";
+  s.settings.office = "Nairobi";
+  auto event = test::sample_event();
+  event.id = "event-1";
+  s.current_event = event;
+  s.events = {event};
+  s.event_draft.name = "Webinar on supervision";
+
+  const auto m1 = [] {
+    auto m = test::sample_member(1);
+    m.id = "member-1";
+    m.reference_code = "K7M-42Q";
+    m.phone = "+254712345678";
+    return m;
+  }();
+  auto m2 = test::sample_member(2);
+  m2.id = "member-2";
+  m2.kind = model::MemberKind::organisation;
+  m2.organisation = "Hope Foundation";
+  m2.contact_person = "Grace Achieng";
+  m2.reference_code = "P3X-77A";
+
+  s.draft.given_name = "Amina";
+  s.draft.family_name = "Wanjiru";
+  s.draft.gender = "female";
+  s.draft.country = "KE";
+  s.draft.role = "case_manager";
+  s.draft.interest_groups = {"child_protection"};
+  s.field_errors = {{"phone", "member.phone.invalid"}, {"consent", "member.consent.required"}};
+  s.duplicate_candidates = {m1, m2};
+  s.saved_member = m1;
+  s.search_query = "ami";
+  s.search_results = {{.member = m1, .matched_by = store::MatchKind::name},
+                      {.member = m2, .matched_by = store::MatchKind::phone}};
+  s.selected_member = m1;
+  s.request.member_id = m1.id;
+  s.request.member_name = m1.display_name();
+  s.request.quantities = {{"CP-TOOLKIT-01", 2}};
+  s.request.delivery = model::DeliveryPreference::delivery;
+
+  model::ResourcePack pack;
+  pack.id = "CP-TOOLKIT-01";
+  pack.title = "Child protection case management toolkit";
+  pack.languages = {"en", "fr"};
+  pack.stock = {{.office = "Nairobi", .quantity = 40}};
+  model::ResourcePack digital = pack;
+  digital.id = "SUP-GUIDE-02";
+  digital.title = "Supportive supervision guide";
+  digital.format = model::PackFormat::digital;
+  s.catalogue = {pack, digital};
+
+  model::ResourceRequest request;
+  request.id = "request-1";
+  request.reference_code = "R-9KQ2";
+  request.organisation_name = "Hope Foundation";
+  request.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 3}};
+  request.status = model::RequestStatus::approved;
+  model::ResourceRequest delivered = request;
+  delivered.id = "request-2";
+  delivered.status = model::RequestStatus::delivered;
+  delivered.received_by = "Grace";
+  s.saved_request = request;
+  s.office_requests = {request, delivered};
+
+  s.staff.pin_is_set = true;
+  s.staff.pin_entry = "12";
+  s.today_registrations = {m1, m2};
+  model::Attendance attendance;
+  attendance.id = "attendance-1";
+  attendance.member_id = m1.id;
+  attendance.checked_in_at = "2026-11-28T08:15:00Z";
+  s.today_attendance = {attendance};
+  s.editing = m2;
+  s.export_folder = "/media/usb";
+
+  s.sync.status.state = "offline";
+  s.sync.status.last_success_at = "2026-11-28T09:10:00Z";
+  s.sync.status.last_error = "could not resolve host";
+  s.sync.queue = {.pending = 312, .rejected = 1, .acked = 40};
+  store::OutboxEntry rejected;
+  rejected.change_id = "change-1";
+  rejected.entity = "member";
+  rejected.entity_id = "member-9";
+  rejected.op = "upsert";
+  rejected.reject_code = "member.phone.invalid";
+  rejected.reject_message = "phone is not a valid number";
+  s.sync.rejected = {rejected};
+  s.notice = kiosk::Notice{.key = "notice.store_error", .args = {"disk full"}, .is_error = true};
+  return s;
+}
+
+template <class T>
+bool contains(const std::vector<kiosk::Intent>& intents) {
+  for (const auto& i : intents) {
+    if (std::holds_alternative<T>(i)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("every screen draws in every language without ImGui assertions") {
+  ImGuiHarness imgui;
+  for (const auto& language : i18n().languages()) {
+    for (const Screen screen : kAllScreens) {
+      for (const bool idle : {false, true}) {
+        AppState s = busy_state();
+        s.settings.language = language;
+        s.screen = screen;
+        s.idle_prompt = idle && kiosk::is_public_screen(screen);
+        s.idle_prompt_seconds_left = 12;
+        CAPTURE(language);
+        CAPTURE(static_cast<int>(screen));
+        for (int i = 0; i < 3; ++i) imgui.frame(s, i18n());
+      }
+    }
+  }
+  // An empty state too: nothing optional is assumed present.
+  for (const Screen screen : kAllScreens) {
+    AppState s;
+    s.screen = screen;
+    for (int i = 0; i < 2; ++i) imgui.frame(s, i18n());
+  }
+  // High contrast and a large scale change nothing about what is drawn.
+  kiosk::ui::apply_style(true, 1.75f);
+  for (const Screen screen : kAllScreens) {
+    AppState s = busy_state();
+    s.screen = screen;
+    imgui.frame(s, i18n());
+  }
+  kiosk::ui::apply_style(false, 1.0f);
+}
+
+TEST_CASE("Escape means back and the idle prompt answers Enter") {
+  ImGuiHarness imgui;
+  AppState s = busy_state();
+  s.screen = Screen::register_work;
+  imgui.frame(s, i18n());
+  imgui.press(ImGuiHarness::escape);
+  CHECK(contains<kiosk::intent::Back>(imgui.frame(s, i18n())));
+
+  s.screen = Screen::staff_sync;
+  imgui.frame(s, i18n());
+  imgui.press(ImGuiHarness::escape);
+  const auto staff = imgui.frame(s, i18n());
+  REQUIRE(staff.size() == 1);
+  CHECK(std::holds_alternative<kiosk::intent::Back>(staff[0]));
+
+  s.screen = Screen::welcome;
+  imgui.frame(s, i18n());
+  imgui.press(ImGuiHarness::escape);
+  CHECK(imgui.frame(s, i18n()).empty());
+
+  s.screen = Screen::register_personal;
+  s.idle_prompt = true;
+  imgui.frame(s, i18n());
+  imgui.frame(s, i18n());
+  imgui.press(ImGuiHarness::enter);
+  const auto answer = imgui.frame(s, i18n());
+  CHECK(contains<kiosk::intent::StillHere>(answer));
+  CHECK_FALSE(contains<kiosk::intent::Next>(answer));
+}
+
+TEST_CASE("the staff PIN keypad takes typed digits") {
+  ImGuiHarness imgui;
+  AppState s;
+  s.screen = Screen::staff_pin;
+  imgui.frame(s, i18n());
+  imgui.type("12a4");
+  const auto typed = imgui.frame(s, i18n());
+  std::string digits;
+  for (const auto& i : typed) {
+    if (const auto* d = std::get_if<kiosk::intent::PinDigit>(&i)) digits += d->digit;
+  }
+  CHECK(digits == "124");
+  imgui.press(ImGuiHarness::backspace);
+  CHECK(contains<kiosk::intent::PinErase>(imgui.frame(s, i18n())));
+  imgui.press(ImGuiHarness::enter);
+  CHECK(contains<kiosk::intent::SubmitPin>(imgui.frame(s, i18n())));
+}
+
+TEST_CASE("phones are masked to the calling code and the last three digits") {
+  CHECK(kiosk::ui::masked_phone("+254712345678", "KE") == "+254 *** ** 678");
+  CHECK(kiosk::ui::masked_phone("+33612345678", "KE") == "*** ** 678");
+  CHECK(kiosk::ui::masked_phone("12", "KE") == "***");
+}
+
+TEST_CASE("a participant registers with the keyboard alone") {
+  test::TempDir dir;
+  auto store = store::Store::open(dir / "kiosk.db");
+  auto event = store.save_event(test::sample_event());
+  REQUIRE(event.has_value());
+
+  kiosk::Controller controller(store);
+  // Staff set the event once (through intents: the staff screens are not under test here).
+  controller.dispatch(kiosk::intent::EnterStaff{});
+  for (const char d : std::string("2468")) controller.dispatch(kiosk::intent::PinDigit{d});
+  controller.dispatch(kiosk::intent::SubmitPin{});
+  REQUIRE(controller.state().screen == Screen::staff_home);
+  controller.dispatch(kiosk::intent::ChooseEvent{event->id});
+  controller.dispatch(kiosk::intent::LeaveStaff{});
+  REQUIRE(controller.state().screen == Screen::welcome);
+  REQUIRE(controller.state().current_event.has_value());
+
+  ImGuiHarness imgui;
+  const auto& st = controller.state();
+  imgui.frames(controller, i18n(), 2);
+  // "Register" has keyboard focus on the welcome screen.
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  REQUIRE(st.screen == Screen::register_personal);
+
+  // Step 1: the first field has focus; Tab moves through the fields in order.
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("Fatoumata");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("Diallo");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("1990");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("0722 555 678");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("Fatoumata.Diallo@Example.org");
+  imgui.frame(controller, i18n());
+  CHECK(st.draft.given_name == "Fatoumata");
+  CHECK(st.draft.family_name == "Diallo");
+  CHECK(st.draft.birth_year == "1990");
+  CHECK(st.draft.phone == "0722 555 678");
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  INFO("field errors: " << st.field_errors.size());
+  REQUIRE(st.screen == Screen::register_work);
+
+  // Step 2: the country comes from the event; region and organisation typed.
+  CHECK(st.draft.country == "KE");
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("Kisumu");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("Lake Region Child Welfare");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);  // years of experience (the combos are reached with arrows)
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("7");
+  imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  REQUIRE(st.screen == Screen::register_interests);
+
+  // Step 3: Space ticks the focused first interest, Enter moves on.
+  imgui.frames(controller, i18n(), 2);
+  imgui.press(ImGuiHarness::space);
+  imgui.frames(controller, i18n(), 2);
+  CHECK(st.draft.interest_groups.contains("child_protection"));
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  REQUIRE(st.screen == Screen::register_consent);
+
+  // Step 4: Enter without consent stays, with the error; Space ticks it.
+  imgui.frames(controller, i18n(), 2);
+  imgui.press(ImGuiHarness::enter);
+  imgui.frames(controller, i18n(), 2);
+  CHECK(st.screen == Screen::register_consent);
+  CHECK(st.field_errors.contains("consent"));
+  imgui.press(ImGuiHarness::space);
+  imgui.frames(controller, i18n(), 2);
+  CHECK(st.draft.consent);
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  REQUIRE(st.screen == Screen::register_review);
+
+  // Step 5: "Save" has focus.
+  imgui.frames(controller, i18n(), 2);
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  REQUIRE(st.screen == Screen::register_saved);
+  REQUIRE(st.saved_member.has_value());
+  const std::string id = st.saved_member->id;
+  CHECK_FALSE(st.saved_member->reference_code.empty());
+
+  const auto saved = store.find_member(id);
+  REQUIRE(saved.has_value());
+  CHECK(saved->given_name == "Fatoumata");
+  CHECK(saved->family_name == "Diallo");
+  CHECK(saved->birth_year == 1990);
+  CHECK(saved->phone == "+254722555678");
+  CHECK(saved->email == "fatoumata.diallo@example.org");
+  CHECK(saved->country == "KE");
+  CHECK(saved->region == "Kisumu");
+  CHECK(saved->organisation == "Lake Region Child Welfare");
+  CHECK(saved->years_experience == 7);
+  CHECK(saved->interest_groups == std::vector<std::string>{"child_protection"});
+  CHECK(saved->consent.given);
+  CHECK(saved->consent.text_version == "2026-01");
+  CHECK(saved->event_id == event->id);
+
+  // Done (focused) returns to the welcome screen.
+  imgui.frames(controller, i18n(), 2);
+  imgui.press(ImGuiHarness::enter);
+  imgui.frame(controller, i18n());
+  CHECK(st.screen == Screen::welcome);
+}
+
+TEST_CASE("Tab and Shift+Tab move between the fields in visual order") {
+  ImGuiHarness imgui;
+  AppState s;
+  s.screen = Screen::register_personal;
+  imgui.frame(s, i18n());
+  imgui.frame(s, i18n());
+  const auto edited = [&](const std::string& text) {
+    imgui.type(text);
+    for (const auto& i : imgui.frame(s, i18n())) {
+      if (const auto* e = std::get_if<kiosk::intent::EditField>(&i)) return e->field;
+    }
+    return std::string();
+  };
+  CHECK(edited("A") == "given_name");
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(s, i18n(), 2);
+  CHECK(edited("B") == "family_name");
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(s, i18n(), 2);
+  CHECK(edited("1") == "birth_year");
+  imgui.press(ImGuiHarness::tab, true);
+  imgui.frames(s, i18n(), 2);
+  CHECK(edited("C") == "family_name");
+}
