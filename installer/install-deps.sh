@@ -29,6 +29,11 @@ imagemagick
 python3
 python3-yaml
 python3-jsonschema
+dpkg-dev
+file
+lintian
+adduser
+systemd
 "
 
 dry_run=0

@@ -42,8 +42,9 @@ constexpr std::string_view kUsage =
     "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
     "\n"
     "Without a command, opens the registration kiosk.\n"
-    "  --db FILE      the kiosk database (default: $XDG_DATA_HOME/alliance/kiosk.db,\n"
-    "                 else ~/.local/share/alliance/kiosk.db)\n"
+    "  --db FILE      the kiosk database (default: $ALLIANCE_DB if set, else\n"
+    "                 $XDG_DATA_HOME/alliance/kiosk.db, else ~/.local/share/alliance/kiosk.db;\n"
+    "                 the packaged kiosk session passes /var/lib/alliance/kiosk.db)\n"
     "  --fullscreen   fill the primary screen (staff settings can also turn this on)\n"
     "  --lang CODE    start in this language: en, fr, pt or es (not saved)\n"
     "\n"
@@ -117,6 +118,9 @@ void make_private_dirs(const fs::path& dir) {
 }
 
 fs::path default_database() {
+  // ALLIANCE_DB names the database shared with the agent (alliance-sync uses
+  // the same variable); otherwise each desktop user gets a private one.
+  if (const char* env = std::getenv("ALLIANCE_DB"); env && *env) return fs::path(env);
   fs::path base;
   // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && fs::path(xdg).is_absolute()) {

@@ -5,6 +5,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -19,15 +21,19 @@ namespace alliance::sync {
 namespace {
 
 constexpr std::string_view kUsage =
-    "usage: alliance-sync <command> --db FILE [options]\n"
+    "usage: alliance-sync <command> [--db FILE] [options]\n"
     "\n"
     "commands:\n"
-    "  enroll --db FILE --server URL --code CODE [--name NAME]\n"
+    "  enroll [--db FILE] --server URL --code CODE [--name NAME]\n"
     "                     exchange a one-time code for this database's device token\n"
-    "  once   --db FILE   push until nothing waits, pull until nothing remains, exit\n"
-    "  run    --db FILE   the background agent (stops on SIGTERM/SIGINT)\n"
-    "  status --db FILE [--json]\n"
+    "  once   [--db FILE] push until nothing waits, pull until nothing remains, exit\n"
+    "  run    [--db FILE] the background agent (stops on SIGTERM/SIGINT)\n"
+    "  status [--db FILE] [--json]\n"
     "                     queue depth, rejected count, last attempt/success/error, next retry\n"
+    "\n"
+    "  --db FILE              the kiosk database; default: $ALLIANCE_DB if set, else\n"
+    "                         /var/lib/alliance/kiosk.db when /var/lib/alliance exists\n"
+    "                         (the packaged install), else --db is required\n"
     "\n"
     "network options (enroll, once, run):\n"
     "  --ca-file FILE         trust this CA bundle (a private CA); TLS is always verified\n"
@@ -71,6 +77,22 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
       {"status", {"--db", "--json", "--log-level"}},
   };
   return specs;
+}
+
+// The packaged install's shared state folder (2770 alliance:alliance, setgid).
+constexpr std::string_view kInstalledStateDir = "/var/lib/alliance";
+
+// --db when it is not given: $ALLIANCE_DB, else the packaged install's
+// database when its folder exists, else nothing (the caller asks for --db).
+std::optional<std::string> default_database() {
+  if (const char* env = std::getenv("ALLIANCE_DB"); env != nullptr && *env != '\0') {
+    return std::string(env);
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(kInstalledStateDir, ec)) {
+    return (std::filesystem::path(kInstalledStateDir) / "kiosk.db").string();
+  }
+  return std::nullopt;
 }
 
 struct Parsed {
@@ -227,7 +249,7 @@ int cmd_once(store::Store& store, const Settings& s, std::ostream& out, std::ost
              const std::atomic<bool>* stop) {
   Agent agent(store, s.agent, stop);
   if (!agent.enrolled()) {
-    err << "alliance-sync: this database is not enrolled; run alliance-sync enroll --db FILE "
+    err << "alliance-sync: this database is not enrolled; run alliance-sync enroll [--db FILE] "
            "--server URL --code CODE\n";
     agent.attempt();  // records not_enrolled in the status
     return 1;
@@ -308,8 +330,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return 0;
   }
   if (!parsed->flags.contains("--db")) {
-    err << "alliance-sync " << args[0] << ": --db FILE is required (try --help)\n";
-    return 2;
+    auto db = default_database();
+    if (!db) {
+      err << "alliance-sync " << args[0]
+          << ": --db FILE is required (ALLIANCE_DB is not set and /var/lib/alliance does not "
+             "exist; try --help)\n";
+      return 2;
+    }
+    parsed->flags["--db"] = std::move(*db);
   }
   if (auto it = parsed->flags.find("--log-level"); it != parsed->flags.end()) {
     static const std::map<std::string, log::Level, std::less<>> levels = {

@@ -13,19 +13,20 @@ constexpr std::string_view kToken = "sync.token";
 constexpr std::string_view kOffice = "sync.office";
 
 // The token makes the file a secret: owner read/write only, and the same for
-// SQLite's side files, whatever mode an older copy of the file had.
+// SQLite's side files, whatever mode an older copy of the file had. In a
+// shared (setgid) folder the group keeps read/write, because the kiosk's
+// desktop user and the agent share the file through it (database_file_mode);
+// nobody else gets anything either way.
 void restrict_to_owner(const std::filesystem::path& db_path) {
+  const auto mode = database_file_mode(db_path);
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     std::filesystem::path p = db_path;
     p += suffix;
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) continue;
-    std::filesystem::permissions(
-        p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-        std::filesystem::perm_options::replace, ec);
+    std::filesystem::permissions(p, mode, std::filesystem::perm_options::replace, ec);
     if (ec && *suffix == '\0') {
-      throw StoreError(
-          0, "cannot make " + p.string() + " readable by its owner only: " + ec.message());
+      throw StoreError(0, "cannot set the permissions of " + p.string() + ": " + ec.message());
     }
   }
 }

@@ -149,17 +149,40 @@ std::optional<int> Query::optional_int(int column) const {
   return integer(column);
 }
 
+std::filesystem::perms database_file_mode(const std::filesystem::path& db_path) {
+  using std::filesystem::perms;
+  std::filesystem::path folder = db_path.parent_path();
+  if (folder.empty()) folder = ".";
+  struct stat st {};
+  const bool shared =
+      ::stat(folder.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISGID) != 0;
+  return shared ? perms::owner_read | perms::owner_write | perms::group_read | perms::group_write
+                : perms::owner_read | perms::owner_write;
+}
+
 Database Database::open(const std::filesystem::path& path, const OpenOptions& options) {
   const std::string file = path.string();
   if (!options.read_only && options.create_if_missing && !std::filesystem::exists(path)) {
-    // Create the file ourselves so it is owner-only from its first byte;
-    // SQLite gives its -wal and -shm files the same permissions.
-    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // Create the file ourselves so it has its mode from its first byte:
+    // owner-only (0600), or 0660 in a setgid (shared) folder, where it also
+    // takes the folder's group. fchmod because the umask would drop the group
+    // write bit. SQLite gives its -wal and -shm files the same permissions.
+    const auto mode = static_cast<mode_t>(database_file_mode(path));
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0 && errno != EEXIST) {
       throw StoreError(SQLITE_CANTOPEN, util::format("cannot create the database file {}: {}", file,
                                                      std::strerror(errno)));
     }
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) {
+      const int chmod_rc = ::fchmod(fd, mode);
+      const int chmod_errno = errno;
+      ::close(fd);
+      if (chmod_rc != 0) {
+        throw StoreError(SQLITE_CANTOPEN, util::format("cannot set the mode of the database file "
+                                                       "{}: {}",
+                                                       file, std::strerror(chmod_errno)));
+      }
+    }
   }
 
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;

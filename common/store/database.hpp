@@ -94,6 +94,13 @@ class Query {
   sqlite3_stmt* stmt_;
 };
 
+// The mode a database file should have in the folder that holds it. A folder
+// with the setgid bit is a shared deployment (the packaged /var/lib/alliance,
+// mode 2770 alliance:alliance): the kiosk's desktop user and the agent's service
+// user share the file through the folder's group, so it is 0660. Anywhere
+// else it is 0600, owner only. SQLite gives -wal and -shm the file's mode.
+std::filesystem::perms database_file_mode(const std::filesystem::path& db_path);
+
 struct OpenOptions {
   bool create_if_missing = true;
   bool read_only = false;
@@ -102,8 +109,9 @@ struct OpenOptions {
 
 class Database {
  public:
-  // Opens or creates the file (new files are created readable by their owner
-  // only) and applies the project's pragmas. Throws StoreError.
+  // Opens or creates the file and applies the project's pragmas. A new file is
+  // readable by its owner only (0600), unless its folder is a shared one (see
+  // database_file_mode). Throws StoreError.
   static Database open(const std::filesystem::path& path, const OpenOptions& options = {});
 
   Database(Database&&) noexcept;

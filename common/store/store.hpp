@@ -234,7 +234,8 @@ namespace alliance::store {
 
 // What `alliance-sync enroll` received from the server. The token is a
 // secret: it lives only in this device's database file, which
-// save_credentials keeps readable by its owner only (0600, with -wal/-shm).
+// save_credentials keeps readable by its owner only (0600, with -wal/-shm),
+// or by its owner and group (0660) in a shared setgid folder (database_file_mode).
 struct DeviceCredentials {
   std::string server_url;  // base URL, e.g. https://central.example.org
   std::string device_id;   // the id the server gave this device (not Store::device_id)

@@ -206,6 +206,56 @@ TEST_CASE("a new database and its write-ahead log are readable by their owner on
   }
 }
 
+TEST_CASE("in a setgid (shared) folder the database and its log are group read/write") {
+  // The packaged /var/lib/alliance is 2770 alliance:alliance: the kiosk's desktop
+  // user and the agent share kiosk.db through the folder's group.
+  auto mode_of = [](const std::filesystem::path& p) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+  };
+  test::TempDir dir;
+  const auto shared = dir / "shared";
+  std::filesystem::create_directory(shared);
+  REQUIRE(::chmod(shared.c_str(), 02770) == 0);
+  struct stat folder {};
+  REQUIRE(::stat(shared.c_str(), &folder) == 0);
+  REQUIRE((folder.st_mode & S_ISGID) != 0);
+  CHECK(store::database_file_mode(shared / "kiosk.db") ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+         std::filesystem::perms::group_read | std::filesystem::perms::group_write));
+  CHECK(store::database_file_mode(dir / "kiosk.db") ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+
+  const mode_t old_umask = ::umask(022);  // the umask must not drop the group's write bit
+  {
+    auto s = store::Store::open(shared / "kiosk.db");
+    REQUIRE(s.register_member(test::sample_member(6), test::kenya_context()).has_value());
+    for (const char* name : {"kiosk.db", "kiosk.db-wal", "kiosk.db-shm"}) {
+      CAPTURE(name);
+      CHECK(mode_of(shared / name) == 0660);
+    }
+    // Enrolling keeps the group's access in a shared folder...
+    store::save_credentials(s, {.server_url = "https://central.example",
+                                .device_id = "d1",
+                                .token = "secret",
+                                .office = ""});
+    CHECK(mode_of(shared / "kiosk.db") == 0660);
+    CHECK(mode_of(shared / "kiosk.db-wal") == 0660);
+  }
+  {
+    // ...and takes it away anywhere else, whatever mode the file had.
+    auto s = store::Store::open(dir / "private.db");
+    REQUIRE(::chmod((dir / "private.db").c_str(), 0664) == 0);
+    store::save_credentials(s, {.server_url = "https://central.example",
+                                .device_id = "d2",
+                                .token = "secret",
+                                .office = ""});
+    CHECK(mode_of(dir / "private.db") == 0600);
+  }
+  ::umask(old_umask);
+}
+
 TEST_CASE("files that are not a kiosk database are refused with a clear message") {
   test::TempDir dir;
   {

@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <sstream>
 
 #include "harness.hpp"
+#include "sync/cli.hpp"
 
 namespace alliance::test {
 namespace {
@@ -164,6 +166,20 @@ TEST_CASE("commands answer --help and --version and fail with one line") {
   CHECK(not_enrolled.err.find("not enrolled") != std::string::npos);
   auto status = run_process(sync_args("status", not_enrolled_db), dir.path());
   CHECK(status.out.find("device not enrolled or revoked") != std::string::npos);
+}
+
+TEST_CASE("without --db the commands use $ALLIANCE_DB") {
+  test::TempDir dir;
+  const auto db = dir / "shared.db";
+  { auto s = store::Store::open(db); }
+  ::setenv("ALLIANCE_DB", db.c_str(), 1);
+  std::ostringstream out;
+  std::ostringstream err;
+  const int rc = alliance::sync::run_cli({"status"}, out, err, nullptr);
+  ::unsetenv("ALLIANCE_DB");
+  CHECK(rc == 0);
+  CHECK(err.str().empty());
+  CHECK(out.str().find("device not enrolled or revoked") != std::string::npos);
 }
 
 }  // namespace alliance::test
