@@ -34,6 +34,12 @@ std::uint64_t seed_or_random(std::uint64_t seed) {
   return seed != 0 ? seed : std::random_device{}();
 }
 
+ApiFailure not_enrolled() {
+  return {.kind = FailureKind::unauthorized,
+          .code = "not_enrolled",
+          .message = "this database is not enrolled"};
+}
+
 ApiFailure store_failure(const store::StoreError& e) {
   return ApiFailure{.kind = FailureKind::transient, .code = "store", .message = e.what()};
 }
@@ -150,9 +156,7 @@ TrafficStats Agent::traffic() const {
 SyncReport Agent::push_all() {
   SyncReport report;
   if (!client_) {
-    report.failure = ApiFailure{.kind = FailureKind::unauthorized,
-                                .code = "not_enrolled",
-                                .message = "this database is not enrolled"};
+    report.failure = not_enrolled();
     return report;
   }
   try {
@@ -249,9 +253,7 @@ SyncReport Agent::push_all() {
 SyncReport Agent::pull_all() {
   SyncReport report;
   if (!client_) {
-    report.failure = ApiFailure{.kind = FailureKind::unauthorized,
-                                .code = "not_enrolled",
-                                .message = "this database is not enrolled"};
+    report.failure = not_enrolled();
     return report;
   }
   try {

@@ -23,7 +23,7 @@ struct SetMemberKind {
 struct EditField {
   std::string field;
   std::string value;
-};  // a kDraftTextFields name
+};  // a RegistrationDraft text field, by its member name
 struct ToggleInterest {
   std::string code;
 };

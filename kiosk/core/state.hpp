@@ -80,23 +80,6 @@ struct RegistrationDraft {
   bool empty() const;
 };
 
-// Draft fields the UI can edit by name; see Controller for the names.
-inline constexpr const char* kDraftTextFields[] = {"given_name",
-                                                   "family_name",
-                                                   "organisation_name",
-                                                   "contact_person",
-                                                   "gender",
-                                                   "birth_year",
-                                                   "phone",
-                                                   "email",
-                                                   "country",
-                                                   "region",
-                                                   "organisation",
-                                                   "organisation_type",
-                                                   "role",
-                                                   "years_experience",
-                                                   "qualification"};
-
 struct RequestDraft {
   bool for_organisation = false;  // an organisation asks, not a member
   std::string member_id;          // the requesting member, when not for an organisation

@@ -46,16 +46,6 @@ std::string country_name(const std::string& code) {
   return country != nullptr ? std::string(country->name) : code;
 }
 
-void summary_row(const std::string& label, const std::string& value) {
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
-  ImGui::TextWrapped("%s", label.c_str());
-  ImGui::PopStyleColor();
-  ImGui::TableNextColumn();
-  ImGui::TextWrapped("%s", value.empty() ? "—" : value.c_str());
-}
-
 }  // namespace
 
 void draw_register_personal(Ctx& c) {
@@ -165,38 +155,40 @@ void draw_register_review(Ctx& c) {
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 14.0f);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    summary_row(c.tr("register.kind"), c.code_label("member_kind", model::to_string(d.kind)));
+    label_value_row(c.tr("register.kind"), c.code_label("member_kind", model::to_string(d.kind)));
     if (individual) {
-      summary_row(c.tr("field.given_name"), d.given_name);
-      summary_row(c.tr("field.family_name"), d.family_name);
-      summary_row(c.tr("field.gender"), d.gender.empty() ? "" : c.code_label("gender", d.gender));
-      summary_row(c.tr("field.birth_year"), d.birth_year);
+      label_value_row(c.tr("field.given_name"), d.given_name);
+      label_value_row(c.tr("field.family_name"), d.family_name);
+      label_value_row(c.tr("field.gender"),
+                      d.gender.empty() ? "" : c.code_label("gender", d.gender));
+      label_value_row(c.tr("field.birth_year"), d.birth_year);
     } else {
-      summary_row(c.tr("field.organisation_name"), d.organisation_name);
-      summary_row(c.tr("field.contact_person"), d.contact_person);
+      label_value_row(c.tr("field.organisation_name"), d.organisation_name);
+      label_value_row(c.tr("field.contact_person"), d.contact_person);
     }
-    summary_row(c.tr("field.phone"), d.phone);
-    summary_row(c.tr("field.email"), d.email);
-    summary_row(c.tr("field.country"), country_name(d.country));
-    summary_row(c.tr("field.region"), d.region);
-    if (individual) summary_row(c.tr("field.organisation"), d.organisation);
-    summary_row(
+    label_value_row(c.tr("field.phone"), d.phone);
+    label_value_row(c.tr("field.email"), d.email);
+    label_value_row(c.tr("field.country"), country_name(d.country));
+    label_value_row(c.tr("field.region"), d.region);
+    if (individual) label_value_row(c.tr("field.organisation"), d.organisation);
+    label_value_row(
         c.tr("field.organisation_type"),
         d.organisation_type.empty() ? "" : c.code_label("organisation_type", d.organisation_type));
     if (individual) {
-      summary_row(c.tr("field.role"), d.role.empty() ? "" : c.code_label("role", d.role));
-      summary_row(c.tr("field.years_experience"), d.years_experience);
-      summary_row(c.tr("field.qualification"),
-                  d.qualification.empty() ? "" : c.code_label("qualification", d.qualification));
+      label_value_row(c.tr("field.role"), d.role.empty() ? "" : c.code_label("role", d.role));
+      label_value_row(c.tr("field.years_experience"), d.years_experience);
+      label_value_row(
+          c.tr("field.qualification"),
+          d.qualification.empty() ? "" : c.code_label("qualification", d.qualification));
     }
     std::vector<std::string> interests;
     for (const auto& code : d.interest_groups)
       interests.push_back(c.code_label("interest_group", code));
     std::string joined;
     for (const auto& label : interests) joined += (joined.empty() ? "" : ", ") + label;
-    summary_row(c.tr("register.interests.title"), joined);
-    summary_row(c.tr("register.e_updates"), d.e_updates ? c.tr("ui.yes") : c.tr("ui.no"));
-    summary_row(c.tr("register.consent.title"), d.consent ? c.tr("ui.yes") : c.tr("ui.no"));
+    label_value_row(c.tr("register.interests.title"), joined);
+    label_value_row(c.tr("register.e_updates"), d.e_updates ? c.tr("ui.yes") : c.tr("ui.no"));
+    label_value_row(c.tr("register.consent.title"), d.consent ? c.tr("ui.yes") : c.tr("ui.no"));
     ImGui::EndTable();
   }
   // Errors found on save (by the controller) for fields of earlier steps.

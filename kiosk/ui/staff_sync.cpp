@@ -6,20 +6,6 @@
 #include "kiosk/ui/theme.hpp"
 
 namespace alliance::kiosk::ui {
-namespace {
-
-void row(const std::string& label, const std::string& value) {
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
-  ImGui::TextWrapped("%s", label.c_str());
-  ImGui::PopStyleColor();
-  ImGui::TableNextColumn();
-  ImGui::TextWrapped("%s", value.empty() ? "—" : value.c_str());
-}
-
-}  // namespace
-
 void draw_staff_sync(Ctx& c) {
   const SyncBadge& sync = c.state.sync;
   const store::SyncStatus& st = sync.status;
@@ -31,18 +17,19 @@ void draw_staff_sync(Ctx& c) {
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 14.0f);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    row(c.tr("staff.sync.state"),
-        c.tr(util::cat("sync.state.", st.state.empty() ? "unknown" : st.state)));
-    row(c.tr("staff.sync.waiting"), util::cat(sync.queue.pending));
-    row(c.tr("staff.sync.synced"), util::cat(sync.queue.acked));
-    row(c.tr("staff.sync.rejected"), util::cat(sync.queue.rejected));
-    row(c.tr("staff.sync.last_success"), local_date_time(st.last_success_at));
-    row(c.tr("staff.sync.last_attempt"), local_date_time(st.last_attempt_at));
-    row(c.tr("staff.sync.last_error"), st.last_error);
-    row(c.tr("staff.sync.next_retry"), local_date_time(st.next_retry_at));
-    row(c.tr("staff.sync.last_counts"),
+    label_value_row(c.tr("staff.sync.state"),
+                    c.tr(util::cat("sync.state.", st.state.empty() ? "unknown" : st.state)));
+    label_value_row(c.tr("staff.sync.waiting"), util::cat(sync.queue.pending));
+    label_value_row(c.tr("staff.sync.synced"), util::cat(sync.queue.acked));
+    label_value_row(c.tr("staff.sync.rejected"), util::cat(sync.queue.rejected));
+    label_value_row(c.tr("staff.sync.last_success"), local_date_time(st.last_success_at));
+    label_value_row(c.tr("staff.sync.last_attempt"), local_date_time(st.last_attempt_at));
+    label_value_row(c.tr("staff.sync.last_error"), st.last_error);
+    label_value_row(c.tr("staff.sync.next_retry"), local_date_time(st.next_retry_at));
+    label_value_row(
+        c.tr("staff.sync.last_counts"),
         c.trf("staff.sync.counts", {util::cat(st.last_pushed), util::cat(st.last_pulled)}));
-    row(c.tr("staff.sync.server"), st.server_url);
+    label_value_row(c.tr("staff.sync.server"), st.server_url);
     ImGui::EndTable();
   }
 

@@ -422,4 +422,14 @@ void reference_code_text(const std::string& code) {
   ImGui::PopStyleColor();
 }
 
+void label_value_row(const std::string& label, const std::string& value) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
+  ImGui::TextWrapped("%s", label.c_str());
+  ImGui::PopStyleColor();
+  ImGui::TableNextColumn();
+  ImGui::TextWrapped("%s", value.empty() ? "—" : value.c_str());
+}
+
 }  // namespace alliance::kiosk::ui

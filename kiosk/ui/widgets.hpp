@@ -117,4 +117,7 @@ std::string local_date_time(std::string_view iso_utc);
 // has one, so it stays sharp, else the normal font scaled up.
 void reference_code_text(const std::string& code);
 
+// One row of a two-column table: a muted label, then the value ("—" if empty).
+void label_value_row(const std::string& label, const std::string& value);
+
 }  // namespace alliance::kiosk::ui

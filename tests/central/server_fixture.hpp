@@ -23,11 +23,13 @@ namespace alliance::test {
 
 class TestServer {
  public:
-  explicit TestServer(central::ApiLimits limits = {}, int busy_timeout_ms = 10'000) {
+  explicit TestServer(central::ApiLimits limits = {}, int busy_timeout_ms = 10'000)
+      : TestServer(central::ServerOptions{.limits = limits}, busy_timeout_ms) {}
+  // With tls_cert and tls_key set in options, it speaks only HTTPS.
+  explicit TestServer(central::ServerOptions options, int busy_timeout_ms = 10'000)
+      : https_(!options.tls_cert.empty()) {
     log::set_level(log::Level::warn);
     store_ = central::CentralStore::open(dir_ / "central.db", busy_timeout_ms);
-    central::ServerOptions options;
-    options.limits = limits;
     server_ = std::make_unique<central::Server>(*store_, options);
     port_ = server_->bind_to_any_port();
     if (port_ <= 0) throw std::runtime_error("cannot bind a test port");
@@ -44,6 +46,9 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   int port() const { return port_; }
+  std::string url() const {
+    return (https_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
   central::CentralStore& store() { return *store_; }
   const TempDir& dir() const { return dir_; }
 
@@ -74,6 +79,7 @@ class TestServer {
   std::unique_ptr<central::Server> server_;
   std::thread thread_;
   int port_ = -1;
+  bool https_ = false;
 };
 
 inline httplib::Headers bearer(const std::string& token) {

@@ -316,7 +316,7 @@ TEST_CASE("pull checks its cursor and limit") {
 }
 
 TEST_CASE("a busy database gives 503 with Retry-After and the server recovers") {
-  test::TestServer server({}, 100);
+  test::TestServer server(central::ApiLimits{}, 100);
   const auto a = server.enroll();
   auto client = server.client();
   {

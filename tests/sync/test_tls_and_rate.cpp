@@ -48,39 +48,6 @@ bool make_certificates(const TempDir& dir) {
                   quoted(dir / "server.pem"));
 }
 
-// A real alliance-central speaking only HTTPS on 127.0.0.1, like TestServer.
-class TlsServer {
- public:
-  TlsServer(const std::filesystem::path& cert, const std::filesystem::path& key) {
-    log::set_level(log::Level::warn);
-    store_ = central::CentralStore::open(dir_ / "central.db");
-    server_ = std::make_unique<central::Server>(
-        *store_, central::ServerOptions{.tls_cert = cert, .tls_key = key});
-    port_ = server_->bind_to_any_port();
-    if (port_ <= 0) throw std::runtime_error("cannot bind a test port");
-    thread_ = std::thread([this] { server_->listen_after_bind(); });
-    for (int i = 0; i < 1000 && !server_->is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-  }
-  ~TlsServer() {
-    server_->stop();
-    thread_.join();
-  }
-  TlsServer(const TlsServer&) = delete;
-  TlsServer& operator=(const TlsServer&) = delete;
-
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
-  central::CentralStore& store() { return *store_; }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<central::CentralStore> store_;
-  std::unique_ptr<central::Server> server_;
-  std::thread thread_;
-  int port_ = -1;
-};
-
 // The gzip bodies the agent sends for the whole queue in batches of
 // batch_changes (with no byte limit in the way): the same payloads, the same
 // encoding, the same compression. Counts the changes in `changes`.
@@ -108,7 +75,8 @@ TEST_CASE("over HTTPS a private CA is trusted only through --ca-file and is neve
     return;
   }
   REQUIRE(make_certificates(dir));
-  TlsServer server(dir / "server.pem", dir / "server.key");
+  TestServer server(
+      central::ServerOptions{.tls_cert = dir / "server.pem", .tls_key = dir / "server.key"});
   const auto db = dir / "kiosk.db";
   auto kiosk = store::Store::open(db);
   const auto ids = register_members(kiosk, 150);
