@@ -18,6 +18,7 @@ zlib1g-dev
 libcpp-httplib-dev
 libcurl4-openssl-dev
 libssl-dev
+openssl
 libimgui-dev
 libglfw3-dev
 libgl1-mesa-dev
