@@ -16,22 +16,12 @@
 namespace alliance::central {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using util::ascii_lower;
+using util::trim_blanks;
 
 bool is_json(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';')))) == "application/json";
+  return ascii_lower(trim_blanks(content_type.substr(0, content_type.find(';')))) ==
+         "application/json";
 }
 
 ApiResponse unsupported_media_type() {
@@ -63,9 +53,10 @@ std::optional<std::int64_t> parse_non_negative(std::string_view text) {
 }
 
 // Runs a handler body, turning store exceptions into 503 (retry later) and
-// anything else into 500, so no exception reaches the HTTP library.
+// anything else into 500, so no exception reaches the HTTP library. Fn returns
+// an ApiResponse or an optional one.
 template <class Fn>
-ApiResponse guarded(int retry_after_s, Fn&& body) {
+auto guarded(int retry_after_s, Fn&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const store::StoreError&) {
@@ -119,21 +110,107 @@ Api::Api(CentralStore& store, ApiLimits limits)
       limits_(limits),
       enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window) {}
 
+std::string_view ApiRequest::header(std::string_view lower_case_name) const {
+  const auto it = headers.find(lower_case_name);
+  return it == headers.end() ? std::string_view() : std::string_view(it->second);
+}
+
+std::optional<std::string_view> ApiRequest::param(std::string_view name) const {
+  const auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+namespace {
+
+enum class Route { health, enroll, push, pull };
+
+struct RouteSpec {
+  std::string_view path;
+  std::string_view method;
+  Route route;
+  bool has_body;
+  bool needs_token;
+};
+
+constexpr RouteSpec kRoutes[] = {
+    {"/v1/health", "GET", Route::health, false, false},
+    {"/v1/devices/enroll", "POST", Route::enroll, true, false},
+    {"/v1/sync/push", "POST", Route::push, true, true},
+    {"/v1/sync/pull", "GET", Route::pull, false, true},
+};
+
+const RouteSpec* find_route(std::string_view path) {
+  for (const auto& spec : kRoutes) {
+    if (spec.path == path) return &spec;
+  }
+  return nullptr;
+}
+
+ApiResponse not_found() {
+  return error_response(404, "not_found", "there is no such endpoint");
+}
+
+ApiResponse method_not_allowed(const RouteSpec& spec) {
+  return error_response(405, "method_not_allowed",
+                        util::cat("this endpoint answers ", spec.method, " only"));
+}
+
+}  // namespace
+
+std::optional<ApiResponse> Api::screen(const ApiRequest& head) {
+  const RouteSpec* spec = find_route(head.path);
+  if (spec == nullptr) return not_found();
+  if (head.method != spec->method) return method_not_allowed(*spec);
+  if (!spec->has_body) return std::nullopt;
+  if (spec->needs_token) {
+    return guarded(limits_.busy_retry_after_s, [&]() -> std::optional<ApiResponse> {
+      auto device = authenticate(head.header("authorization"));
+      if (!device) return failure_response(device.error());
+      if (!is_json(head.header("content-type"))) {
+        auto response = unsupported_media_type();
+        response.device_id = device->id;
+        return response;
+      }
+      return std::nullopt;
+    });
+  }
+  if (!is_json(head.header("content-type"))) return unsupported_media_type();
+  return std::nullopt;
+}
+
+ApiResponse Api::handle(const ApiRequest& request) {
+  const RouteSpec* spec = find_route(request.path);
+  if (spec == nullptr) return not_found();
+  if (request.method != spec->method) return method_not_allowed(*spec);
+  switch (spec->route) {
+    case Route::health:
+      return health();
+    case Route::enroll:
+      return enroll(request);
+    case Route::push:
+      return push(request);
+    case Route::pull:
+      return pull(request);
+  }
+  return not_found();
+}
+
 ApiResponse Api::health() const {
   return ApiResponse{.body = protocol::encode(protocol::HealthResponse{
                          .server_version = std::string(server_version())})};
 }
 
-ApiResponse Api::enroll(std::string_view content_type, std::string_view body,
-                        const std::string& client_address) {
-  if (auto wait = enroll_limiter_.attempt(client_address, std::chrono::steady_clock::now())) {
+ApiResponse Api::enroll(const ApiRequest& request_in) {
+  if (auto wait =
+          enroll_limiter_.attempt(request_in.client_address, std::chrono::steady_clock::now())) {
     auto response =
         error_response(429, "rate_limited", "too many enrolment attempts; wait and try again");
     response.retry_after_s = *wait;
     return response;
   }
-  if (!is_json(content_type)) return unsupported_media_type();
-  auto request = protocol::decode_enroll_request(body);
+  if (!is_json(request_in.header("content-type"))) return unsupported_media_type();
+  auto request = protocol::decode_enroll_request(request_in.body);
   if (!request) return decode_failure(request.error());
   if (request->code.empty()) return error_response(400, "missing_field", "code is required");
   if (request->code.size() > 64 || request->device_name.size() > 200 ||
@@ -150,27 +227,26 @@ ApiResponse Api::enroll(std::string_view content_type, std::string_view body,
 }
 
 StoreResult<Device> Api::authenticate(std::string_view authorization) {
-  const auto value = trim(authorization);
+  const auto value = trim_blanks(authorization);
   const auto space = value.find(' ');
-  if (space == std::string_view::npos || lower(value.substr(0, space)) != "bearer" ||
-      trim(value.substr(space + 1)).empty()) {
+  if (space == std::string_view::npos || ascii_lower(value.substr(0, space)) != "bearer" ||
+      trim_blanks(value.substr(space + 1)).empty()) {
     return std::unexpected(
         StoreFailure{"unauthorized", "send the device's token as Authorization: Bearer <token>"});
   }
-  return store_.authenticate(trim(value.substr(space + 1)));
+  return store_.authenticate(trim_blanks(value.substr(space + 1)));
 }
 
-ApiResponse Api::push(std::string_view authorization, std::string_view content_type,
-                      std::string_view body) {
+ApiResponse Api::push(const ApiRequest& http) {
   return guarded(limits_.busy_retry_after_s, [&] {
-    auto device = authenticate(authorization);
+    auto device = authenticate(http.header("authorization"));
     if (!device) return failure_response(device.error());
     auto with_device = [&](ApiResponse response) {
       response.device_id = device->id;
       return response;
     };
-    if (!is_json(content_type)) return with_device(unsupported_media_type());
-    auto request = protocol::decode_push_request(body);
+    if (!is_json(http.header("content-type"))) return with_device(unsupported_media_type());
+    auto request = protocol::decode_push_request(http.body);
     if (!request) return with_device(decode_failure(request.error()));
     if (request->changes.size() > limits_.max_changes) {
       return with_device(
@@ -183,10 +259,11 @@ ApiResponse Api::push(std::string_view authorization, std::string_view content_t
   });
 }
 
-ApiResponse Api::pull(std::string_view authorization, std::optional<std::string_view> cursor,
-                      std::optional<std::string_view> limit) {
+ApiResponse Api::pull(const ApiRequest& http) {
+  const auto cursor = http.param("cursor");
+  const auto limit = http.param("limit");
   return guarded(limits_.busy_retry_after_s, [&] {
-    auto device = authenticate(authorization);
+    auto device = authenticate(http.header("authorization"));
     if (!device) return failure_response(device.error());
     auto with_device = [&](ApiResponse response) {
       response.device_id = device->id;

@@ -1,11 +1,13 @@
-// API v1 handlers: plain functions from request parts to a status and a JSON
-// body, with no HTTP library in sight. Every failure is a value: an ApiResponse
-// carrying protocol::ErrorBody. server.hpp binds these to cpp-httplib.
+// API v1 handlers: from an ApiRequest (method, path, headers, body) to a status
+// and a JSON body, with no HTTP library in sight. Every failure is a value: an
+// ApiResponse carrying protocol::ErrorBody. server.hpp feeds requests in.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,9 +28,26 @@ struct ApiLimits {
   int busy_retry_after_s = 5;  // Retry-After on 503
 };
 
+// One HTTP request as the handlers see it, whatever server read it. The
+// server fills it in two steps: the request line and headers first (for
+// Api::screen), then the body, decompressed and bounded by max_body_bytes.
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string, e.g. "/v1/sync/pull"
+  std::map<std::string, std::string, std::less<>> query;    // decoded parameters
+  std::map<std::string, std::string, std::less<>> headers;  // names in lower case
+  std::string client_address;  // the peer, or the forwarding client behind a trusted proxy
+  std::string body;            // after Content-Encoding is undone
+
+  // The header's value, or "" when absent.
+  std::string_view header(std::string_view lower_case_name) const;
+  std::optional<std::string_view> param(std::string_view name) const;
+};
+
 struct ApiResponse {
   int status = 200;
-  std::string body;            // JSON
+  std::string body;  // JSON
+  std::string content_type = "application/json";
   int retry_after_s = 0;       // sent as Retry-After when > 0
   bool ask_for_token = false;  // sent with WWW-Authenticate: Bearer
   std::string device_id;       // for the request log line
@@ -52,22 +71,28 @@ class RateLimiter {
   std::unordered_map<std::string, std::deque<std::chrono::steady_clock::time_point>> attempts_;
 };
 
-// The handlers. Thread-safe: the store serialises its own access.
+// The handlers and their routes. Thread-safe: the store serialises its own access.
 class Api {
  public:
   Api(CentralStore& store, ApiLimits limits);
 
   const ApiLimits& limits() const { return limits_; }
 
-  ApiResponse health() const;
-  ApiResponse enroll(std::string_view content_type, std::string_view body,
-                     const std::string& client_address);
-  ApiResponse push(std::string_view authorization, std::string_view content_type,
-                   std::string_view body);
-  ApiResponse pull(std::string_view authorization, std::optional<std::string_view> cursor,
-                   std::optional<std::string_view> limit);
+  // Decides from the request line and headers alone (request.body is empty)
+  // whether the body may be read: nullopt to go on, or the answer to send
+  // without reading it (no such endpoint, wrong method or media type, a bad
+  // token, a declared body over the limit). Authentication comes before any
+  // byte of the body is read or inflated.
+  std::optional<ApiResponse> screen(const ApiRequest& head);
+
+  // Answers a whole request; routes by method and path.
+  ApiResponse handle(const ApiRequest& request);
 
  private:
+  ApiResponse health() const;
+  ApiResponse enroll(const ApiRequest& request);
+  ApiResponse push(const ApiRequest& request);
+  ApiResponse pull(const ApiRequest& request);
   StoreResult<Device> authenticate(std::string_view authorization);
 
   CentralStore& store_;

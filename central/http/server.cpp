@@ -29,7 +29,7 @@ void send(httplib::Response& res, const ApiResponse& api) {
   if (api.retry_after_s > 0) res.set_header("Retry-After", std::to_string(api.retry_after_s));
   if (api.ask_for_token) res.set_header("WWW-Authenticate", "Bearer realm=\"alliance\"");
   res.set_header("Cache-Control", "no-store");
-  res.set_content(api.body, "application/json");
+  res.set_content(api.body, api.content_type);
   t_device_id = api.device_id;
 }
 
@@ -112,33 +112,37 @@ void Server::install_routes() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
-  http.Get("/v1/health",
-           [this](const httplib::Request&, httplib::Response& res) { send(res, api_.health()); });
-
-  http.Post(
-      "/v1/devices/enroll", [this, max_body](const httplib::Request& req, httplib::Response& res,
+  // Every path goes through the Api's own routes; the library only parses.
+  auto head_of = [](const httplib::Request& req) {
+    ApiRequest head;
+    head.method = req.method;
+    head.path = req.path;
+    for (const auto& [name, value] : req.params) head.query.emplace(name, value);
+    for (const auto& [name, value] : req.headers)
+      head.headers.emplace(util::ascii_lower(name), value);
+    head.client_address = req.remote_addr;
+    return head;
+  };
+  auto without_body = [this, head_of](const httplib::Request& req, httplib::Response& res) {
+    const ApiRequest request = head_of(req);
+    if (auto refused = api_.screen(request)) return send(res, *refused);
+    send(res, api_.handle(request));
+  };
+  auto with_body = [this, head_of, max_body](const httplib::Request& req, httplib::Response& res,
                                              const httplib::ContentReader& reader) {
-        const Body body = read_body(res, reader, max_body);
-        if (auto problem = body_problem(body)) return send(res, *problem);
-        send(res, api_.enroll(req.get_header_value("Content-Type"), body.text, req.remote_addr));
-      });
-
-  http.Post("/v1/sync/push", [this, max_body](const httplib::Request& req, httplib::Response& res,
-                                              const httplib::ContentReader& reader) {
-    const Body body = read_body(res, reader, max_body);
+    ApiRequest request = head_of(req);
+    if (auto refused = api_.screen(request)) return send(res, *refused);
+    Body body = read_body(res, reader, max_body);
     if (auto problem = body_problem(body)) return send(res, *problem);
-    send(res, api_.push(req.get_header_value("Authorization"), req.get_header_value("Content-Type"),
-                        body.text));
-  });
-
-  http.Get("/v1/sync/pull", [this](const httplib::Request& req, httplib::Response& res) {
-    auto param = [&](const char* name) -> std::optional<std::string_view> {
-      if (!req.has_param(name)) return std::nullopt;
-      auto it = req.params.find(name);
-      return std::string_view(it->second);
-    };
-    send(res, api_.pull(req.get_header_value("Authorization"), param("cursor"), param("limit")));
-  });
+    request.body = std::move(body.text);
+    send(res, api_.handle(request));
+  };
+  http.Get(".*", without_body);
+  http.Delete(".*", without_body);
+  http.Options(".*", without_body);
+  http.Post(".*", with_body);
+  http.Put(".*", with_body);
+  http.Patch(".*", with_body);
 
   // Answers the library produces itself (unknown path, unreadable request)
   // get the same JSON error body as ours.

@@ -18,6 +18,7 @@
 #include "common/model/country.hpp"
 #include "common/model/phone.hpp"
 #include "common/model/text.hpp"
+#include "common/util/strings.hpp"
 
 namespace alliance::model {
 namespace {
@@ -78,9 +79,7 @@ class Errors {
 };
 
 void to_lower_ascii(std::string& s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  s = util::ascii_lower(s);
 }
 
 void to_upper_ascii(std::string& s) {

@@ -76,4 +76,22 @@ inline std::vector<std::string> split(std::string_view joined, char separator) {
   return out;
 }
 
+// ascii_lower("Content-Type") == "content-type": A-Z only, other bytes
+// (UTF-8 included) untouched. For protocol tokens and header names, not text.
+inline char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+// trim_blanks(" a\t") == "a": spaces and tabs at both ends.
+inline std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace alliance::util

@@ -48,16 +48,9 @@ constexpr std::array kColumns = {
 constexpr std::array<std::string_view, 4> kRequiredColumns = {"given_name", "family_name",
                                                               "country", "consent"};
 
-std::string lower_ascii(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 // "  Given Name " and "given-name" both become "given_name".
 std::string normalise_header(std::string_view cell) {
-  std::string out = lower_ascii(model::collapse_whitespace(cell));
+  std::string out = util::ascii_lower(model::collapse_whitespace(cell));
   std::replace(out.begin(), out.end(), ' ', '_');
   std::replace(out.begin(), out.end(), '-', '_');
   return out;
@@ -78,7 +71,7 @@ std::optional<std::string_view> field_for_header(std::string_view normalised) {
 enum class YesNo { yes, no, blank, invalid };
 
 YesNo parse_yes_no(std::string_view cell) {
-  const std::string v = lower_ascii(model::collapse_whitespace(cell));
+  const std::string v = util::ascii_lower(model::collapse_whitespace(cell));
   if (v.empty()) return YesNo::blank;
   if (v == "yes" || v == "y" || v == "true" || v == "1") return YesNo::yes;
   if (v == "no" || v == "n" || v == "false" || v == "0") return YesNo::no;

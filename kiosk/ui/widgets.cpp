@@ -26,14 +26,11 @@ std::string& buffer_for(const char* id) {
   return buffers()[ImGui::GetID(id)];
 }
 
-char ascii_lower(char ch) {
-  return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-}
-
 bool contains_folded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
-  const auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                              [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });
+  const auto it =
+      std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                  [](char a, char b) { return util::ascii_lower(a) == util::ascii_lower(b); });
   return it != haystack.end();
 }
 

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "common/util/strings.hpp"
+
 namespace alliance::sync {
 namespace {
 
@@ -71,13 +73,6 @@ TransportError classify(CURLcode rc, const char* detail) {
   return {std::move(code), std::move(message)};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() &&
@@ -126,7 +121,7 @@ struct HttpClient::Impl {
     }
     const auto colon = line.find(':');
     if (colon != std::string_view::npos) {
-      impl->current->headers[lower(trim(line.substr(0, colon)))] =
+      impl->current->headers[util::ascii_lower(trim(line.substr(0, colon)))] =
           std::string(trim(line.substr(colon + 1)));
     }
     return size * count;
