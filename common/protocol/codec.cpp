@@ -752,6 +752,7 @@ void read(Reader& r, EnrollRequest& v) {
   r.required("code", v.code);
   r.optional("device_name", v.device_name);
   r.optional("app_version", v.app_version);
+  r.optional("hlc_node", v.hlc_node);
 }
 
 void read(Reader& r, EnrollResponse& v) {
@@ -769,6 +770,7 @@ void read(Reader& r, PushRequest& v) {
 void read(Reader& r, PushResponse& v) {
   read_schema(r, v.schema);
   read_objects(r, "results", v.results, [&](ChangeResult& c) { read(r, c); });
+  r.optional("server_time_ms", v.server_time_ms);
 }
 
 void read(Reader& r, PullResponse& v) {
@@ -776,6 +778,7 @@ void read(Reader& r, PullResponse& v) {
   read_objects(r, "changes", v.changes, [&](PulledChange& c) { read(r, c); });
   r.required("next_cursor", v.next_cursor);
   r.optional("more", v.more);
+  r.optional("server_time_ms", v.server_time_ms);
 }
 
 void read(Reader& r, ErrorBody& v) {
@@ -896,6 +899,7 @@ std::string encode(const EnrollRequest& v) {
     w.text("code", v.code);
     w.text("device_name", v.device_name);
     w.text("app_version", v.app_version);
+    w.text("hlc_node", v.hlc_node);
   });
 }
 
@@ -919,6 +923,7 @@ std::string encode(const PushResponse& v) {
   return write_json([&](Writer& w) {
     w.number("schema", v.schema);
     w.objects("results", v.results, [&](const ChangeResult& c) { write(w, c); });
+    if (v.server_time_ms != 0) w.number("server_time_ms", v.server_time_ms);
   });
 }
 
@@ -928,6 +933,7 @@ std::string encode(const PullResponse& v) {
     w.objects("changes", v.changes, [&](const PulledChange& c) { write(w, c); });
     w.number("next_cursor", v.next_cursor);
     w.flag("more", v.more);
+    if (v.server_time_ms != 0) w.number("server_time_ms", v.server_time_ms);
   });
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -69,6 +70,9 @@ struct EnrollRequest {
   std::string code;         // one-time enrolment code
   std::string device_name;  // free text chosen by staff, e.g. "Desk 2"
   std::string app_version;
+  // The node id in the HLC values of this device's changes (util/hlc.hpp);
+  // the server binds it to the device so no device can write with another's.
+  std::string hlc_node;
 };
 
 struct EnrollResponse {
@@ -86,6 +90,7 @@ struct PushRequest {
 struct PushResponse {
   int schema = kSchemaVersion;
   std::vector<ChangeResult> results;  // one per change, same order
+  std::int64_t server_time_ms = 0;    // the server's wall clock (Unix ms); 0: not sent
 };
 
 // A change as the server's sequence delivers it to pull.
@@ -102,7 +107,12 @@ struct PullResponse {
   std::vector<PulledChange> changes;
   std::int64_t next_cursor = 0;  // pass back as ?cursor= to continue
   bool more = false;             // true if changes remain after next_cursor
+  std::int64_t server_time_ms = 0;  // the server's wall clock (Unix ms); 0: not sent
 };
+
+// Request header in which the agent sends its own wall clock (Unix ms) with
+// every push and pull, so the server can record each device's clock offset.
+inline constexpr std::string_view kDeviceTimeHeader = "X-Alliance-Device-Time";
 
 // Every non-2xx answer: a stable machine code and a message a person can act on.
 struct ErrorBody {
