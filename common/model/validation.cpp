@@ -30,11 +30,11 @@ constexpr std::string_view kUnknownCode = "unknown_code";
 constexpr std::string_view kOutOfRange = "out_of_range";
 constexpr std::string_view kControlCharacters = "control_characters";
 constexpr std::string_view kInvalidUtf8 = "invalid_utf8";
+constexpr std::string_view kTooMany = "too_many";
 
 constexpr int kMinAge = 14;
 constexpr int kMaxAge = 100;
 constexpr int kMaxYearsExperience = 70;
-constexpr std::size_t kMaxPackIdLength = 40;
 constexpr int kMaxLineQuantity = 1000;
 constexpr std::size_t kMaxEmailLocalLength = 64;
 constexpr std::size_t kMaxDomainLabelLength = 63;
@@ -52,24 +52,58 @@ class Errors {
   void add(std::string_view field, std::string_view problem) { add(field, field, problem); }
 
   // Rejects bytes that are not UTF-8 (leaving them untouched), collapses
-  // whitespace, then rejects control and bidi characters and over-long text.
-  // Returns whether the field may go on to its own checks.
-  bool text(std::string& value, std::string_view field, std::size_t max_length) {
+  // whitespace, then rejects control and bidi characters and text over the
+  // field's limit (limits.hpp; `path` names it there, `index` is the list
+  // element for "lines[].pack_id"). Returns whether the field may go on to
+  // its own checks.
+  bool text(std::string& value, std::string_view path, std::size_t index = 0) {
+    const FieldLimit& limit = limit_of(entity_, path);
+    const std::string field = reported_field(limit, index);
     if (!is_valid_utf8(value)) {
-      add(field, kInvalidUtf8);
+      add(field, limit.key_field, kInvalidUtf8);
       return false;
     }
     value = collapse_whitespace(value);
     if (has_control_characters(value)) {
-      add(field, kControlCharacters);
+      add(field, limit.key_field, kControlCharacters);
       return false;
     }
-    if (utf8_length(value) > max_length) {
-      add(field, kTooLong);
+    if (utf8_length(value) > limit.max_length) {
+      add(field, limit.key_field, kTooLong);
       return false;
     }
     return true;
   }
+
+  const FieldLimit& limit(std::string_view path) const { return limit_of(entity_, path); }
+
+  // Checks a list's length against its limit; returns whether it is within.
+  bool count(std::size_t items, std::string_view path) {
+    const FieldLimit& limit = limit_of(entity_, path);
+    if (items <= limit.max_items) return true;
+    add(reported_field(limit), limit.key_field, kTooMany);
+    return false;
+  }
+
+  // A record id or a reference to one: within its limit and made of
+  // letters, digits, '-', '_', '.' and ':' (UUIDs, catalogue ids).
+  // Returns whether the text checks passed.
+  bool id(std::string& value, std::string_view path, bool required) {
+    if (!text(value, path)) return false;
+    const auto id_char = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '-' || c == '_' || c == '.' || c == ':';
+    };
+    if (value.empty()) {
+      if (required) add(path, kRequired);
+    } else if (!std::all_of(value.begin(), value.end(), id_char)) {
+      add(path, kInvalid);
+    }
+    return true;
+  }
+
+  // Bookkeeping text the store writes (timestamps, clocks): only bounded and clean.
+  void bookkeeping(std::string& value, std::string_view path) { text(value, path); }
 
   FieldErrors take() { return std::move(errors_); }
 
@@ -221,7 +255,7 @@ bool is_valid_date(std::string_view s) {
 
 // A person's name: letters, with spaces, hyphens, apostrophes and dots.
 void check_name(Errors& errors, std::string& value, std::string_view field, bool required) {
-  if (!errors.text(value, field, kMaxNameLength)) return;
+  if (!errors.text(value, field)) return;
   if (value.empty()) {
     if (required) errors.add(field, kRequired);
     return;
@@ -229,22 +263,19 @@ void check_name(Errors& errors, std::string& value, std::string_view field, bool
   if (!is_plausible_name(value)) errors.add(field, kInvalid);
 }
 
-void check_text(Errors& errors, std::string& value, std::string_view field, bool required,
-                std::size_t max_length = kMaxTextLength) {
-  if (errors.text(value, field, max_length) && required && value.empty()) {
-    errors.add(field, kRequired);
-  }
+void check_text(Errors& errors, std::string& value, std::string_view field, bool required) {
+  if (errors.text(value, field) && required && value.empty()) errors.add(field, kRequired);
 }
 
 void check_code(Errors& errors, std::string& value, std::string_view field,
                 std::span<const std::string_view> codes) {
-  if (errors.text(value, field, kMaxTextLength) && !value.empty() && !is_code_in(codes, value)) {
+  if (errors.text(value, field) && !value.empty() && !is_code_in(codes, value)) {
     errors.add(field, kUnknownCode);
   }
 }
 
 void check_country(Errors& errors, std::string& value) {
-  if (!errors.text(value, "country", kMaxTextLength)) return;
+  if (!errors.text(value, "country")) return;
   to_upper_ascii(value);
   if (value.empty()) {
     errors.add("country", kRequired);
@@ -274,7 +305,7 @@ void check_range(Errors& errors, const std::optional<int>& value, std::string_vi
 }
 
 void check_date(Errors& errors, std::string& value, std::string_view field) {
-  if (!errors.text(value, field, kMaxTextLength)) return;
+  if (!errors.text(value, field)) return;
   if (value.empty()) {
     errors.add(field, kRequired);
   } else if (!is_valid_date(value)) {
@@ -283,11 +314,14 @@ void check_date(Errors& errors, std::string& value, std::string_view field) {
 }
 
 // Cleans a list of short codes (collapsed, empties and repeats dropped, order
-// kept) and reports the first problem with any of them.
+// kept) and reports the first problem with any of them: too many items (as
+// received), unreadable, hidden characters, too long, or not accepted.
 // Returns whether the list passed.
 template <typename Accept>
 bool check_code_list(Errors& errors, std::vector<std::string>& values, std::string_view field,
                      bool lower_case, std::string_view rejected, Accept accept) {
+  if (!errors.count(values.size(), field)) return false;
+  const std::size_t max_length = errors.limit(field).max_length;
   std::vector<std::string> cleaned;
   std::string_view problem;
   for (std::string& value : values) {
@@ -299,7 +333,15 @@ bool check_code_list(Errors& errors, std::vector<std::string>& values, std::stri
     std::string v = collapse_whitespace(value);
     if (lower_case) to_lower_ascii(v);
     if (v.empty() || std::find(cleaned.begin(), cleaned.end(), v) != cleaned.end()) continue;
-    if (problem.empty() && !accept(v)) problem = rejected;
+    if (problem.empty()) {
+      if (has_control_characters(v)) {
+        problem = kControlCharacters;
+      } else if (utf8_length(v) > max_length) {
+        problem = kTooLong;
+      } else if (!accept(v)) {
+        problem = rejected;
+      }
+    }
     cleaned.push_back(std::move(v));
   }
   values = std::move(cleaned);
@@ -319,6 +361,8 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
   Errors errors("member");
   const bool individual = member.kind == MemberKind::individual;
 
+  errors.id(member.id, "id", false);
+  errors.bookkeeping(member.reference_code, "reference_code");
   check_name(errors, member.given_name, "given_name", individual);
   check_name(errors, member.family_name, "family_name", individual);
   check_code(errors, member.gender, "gender", gender_codes());
@@ -329,8 +373,8 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
   // The country comes before the phone: a national number needs it.
   check_country(errors, member.country);
 
-  const bool phone_ok = errors.text(member.phone, "phone", kMaxTextLength);
-  const bool email_ok = errors.text(member.email, "email", kMaxEmailLength);
+  const bool phone_ok = errors.text(member.phone, "phone");
+  const bool email_ok = errors.text(member.email, "email");
   if (phone_ok && email_ok && member.phone.empty() && member.email.empty()) {
     errors.add("phone", "contact", kRequired);
   }
@@ -353,16 +397,22 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
   check_code(errors, member.preferred_language, "preferred_language", language_codes());
 
   // Consent is only meaningful together with the wording that was agreed to.
-  if (errors.text(member.consent.text_version, "consent", kMaxTextLength) && individual &&
+  if (errors.text(member.consent.text_version, "consent.text_version") && individual &&
       (!member.consent.given || member.consent.text_version.empty())) {
     errors.add("consent", kRequired);
   }
+  errors.bookkeeping(member.consent.given_at, "consent.given_at");
+  errors.id(member.event_id, "event_id", false);
+  errors.bookkeeping(member.created_at, "created_at");
+  errors.bookkeeping(member.updated_at, "updated_at");
+  errors.bookkeeping(member.hlc, "hlc");
   check_text(errors, member.void_reason, "void_reason", false);
   return errors.take();
 }
 
 FieldErrors normalize_and_validate(TrainingEvent& event) {
   Errors errors("event");
+  errors.id(event.id, "id", false);
   check_text(errors, event.name, "name", true);
   check_text(errors, event.place, "place", false);
   check_country(errors, event.country);
@@ -375,20 +425,25 @@ FieldErrors normalize_and_validate(TrainingEvent& event) {
   }
   check_text(errors, event.organiser, "organiser", false);
   check_text(errors, event.office, "office", false);
+  errors.bookkeeping(event.hlc, "hlc");
+  errors.bookkeeping(event.updated_at, "updated_at");
   return errors.take();
 }
 
 FieldErrors normalize_and_validate(Attendance& attendance) {
   Errors errors("attendance");
-  check_text(errors, attendance.member_id, "member_id", true);
-  check_text(errors, attendance.event_id, "event_id", true);
+  errors.id(attendance.id, "id", false);
+  errors.id(attendance.member_id, "member_id", true);
+  errors.id(attendance.event_id, "event_id", true);
   check_date(errors, attendance.day, "day");
+  errors.bookkeeping(attendance.checked_in_at, "checked_in_at");
+  errors.bookkeeping(attendance.hlc, "hlc");
   return errors.take();
 }
 
 FieldErrors normalize_and_validate(ResourcePack& pack) {
   Errors errors("pack");
-  if (errors.text(pack.id, "id", kMaxPackIdLength)) {
+  if (errors.text(pack.id, "id")) {
     const auto id_char = [](char c) {
       return is_ascii_alpha(c) || is_ascii_digit(c) || c == '-' || c == '_';
     };
@@ -410,30 +465,34 @@ FieldErrors normalize_and_validate(ResourcePack& pack) {
     errors.add("languages", kRequired);
   }
 
-  for (std::size_t i = 0; i < pack.stock.size(); ++i) {
-    OfficeStock& stock = pack.stock[i];
-    if (is_valid_utf8(stock.office)) stock.office = collapse_whitespace(stock.office);
-    if (stock.quantity < 0) errors.add(indexed("stock", i, "quantity"), "stock", kOutOfRange);
+  if (errors.count(pack.stock.size(), "stock")) {
+    for (std::size_t i = 0; i < pack.stock.size(); ++i) {
+      OfficeStock& stock = pack.stock[i];
+      errors.text(stock.office, "stock[].office", i);
+      if (stock.quantity < 0) errors.add(indexed("stock", i, "quantity"), "stock", kOutOfRange);
+    }
   }
+  errors.bookkeeping(pack.hlc, "hlc");
+  errors.bookkeeping(pack.updated_at, "updated_at");
   return errors.take();
 }
 
 FieldErrors normalize_and_validate(ResourceRequest& request, const ValidationContext& context) {
   Errors errors("request");
-  const bool member_ok = errors.text(request.member_id, "member_id", kMaxTextLength);
-  const bool organisation_ok =
-      errors.text(request.organisation_name, "organisation_name", kMaxTextLength);
+  errors.id(request.id, "id", false);
+  errors.bookkeeping(request.reference_code, "reference_code");
+  const bool member_ok = errors.id(request.member_id, "member_id", false);
+  const bool organisation_ok = errors.text(request.organisation_name, "organisation_name");
   if (member_ok && organisation_ok && request.member_id.empty() &&
       request.organisation_name.empty()) {
     errors.add("member_id", "requester", kRequired);
   }
 
-  check_text(errors, request.contact_name, "contact_name", false, kMaxNameLength);
-  if (errors.text(request.contact_phone, "contact_phone", kMaxTextLength) &&
-      !request.contact_phone.empty()) {
+  check_text(errors, request.contact_name, "contact_name", false);
+  if (errors.text(request.contact_phone, "contact_phone") && !request.contact_phone.empty()) {
     check_phone(errors, request.contact_phone, "contact_phone", context.default_country);
   }
-  if (errors.text(request.contact_email, "contact_email", kMaxEmailLength)) {
+  if (errors.text(request.contact_email, "contact_email")) {
     if (!request.contact_email.empty()) {
       check_email(errors, request.contact_email, "contact_email");
     } else if (request.delivery == DeliveryPreference::digital_link && request.member_id.empty()) {
@@ -443,24 +502,32 @@ FieldErrors normalize_and_validate(ResourceRequest& request, const ValidationCon
   }
 
   if (request.lines.empty()) errors.add("lines", kRequired);
-  for (std::size_t i = 0; i < request.lines.size(); ++i) {
-    RequestLine& line = request.lines[i];
-    const std::string pack_field = indexed("lines", i, "pack_id");
-    if (!is_valid_utf8(line.pack_id)) {
-      errors.add(pack_field, "pack_id", kInvalidUtf8);
-    } else {
-      line.pack_id = collapse_whitespace(line.pack_id);
-      if (line.pack_id.empty()) errors.add(pack_field, "pack_id", kRequired);
-    }
-    if (line.quantity < 1 || line.quantity > kMaxLineQuantity) {
-      errors.add(indexed("lines", i, "quantity"), "quantity", kOutOfRange);
+  if (errors.count(request.lines.size(), "lines")) {
+    for (std::size_t i = 0; i < request.lines.size(); ++i) {
+      RequestLine& line = request.lines[i];
+      if (errors.text(line.pack_id, "lines[].pack_id", i) && line.pack_id.empty()) {
+        errors.add(indexed("lines", i, "pack_id"), "pack_id", kRequired);
+      }
+      if (line.quantity < 1 || line.quantity > kMaxLineQuantity) {
+        errors.add(indexed("lines", i, "quantity"), "quantity", kOutOfRange);
+      }
     }
   }
 
   check_text(errors, request.delivery_address, "delivery_address",
              request.delivery == DeliveryPreference::delivery);
   check_text(errors, request.office, "office", true);
-  check_text(errors, request.event_id, "event_id", false);
+  errors.id(request.event_id, "event_id", false);
+  if (errors.count(request.transitions.size(), "transitions")) {
+    for (std::size_t i = 0; i < request.transitions.size(); ++i) {
+      errors.text(request.transitions[i].actor, "transitions[].actor", i);
+      errors.text(request.transitions[i].at, "transitions[].at", i);
+    }
+  }
+  check_text(errors, request.received_by, "received_by", false);
+  errors.bookkeeping(request.created_at, "created_at");
+  errors.bookkeeping(request.updated_at, "updated_at");
+  errors.bookkeeping(request.hlc, "hlc");
   return errors.take();
 }
 

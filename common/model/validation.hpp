@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/model/event.hpp"
+#include "common/model/limits.hpp"
 #include "common/model/member.hpp"
 #include "common/model/resource.hpp"
 
@@ -26,13 +27,9 @@ struct ValidationContext {
   int current_year = 2026;      // for birth-year bounds
 };
 
-// Length limits in Unicode code points (what a person counts), not bytes.
-inline constexpr std::size_t kMaxNameLength = 100;
-inline constexpr std::size_t kMaxTextLength = 200;
-inline constexpr std::size_t kMaxEmailLength = 254;
-
 // Trims and normalises fields in place (phone to E.164, e-mail to lower case,
-// country to upper case), then checks them. Returns every error found; an
+// country to upper case), then checks them, every field and list against its
+// limit in limits.hpp ("too_long", "too_many"). Returns every error found; an
 // empty list means the record may be saved.
 FieldErrors normalize_and_validate(Member& member, const ValidationContext& context);
 FieldErrors normalize_and_validate(TrainingEvent& event);

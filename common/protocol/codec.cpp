@@ -14,8 +14,8 @@
 // RAPIDJSON_ASSERT to throw cereal::RapidJSONException instead of aborting.
 #include <cereal/archives/json.hpp>
 
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <array>
 #include <cstddef>
@@ -32,6 +32,9 @@
 #include <vector>
 
 #include "common/model/codes.hpp"
+#include "common/model/limits.hpp"
+#include "common/model/text.hpp"
+#include "common/util/strings.hpp"
 
 namespace alliance::protocol {
 namespace {
@@ -470,6 +473,25 @@ class Reader {
     fail("missing_field", "missing field '" + where(name) + "'");
   }
 
+  // Refuses a string read into `name` that is over its limit (limits.hpp).
+  void check_length(const char* name, const std::string& value,
+                    const model::FieldLimit& limit) const {
+    // The text is valid UTF-8: check_json_text saw it.
+    if (model::utf8_length(value) > limit.max_length) {
+      fail("too_long",
+           util::cat("field '", where(name), "' is longer than ", limit.max_length, " characters"));
+    }
+  }
+
+  // Refuses a list in `name` (already entered, so name is nullptr) with more
+  // items than its limit.
+  void check_items(std::size_t items, const model::FieldLimit& limit) const {
+    if (items > limit.max_items) {
+      fail("too_many",
+           util::cat("field '", where(nullptr), "' has more than ", limit.max_items, " items"));
+    }
+  }
+
   // The dotted path of `name` inside the current node, or of the node itself.
   std::string where(const char* name) const {
     std::string out;
@@ -522,10 +544,14 @@ class Reader {
   std::vector<Segment> path_;
 };
 
+// Reads a list of objects; with `limit`, refuses one over its max_items
+// before reading any item.
 template <class T, class Fn>
-void read_objects(Reader& r, const char* name, std::vector<T>& out, Fn&& read_item) {
+void read_objects(Reader& r, const char* name, std::vector<T>& out, Fn&& read_item,
+                  const model::FieldLimit* limit = nullptr) {
   const std::optional<std::size_t> size = r.begin_array(name);
   if (!size) return;
+  if (limit != nullptr) r.check_items(*size, *limit);
   out.clear();
   for (std::size_t i = 0; i < *size; ++i) {
     T item;
@@ -537,16 +563,35 @@ void read_objects(Reader& r, const char* name, std::vector<T>& out, Fn&& read_it
   r.end();
 }
 
-void read_texts(Reader& r, const char* name, std::vector<std::string>& out) {
+// Reads a list of strings; with `limit`, refuses too many items or a too long one.
+void read_texts(Reader& r, const char* name, std::vector<std::string>& out,
+                const model::FieldLimit* limit = nullptr) {
   const std::optional<std::size_t> size = r.begin_array(name);
   if (!size) return;
+  if (limit != nullptr) r.check_items(*size, *limit);
   out.clear();
   for (std::size_t i = 0; i < *size; ++i) {
     std::string item;
     r.element(i, item);
+    if (limit != nullptr && model::utf8_length(item) > limit->max_length) {
+      fail("too_long", util::cat("field '", r.where(nullptr), "[", i, "]' is longer than ",
+                                 limit->max_length, " characters"));
+    }
     out.push_back(std::move(item));
   }
   r.end();
+}
+
+// A wire-only string field (limits.hpp, `message`): read, then held to its limit.
+template <bool Required>
+void read_bounded(Reader& r, std::string_view message, const char* name, std::string& out) {
+  const bool present = r.optional(name, out);
+  if (Required && !present) r.missing(name);
+  if (present) r.check_length(name, out, model::limit_of(message, name));
+}
+
+const model::FieldLimit* list_limit(std::string_view message, std::string_view name) {
+  return &model::limit_of(message, name);
 }
 
 void read_schema(Reader& r, int& schema) {
@@ -696,30 +741,37 @@ Record read_record_object(Reader& r, const char* name, Entity entity) {
   return record;
 }
 
-void read_errors(Reader& r, std::vector<model::FieldError>& errors) {
-  read_objects(r, "errors", errors, [&](model::FieldError& e) {
-    r.optional("field", e.field);
-    r.required("key", e.key);
-  });
+// `message` is "result" or "error": the limits of the list and its fields.
+void read_errors(Reader& r, std::string_view message, std::vector<model::FieldError>& errors) {
+  const model::FieldLimit& field = model::limit_of(message, "errors[].field");
+  const model::FieldLimit& key = model::limit_of(message, "errors[].key");
+  read_objects(
+      r, "errors", errors,
+      [&](model::FieldError& e) {
+        if (r.optional("field", e.field)) r.check_length("field", e.field, field);
+        r.required("key", e.key);
+        r.check_length("key", e.key, key);
+      },
+      list_limit(message, "errors"));
 }
 
 void read(Reader& r, Change& v) {
   read_schema(r, v.schema);
-  r.required("change_id", v.change_id);
+  read_bounded<true>(r, "change", "change_id", v.change_id);
   r.code("entity", v.entity, &entity_from, true);
-  r.required("entity_id", v.entity_id);
+  read_bounded<true>(r, "change", "entity_id", v.entity_id);
   r.code("op", v.op, &operation_from, true);
-  r.required("hlc", v.hlc);
-  read_texts(r, "changed_fields", v.changed_fields);
+  read_bounded<true>(r, "change", "hlc", v.hlc);
+  read_texts(r, "changed_fields", v.changed_fields, list_limit("change", "changed_fields"));
   v.record = read_record_object(r, "record", v.entity);
 }
 
 void read(Reader& r, ChangeResult& v) {
-  r.required("change_id", v.change_id);
+  read_bounded<true>(r, "result", "change_id", v.change_id);
   r.code("outcome", v.outcome, &outcome_from, true);
-  r.optional("code", v.code);
-  r.optional("message", v.message);
-  read_errors(r, v.errors);
+  read_bounded<false>(r, "result", "code", v.code);
+  read_bounded<false>(r, "result", "message", v.message);
+  read_errors(r, "result", v.errors);
   Entity server_entity = Entity::member;
   const bool has_entity = r.code("server_entity", server_entity, &entity_from, false);
   if (r.begin_object("server_record")) {
@@ -735,31 +787,31 @@ void read(Reader& r, ChangeResult& v) {
 void read(Reader& r, PulledChange& v) {
   r.required("seq", v.seq);
   r.code("entity", v.entity, &entity_from, true);
-  r.required("entity_id", v.entity_id);
-  r.required("hlc", v.hlc);
+  read_bounded<true>(r, "pulled_change", "entity_id", v.entity_id);
+  read_bounded<true>(r, "pulled_change", "hlc", v.hlc);
   v.record = read_record_object(r, "record", v.entity);
 }
 
 void read(Reader& r, HealthResponse& v) {
   read_schema(r, v.schema);
-  r.required("status", v.status);
+  read_bounded<true>(r, "health", "status", v.status);
   r.required("api_version", v.api_version);
-  r.optional("server_version", v.server_version);
+  read_bounded<false>(r, "health", "server_version", v.server_version);
 }
 
 void read(Reader& r, EnrollRequest& v) {
   read_schema(r, v.schema);
-  r.required("code", v.code);
-  r.optional("device_name", v.device_name);
-  r.optional("app_version", v.app_version);
-  r.optional("hlc_node", v.hlc_node);
+  read_bounded<true>(r, "enroll_request", "code", v.code);
+  read_bounded<false>(r, "enroll_request", "device_name", v.device_name);
+  read_bounded<false>(r, "enroll_request", "app_version", v.app_version);
+  read_bounded<false>(r, "enroll_request", "hlc_node", v.hlc_node);
 }
 
 void read(Reader& r, EnrollResponse& v) {
   read_schema(r, v.schema);
-  r.required("device_id", v.device_id);
-  r.required("token", v.token);
-  r.optional("office", v.office);
+  read_bounded<true>(r, "enroll_response", "device_id", v.device_id);
+  read_bounded<true>(r, "enroll_response", "token", v.token);
+  read_bounded<false>(r, "enroll_response", "office", v.office);
 }
 
 void read(Reader& r, PushRequest& v) {
@@ -782,20 +834,9 @@ void read(Reader& r, PullResponse& v) {
 }
 
 void read(Reader& r, ErrorBody& v) {
-  r.required("code", v.code);
-  r.optional("message", v.message);
-  read_errors(r, v.errors);
-}
-
-// Text whose root is not an object: tells broken JSON from JSON of the wrong shape.
-DecodeError root_error(std::string_view json) {
-  rapidjson::MemoryStream stream(json.data(), json.size());
-  rapidjson::BaseReaderHandler<> handler;
-  rapidjson::Reader parser;
-  if (parser.Parse<rapidjson::kParseIterativeFlag>(stream, handler).IsError()) {
-    return DecodeError{"malformed_json", "the body is not valid JSON"};
-  }
-  return DecodeError{"wrong_type", "the body must be a JSON object"};
+  read_bounded<true>(r, "error", "code", v.code);
+  read_bounded<false>(r, "error", "message", v.message);
+  read_errors(r, "error", v.errors);
 }
 
 // Checks the text, parses it with cereal and runs read_root on the root
@@ -805,13 +846,10 @@ Decoded<T> decode_with(std::string_view json, Fn&& read_root) {
   if (auto error = check_json_text(json)) return std::unexpected(std::move(*error));
   bool parsed = false;
   try {
-    // The parser treats a NUL byte as the end of the text.
-    if (json.find('\0') != std::string_view::npos) {
-      return std::unexpected(DecodeError{"malformed_json", "the body contains a NUL byte"});
-    }
+    // check_json_text parsed it: JSON whose root is not an object has the wrong shape.
     const std::size_t first = json.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos || json[first] != '{') {
-      return std::unexpected(root_error(json));
+      return std::unexpected(DecodeError{"wrong_type", "the body must be a JSON object"});
     }
     std::ispanstream in(std::span<const char>(json.data(), json.size()));
     // On a parse error the archive's document is null and its constructor throws.
@@ -947,6 +985,13 @@ std::string encode(const ErrorBody& v) {
 
 std::string encode_record(const Record& v) {
   return encode_root(v);
+}
+
+std::string json_string(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 // Matches encode(PushRequest) byte for byte when given encode(Change) outputs.

@@ -1,8 +1,11 @@
 // JSON encoding and decoding of the API v1 wire types (cereal underneath).
 //
 // Decoding never throws and never crashes on hostile input: text is checked
-// for size, UTF-8 validity and nesting depth before it reaches the parser, and
-// every parser or type error comes back as a DecodeError value.
+// for size, UTF-8 validity, syntax, nesting depth, duplicate keys and NUL
+// characters before it reaches the parser; fields that exist only on the wire
+// are held to their limits (model/limits.hpp) as they are read, and every
+// parser or type error comes back as a DecodeError value. Record fields are
+// bounded by record validation instead, so one bad record rejects one change.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +19,8 @@ namespace alliance::protocol {
 
 struct DecodeError {
   // Stable codes: "malformed_json", "invalid_utf8", "too_deep", "too_large",
-  // "wrong_type", "missing_field", "invalid_value", "unsupported_schema".
+  // "duplicate_key", "nul_character", "too_long", "too_many", "wrong_type",
+  // "missing_field", "invalid_value", "unsupported_schema".
   std::string code;
   std::string message;  // names the field, never echoes the value
 };
@@ -27,8 +31,10 @@ using Decoded = std::expected<T, DecodeError>;
 inline constexpr std::size_t kMaxJsonDepth = 32;
 inline constexpr std::size_t kMaxJsonBytes = 16 * 1024 * 1024;
 
-// Checks that text is valid UTF-8, at most kMaxJsonBytes, and nested at most
-// max_depth deep, without parsing it (so it cannot exhaust the stack).
+// Checks that text is at most kMaxJsonBytes, valid UTF-8, well-formed JSON
+// nested at most max_depth deep, with no key twice in one object and no
+// U+0000 in any key or string, with one non-recursive SAX pass (so it cannot
+// exhaust the stack). The message names the path of the offending value.
 std::optional<DecodeError> check_json_text(std::string_view text,
                                            std::size_t max_depth = kMaxJsonDepth);
 
@@ -50,6 +56,10 @@ std::string encode(const PushResponse& v);
 std::string encode(const PullResponse& v);
 std::string encode(const ErrorBody& v);
 std::string encode_record(const Record& v);  // a bare record object, e.g. for exports
+
+// `text` as a JSON string literal, quotes included, for small documents put
+// together by hand (admin listings).
+std::string json_string(std::string_view text);
 
 // A push body made from changes already encoded (as the outbox stores them),
 // without decoding and re-encoding each one.

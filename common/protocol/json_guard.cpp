@@ -1,12 +1,26 @@
-// Pre-parse checks on untrusted JSON text: size, UTF-8 and nesting depth.
+// Pre-parse checks on untrusted JSON text: size, UTF-8, syntax, nesting depth,
+// duplicate keys and NUL characters.
 //
-// The JSON parser underneath recurses once per nesting level, so depth is
-// measured here with a linear scan first; nothing in this file recurses.
+// One pass of rapidjson's SAX reader in iterative mode (it never recurses, so
+// deep nesting cannot exhaust the stack) sees every key and string before
+// cereal builds a document from the text. cereal would silently keep one of
+// two equal keys and cut a string at an escaped NUL, so both are refused here,
+// with the path of the value in the message.
+
+// cereal's json.hpp must come before any rapidjson header: it redefines
+// RAPIDJSON_ASSERT to throw instead of aborting.
+#include <cereal/archives/json.hpp>
+
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include <cstddef>
-#include <cstdint>
+#include <cstring>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
@@ -14,46 +28,110 @@
 namespace alliance::protocol {
 namespace {
 
-// Deepest nesting of objects and arrays outside strings, stopping early once
-// `limit` is exceeded. Unbalanced brackets are left for the parser to report.
-std::size_t max_nesting(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
+// Follows the parser through objects and arrays; stops it (by returning
+// false) at the first value that is too deep, a repeated key, or a NUL.
+class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, GuardHandler> {
+ public:
+  explicit GuardHandler(std::size_t max_depth) : max_depth_(max_depth) {}
+
+  bool StartObject() { return enter(true); }
+  bool StartArray() { return enter(false); }
+  bool EndObject(rapidjson::SizeType) { return leave(); }
+  bool EndArray(rapidjson::SizeType) { return leave(); }
+
+  bool Key(const char* text, rapidjson::SizeType length, bool) {
+    const std::string_view key(text, length);
+    Frame& frame = frames_.back();
+    if (has_nul(key)) {
+      frame.key.clear();
+      return stop("nul_character", "a key in '" + path() + "' contains U+0000 (NUL)");
     }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '{':
-      case '[':
-        ++depth;
-        if (depth > deepest) {
-          deepest = depth;
-          if (deepest > limit) return deepest;
-        }
-        break;
-      case '}':
-      case ']':
-        if (depth > 0) --depth;
-        break;
-      default:
-        break;
+    frame.key.assign(key);
+    if (!frame.keys.emplace(key).second) {
+      return stop("duplicate_key", "the key '" + path() + "' appears more than once in its object");
     }
+    return true;
   }
-  return deepest;
-}
+
+  bool String(const char* text, rapidjson::SizeType length, bool) {
+    if (has_nul(std::string_view(text, length))) {
+      return stop("nul_character", "the string at '" + path() + "' contains U+0000 (NUL)");
+    }
+    return scalar();
+  }
+
+  // Numbers, booleans and null.
+  bool Default() { return scalar(); }
+
+  const std::optional<DecodeError>& error() const { return error_; }
+
+ private:
+  struct Frame {
+    bool object = false;
+    std::size_t index = 0;  // in an array: values seen so far
+    std::string key;        // in an object: the current key
+    std::set<std::string, std::less<>> keys;
+  };
+
+  static bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+
+  bool enter(bool object) {
+    if (frames_.size() + 1 > max_depth_) {
+      return stop("too_deep",
+                  "JSON text is nested more than " + std::to_string(max_depth_) + " levels deep");
+    }
+    frames_.push_back(Frame{.object = object});
+    return true;
+  }
+
+  bool leave() {
+    frames_.pop_back();
+    return scalar();
+  }
+
+  // A value ended: the enclosing array moves on to its next index.
+  bool scalar() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+    return true;
+  }
+
+  bool stop(std::string code, std::string message) {
+    error_ = DecodeError{std::move(code), std::move(message)};
+    return false;
+  }
+
+  // "changes[2].record.given_name": where the parser is now, cut short if a
+  // hostile key makes it long (messages stay small and readable).
+  std::string path() const {
+    constexpr std::size_t kMaxPath = 200;
+    std::string out = full_path();
+    if (out.size() > kMaxPath) {
+      std::size_t cut = kMaxPath;
+      // Never split a UTF-8 sequence: back up over continuation bytes.
+      while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+      out.resize(cut);
+      out += "...";
+    }
+    return out;
+  }
+
+  std::string full_path() const {
+    std::string out;
+    for (const Frame& frame : frames_) {
+      if (frame.object) {
+        if (!out.empty()) out += '.';
+        out += frame.key;
+      } else {
+        out += "[" + std::to_string(frame.index) + "]";
+      }
+    }
+    return out.empty() ? std::string("(root)") : out;
+  }
+
+  std::size_t max_depth_;
+  std::vector<Frame> frames_;
+  std::optional<DecodeError> error_;
+};
 
 }  // namespace
 
@@ -66,11 +144,23 @@ std::optional<DecodeError> check_json_text(std::string_view text, std::size_t ma
     return DecodeError{"invalid_utf8",
                        "JSON text is not valid UTF-8 at byte " + std::to_string(*bad)};
   }
-  if (max_nesting(text, max_depth) > max_depth) {
-    return DecodeError{
-        "too_deep", "JSON text is nested more than " + std::to_string(max_depth) + " levels deep"};
+  // The parser would take a raw NUL byte for the end of the text.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return DecodeError{"nul_character",
+                       "JSON text contains a NUL byte at byte " + std::to_string(nul)};
   }
-  return std::nullopt;
+  GuardHandler handler(max_depth);
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  try {
+    if (!reader.Parse<rapidjson::kParseIterativeFlag>(stream, handler).IsError()) {
+      return std::nullopt;
+    }
+  } catch (const std::exception&) {
+    // cereal's RAPIDJSON_ASSERT throws; the text is then not JSON we accept.
+  }
+  if (handler.error()) return handler.error();
+  return DecodeError{"malformed_json", "the body is not valid JSON"};
 }
 
 }  // namespace alliance::protocol

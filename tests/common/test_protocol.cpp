@@ -721,7 +721,8 @@ TEST_CASE("malformed JSON is reported as malformed_json") {
   CHECK(change_code(R"({"schema":1 "a":2})") == "malformed_json");
   CHECK(change_code(R"({"schema":01})") == "malformed_json");
   CHECK(change_code(R"({"a":"\ud800"})") == "malformed_json");
-  CHECK(change_code(std::string(R"({"a":1})") + '\0' + "junk") == "malformed_json");
+  // A NUL byte anywhere is refused before parsing (the parser would stop at it).
+  CHECK(change_code(std::string(R"({"a":1})") + '\0' + "junk") == "nul_character");
   CHECK(change_code(std::string("{\"a\":\"x\ty\"}")) == "malformed_json");  // raw control char
   for (std::size_t cut = 0; cut < valid.size(); ++cut) {
     CAPTURE(cut);

@@ -40,6 +40,19 @@ inline model::Member sample_member(int n = 0) {
   return m;
 }
 
+// A valid request for one pack, with its first transition.
+inline model::ResourceRequest sample_request(const std::string& office = "Nairobi") {
+  model::ResourceRequest r;
+  r.id = "request-1";
+  r.member_id = "member-1";
+  r.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 1}};
+  r.office = office;
+  r.transitions = {{.status = model::RequestStatus::requested,
+                    .actor = "desk",
+                    .at = "2026-11-28T10:00:00.000Z"}};
+  return r;
+}
+
 inline model::TrainingEvent sample_event() {
   model::TrainingEvent e;
   e.name = "Case management basics";

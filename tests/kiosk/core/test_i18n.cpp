@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/model/codes.hpp"
+#include "common/model/limits.hpp"
 #include "common/model/validation.hpp"
 #include "kiosk/core/i18n.hpp"
 
@@ -292,6 +293,38 @@ TEST_CASE("every validation error key has a text") {
   CHECK(keys.size() > 100);  // the records above really exercise the rules
   for (const auto& key : keys) CHECK_MESSAGE(tables().has("en", key), key);
   for (const auto& key : kControllerKeys) CHECK_MESSAGE(tables().has("en", key), key);
+}
+
+// The keys the field limits can produce (model/limits.hpp): every bounded
+// text can be too long, unreadable or hold hidden characters, every list can
+// have too many items, and an id can be malformed.
+std::set<std::string> limit_keys() {
+  std::set<std::string> keys;
+  for (const model::FieldLimit& l : model::field_limits()) {
+    if (l.message != "member" && l.message != "event" && l.message != "attendance" &&
+        l.message != "pack" && l.message != "request") {
+      continue;  // wire-only fields: the codec's errors, never shown to staff
+    }
+    if (l.max_items > 0) keys.insert(model::limit_key(l, "too_many"));
+    if (l.max_length == 0) continue;
+    for (const char* problem : {"too_long", "control_characters", "invalid_utf8"}) {
+      keys.insert(model::limit_key(l, problem));
+    }
+    if (l.shape == model::FieldShape::id && l.field.find('[') == std::string_view::npos) {
+      keys.insert(model::limit_key(l, "invalid"));
+    }
+  }
+  return keys;
+}
+
+TEST_CASE("every key a field limit can produce has a text in every language") {
+  const auto keys = limit_keys();
+  CHECK(keys.size() > 150);
+  for (const auto& key : keys) {
+    for (const auto& lang : tables().languages()) {
+      CHECK_MESSAGE(tables().has(lang, key), lang << " " << key);
+    }
+  }
 }
 
 TEST_CASE("every code in every code list has a label") {
