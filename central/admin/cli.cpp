@@ -2,9 +2,13 @@
 #include "central/admin/cli.hpp"
 
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -12,6 +16,7 @@
 #include <thread>
 
 #include "central/admin/catalog.hpp"
+#include "central/admin/devices.hpp"
 #include "central/admin/export.hpp"
 #include "central/http/server.hpp"
 #include "central/store/central_store.hpp"
@@ -28,10 +33,11 @@ constexpr std::string_view kUsage =
     "\n"
     "commands:\n"
     "  serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
-    "  enroll-code --db FILE [--office NAME] [--ttl-hours N]\n"
+    "  enroll-code --db FILE --office NAME [--ttl-hours N]\n"
+    "  devices --db FILE [--format csv|json]\n"
     "  revoke-device --db FILE DEVICE_ID\n"
     "  import-catalog --db FILE CATALOG.json\n"
-    "  set-request-status --db FILE REQUEST_ID STATUS [--actor NAME]\n"
+    "  set-request-status --db FILE REQUEST_ID STATUS\n"
     "  export --db FILE members|requests|attendance [--format csv|json]\n"
     "\n"
     "Every command takes --help and --version.\n";
@@ -50,9 +56,18 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         {"--db", "--listen", "--tls-cert", "--tls-key", "--max-body-mb", "--max-changes"},
         0}},
       {"enroll-code",
-       {"alliance-central enroll-code --db FILE [--office NAME] [--ttl-hours N]\n"
-        "Prints one single-use enrolment code (default: valid 72 hours).",
+       {"alliance-central enroll-code --db FILE --office NAME [--ttl-hours N]\n"
+        "Prints one single-use enrolment code (default: valid 72 hours). The device\n"
+        "enrolled with it acts for office NAME only: it reads and writes that office's\n"
+        "members, attendance, requests and events.",
         {"--db", "--office", "--ttl-hours"},
+        0}},
+      {"devices",
+       {"alliance-central devices --db FILE [--format csv|json]\n"
+        "Lists every device: id, name, office, HLC node, app version, when it was\n"
+        "enrolled and last heard from, its clock offset (device minus server, in ms,\n"
+        "from its last push or pull) and when it was revoked (CSV by default).",
+        {"--db", "--format"},
         0}},
       {"revoke-device",
        {"alliance-central revoke-device --db FILE DEVICE_ID\n"
@@ -65,10 +80,12 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         {"--db"},
         1}},
       {"set-request-status",
-       {"alliance-central set-request-status --db FILE REQUEST_ID STATUS [--actor NAME]\n"
+       {"alliance-central set-request-status --db FILE REQUEST_ID STATUS\n"
         "Records a regional office's decision on a request; devices pull it.\n"
-        "STATUS: approved, ready, dispatched, delivered, cancelled.",
-        {"--db", "--actor"},
+        "STATUS: approved, ready, dispatched, delivered, cancelled. The transition's\n"
+        "actor is admin:<the account running the command> (and the account that ran\n"
+        "sudo, if any).",
+        {"--db"},
         2}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
@@ -133,6 +150,27 @@ std::optional<int> to_int(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+// The identity recorded for a decision made with the admin commands: the
+// operating-system account running them, never a name typed on the line.
+// Through sudo (as OPERATIONS.md runs them, as user alliance) the account
+// that ran sudo is named too, since sudo set SUDO_USER for it.
+std::string admin_actor() {
+  const passwd* account = getpwuid(geteuid());
+  std::string actor = account != nullptr && account->pw_name != nullptr && *account->pw_name
+                          ? util::cat("admin:", account->pw_name)
+                          : util::cat("admin:uid ", static_cast<long long>(geteuid()));
+  const char* sudo_user = std::getenv("SUDO_USER");
+  if (sudo_user == nullptr) return actor;
+  const std::string_view by(sudo_user);
+  const bool plain =
+      !by.empty() && by.size() <= 32 && std::all_of(by.begin(), by.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+      });
+  if (!plain || actor == util::cat("admin:", by)) return actor;
+  return util::cat(actor, " (sudo by ", by, ")");
 }
 
 // Blocks SIGTERM/SIGINT in every thread and stops the server when one arrives.
@@ -236,7 +274,21 @@ int run_command(const std::string& name, const Parsed& p, std::ostream& out, std
       hours = *parsed;
     }
     const std::string office = p.flags.contains("--office") ? p.flags.at("--office") : "";
+    if (auto problem = office_name_problem(office)) {
+      err << "alliance-central: " << *problem << "\n";
+      return 2;
+    }
     out << store->create_enrolment_code(office, std::chrono::hours(hours)) << "\n";
+    return 0;
+  }
+  if (name == "devices") {
+    const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "csv";
+    if (format != "csv" && format != "json") {
+      err << "alliance-central: --format must be csv or json\n";
+      return 2;
+    }
+    const auto devices = store->list_devices();
+    out << (format == "csv" ? devices_csv(devices) : devices_json(devices));
     return 0;
   }
   if (name == "revoke-device") {
@@ -276,8 +328,7 @@ int run_command(const std::string& name, const Parsed& p, std::ostream& out, std
       err << "alliance-central: unknown status '" << p.positionals[1] << "'\n";
       return 2;
     }
-    const std::string actor = p.flags.contains("--actor") ? p.flags.at("--actor") : "central";
-    auto updated = store->set_request_status(p.positionals[0], *status, actor);
+    auto updated = store->set_request_status(p.positionals[0], *status, admin_actor());
     if (!updated) {
       err << "alliance-central: " << updated.error().message << "\n";
       return 1;

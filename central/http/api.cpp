@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
 
@@ -36,7 +37,8 @@ ApiResponse failure_response(const StoreFailure& failure) {
   int status = 400;
   if (failure.code == "unauthorized") status = 401;
   if (failure.code == "device_revoked" || failure.code == "invalid_code" ||
-      failure.code == "code_expired" || failure.code == "code_used") {
+      failure.code == "code_expired" || failure.code == "code_used" ||
+      failure.code == "hlc_node_in_use") {
     status = 403;
   }
   auto response = error_response(status, failure.code, failure.message, failure.errors);
@@ -69,7 +71,23 @@ auto guarded(int retry_after_s, Fn&& body) -> decltype(body()) {
   }
 }
 
+// ApiRequest keeps header names in lower case.
+const std::string& device_time_header() {
+  static const std::string name = ascii_lower(protocol::kDeviceTimeHeader);
+  return name;
+}
+
 }  // namespace
+
+std::optional<std::int64_t> parse_device_time(std::string_view value) {
+  // A device whose clock fell back to 1970 is worth showing; one past the
+  // year 9999 (or at 0, or not a number) is not a clock.
+  constexpr std::int64_t kEarliest = 1;
+  constexpr std::int64_t kLatest = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+  const auto parsed = parse_non_negative(trim_blanks(value));
+  if (!parsed || *parsed < kEarliest || *parsed > kLatest) return std::nullopt;
+  return parsed;
+}
 
 std::string_view server_version() {
   return ALLIANCE_VERSION;
@@ -213,9 +231,17 @@ ApiResponse Api::enroll(const ApiRequest& request_in) {
   auto request = protocol::decode_enroll_request(request_in.body);
   if (!request) return decode_failure(request.error());
   if (request->code.empty()) return error_response(400, "missing_field", "code is required");
-  if (request->code.size() > 64 || request->device_name.size() > 200 ||
-      request->app_version.size() > 64) {
-    return error_response(400, "invalid_value", "code, device_name or app_version is too long");
+  // The name becomes part of the actor the server writes for this device.
+  request->device_name = model::collapse_whitespace(request->device_name);
+  if (model::has_control_characters(request->device_name) ||
+      model::has_control_characters(request->app_version)) {
+    return error_response(400, "invalid_value",
+                          "device_name and app_version must not contain control characters");
+  }
+  if (!request->hlc_node.empty() && !is_device_hlc_node(request->hlc_node)) {
+    return error_response(400, "invalid_value",
+                          "hlc_node must be 1 to 64 letters, digits, '-' or '_' (the device "
+                          "store's id), and not the server's own");
   }
   return guarded(limits_.busy_retry_after_s, [&] {
     auto enrolled = store_.enroll(*request);
@@ -254,8 +280,11 @@ ApiResponse Api::push(const ApiRequest& http) {
                          util::format("a push may carry at most {} changes; split the batch",
                                       limits_.max_changes)));
     }
+    const PushOptions options{
+        .max_clock_ahead = limits_.max_clock_ahead,
+        .device_time_ms = parse_device_time(http.header(device_time_header()))};
     return with_device(
-        ApiResponse{.body = protocol::encode(store_.push(*device, request->changes))});
+        ApiResponse{.body = protocol::encode(store_.push(*device, request->changes, options))});
   });
 }
 
@@ -288,7 +317,11 @@ ApiResponse Api::pull(const ApiRequest& http) {
       }
       count = static_cast<int>(*parsed);
     }
-    return with_device(ApiResponse{.body = protocol::encode(store_.pull(*device, from, count))});
+    const PullOptions options{
+        .max_bytes = limits_.max_pull_bytes,
+        .device_time_ms = parse_device_time(http.header(device_time_header()))};
+    return with_device(
+        ApiResponse{.body = protocol::encode(store_.pull(*device, from, count, options))});
   });
 }
 

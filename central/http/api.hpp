@@ -26,7 +26,17 @@ struct ApiLimits {
   int enroll_attempts_per_window = 10;  // per client address
   std::chrono::seconds enroll_window{60};
   int busy_retry_after_s = 5;  // Retry-After on 503
+  // Encoded records per pull page; a page always carries at least one change.
+  std::size_t max_pull_bytes = kDefaultMaxPullBytes;
+  // A pushed change whose clock is further ahead of the server's is applied
+  // with the server's clock instead ("clock_clamped").
+  std::chrono::milliseconds max_clock_ahead = kDefaultMaxClockAhead;
 };
+
+// The value of X-Alliance-Device-Time (protocol::kDeviceTimeHeader): Unix ms
+// as decimal digits, above 0 and before the year 10000; nullopt when absent
+// or not a clock, so a broken header records no absurd offset.
+std::optional<std::int64_t> parse_device_time(std::string_view value);
 
 // One HTTP request as the handlers see it, whatever server read it. The
 // server fills it in two steps: the request line and headers first (for

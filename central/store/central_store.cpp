@@ -2,12 +2,15 @@
 #include "central/store/central_store.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
 #include <utility>
 
 #include "central/crypto.hpp"
 #include "central/merge.hpp"
 #include "central/store/embedded_migrations.hpp"
 #include "common/model/codes.hpp"
+#include "common/model/text.hpp"
 #include "common/model/validation.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
@@ -22,8 +25,10 @@ using protocol::Entity;
 using protocol::Outcome;
 using protocol::Record;
 
-constexpr std::size_t kMaxHlcLength = 128;
-constexpr std::string_view kServerNode = "central";
+// A device's last contact is written at most this often, unless its clock
+// offset moved by more than kOffsetResolutionMs: a pull stays a read.
+constexpr std::int64_t kContactResolutionMs = 30'000;
+constexpr std::int64_t kOffsetResolutionMs = 1'000;
 
 std::string now_iso() {
   return util::iso8601_utc(std::chrono::system_clock::now());
@@ -37,7 +42,7 @@ std::string record_id(const Record& record) {
 }
 
 bool valid_hlc(std::string_view hlc) {
-  if (hlc.size() > kMaxHlcLength || !util::parse_hlc(hlc)) return false;
+  if (hlc.size() > model::kMaxHlcLength || !util::parse_hlc(hlc)) return false;
   return std::none_of(hlc.begin(), hlc.end(),
                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
@@ -108,13 +113,68 @@ void save(store::Database& db, const HeldRecord& held, const std::string& office
       .run();
 }
 
-// The office a new record belongs to; pull sends a device its own office's records.
-std::string office_for(const Record& record, const std::string& device_office) {
-  if (const auto* request = std::get_if<model::ResourceRequest>(&record)) {
-    if (!request->office.empty()) return request->office;
+ChangeResult forbidden(const protocol::Change& change, std::string message) {
+  return rejected(change, "forbidden", std::move(message));
+}
+
+// Whether pull would send this device a record of `entity` held for `office`:
+// conflict answers carry only such records.
+bool may_pull(const Device& device, Entity entity, const std::string& office) {
+  if (entity == Entity::event || entity == Entity::pack) return true;
+  return !device.office.empty() && office == device.office;
+}
+
+// Devices create requests (status requested), cancel them and hand them out
+// (delivered, model::device_may_set); approving, preparing and
+// dispatching are decisions made centrally. New transitions get the server's
+// identity for the device as their actor; transitions the server already
+// holds (same status and time) are kept as it holds them. Returns a
+// rejection, or nullopt with `incoming` rewritten; `rewritten` tells whether
+// any actor changed.
+std::optional<ChangeResult> screen_request_status(const protocol::Change& change,
+                                                  const Device& device,
+                                                  const model::ResourceRequest* held,
+                                                  model::ResourceRequest& incoming,
+                                                  bool& rewritten) {
+  using model::RequestStatus;
+  const auto refuse = [&](std::string_view status) {
+    return rejected(change, "forbidden_transition",
+                    util::cat("a device may create, cancel or deliver a request, not set it to ",
+                              status, "; approvals come from the regional office"));
+  };
+  if (held == nullptr) {
+    if (incoming.status != RequestStatus::requested) {
+      return refuse(model::to_string(incoming.status));
+    }
+  } else if (!model::device_may_set(incoming.status) &&
+             model::status_rank(incoming.status) > model::status_rank(held->status)) {
+    // Moving on to a status only central sets. A status behind the server's
+    // is a stale view, which the merge settles (the status never goes back).
+    return refuse(model::to_string(incoming.status));
   }
-  if (const auto* event = std::get_if<model::TrainingEvent>(&record)) return event->office;
-  return device_office;
+  const std::string actor = device_actor(device);
+  for (auto& transition : incoming.transitions) {
+    const model::StatusTransition* known = nullptr;
+    if (held != nullptr) {
+      for (const auto& h : held->transitions) {
+        if (h.status == transition.status && h.at == transition.at) {
+          known = &h;
+          break;
+        }
+      }
+    }
+    if (known != nullptr) {
+      if (known->actor != transition.actor) rewritten = true;
+      transition.actor = known->actor;
+      continue;
+    }
+    const bool allowed = held == nullptr ? transition.status == RequestStatus::requested
+                                         : model::device_may_set(transition.status);
+    if (!allowed) return refuse(model::to_string(transition.status));
+    if (transition.actor != actor) rewritten = true;
+    transition.actor = actor;
+  }
+  return std::nullopt;
 }
 
 std::optional<ChangeResult> decode_stored_result(const std::string& json) {
@@ -125,6 +185,34 @@ std::optional<ChangeResult> decode_stored_result(const std::string& json) {
 }
 
 }  // namespace
+
+bool is_device_hlc_node(std::string_view node) {
+  if (node.empty() || node.size() > model::kMaxHlcNodeLength || node == kServerHlcNode) {
+    return false;
+  }
+  return std::all_of(node.begin(), node.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+std::optional<std::string> office_name_problem(std::string_view office) {
+  if (!model::is_valid_utf8(office)) return "the office name is not valid UTF-8";
+  const std::string cleaned = model::collapse_whitespace(office);
+  if (cleaned.empty()) {
+    return "an enrolment code needs the office its device will act for (--office NAME)";
+  }
+  if (cleaned != office) return "the office name has leading, trailing or repeated spaces";
+  if (model::has_control_characters(office)) return "the office name has control characters";
+  if (model::utf8_length(office) > model::kMaxOfficeLength) {
+    return util::cat("the office name is longer than ", model::kMaxOfficeLength, " characters");
+  }
+  return std::nullopt;
+}
+
+std::string device_actor(const Device& device) {
+  return util::cat("device:", device.id, " (", device.name, ")");
+}
 
 const store::Schema& central_schema() {
   static const store::Schema schema =
@@ -143,6 +231,7 @@ CentralStore::CentralStore(store::Database db) : db_(std::move(db)) {}
 
 std::string CentralStore::create_enrolment_code(const std::string& office,
                                                 std::chrono::seconds ttl) {
+  if (auto problem = office_name_problem(office)) throw std::invalid_argument(*problem);
   std::lock_guard lock(mutex_);
   const std::string code = random_enrolment_code();
   store::Transaction tx(db_);
@@ -154,6 +243,13 @@ std::string CentralStore::create_enrolment_code(const std::string& office,
       .run();
   tx.commit();
   return code;
+}
+
+bool CentralStore::node_taken_elsewhere(const std::string& node, const std::string& office) {
+  auto q = db_.query(
+      "SELECT 1 FROM devices WHERE hlc_node = ?1 AND revoked_at IS NULL AND office <> ?2 LIMIT 1");
+  q.bind_all(node, office);
+  return q.step();
 }
 
 StoreResult<protocol::EnrollResponse> CentralStore::enroll(const protocol::EnrollRequest& request) {
@@ -179,15 +275,32 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll(const protocol::Enrol
     }
     office = q.text(0);
   }
+  // Codes made before offices were required: a device without an office
+  // could act for no one, so it is not made at all.
+  if (office.empty()) {
+    return std::unexpected(StoreFailure{
+        "invalid_code", "this enrolment code names no office; ask for a new one made for it"});
+  }
+  if (!request.hlc_node.empty() && node_taken_elsewhere(request.hlc_node, office)) {
+    return std::unexpected(StoreFailure{
+        "hlc_node_in_use",
+        "this device's clock id belongs to an active device of another office; revoke that "
+        "device first, or enrol from a fresh device database"});
+  }
   protocol::EnrollResponse response{
       .device_id = util::new_uuid_v7(), .token = "afk_" + random_hex(32), .office = office};
   const std::string now = now_iso();
-  db_.query(
-         "INSERT INTO devices (id, token_hash, name, office, app_version, enrolled_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-      .bind_all(response.device_id, sha256_hex(response.token), request.device_name, office,
-                request.app_version, now)
-      .run();
+  auto insert = db_.query(
+      "INSERT INTO devices (id, token_hash, name, office, app_version, enrolled_at, hlc_node) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind_all(response.device_id, sha256_hex(response.token), request.device_name, office,
+                  request.app_version, now);
+  if (request.hlc_node.empty()) {
+    insert.bind(7, nullptr);
+  } else {
+    insert.bind(7, request.hlc_node);
+  }
+  insert.run();
   db_.query("UPDATE enrolment_codes SET used_at = ?1, device_id = ?2 WHERE code_hash = ?3")
       .bind_all(now, response.device_id, code_hash)
       .run();
@@ -198,14 +311,20 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll(const protocol::Enrol
 StoreResult<Device> CentralStore::authenticate(std::string_view token) {
   std::lock_guard lock(mutex_);
   auto q = db_.query(
-      "SELECT id, name, office, revoked_at IS NOT NULL FROM devices "
-      "WHERE token_hash = ?1");
+      "SELECT id, name, office, revoked_at IS NOT NULL, COALESCE(hlc_node, ''), "
+      "COALESCE(last_contact_ms, 0), clock_offset_ms FROM devices WHERE token_hash = ?1");
   q.bind(1, sha256_hex(token));
   if (!q.step()) {
     return std::unexpected(StoreFailure{"unauthorized", "the bearer token is not valid"});
   }
   Device device{
-      .id = q.text(0), .name = q.text(1), .office = q.text(2), .revoked = q.int64(3) != 0};
+      .id = q.text(0),
+      .name = q.text(1),
+      .office = q.text(2),
+      .revoked = q.int64(3) != 0,
+      .hlc_node = q.text(4),
+      .last_contact_ms = q.int64(5),
+      .clock_offset_ms = q.is_null(6) ? std::nullopt : std::optional<std::int64_t>(q.int64(6))};
   if (device.revoked) {
     return std::unexpected(
         StoreFailure{"device_revoked", "this device has been revoked; enrol it again"});
@@ -229,6 +348,28 @@ bool CentralStore::revoke_device(const std::string& device_id) {
   return found;
 }
 
+std::vector<DeviceListing> CentralStore::list_devices() {
+  std::lock_guard lock(mutex_);
+  std::vector<DeviceListing> out;
+  auto q = db_.query(
+      "SELECT id, name, office, app_version, enrolled_at, COALESCE(hlc_node, ''), "
+      "COALESCE(last_contact_at, ''), clock_offset_ms, COALESCE(revoked_at, '') FROM devices "
+      "ORDER BY enrolled_at, id");
+  while (q.step()) {
+    out.push_back(DeviceListing{
+        .id = q.text(0),
+        .name = q.text(1),
+        .office = q.text(2),
+        .app_version = q.text(3),
+        .enrolled_at = q.text(4),
+        .hlc_node = q.text(5),
+        .last_contact_at = q.text(6),
+        .clock_offset_ms = q.is_null(7) ? std::nullopt : std::optional<std::int64_t>(q.int64(7)),
+        .revoked_at = q.text(8)});
+  }
+  return out;
+}
+
 std::int64_t CentralStore::next_seq() {
   auto q = db_.query(
       "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq' "
@@ -243,27 +384,68 @@ util::Hlc CentralStore::next_server_hlc() {
     auto q = db_.query("SELECT value FROM meta WHERE key = 'hlc'");
     if (q.step()) last = util::parse_hlc(q.text(0));
   }
-  util::HybridClock clock(std::string(kServerNode), last);
+  util::HybridClock clock(std::string(kServerHlcNode), last);
   const util::Hlc hlc = clock.now();
   db_.query("UPDATE meta SET value = ?1 WHERE key = 'hlc'").bind(1, hlc.to_string()).run();
   return hlc;
 }
 
+void CentralStore::note_contact(const Device& device, std::optional<std::int64_t> device_time_ms) {
+  const std::int64_t now = now_ms();
+  const std::optional<std::int64_t> offset =
+      device_time_ms ? std::optional<std::int64_t>(*device_time_ms - now) : std::nullopt;
+  const bool stale = now - device.last_contact_ms >= kContactResolutionMs;
+  const bool moved = offset && (!device.clock_offset_ms ||
+                                std::abs(*offset - *device.clock_offset_ms) >= kOffsetResolutionMs);
+  if (!stale && !moved) return;
+  auto q = db_.query(
+      "UPDATE devices SET last_contact_at = ?1, last_contact_ms = ?2, "
+      "clock_offset_ms = COALESCE(?3, clock_offset_ms) WHERE id = ?4");
+  q.bind(1, util::iso8601_utc_from_ms(now)).bind(2, now);
+  if (offset) {
+    q.bind(3, *offset);
+  } else {
+    q.bind(3, nullptr);
+  }
+  q.bind(4, device.id).run();
+}
+
+bool CentralStore::bind_hlc_node(Device& device, const std::string& node) {
+  if (!is_device_hlc_node(node) || node_taken_elsewhere(node, device.office)) return false;
+  db_.query("UPDATE devices SET hlc_node = ?1 WHERE id = ?2 AND hlc_node IS NULL")
+      .bind_all(node, device.id)
+      .run();
+  device.hlc_node = node;
+  return true;
+}
+
+std::optional<std::string> CentralStore::office_of(Entity entity, const std::string& id) {
+  auto q = db_.query("SELECT office FROM records WHERE entity = ?1 AND id = ?2");
+  q.bind_all(protocol::to_string(entity), id);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
 protocol::PushResponse CentralStore::push(const Device& device,
-                                          const std::vector<protocol::Change>& changes) {
+                                          const std::vector<protocol::Change>& changes,
+                                          const PushOptions& options) {
   std::lock_guard lock(mutex_);
   protocol::PushResponse response;
   response.results.reserve(changes.size());
+  Device acting = device;  // its HLC node may be bound by the first change
   store::Transaction tx(db_);
+  note_contact(acting, options.device_time_ms);
   for (const auto& change : changes) {
-    response.results.push_back(apply(device, change, sha256_hex(protocol::encode(change))));
+    response.results.push_back(
+        apply(acting, change, sha256_hex(protocol::encode(change)), options));
   }
   tx.commit();
+  response.server_time_ms = now_ms();
   return response;
 }
 
-ChangeResult CentralStore::apply(const Device& device, const protocol::Change& change,
-                                 const std::string& payload_hash) {
+ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
+                                 const std::string& payload_hash, const PushOptions& options) {
   if (!util::is_uuid(change.change_id)) {
     return rejected(change, "invalid_change", "change_id must be a UUID");
   }
@@ -279,80 +461,183 @@ ChangeResult CentralStore::apply(const Device& device, const protocol::Change& c
       auto stored = decode_stored_result(q.text(1));
       if (!stored) throw store::StoreError(0, "a stored change result cannot be read");
       if (stored->outcome != Outcome::rejected) stored->outcome = Outcome::duplicate;
+      // The replay may come from another device, or the record may have
+      // moved since: send only what this device may pull now.
+      if (stored->server_record) {
+        const Entity entity = protocol::entity_of(*stored->server_record);
+        const auto office = office_of(entity, record_id(*stored->server_record));
+        if (!office || !may_pull(device, entity, *office)) stored->server_record.reset();
+      }
       return std::move(*stored);
     }
   }
-
-  const Entity entity = protocol::entity_of(change.record);
-  ChangeResult result;
-  Record incoming = change.record;
-  if (change.entity_id.empty() || change.entity_id != record_id(incoming)) {
-    result = rejected(change, "invalid_change", "entity_id must equal the record's id");
-  } else if (entity == Entity::pack) {
-    result = rejected(change, "read_only_entity", "the catalogue is changed on the server only");
-  } else if (!valid_hlc(change.hlc)) {
-    result = rejected(change, "invalid_hlc", "hlc is not a valid hybrid logical clock value");
-  } else if (util::parse_hlc(change.hlc)->wall_ms >
-             now_ms() + util::HybridClock::kMaxForwardDriftMs) {
-    // A device whose clock is far ahead would otherwise win every field forever.
-    result = rejected(change, "clock_ahead",
-                      "the change's clock is more than a day ahead of the server's; fix the "
-                      "device's date and time");
-  } else if (auto errors = validate(incoming); !errors.empty()) {
-    result =
-        rejected(change, "validation_failed", "the record has invalid fields", std::move(errors));
-  } else {
-    const auto existing = load(db_, entity, change.entity_id);
-    MergeResult merged =
-        merge(existing ? &existing->held : nullptr, incoming, change.hlc, change.changed_fields);
-    // The device's own copy carries the change's clock once acknowledged.
-    std::visit([&](auto& r) { r.hlc = merged.held.hlc; }, incoming);
-    const bool verbatim = !merged.lost && protocol::encode_record(merged.held.record) ==
-                                              protocol::encode_record(incoming);
-    save(db_, merged.held, existing ? existing->office : office_for(incoming, device.office),
-         next_seq(), verbatim ? device.id : std::string());
-    result.change_id = change.change_id;
-    if (merged.lost) {
-      result.outcome = Outcome::conflict;
-      result.code = "conflict";
-      result.message =
-          "a newer change from elsewhere won on some fields; server_record is what the server "
-          "holds";
-      result.server_record = std::move(merged.held.record);
-    } else {
-      result.outcome = Outcome::applied;
-    }
-  }
+  ChangeResult result = decide(device, change, options);
   db_.query(
          "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, entity_id, "
          "outcome, result_json, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-      .bind_all(change.change_id, payload_hash, device.id, protocol::to_string(entity),
-                change.entity_id, protocol::to_string(result.outcome), protocol::encode(result),
-                now_iso())
+      .bind_all(change.change_id, payload_hash, device.id,
+                protocol::to_string(protocol::entity_of(change.record)), change.entity_id,
+                protocol::to_string(result.outcome), protocol::encode(result), now_iso())
       .run();
   return result;
 }
 
-protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cursor, int limit) {
+ChangeResult CentralStore::decide(Device& device, const protocol::Change& change,
+                                  const PushOptions& options) {
+  const Entity entity = protocol::entity_of(change.record);
+  Record incoming = change.record;
+  if (change.entity_id.empty() || change.entity_id != record_id(incoming)) {
+    return rejected(change, "invalid_change", "entity_id must equal the record's id");
+  }
+  if (entity == Entity::pack) {
+    return rejected(change, "read_only_entity", "the catalogue is changed on the server only");
+  }
+  if (device.office.empty()) {
+    return forbidden(change,
+                     "this device was enrolled without an office and may change nothing; enrol "
+                     "it again with a code made for its office");
+  }
+  if (!valid_hlc(change.hlc)) {
+    return rejected(change, "invalid_hlc", "hlc is not a valid hybrid logical clock value");
+  }
+  util::Hlc hlc = *util::parse_hlc(change.hlc);
+  // Devices enrolled before the node was bound at enrolment bind it now.
+  if (device.hlc_node.empty() && !bind_hlc_node(device, hlc.node)) {
+    return rejected(change, "forged_clock",
+                    "the change's clock id cannot be bound to this device: it is not a valid "
+                    "device id or belongs to a device of another office");
+  }
+  if (hlc.node != device.hlc_node) {
+    return rejected(change, "forged_clock",
+                    "the change's clock carries another device's id; a device pushes only the "
+                    "changes it made itself");
+  }
+  // A clock far ahead would let this change beat every edit made meanwhile:
+  // it takes the server's clock instead (keeping the device's node), so any
+  // later edit wins over it, and nothing is stranded on the device.
+  const bool clamped = hlc.wall_ms > now_ms() + options.max_clock_ahead.count();
+  if (clamped) {
+    const util::Hlc server = next_server_hlc();
+    hlc.wall_ms = server.wall_ms;
+    hlc.counter = server.counter;
+  }
+  const std::string hlc_text = clamped ? hlc.to_string() : change.hlc;
+
+  const auto existing = load(db_, entity, change.entity_id);
+  if (existing && existing->office != device.office) {
+    return forbidden(change, util::cat("this record belongs to another office; this device acts "
+                                       "for ",
+                                       device.office, " only"));
+  }
+  // What the server writes itself makes the record differ from what the
+  // device holds, so the device pulls it back.
+  bool rewritten = false;
+  const auto fill_office = [&](std::string& office) {
+    if (office.empty()) {
+      office = device.office;
+      rewritten = true;
+    }
+  };
+  if (auto* event = std::get_if<model::TrainingEvent>(&incoming)) fill_office(event->office);
+  if (auto* request = std::get_if<model::ResourceRequest>(&incoming)) fill_office(request->office);
+
+  if (auto errors = validate(incoming); !errors.empty()) {
+    return rejected(change, "validation_failed", "the record has invalid fields",
+                    std::move(errors));
+  }
+
+  const auto member_elsewhere = [&](const std::string& member_id) {
+    if (member_id.empty()) return false;
+    const auto office = office_of(Entity::member, member_id);
+    return office && *office != device.office;
+  };
+  if (const auto* event = std::get_if<model::TrainingEvent>(&incoming);
+      event != nullptr && event->office != device.office) {
+    return forbidden(change, util::cat("a device may create and change events of its own office (",
+                                       device.office, ") only"));
+  }
+  if (const auto* attendance = std::get_if<model::Attendance>(&incoming);
+      attendance != nullptr && member_elsewhere(attendance->member_id)) {
+    return forbidden(change, "the member belongs to another office");
+  }
+  if (auto* request = std::get_if<model::ResourceRequest>(&incoming)) {
+    if (request->office != device.office) {
+      return forbidden(change, util::cat("a device may route requests to its own office (",
+                                         device.office, ") only"));
+    }
+    if (member_elsewhere(request->member_id)) {
+      return forbidden(change, "the member belongs to another office");
+    }
+    const auto* held =
+        existing ? std::get_if<model::ResourceRequest>(&existing->held.record) : nullptr;
+    if (auto refusal = screen_request_status(change, device, held, *request, rewritten)) {
+      return std::move(*refusal);
+    }
+  }
+
+  MergeResult merged =
+      merge(existing ? &existing->held : nullptr, incoming, hlc_text, change.changed_fields);
+  // The device's own copy carries the change's clock once acknowledged.
+  std::visit([&](auto& r) { r.hlc = merged.held.hlc; }, incoming);
+  const bool verbatim =
+      !merged.lost && !rewritten && !clamped &&
+      protocol::encode_record(merged.held.record) == protocol::encode_record(incoming);
+  const std::string office = existing ? existing->office : device.office;
+  save(db_, merged.held, office, next_seq(), verbatim ? device.id : std::string());
+
+  ChangeResult result{.change_id = change.change_id};
+  if (merged.lost) {
+    result.outcome = Outcome::conflict;
+    result.code = "conflict";
+    result.message = clamped ? "the change's clock was ahead of the server's and was replaced; "
+                               "newer values from elsewhere won on some fields"
+                             : "a newer change from elsewhere won on some fields; server_record "
+                               "is what the server holds";
+    // After the checks above this is always the device's own office's
+    // record; the check stays so that no change to them can leak one.
+    if (may_pull(device, entity, office)) result.server_record = std::move(merged.held.record);
+  } else {
+    result.outcome = Outcome::applied;
+    if (clamped) {
+      result.code = "clock_clamped";
+      result.message = util::cat(
+          "the change's clock was more than ", options.max_clock_ahead.count() / 1000,
+          " seconds ahead of the server's; it was applied with the server's clock, and the "
+          "device's clock should be corrected");
+    }
+  }
+  return result;
+}
+
+protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cursor, int limit,
+                                          const PullOptions& options) {
   std::lock_guard lock(mutex_);
   protocol::PullResponse response;
   // One transaction: the rows and the sequence's high-water mark are one snapshot.
   store::Transaction tx(db_);
+  note_contact(device, options.device_time_ms);
   std::int64_t last_seq = cursor;
+  std::size_t bytes = 0;
   {
     auto q = db_.query(
         "SELECT entity, id, hlc, json, seq FROM records WHERE seq > ?1 AND last_device <> ?2 "
-        "AND (entity IN ('event', 'pack') OR office = ?3) ORDER BY seq LIMIT ?4");
+        "AND (entity IN ('event', 'pack') OR (office = ?3 AND office <> '')) ORDER BY seq "
+        "LIMIT ?4");
     q.bind_all(cursor, device.id, device.office, static_cast<std::int64_t>(limit) + 1);
     while (q.step()) {
-      if (static_cast<int>(response.changes.size()) == limit) {
+      const std::string json = q.text(3);
+      // What this change adds to the page, its envelope included.
+      const std::size_t size = json.size() + q.text(1).size() + q.text(2).size() + 64;
+      if (static_cast<int>(response.changes.size()) == limit ||
+          (!response.changes.empty() && bytes + size > options.max_bytes)) {
         response.more = true;
         break;
       }
       const auto entity = protocol::entity_from(q.text(0));
       if (!entity) continue;
-      auto record = protocol::decode_record(*entity, q.text(3));
+      auto record = protocol::decode_record(*entity, json);
       if (!record) throw store::StoreError(0, "a stored record cannot be read");
+      bytes += size;
       last_seq = q.int64(4);
       response.changes.push_back(protocol::PulledChange{.seq = last_seq,
                                                         .entity = *entity,
@@ -367,6 +652,7 @@ protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cur
   }
   response.next_cursor = last_seq;
   tx.commit();
+  response.server_time_ms = now_ms();
   return response;
 }
 

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/protocol/wire.hpp"
@@ -31,8 +32,9 @@ inline constexpr std::int32_t kCentralApplicationId = 0x414C4345;
 const store::Schema& central_schema();
 
 struct StoreFailure {
-  // "invalid_code", "code_expired", "code_used", "unauthorized",
-  // "device_revoked", "not_found", "invalid_transition", "validation_failed".
+  // "invalid_code", "code_expired", "code_used", "hlc_node_in_use",
+  // "unauthorized", "device_revoked", "not_found", "invalid_transition",
+  // "validation_failed".
   std::string code;
   std::string message;
   std::vector<model::FieldError> errors;
@@ -41,11 +43,60 @@ struct StoreFailure {
 template <class T>
 using StoreResult = std::expected<T, StoreFailure>;
 
+// An authenticated device: it acts for `office` only, and its changes must
+// carry `hlc_node` in their clocks.
 struct Device {
   std::string id;
   std::string name;
   std::string office;
   bool revoked = false;
+  std::string hlc_node;              // empty until bound (devices enrolled before schema 2)
+  std::int64_t last_contact_ms = 0;  // 0: never
+  std::optional<std::int64_t> clock_offset_ms;
+};
+
+// A device as `alliance-central devices` lists it.
+struct DeviceListing {
+  std::string id;
+  std::string name;
+  std::string office;
+  std::string app_version;
+  std::string enrolled_at;
+  std::string hlc_node;
+  std::string last_contact_at;                  // empty: never
+  std::optional<std::int64_t> clock_offset_ms;  // device clock minus server clock
+  std::string revoked_at;                       // empty: active
+};
+
+// The node id in the server's own HLC values; no device may enrol with it.
+inline constexpr std::string_view kServerHlcNode = "central";
+// Whether `node` may be a device's HLC node: [A-Za-z0-9_-]{1,64} (a UUID
+// fits), and not the server's own.
+bool is_device_hlc_node(std::string_view node);
+
+// Why `office` cannot be an enrolment code's office (empty, over
+// model::kMaxOfficeLength, control characters), or nullopt if it can.
+std::optional<std::string> office_name_problem(std::string_view office);
+
+// The identity the server writes as the actor of a device's status change:
+// "device:<id> (<name>)".
+std::string device_actor(const Device& device);
+
+inline constexpr std::chrono::milliseconds kDefaultMaxClockAhead = std::chrono::minutes(5);
+inline constexpr std::size_t kDefaultMaxPullBytes = 1024 * 1024;
+
+struct PushOptions {
+  // A change whose clock is further ahead of the server's is applied with
+  // the server's clock instead (clamped, code "clock_clamped").
+  std::chrono::milliseconds max_clock_ahead = kDefaultMaxClockAhead;
+  // X-Alliance-Device-Time (Unix ms), when the device sent a sane one.
+  std::optional<std::int64_t> device_time_ms;
+};
+
+struct PullOptions {
+  // Encoded records per page; a page always carries at least one change.
+  std::size_t max_bytes = kDefaultMaxPullBytes;
+  std::optional<std::int64_t> device_time_ms;
 };
 
 struct CatalogImport {
@@ -63,10 +114,13 @@ class CentralStore {
   CentralStore(const CentralStore&) = delete;
 
   // A new single-use code for `office`, valid for `ttl`; returns the plain
-  // code (only its hash is stored).
+  // code (only its hash is stored). `office` must pass office_name_problem;
+  // throws std::invalid_argument otherwise.
   std::string create_enrolment_code(const std::string& office, std::chrono::seconds ttl);
 
-  // Exchanges a code for a new device and its bearer token.
+  // Exchanges a code for a new device and its bearer token, binding the
+  // request's hlc_node (already checked with is_device_hlc_node) to it:
+  // "hlc_node_in_use" if an active device of another office holds it.
   StoreResult<protocol::EnrollResponse> enroll(const protocol::EnrollRequest& request);
 
   // The device a bearer token belongs to: "unauthorized" if unknown,
@@ -76,17 +130,29 @@ class CentralStore {
   // Revokes a device; false if there is no such device.
   bool revoke_device(const std::string& device_id);
 
-  // Applies a batch in one transaction: one result per change, in order.
-  protocol::PushResponse push(const Device& device, const std::vector<protocol::Change>& changes);
+  // Every device, oldest enrolment first.
+  std::vector<DeviceListing> list_devices();
 
-  // Changes after `cursor` that `device` should see, at most `limit`.
-  protocol::PullResponse pull(const Device& device, std::int64_t cursor, int limit);
+  // Applies a batch in one transaction: one result per change, in order.
+  // Enforces the authorization model (docs/ARCHITECTURE.md): the device's
+  // office only, its own HLC node, request statuses a desk may set, and the
+  // server's identity as the actor of new status transitions. Records the
+  // contact and clock offset, and sets server_time_ms.
+  protocol::PushResponse push(const Device& device, const std::vector<protocol::Change>& changes,
+                              const PushOptions& options = {});
+
+  // Changes after `cursor` that `device` should see: at most `limit`, and
+  // no more encoded bytes than options.max_bytes past the first. Records the
+  // contact and clock offset, and sets server_time_ms.
+  protocol::PullResponse pull(const Device& device, std::int64_t cursor, int limit,
+                              const PullOptions& options = {});
 
   // Writes packs and events as the server's own changes (all fields).
   StoreResult<CatalogImport> import_catalog(std::vector<model::ResourcePack> packs,
                                             std::vector<model::TrainingEvent> events);
 
-  // A regional office's decision on a request, which devices then pull.
+  // A regional office's decision on a request, which devices then pull;
+  // `actor` is the authenticated identity that made it, e.g. "admin:<user>".
   StoreResult<model::ResourceRequest> set_request_status(const std::string& request_id,
                                                          model::RequestStatus status,
                                                          const std::string& actor);
@@ -101,8 +167,14 @@ class CentralStore {
  private:
   explicit CentralStore(store::Database db);
 
-  protocol::ChangeResult apply(const Device& device, const protocol::Change& change,
-                               const std::string& payload_hash);
+  protocol::ChangeResult apply(Device& device, const protocol::Change& change,
+                               const std::string& payload_hash, const PushOptions& options);
+  protocol::ChangeResult decide(Device& device, const protocol::Change& change,
+                                const PushOptions& options);
+  bool bind_hlc_node(Device& device, const std::string& node);
+  bool node_taken_elsewhere(const std::string& node, const std::string& office);
+  std::optional<std::string> office_of(protocol::Entity entity, const std::string& id);
+  void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms);
   void write_server_record(const protocol::Record& record, const std::string& office);
   std::int64_t next_seq();
   util::Hlc next_server_hlc();

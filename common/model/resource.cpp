@@ -39,6 +39,14 @@ bool can_transition(RequestStatus from, RequestStatus to) {
   return status_rank(to) > status_rank(from);
 }
 
+bool device_may_set(RequestStatus to) {
+  return to == RequestStatus::cancelled || to == RequestStatus::delivered;
+}
+
+bool device_may_transition(RequestStatus from, RequestStatus to) {
+  return device_may_set(to) && can_transition(from, to);
+}
+
 RequestStatus merge_status(RequestStatus a, RequestStatus b) {
   if (a == RequestStatus::cancelled || b == RequestStatus::cancelled) {
     return RequestStatus::cancelled;

@@ -71,6 +71,13 @@ struct ResourceRequest {
 int status_rank(RequestStatus status);
 // Whether a person may move a request from `from` to `to` by an action.
 bool can_transition(RequestStatus from, RequestStatus to);
+// Statuses a device (a kiosk's desk) may set: cancelled, and delivered when
+// the packs are handed out; a new request starts as requested. Approving,
+// preparing and dispatching are the regional office's decisions, made
+// centrally, and the server refuses them from a device.
+bool device_may_set(RequestStatus to);
+// can_transition(from, to) for a device: only to a status device_may_set allows.
+bool device_may_transition(RequestStatus from, RequestStatus to);
 // Deterministic merge of two devices' views: cancelled wins, otherwise the
 // furthest status along the lifecycle.
 RequestStatus merge_status(RequestStatus a, RequestStatus b);

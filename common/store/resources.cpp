@@ -173,7 +173,7 @@ Saved<model::ResourceRequest> Store::transition_request(const std::string& id,
   Transaction tx(db_);
   auto r = find_request(id);
   if (!r) return std::unexpected(model::FieldErrors{{"id", "request.id.not_found"}});
-  if (!model::can_transition(r->status, to)) {
+  if (!model::device_may_transition(r->status, to)) {
     return std::unexpected(model::FieldErrors{{"status", "request.status.not_allowed"}});
   }
   if (to == model::RequestStatus::delivered && received_by.empty()) {

@@ -151,8 +151,10 @@ class Store {
   Saved<model::ResourceRequest> create_request(model::ResourceRequest draft,
                                                const model::ValidationContext& context,
                                                const std::string& actor);
-  // Moves a request along its lifecycle; an illegal move is a field error
-  // "request.status.not_allowed". received_by is recorded on delivery.
+  // Moves a request along its lifecycle as a device may (cancel, or deliver
+  // at the desk: model::device_may_transition; approvals are made
+  // centrally); any other move is a field error "request.status.not_allowed".
+  // received_by is recorded on delivery.
   Saved<model::ResourceRequest> transition_request(const std::string& id, model::RequestStatus to,
                                                    const std::string& actor,
                                                    const std::string& received_by = {});

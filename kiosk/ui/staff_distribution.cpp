@@ -1,5 +1,6 @@
 // Staff: the distribution desk — requests routed to this office and the
-// status moves each one allows.
+// status moves a desk may make (cancel, or hand the packs out; approvals are
+// made centrally).
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -13,9 +14,8 @@
 namespace alliance::kiosk::ui {
 namespace {
 
-constexpr model::RequestStatus kTargets[] = {
-    model::RequestStatus::approved, model::RequestStatus::ready, model::RequestStatus::dispatched,
-    model::RequestStatus::delivered, model::RequestStatus::cancelled};
+constexpr model::RequestStatus kTargets[] = {model::RequestStatus::delivered,
+                                             model::RequestStatus::cancelled};
 
 std::string pack_title(const AppState& s, const std::string& id) {
   for (const auto& pack : s.catalogue) {
@@ -65,7 +65,7 @@ void draw_staff_distribution(Ctx& c) {
 
     bool first = true;
     for (const model::RequestStatus to : kTargets) {
-      if (!model::can_transition(r.status, to)) continue;
+      if (!model::device_may_transition(r.status, to)) continue;
       const std::string_view code = model::to_string(to);
       if (!first) ImGui::SameLine();
       first = false;

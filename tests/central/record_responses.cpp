@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "common/store/database.hpp"
+#include "common/util/time.hpp"
 #include "server_fixture.hpp"
 
 using namespace alliance;
@@ -47,7 +48,8 @@ const char* kPull = "/v1/sync/pull";
 int run(const std::filesystem::path& folder) {
   std::filesystem::create_directories(folder);
   Recorder rec(folder);
-  test::TestServer server(central::ApiLimits{.max_changes = 5}, 100);
+  test::TestServer server(central::ApiLimits{.max_changes = 5, .enroll_attempts_per_window = 100},
+                          100);
   auto client = server.client();
 
   rec.record("GET", "/v1/health", client->Get("/v1/health"), "health");
@@ -66,7 +68,7 @@ int run(const std::filesystem::path& folder) {
       client->Post(kEnroll, protocol::encode(protocol::EnrollRequest{.code = "AAAA-BBBB-CCCC"}),
                    "application/json"),
       "enroll_invalid_code");
-  const auto expired = server.store().create_enrolment_code("", std::chrono::seconds(0));
+  const auto expired = server.store().create_enrolment_code("Nairobi", std::chrono::seconds(0));
   rec.record("POST", kEnroll,
              client->Post(kEnroll, protocol::encode(protocol::EnrollRequest{.code = expired}),
                           "application/json"),
@@ -149,6 +151,54 @@ int run(const std::filesystem::path& folder) {
     rec.record("POST", kPush, client->Post(kPush, headers, "not gzip", "application/json"),
                "push_broken_gzip");
   }
+
+  // The authorization model's answers: another office's record, a status only
+  // central sets, a forged clock id, a clock clamped to the server's.
+  {
+    const auto accra = server.enroll("Accra", "accra-node");
+    auto theirs = newer;
+    theirs.region = "Accra";
+    auto ahead = test::member_with_id(40);
+    model::ResourceRequest request;
+    request.id = util::new_uuid_v7();
+    request.organisation_name = "Hope Foundation";
+    request.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 1}};
+    request.office = "Accra";
+    request.status = model::RequestStatus::approved;
+    const auto now = util::to_unix_ms(std::chrono::system_clock::now());
+    rec.record(
+        "POST", kPush,
+        client->Post(
+            kPush, test::bearer(accra.token),
+            test::push_body({test::change_of(theirs, test::hlc_at(now, "accra-node"), {"region"},
+                                             protocol::Operation::update),
+                             test::change_of(request, test::hlc_at(now, "accra-node")),
+                             test::change_of(ahead, test::hlc_at(now, "someone-else")),
+                             test::change_of(ahead, test::hlc_at(now + 3'600'000, "accra-node"))}),
+            "application/json"),
+        "push_forbidden_clamped");
+    rec.record("POST", kEnroll,
+               client->Post(
+                   kEnroll,
+                   protocol::encode(protocol::EnrollRequest{
+                       .code = server.store().create_enrolment_code("Dakar", std::chrono::hours(1)),
+                       .hlc_node = "accra-node"}),
+                   "application/json"),
+               "enroll_hlc_node_in_use");
+    rec.record("POST", kEnroll,
+               client->Post(
+                   kEnroll,
+                   R"({"schema":1,"code":"K7QM-4XR9","hlc_node":")" + std::string(65, 'n') + "\"}",
+                   "application/json"),
+               "enroll_too_long");
+  }
+  rec.record("POST", kPush,
+             client->Post(kPush, auth, R"({"schema":1,"schema":1})", "application/json"),
+             "push_duplicate_key");
+  rec.record(
+      "POST", kPush,
+      client->Post(kPush, auth, R"({"schema":1,"changes":[],"x":"a\u0000b"})", "application/json"),
+      "push_nul_character");
 
   // Pull: with the catalogue there is more than one page at limit=1.
   server.store().import_catalog({{.id = "CP-TOOLKIT-01",

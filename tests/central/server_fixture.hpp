@@ -60,13 +60,16 @@ class TestServer {
     return c;
   }
 
-  // Enrols a new device; returns its enrolment answer.
-  protocol::EnrollResponse enroll(const std::string& office = "Nairobi") {
+  // Enrols a new device for `office`; returns its enrolment answer. Without
+  // hlc_node the device's clock id is bound by its first push.
+  protocol::EnrollResponse enroll(const std::string& office = "Nairobi",
+                                  const std::string& hlc_node = "") {
     const std::string code = store_->create_enrolment_code(office, std::chrono::hours(1));
-    auto res = client()->Post("/v1/devices/enroll",
-                              protocol::encode(protocol::EnrollRequest{
-                                  .code = code, .device_name = "Desk", .app_version = "test"}),
-                              "application/json");
+    auto res = client()->Post(
+        "/v1/devices/enroll",
+        protocol::encode(protocol::EnrollRequest{
+            .code = code, .device_name = "Desk", .app_version = "test", .hlc_node = hlc_node}),
+        "application/json");
     if (!res || res->status != 200) throw std::runtime_error("enrolment failed in a fixture");
     auto decoded = protocol::decode_enroll_response(res->body);
     if (!decoded) throw std::runtime_error("bad enrolment answer in a fixture");

@@ -1,5 +1,7 @@
 // The admin commands through run_cli, on a temporary database.
 #include <doctest/doctest.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -10,6 +12,7 @@
 #include "common/protocol/table.hpp"
 #include "common/util/csv.hpp"
 #include "common/util/strings.hpp"
+#include "common/util/time.hpp"
 #include "server_fixture.hpp"
 
 using namespace alliance;
@@ -36,7 +39,7 @@ Run cli(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("every command answers --help and --version with exit 0") {
-  for (const char* command : {"serve", "enroll-code", "revoke-device", "import-catalog",
+  for (const char* command : {"serve", "enroll-code", "devices", "revoke-device", "import-catalog",
                               "set-request-status", "export"}) {
     CAPTURE(command);
     const auto help = cli({command, "--help"});
@@ -76,10 +79,78 @@ TEST_CASE("enroll-code prints a code that enrols once") {
   REQUIRE(enrolled);
   CHECK(enrolled->office == "Dakar");
   CHECK(store->enroll({.code = code}).error().code == "code_used");
-  CHECK(cli({"enroll-code", "--db", db, "--ttl-hours", "0"}).code == 2);
+  CHECK(cli({"enroll-code", "--db", db, "--office", "Dakar", "--ttl-hours", "0"}).code == 2);
+  // A device acts for the office of its code, so a code needs one.
+  const auto no_office = cli({"enroll-code", "--db", db});
+  CHECK(no_office.code == 2);
+  CHECK(no_office.err.find("--office") != std::string::npos);
+  CHECK(cli({"enroll-code", "--db", db, "--office", " "}).code == 2);
   CHECK(cli({"revoke-device", "--db", db, enrolled->device_id}).code == 0);
   CHECK(store->authenticate(enrolled->token).error().code == "device_revoked");
   CHECK(cli({"revoke-device", "--db", db, "missing"}).code == 1);
+}
+
+TEST_CASE("devices lists each device with its office, last contact and clock offset") {
+  test::TempDir dir;
+  const auto db = (dir / "central.db").string();
+  std::string late_id;
+  std::string quiet_id;
+  {
+    auto store = central::CentralStore::open(db);
+    auto late = store->enroll({.code = store->create_enrolment_code("Dakar", std::chrono::hours(1)),
+                               .device_name = "Desk, \"north\"",
+                               .app_version = "1.2.3",
+                               .hlc_node = "node-late"});
+    auto quiet = store->enroll(
+        {.code = store->create_enrolment_code("Accra", std::chrono::hours(1)), .device_name = "Q"});
+    REQUIRE(late);
+    REQUIRE(quiet);
+    late_id = late->device_id;
+    quiet_id = quiet->device_id;
+    // The device says its clock is an hour ahead of the server's.
+    auto device = store->authenticate(late->token);
+    REQUIRE(device);
+    const auto now = util::to_unix_ms(std::chrono::system_clock::now());
+    store->push(*device, {}, central::PushOptions{.device_time_ms = now + 3'600'000});
+    REQUIRE(store->revoke_device(quiet_id));
+  }
+  const auto json = cli({"devices", "--db", db, "--format", "json"});
+  REQUIRE(json.code == 0);
+  CAPTURE(json.out);
+  CHECK(json.out.find("\"id\":\"" + late_id + "\"") != std::string::npos);
+  CHECK(json.out.find("\"name\":\"Desk, \\\"north\\\"\"") != std::string::npos);
+  CHECK(json.out.find("\"office\":\"Dakar\",\"hlc_node\":\"node-late\"") != std::string::npos);
+  CHECK(json.out.find("\"hlc_node\":null") != std::string::npos);  // bound by its first push
+  CHECK(json.out.find("\"revoked\":true") != std::string::npos);
+  CHECK(json.out.find("\"last_contact_at\":\"20") != std::string::npos);
+
+  const auto csv = cli({"devices", "--db", db});
+  REQUIRE(csv.code == 0);
+  auto rows = util::parse_csv(csv.out);
+  REQUIRE(rows.has_value());
+  REQUIRE(rows->size() == 3);
+  const auto& header = (*rows)[0].fields;
+  CHECK(header == std::vector<std::string>{"id", "name", "office", "hlc_node", "app_version",
+                                           "enrolled_at", "last_contact_at", "clock_offset_ms",
+                                           "revoked_at"});
+  for (std::size_t r = 1; r < rows->size(); ++r) {
+    const auto& row = (*rows)[r].fields;
+    REQUIRE(row.size() == header.size());
+    if (row[0] == late_id) {
+      CHECK(row[1] == "Desk, \"north\"");
+      // An hour ahead, measured on arrival: within a minute of 3,600,000 ms.
+      const long long offset = std::stoll(row[7]);
+      CHECK(offset > 3'540'000);
+      CHECK(offset <= 3'600'000);
+      CHECK(row[8].empty());
+    } else {
+      CHECK(row[0] == quiet_id);
+      CHECK(row[6].empty());  // never heard from
+      CHECK(row[7].empty());
+      CHECK_FALSE(row[8].empty());
+    }
+  }
+  CHECK(cli({"devices", "--db", db, "--format", "xml"}).code == 2);
 }
 
 TEST_CASE("import-catalog loads the demo catalogue and is repeatable") {
@@ -126,7 +197,10 @@ TEST_CASE("set-request-status moves a request forward only") {
                                     {test::change_of(request, test::hlc_at(1000, "a"))});
     REQUIRE(result.results[0].outcome == protocol::Outcome::applied);
   }
-  const auto ok = cli({"set-request-status", "--db", db, request_id, "approved", "--actor", "Ana"});
+  // The actor is who runs the command, never a name typed on the line.
+  CHECK(cli({"set-request-status", "--db", db, request_id, "approved", "--actor", "Ana"}).code ==
+        2);
+  const auto ok = cli({"set-request-status", "--db", db, request_id, "approved"});
   CHECK(ok.code == 0);
   CHECK(ok.out == request_id + " approved\n");
   CHECK(cli({"set-request-status", "--db", db, request_id, "requested"}).code == 1);
@@ -135,7 +209,9 @@ TEST_CASE("set-request-status moves a request forward only") {
   const auto json = cli({"export", "--db", db, "requests", "--format", "json"});
   CHECK(json.code == 0);
   CHECK(json.out.find("\"status\":\"approved\"") != std::string::npos);
-  CHECK(json.out.find("\"actor\":\"Ana\"") != std::string::npos);
+  const passwd* account = getpwuid(geteuid());
+  REQUIRE(account != nullptr);
+  CHECK(json.out.find(std::string("\"actor\":\"admin:") + account->pw_name) != std::string::npos);
 }
 
 TEST_CASE("export writes CSV in the shared table format with quoting and formula guards") {
@@ -147,9 +223,9 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
   tricky.organisation = "=HYPERLINK(\"http://x\"), \"Ltd\"";
   {
     auto store = central::CentralStore::open(db);
-    const auto result =
-        store->push({.id = "device"}, {test::change_of(member, test::hlc_at(1000, "a")),
-                                       test::change_of(tricky, test::hlc_at(1001, "a"))});
+    const auto result = store->push({.id = "device", .office = "Nairobi"},
+                                    {test::change_of(member, test::hlc_at(1000, "a")),
+                                     test::change_of(tricky, test::hlc_at(1001, "a"))});
     REQUIRE(result.results[0].outcome == protocol::Outcome::applied);
     REQUIRE(result.results[1].outcome == protocol::Outcome::applied);
   }

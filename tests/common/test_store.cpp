@@ -156,11 +156,13 @@ TEST_CASE("resource requests move forward through their lifecycle only") {
   CHECK(request->status == model::RequestStatus::requested);
   REQUIRE(request->transitions.size() == 1);
 
-  auto ready = s.transition_request(request->id, model::RequestStatus::ready, "staff A");
-  REQUIRE(ready.has_value());
-  auto back = s.transition_request(request->id, model::RequestStatus::approved, "staff A");
-  REQUIRE_FALSE(back.has_value());
-  CHECK(has_error(back.error(), "request.status.not_allowed"));
+  // A desk cancels or delivers; approving, preparing and dispatching are central's.
+  for (const auto central_only : {model::RequestStatus::approved, model::RequestStatus::ready,
+                                  model::RequestStatus::dispatched}) {
+    auto refused = s.transition_request(request->id, central_only, "staff A");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(has_error(refused.error(), "request.status.not_allowed"));
+  }
   auto no_receiver = s.transition_request(request->id, model::RequestStatus::delivered, "staff A");
   REQUIRE_FALSE(no_receiver.has_value());
   CHECK(has_error(no_receiver.error(), "request.received_by.required"));
@@ -172,12 +174,12 @@ TEST_CASE("resource requests move forward through their lifecycle only") {
   REQUIRE(loaded.has_value());
   CHECK(loaded->status == model::RequestStatus::delivered);
   CHECK(loaded->received_by == "Amina W.");
-  REQUIRE(loaded->transitions.size() == 3);
-  CHECK(loaded->transitions[1].status == model::RequestStatus::ready);
+  REQUIRE(loaded->transitions.size() == 2);
+  CHECK(loaded->transitions[1].status == model::RequestStatus::delivered);
   CHECK(loaded->transitions[1].actor == "staff A");
   CHECK(s.requests_for_office("Nairobi").empty());
   CHECK(s.requests_for_office("Nairobi", /*open_only=*/false).size() == 1);
-  CHECK(s.changes_for(request->id).size() == 3);
+  CHECK(s.changes_for(request->id).size() == 2);
 }
 
 TEST_CASE("drafts and meta survive reopening the file") {

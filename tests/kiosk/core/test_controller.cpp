@@ -373,10 +373,10 @@ TEST_CASE("staff edit a member and mark a request ready then delivered") {
 
   d.send(intent::GoTo{Screen::staff_distribution});
   REQUIRE(d.state().office_requests.size() == 1);
-  d.send(intent::MarkRequest{request->id, model::RequestStatus::ready, ""});
-  CHECK(d.store.find_request(request->id)->status == model::RequestStatus::ready);
+  // Approving is the regional office's decision, made centrally, not the desk's.
   d.send(intent::MarkRequest{request->id, model::RequestStatus::approved, ""});
   CHECK(d.state().notice->key == "request.status.not_allowed");
+  CHECK(d.store.find_request(request->id)->status == model::RequestStatus::requested);
   d.send(intent::MarkRequest{request->id, model::RequestStatus::delivered, "Amina W."});
   const auto delivered = d.store.find_request(request->id);
   CHECK(delivered->status == model::RequestStatus::delivered);

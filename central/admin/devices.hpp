@@ -1,0 +1,18 @@
+// The device list operators read: who is enrolled, for which office, when each
+// device was last heard from and how far its clock is off.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "central/store/central_store.hpp"
+
+namespace alliance::central {
+
+// Column names, in order: id, name, office, hlc_node, app_version,
+// enrolled_at, last_contact_at, clock_offset_ms, revoked_at.
+std::string devices_csv(const std::vector<DeviceListing>& devices);
+// A JSON array of objects with the same fields; absent values are null.
+std::string devices_json(const std::vector<DeviceListing>& devices);
+
+}  // namespace alliance::central
