@@ -90,6 +90,10 @@ struct SyncStatus {
   std::string next_retry_at;
   std::int64_t last_pushed = 0;
   std::int64_t last_pulled = 0;
+  // The device clock against the server's at the last answer that said
+  // (server minus device, ms: positive when this device is behind); nothing
+  // until measured.
+  std::optional<std::int64_t> clock_offset_ms;
 };
 
 class Store {

@@ -128,6 +128,7 @@ AppState busy_state() {
   s.sync.status.state = "offline";
   s.sync.status.last_success_at = "2026-11-28T09:10:00Z";
   s.sync.status.last_error = "could not resolve host";
+  s.sync.status.clock_offset_ms = 3 * 60'000 + 5'000;  // the clock row draws "3 min behind"
   s.sync.queue = {.pending = 312, .rejected = 1, .acked = 40};
   store::OutboxEntry rejected;
   rejected.change_id = "change-1";
