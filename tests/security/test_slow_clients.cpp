@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "common/util/strings.hpp"
 #include "slow_clients.hpp"
 
 namespace alliance::test {
@@ -66,8 +67,8 @@ void seed_office(const std::filesystem::path& dir, const RealCentral& central,
 }
 
 void print_latency(const char* label, const LatencySummary& latency) {
-  MESSAGE(label << ": /v1/health p50 " << latency.p50 << " ms, max " << latency.max << " ms, "
-                << latency.failed << " failed");
+  MESSAGE(std::string(label) << ": /v1/health p50 " << latency.p50 << " ms, max " << latency.max
+                             << " ms, " << latency.failed << " failed");
 }
 
 bool shell_ok(const std::string& command) {
