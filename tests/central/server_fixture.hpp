@@ -65,7 +65,9 @@ class TestServer {
     const std::string code = store_->create_enrolment_code(office, std::chrono::hours(1));
     auto res = client()->Post("/v1/devices/enroll",
                               protocol::encode(protocol::EnrollRequest{
-                                  .code = code, .device_name = "Desk", .app_version = "test"}),
+                                  .code = code,
+                                  .device_name = "Desk " + std::to_string(++enrolled_),
+                                  .app_version = "test"}),
                               "application/json");
     if (!res || res->status != 200) throw std::runtime_error("enrolment failed in a fixture");
     auto decoded = protocol::decode_enroll_response(res->body);
@@ -80,6 +82,7 @@ class TestServer {
   std::thread thread_;
   int port_ = -1;
   bool https_ = false;
+  int enrolled_ = 0;  // device names differ: enrolment is rate-limited per name
 };
 
 inline httplib::Headers bearer(const std::string& token) {

@@ -337,14 +337,28 @@ TEST_CASE("a busy database gives 503 with Retry-After and the server recovers") 
           .outcome == Outcome::applied);
 }
 
-TEST_CASE("responses are gzip-compressed when the client asks") {
+TEST_CASE("responses worth compressing are gzip-compressed when the client asks") {
   test::TestServer server;
+  const auto a = server.enroll();
+  const auto b = server.enroll();
   auto client = server.client();
+  std::vector<protocol::Change> changes;
+  for (int i = 0; i < 20; ++i) {
+    changes.push_back(test::change_of(test::member_with_id(i), test::hlc_at(1 + i, a.device_id)));
+  }
+  test::push(*client, a.token, changes);
   client->set_decompress(false);
-  auto res = client->Get("/v1/health", httplib::Headers{{"Accept-Encoding", "gzip"}});
-  REQUIRE(res);
-  CHECK(res->status == 200);
-  CHECK(res->get_header_value("Content-Encoding") == "gzip");
+  auto headers = test::bearer(b.token);
+  headers.emplace("Accept-Encoding", "gzip");
+  auto pulled = client->Get("/v1/sync/pull?cursor=0", headers);
+  REQUIRE(pulled);
+  CHECK(pulled->status == 200);
+  CHECK(pulled->get_header_value("Content-Encoding") == "gzip");
+  // A few dozen bytes would only grow: the health answer stays plain.
+  auto health = client->Get("/v1/health", httplib::Headers{{"Accept-Encoding", "gzip"}});
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(health->get_header_value("Content-Encoding").empty());
 }
 
 TEST_CASE("a gzip-compressed push body is accepted") {
