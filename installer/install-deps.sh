@@ -16,6 +16,8 @@ libcereal-dev
 doctest-dev
 zlib1g-dev
 libcpp-httplib-dev
+libboost1.81-dev
+libbrotli-dev
 libcurl4-openssl-dev
 libssl-dev
 openssl

@@ -77,6 +77,18 @@ std::string json_escape(std::string_view s) {
   return out;
 }
 
+// A failure in which no answer came back at all: the server is out of reach.
+bool unreachable(const ApiFailure& f) {
+  return f.http_status == 0 && f.code != "store" && f.code != "too_large" &&
+         f.code != "record_too_large";
+}
+
+std::string refused_url_line(const ApiFailure& f) {
+  return util::cat(
+      "server URL refused: ", f.message,
+      "; enrol again with an https:// URL (alliance-sync enroll --server https://...)");
+}
+
 // Sleeps up to `total`, waking early when *stop is raised.
 void nap(milliseconds total, const std::atomic<bool>* stop) {
   const auto until = Clock::now() + total;
@@ -102,7 +114,8 @@ Agent::Agent(store::Store& store, AgentOptions options, const std::atomic<bool>*
       stop_(stop),
       backoff_(options_.backoff, seed_or_random(options_.seed)),
       status_(store_.sync_status()),
-      batch_count_(std::max<std::size_t>(1, options_.batch_max_changes)) {
+      batch_count_(std::max<std::size_t>(1, options_.batch_max_changes)),
+      pull_limit_(std::max(1, options_.pull_limit)) {
   options_.http.stop = stop_;
   if (options_.http.user_agent.empty() || options_.http.user_agent == "alliance-sync") {
     options_.http.user_agent = user_agent();
@@ -127,6 +140,7 @@ bool Agent::reload_credentials() {
   }
   credentials_ = std::move(loaded);
   client_.reset();
+  status_.clock_offset_ms.reset();  // another enrolment: measured anew
   if (credentials_) {
     client_ = std::make_unique<ApiClient>(credentials_->server_url, options_.http);
     client_->set_token(credentials_->token);
@@ -174,6 +188,21 @@ SyncReport Agent::push_all() {
       auto answer = client_->push(protocol::encode_push_request_from_encoded(payloads));
       if (!answer) {
         const ApiFailure& f = answer.error();
+        if (f.kind == FailureKind::answer_too_large) {
+          // The server may have applied the batch; its answer was too big to
+          // read. A smaller batch gets a smaller answer (replays come back as
+          // duplicates). A single change is never set aside for this: its
+          // answer is retried later, as after a lost answer.
+          if (batch.size() > 1) {
+            batch_count_ = std::max<std::size_t>(1, batch.size() / 2);
+            log::warn("sync.push_answer_too_large",
+                      {{"changes", batch.size()}, {"next_batch", batch_count_}});
+            continue;
+          }
+          report.failure = f;
+          report.failure->kind = FailureKind::transient;
+          return report;
+        }
         const bool refused = f.kind == FailureKind::too_large || f.kind == FailureKind::permanent;
         if (refused && batch.size() > 1) {
           // Halve until the change the server cannot take stands alone.
@@ -258,15 +287,50 @@ SyncReport Agent::pull_all() {
   }
   try {
     std::int64_t cursor = store_.pull_cursor();
+    const int full_page = std::max(1, options_.pull_limit);
+    if (pull_limit_ < full_page && Clock::now() >= pull_limit_held_until_) {
+      // Held long enough: try a larger page again, one step per hold period.
+      pull_limit_ = std::min(full_page, pull_limit_ * 2);
+      pull_limit_held_until_ = Clock::now() + options_.pull_shrink_hold;
+    }
     while (true) {
       if (stopping()) {
         report.failure =
             ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
         return report;
       }
-      auto page = client_->pull(cursor, options_.pull_limit);
+      auto page = client_->pull(cursor, pull_limit_);
       if (!page) {
-        report.failure = page.error();
+        const ApiFailure& f = page.error();
+        const bool oversized =
+            f.kind == FailureKind::answer_too_large || f.kind == FailureKind::too_large;
+        if (oversized && pull_limit_ > 1) {
+          // Ask again from the same cursor for half as many records; the
+          // page size stays down for a while so the next pulls do not pay
+          // for an oversized answer again.
+          pull_limit_ = std::max(1, pull_limit_ / 2);
+          pull_limit_held_until_ = Clock::now() + options_.pull_shrink_hold;
+          log::warn("sync.pull_page_shrunk", {{"status", f.http_status},
+                                              {"code", log::Text(f.code)},
+                                              {"cursor", cursor},
+                                              {"next_limit", pull_limit_}});
+          continue;
+        }
+        if (oversized) {
+          // One record is too large even alone: say so, and retry only
+          // after the backoff (the rest of the sequence waits behind it).
+          report.failure = ApiFailure{
+              .kind = FailureKind::transient,
+              .http_status = f.http_status,
+              .code = "record_too_large",
+              .message = util::cat("the server's next change after pull cursor ", cursor,
+                                   " is too large to receive even alone (", f.message,
+                                   "); pulling retries after a pause, and the server's later "
+                                   "changes wait behind it"),
+              .retry_after = f.retry_after};
+          return report;
+        }
+        report.failure = f;
         // A pull the server refuses as asked is still worth retrying later.
         if (report.failure->kind == FailureKind::permanent ||
             report.failure->kind == FailureKind::too_large) {
@@ -291,6 +355,7 @@ SyncReport Agent::pull_all() {
 
 void Agent::write_status(const SyncReport* report, milliseconds retry_in) {
   status_.server_url = credentials_ ? credentials_->server_url : "";
+  if (client_ && client_->clock()) status_.clock_offset_ms = client_->clock()->offset_ms;
   if (report == nullptr) {
     status_.state = "syncing";
     status_.last_attempt_at = now_iso();
@@ -319,9 +384,14 @@ void Agent::write_status(const SyncReport* report, milliseconds retry_in) {
         status_.state = "idle";
         status_.last_error = "stopped before finishing; the rest waits for the next start";
         break;
+      case FailureKind::refused_url:
+        status_.state = "not_enrolled";
+        status_.last_error = refused_url_line(f);
+        break;
       default:
-        status_.state = f.http_status == 0 && f.code != "store" ? "offline" : "backing_off";
-        status_.last_error = f.http_status != 0
+        status_.state = unreachable(f) ? "offline" : "backing_off";
+        // "HTTP 200" says nothing when the trouble was the answer itself.
+        status_.last_error = f.http_status != 0 && f.http_status != 200
                                  ? util::cat("HTTP ", f.http_status, " ", f.code, ": ", f.message)
                                  : util::cat(f.code, ": ", f.message);
         status_.next_retry_at = iso_in(retry_in);
@@ -345,6 +415,16 @@ Attempt Agent::attempt() {
     write_status(&result.report, {});
     return result;
   }
+  if (const auto& problem = client_->url_problem()) {
+    // Stored by an older version, which accepted any http:// URL: nothing
+    // is sent until an operator enrols again.
+    result.report.failure =
+        ApiFailure{.kind = FailureKind::refused_url, .code = "refused_url", .message = *problem};
+    write_status(&result.report, {});
+    log::warn("sync.server_url_refused", {{"reason", log::Text(*problem)}});
+    return result;
+  }
+  client_->forget_clock();
   write_status(nullptr, {});
   SyncReport pushed = push_all();
   result.report = pushed;
@@ -418,7 +498,8 @@ int Agent::run() {
         dirty = false;
         next_pull = Clock::now() + options_.pull_interval;
       } else if (a.report.failure->kind == FailureKind::unauthorized ||
-                 a.report.failure->kind == FailureKind::revoked) {
+                 a.report.failure->kind == FailureKind::revoked ||
+                 a.report.failure->kind == FailureKind::refused_url) {
         auth_blocked = true;
       } else {
         next_attempt = Clock::now() + a.retry_in;
@@ -441,8 +522,12 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
     options.user_agent = user_agent();
   }
   ApiClient client(server_url, options);
-  auto answer = client.enroll(protocol::EnrollRequest{
-      .code = code, .device_name = device_name, .app_version = std::string(agent_version())});
+  // hlc_node: the node in this database's clock values (Store::device_id), so
+  // the server can bind this device's changes to the identity it enrols.
+  auto answer = client.enroll(protocol::EnrollRequest{.code = code,
+                                                      .device_name = device_name,
+                                                      .app_version = std::string(agent_version()),
+                                                      .hlc_node = store.device_id()});
   if (!answer) return std::unexpected(answer.error());
   store::DeviceCredentials credentials{.server_url = client.base_url(),
                                        .device_id = answer->device_id,
@@ -453,12 +538,13 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
     if (previous && previous->server_url != credentials.server_url) {
       store.apply_pulled({}, 0);  // another server's sequence: start from its beginning
     }
-    store::save_credentials(store, credentials);
+    store::save_credentials(store, credentials, code);  // its hash lets staff set the first PIN
     store::SyncStatus status = store.sync_status();
     status.state = "idle";
     status.server_url = credentials.server_url;
     status.last_error.clear();
     status.next_retry_at.clear();
+    status.clock_offset_ms.reset();  // measured anew against this server
     store.write_sync_status(status);
   } catch (const store::StoreError& e) {
     return std::unexpected(store_failure(e));
@@ -473,8 +559,14 @@ std::string format_status(store::Store& store, bool json) {
   const auto credentials = store::load_credentials(store);
   if (!credentials) status.state = "not_enrolled";
   if (status.state.empty()) status.state = "idle";
+  const auto url_problem =
+      credentials ? server_url_problem(credentials->server_url) : std::optional<std::string>();
   std::string headline;
-  if (status.state == "not_enrolled" || status.state == "revoked") {
+  if (url_problem) {
+    headline = "server URL refused; enrol again with https://";
+    status.state = "not_enrolled";
+    status.last_error = refused_url_line(ApiFailure{.message = *url_problem});
+  } else if (status.state == "not_enrolled" || status.state == "revoked") {
     headline = "device not enrolled or revoked";
   } else if (status.state == "offline") {
     headline = "offline";
@@ -485,18 +577,23 @@ std::string format_status(store::Store& store, bool json) {
   } else {
     headline = counts.pending == 0 ? "all records synced" : "records waiting";
   }
+  const auto& offset = status.clock_offset_ms;
+  const std::string clock = offset ? describe_clock_offset(*offset) : "";
   if (json) {
+    const std::string json_offset = offset ? util::cat(*offset) : "null";
+    const std::string json_clock = offset ? util::cat("\"", json_escape(clock), "\"") : "null";
     return util::format(
         "{\"state\":\"{}\",\"summary\":\"{}\",\"queue_depth\":{},\"rejected\":{},"
         "\"acknowledged\":{},\"last_attempt_at\":\"{}\",\"last_success_at\":\"{}\","
         "\"last_error\":\"{}\",\"next_retry_at\":\"{}\",\"server_url\":\"{}\","
-        "\"device_id\":\"{}\",\"last_pushed\":{},\"last_pulled\":{}}\n",
+        "\"device_id\":\"{}\",\"last_pushed\":{},\"last_pulled\":{},"
+        "\"clock_offset_ms\":{},\"clock\":{}}\n",
         json_escape(status.state), json_escape(headline), counts.pending, counts.rejected,
         counts.acked, json_escape(status.last_attempt_at), json_escape(status.last_success_at),
         json_escape(status.last_error), json_escape(status.next_retry_at),
         json_escape(credentials ? credentials->server_url : status.server_url),
         json_escape(credentials ? credentials->device_id : ""), status.last_pushed,
-        status.last_pulled);
+        status.last_pulled, json_offset, json_clock);
   }
   auto or_never = [](const std::string& s) { return s.empty() ? std::string("never") : s; };
   std::string out = util::cat("state:         ", status.state, " (", headline, ")\n");
@@ -512,7 +609,26 @@ std::string format_status(store::Store& store, bool json) {
       "server:        ",
       credentials ? credentials->server_url : (status.server_url.empty() ? "-" : status.server_url),
       "\n");
+  if (offset) out += util::cat("clock:         ", clock, "\n");
   return out;
+}
+
+std::string describe_clock_offset(std::int64_t offset_ms) {
+  const std::int64_t magnitude = offset_ms < 0 ? -offset_ms : offset_ms;
+  if (magnitude < 1000) return "device clock in step with the server";
+  // Rounded to the unit a person would say: seconds, minutes, hours, days.
+  auto rounded = [&](std::int64_t unit) { return (magnitude + unit / 2) / unit; };
+  std::string amount;
+  if (magnitude < 90'000) {
+    amount = util::cat(rounded(1000), " s");
+  } else if (magnitude < 90 * 60'000) {
+    amount = util::cat(rounded(60'000), " min");
+  } else if (magnitude < 48 * 3'600'000) {
+    amount = util::cat(rounded(3'600'000), " h");
+  } else {
+    amount = util::cat(rounded(86'400'000), " days");
+  }
+  return util::cat("device clock ", amount, offset_ms > 0 ? " behind" : " ahead of", " the server");
 }
 
 }  // namespace alliance::sync

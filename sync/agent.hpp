@@ -29,6 +29,9 @@ struct AgentOptions {
   std::size_t batch_max_changes = 500;
   std::size_t batch_max_bytes = 512 * 1024;  // payload bytes before compression
   int pull_limit = 500;
+  // After an oversized pull answer the page is halved (down to 1 record) and
+  // kept that small this long; then it may double again, once per period.
+  std::chrono::milliseconds pull_shrink_hold{10 * 60'000};
   bool gzip = true;
   BackoffPolicy backoff;
   std::chrono::milliseconds poll_interval{1000};    // PRAGMA data_version check
@@ -79,6 +82,9 @@ class Agent {
   int run();
 
   TrafficStats traffic() const;
+  // The page size the next pull asks for (AgentOptions::pull_limit unless
+  // oversized answers made it smaller).
+  int pull_limit() const { return pull_limit_; }
 
  private:
   bool reload_credentials();
@@ -92,7 +98,9 @@ class Agent {
   std::unique_ptr<ApiClient> client_;
   Backoff backoff_;
   store::SyncStatus status_;
-  std::size_t batch_count_;       // shrinks after 413 or a 4xx, grows back after successes
+  std::size_t batch_count_;  // shrinks after 413 or a 4xx, grows back after successes
+  int pull_limit_;           // shrinks after oversized answers, grows back after a hold
+  std::chrono::steady_clock::time_point pull_limit_held_until_{};
   TrafficStats retired_traffic_;  // of clients replaced after re-enrolment
 };
 
@@ -106,6 +114,9 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
 
 // What `alliance-sync status` shows: a few human lines, or one JSON object.
 std::string format_status(store::Store& store, bool json);
+
+// "device clock 3 min behind the server" for an offset of server minus device.
+std::string describe_clock_offset(std::int64_t offset_ms);
 
 // The agent's version, e.g. "0.1.0", and its User-Agent, "alliance-sync/0.1.0".
 std::string_view agent_version();

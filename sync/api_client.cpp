@@ -5,6 +5,7 @@
 
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
+#include "common/util/time.hpp"
 
 namespace alliance::sync {
 namespace {
@@ -24,12 +25,20 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const HttpResponse& r
 template <class T>
 ApiResult<T> decoded_or_failure(protocol::Decoded<T> decoded) {
   if (decoded) return std::move(*decoded);
+  const bool too_large = decoded.error().code == "too_large";
   return std::unexpected(
-      ApiFailure{.kind = FailureKind::transient,
+      ApiFailure{.kind = too_large ? FailureKind::answer_too_large : FailureKind::transient,
                  .http_status = 200,
-                 .code = "bad_answer",
+                 .code = too_large ? "too_large" : "bad_answer",
                  .message = "the server's answer could not be read: " + decoded.error().message});
 }
+
+std::int64_t wall_ms() {
+  return util::to_unix_ms(std::chrono::system_clock::now());
+}
+
+// Server clocks outside (0, year 3000) are not clocks: ignored, never stored.
+constexpr std::int64_t kLatestPlausibleMs = 32'503'680'000'000;
 
 }  // namespace
 
@@ -47,6 +56,10 @@ std::string_view to_string(FailureKind kind) {
       return "permanent";
     case FailureKind::stopped:
       return "stopped";
+    case FailureKind::answer_too_large:
+      return "answer_too_large";
+    case FailureKind::refused_url:
+      return "refused_url";
   }
   return "transient";
 }
@@ -54,8 +67,10 @@ std::string_view to_string(FailureKind kind) {
 ApiFailure classify(const HttpResponse& response) {
   ApiFailure failure;
   if (response.error) {
-    failure.kind =
-        response.error->code == "aborted" ? FailureKind::stopped : FailureKind::transient;
+    const std::string& code = response.error->code;
+    failure.kind = code == "aborted"     ? FailureKind::stopped
+                   : code == "too_large" ? FailureKind::answer_too_large
+                                         : FailureKind::transient;
     failure.code = response.error->code;
     failure.message = response.error->message;
     return failure;
@@ -87,6 +102,21 @@ ApiFailure classify(const HttpResponse& response) {
 ApiClient::ApiClient(std::string base_url, HttpOptions options)
     : base_url_(std::move(base_url)), http_(std::move(options)) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+  url_problem_ = server_url_problem(base_url_);
+}
+
+std::optional<ApiFailure> ApiClient::refusal() const {
+  if (!url_problem_) return std::nullopt;
+  return ApiFailure{
+      .kind = FailureKind::refused_url, .code = "refused_url", .message = *url_problem_};
+}
+
+void ApiClient::observe_clock(std::int64_t server_time_ms, std::int64_t sent_ms,
+                              std::int64_t received_ms) {
+  if (server_time_ms <= 0 || server_time_ms > kLatestPlausibleMs || received_ms < sent_ms) return;
+  const ClockSample sample{.offset_ms = server_time_ms - (sent_ms + (received_ms - sent_ms) / 2),
+                           .round_trip_ms = received_ms - sent_ms};
+  if (!clock_ || sample.round_trip_ms <= clock_->round_trip_ms) clock_ = sample;
 }
 
 std::vector<std::string> ApiClient::auth_headers() const {
@@ -100,39 +130,53 @@ void ApiClient::count(const HttpResponse& response) {
 }
 
 ApiResult<protocol::EnrollResponse> ApiClient::enroll(const protocol::EnrollRequest& request) {
-  auto response = http_.post(base_url_ + "/v1/devices/enroll",
-                             {"Content-Type: application/json", "Accept: application/json"},
-                             protocol::encode(request));
+  if (auto refused = refusal()) return std::unexpected(*refused);
+  auto response =
+      http_.post(base_url_ + "/v1/devices/enroll",
+                 {"Content-Type: application/json", "Accept: application/json"},
+                 protocol::encode(request), tighter(http_.options().limits, kEnrollAnswerLimits));
   count(response);
   if (!response.ok()) return std::unexpected(classify(response));
   return decoded_or_failure(protocol::decode_enroll_response(response.body));
 }
 
 ApiResult<protocol::PushResponse> ApiClient::push(const std::string& body) {
+  if (auto refused = refusal()) return std::unexpected(*refused);
   auto headers = auth_headers();
   headers.emplace_back("Content-Type: application/json");
   stats_.body_bytes_raw += body.size();
-  HttpResponse response;
+  std::string compressed;
   if (gzip_) {
     headers.emplace_back("Content-Encoding: gzip");
-    const std::string compressed = gzip_compress(body);
-    stats_.body_bytes_sent += compressed.size();
-    response = http_.post(base_url_ + "/v1/sync/push", headers, compressed);
-  } else {
-    stats_.body_bytes_sent += body.size();
-    response = http_.post(base_url_ + "/v1/sync/push", headers, body);
+    compressed = gzip_compress(body);
   }
+  const std::string_view sent_body = gzip_ ? std::string_view(compressed) : std::string_view(body);
+  stats_.body_bytes_sent += sent_body.size();
+  const std::int64_t sent_ms = wall_ms();
+  headers.push_back(util::cat(protocol::kDeviceTimeHeader, ": ", sent_ms));
+  const auto response = http_.post(base_url_ + "/v1/sync/push", headers, sent_body,
+                                   tighter(http_.options().limits, kPushAnswerLimits));
+  const std::int64_t received_ms = wall_ms();
   count(response);
   if (!response.ok()) return std::unexpected(classify(response));
-  return decoded_or_failure(protocol::decode_push_response(response.body));
+  auto decoded = decoded_or_failure(protocol::decode_push_response(response.body));
+  if (decoded) observe_clock(decoded->server_time_ms, sent_ms, received_ms);
+  return decoded;
 }
 
 ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit) {
-  auto response = http_.get(util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, "&limit=", limit),
-                            auth_headers());
+  if (auto refused = refusal()) return std::unexpected(*refused);
+  auto headers = auth_headers();
+  const std::int64_t sent_ms = wall_ms();
+  headers.push_back(util::cat(protocol::kDeviceTimeHeader, ": ", sent_ms));
+  auto response =
+      http_.get(util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, "&limit=", limit), headers);
+  const std::int64_t received_ms = wall_ms();
   count(response);
   if (!response.ok()) return std::unexpected(classify(response));
-  return decoded_or_failure(protocol::decode_pull_response(response.body));
+  auto decoded = decoded_or_failure(protocol::decode_pull_response(response.body));
+  if (decoded) observe_clock(decoded->server_time_ms, sent_ms, received_ms);
+  return decoded;
 }
 
 }  // namespace alliance::sync

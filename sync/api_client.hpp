@@ -20,6 +20,11 @@ enum class FailureKind {
   too_large,     // 413: send a smaller batch
   permanent,     // any other 4xx: the request as sent will never succeed
   stopped,       // the stop flag was raised mid-request
+  // The answer passed a ResponseLimits cap (or the codec's size limit): ask
+  // for less. The server may have acted on the request.
+  answer_too_large,
+  // The server URL is refused (server_url_problem); nothing was sent.
+  refused_url,
 };
 
 struct ApiFailure {
@@ -33,6 +38,21 @@ struct ApiFailure {
 template <class T>
 using ApiResult = std::expected<T, ApiFailure>;
 
+// The device clock against the server's, from one push or pull: the server's
+// server_time_ms against the midpoint of the device's send and receive times.
+struct ClockSample {
+  std::int64_t offset_ms = 0;      // server minus device: positive when the device is behind
+  std::int64_t round_trip_ms = 0;  // the uncertainty is half of this
+};
+
+// Caps on the answers of each call (sync/README.md, "Limits"): the client's
+// HttpOptions::limits, tightened for enrolment and push, whose answers are
+// small by nature; pull pages get the HttpOptions caps as they are.
+inline constexpr ResponseLimits kEnrollAnswerLimits{
+    .wire_bytes = 64 * 1024, .body_bytes = 64 * 1024, .header_bytes = 64 * 1024};
+inline constexpr ResponseLimits kPushAnswerLimits{
+    .wire_bytes = 4 * 1024 * 1024, .body_bytes = 4 * 1024 * 1024, .header_bytes = 64 * 1024};
+
 struct TrafficStats {
   std::uint64_t requests = 0;
   std::uint64_t bytes_sent = 0;
@@ -44,28 +64,41 @@ struct TrafficStats {
 class ApiClient {
  public:
   // base_url like "https://central.example.org" (a trailing '/' is ignored).
+  // A URL that server_url_problem refuses is kept, but every call then fails
+  // at once with FailureKind::refused_url and sends nothing.
   ApiClient(std::string base_url, HttpOptions options);
 
   void set_token(std::string token) { token_ = std::move(token); }
   void set_gzip(bool on) { gzip_ = on; }
   const std::string& base_url() const { return base_url_; }
+  // Why this client will not use its URL, or nothing.
+  const std::optional<std::string>& url_problem() const { return url_problem_; }
 
   ApiResult<protocol::EnrollResponse> enroll(const protocol::EnrollRequest& request);
   // body is an encoded PushRequest; it is gzip-compressed on the way out.
+  // Push and pull send the device's wall clock (protocol::kDeviceTimeHeader).
   ApiResult<protocol::PushResponse> push(const std::string& body);
   ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit);
 
   const TrafficStats& stats() const { return stats_; }
+  // The most precise clock sample (shortest round trip) since the last
+  // forget_clock(); nothing when no answer carried server_time_ms.
+  const std::optional<ClockSample>& clock() const { return clock_; }
+  void forget_clock() { clock_.reset(); }
 
  private:
   std::vector<std::string> auth_headers() const;
   void count(const HttpResponse& response);
+  void observe_clock(std::int64_t server_time_ms, std::int64_t sent_ms, std::int64_t received_ms);
+  std::optional<ApiFailure> refusal() const;
 
   std::string base_url_;
+  std::optional<std::string> url_problem_;
   HttpClient http_;
   std::string token_;
   bool gzip_ = true;
   TrafficStats stats_;
+  std::optional<ClockSample> clock_;
 };
 
 // A short word for logs: "transient", "revoked", ...

@@ -25,11 +25,14 @@ constexpr std::string_view kUsage =
     "\n"
     "commands:\n"
     "  enroll [--db FILE] --server URL --code CODE [--name NAME]\n"
-    "                     exchange a one-time code for this database's device token\n"
+    "                     exchange a one-time code for this database's device token.\n"
+    "                     URL: https://host[:port][/path]; plain http:// only to this\n"
+    "                     computer (127.0.0.1, ::1, localhost); no user:password@\n"
     "  once   [--db FILE] push until nothing waits, pull until nothing remains, exit\n"
     "  run    [--db FILE] the background agent (stops on SIGTERM/SIGINT)\n"
     "  status [--db FILE] [--json]\n"
-    "                     queue depth, rejected count, last attempt/success/error, next retry\n"
+    "                     queue depth, rejected count, last attempt/success/error, next\n"
+    "                     retry, and the device clock against the server's once measured\n"
     "\n"
     "  --db FILE              the kiosk database; default: $ALLIANCE_DB if set, else\n"
     "                         /var/lib/alliance/kiosk.db when /var/lib/alliance exists\n"
@@ -51,6 +54,10 @@ constexpr std::string_view kUsage =
     "  --attempts N           once: attempts before giving up (default 3)\n"
     "  --pull-interval S      run: pull at least this often (default 60)\n"
     "  --log-level LEVEL      debug, info, warn or error (default info)\n"
+    "\n"
+    "Answers are capped: 16 MiB (decoded, and on the wire) for a pull page, 4 MiB for\n"
+    "a push answer, 64 KiB for enrolment and for headers. An oversized pull page is\n"
+    "asked for again with half as many records, down to one.\n"
     "\n"
     "Every command takes --help and --version. Logs go to stderr.\n";
 
@@ -211,6 +218,10 @@ std::string failure_line(const ApiFailure& f) {
   if (f.kind == FailureKind::unauthorized || f.kind == FailureKind::revoked) {
     return "device not enrolled or revoked (" + f.message + "); enrol it again with a new code";
   }
+  if (f.kind == FailureKind::refused_url) {
+    return "the stored server URL is refused: " + f.message +
+           "; enrol again with an https:// URL and a new code";
+  }
   if (f.http_status != 0) return util::cat("server answered HTTP ", f.http_status, ": ", f.message);
   return f.message;
 }
@@ -222,9 +233,9 @@ int cmd_enroll(const Parsed& p, store::Store& store, const Settings& s, std::ost
     return 2;
   }
   const std::string& server = p.flags.at("--server");
-  if (!server.starts_with("https://") && !server.starts_with("http://")) {
-    err << "alliance-sync enroll: --server must start with https:// (or http:// on a trusted "
-           "network)\n";
+  if (auto problem = server_url_problem(server)) {
+    // Refused before any connection: nothing about this device is sent.
+    err << "alliance-sync enroll: --server refused: " << *problem << "\n";
     return 2;
   }
   const std::string name = p.flags.contains("--name") ? p.flags.at("--name") : device_name();

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -18,11 +19,15 @@
 #include "central/admin/catalog.hpp"
 #include "central/admin/devices.hpp"
 #include "central/admin/export.hpp"
+#include "central/http/client_address.hpp"
 #include "central/http/server.hpp"
 #include "central/store/central_store.hpp"
 #include "common/model/codes.hpp"
+#include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
+#include "common/protocol/export.hpp"
 #include "common/util/log.hpp"
+#include "common/util/private_file.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central {
@@ -32,13 +37,13 @@ constexpr std::string_view kUsage =
     "usage: alliance-central <command> [options]\n"
     "\n"
     "commands:\n"
-    "  serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
+    "  serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [limits...]\n"
     "  enroll-code --db FILE --office NAME [--ttl-hours N]\n"
     "  devices --db FILE [--format csv|json]\n"
     "  revoke-device --db FILE DEVICE_ID\n"
     "  import-catalog --db FILE CATALOG.json\n"
     "  set-request-status --db FILE REQUEST_ID STATUS\n"
-    "  export --db FILE members|requests|attendance [--format csv|json]\n"
+    "  export --db FILE members|requests|attendance [--format csv|json] [--output FILE]\n"
     "\n"
     "Every command takes --help and --version.\n";
 
@@ -52,8 +57,25 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
   static const std::map<std::string, CommandSpec, std::less<>> table = {
       {"serve",
        {"alliance-central serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
-        "Serves API v1 until SIGTERM or SIGINT.",
-        {"--db", "--listen", "--tls-cert", "--tls-key", "--max-body-mb", "--max-changes"},
+        "                       [--trusted-proxy ADDR[/PREFIX]]... [limits]\n"
+        "Serves API v1 until SIGTERM or SIGINT.\n"
+        "\n"
+        "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this certificate chain and key (PEM)\n"
+        "  --trusted-proxy ADDR[/PREFIX]    a reverse proxy whose X-Forwarded-For names the\n"
+        "                                   client (repeatable; e.g. 127.0.0.1 for nginx here)\n"
+        "limits (defaults in brackets):\n"
+        "  --max-connections N              open connections in all [4096]\n"
+        "  --max-connections-per-client N   open connections per client address [64]\n"
+        "  --header-timeout S               request line and headers must arrive within S s [10]\n"
+        "  --keep-alive-timeout S           an idle connection is closed after S s [15]\n"
+        "  --body-timeout S                 longest time for a body or an answer [300]; within\n"
+        "                                   it each gets its size at 4 KiB/s, at least 20 s\n"
+        "  --workers N                      threads for database work [8]\n"
+        "  --max-body-mb N                  largest request body after decompression [8]\n"
+        "  --max-changes N                  most changes in one push [1000]",
+        {"--db", "--listen", "--tls-cert", "--tls-key", "--max-body-mb", "--max-changes",
+         "--trusted-proxy", "--max-connections", "--max-connections-per-client", "--header-timeout",
+         "--keep-alive-timeout", "--body-timeout", "--workers"},
         0}},
       {"enroll-code",
        {"alliance-central enroll-code --db FILE --office NAME [--ttl-hours N]\n"
@@ -89,15 +111,20 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         2}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
-        "Writes the records to standard output (CSV with a header row by default).",
-        {"--db", "--format"},
+        "                        [--output FILE]\n"
+        "Writes the records (CSV with a header row by default) to a new FILE, readable by\n"
+        "its owner only; an existing FILE or link there is refused, never overwritten.\n"
+        "Without --output, to standard output with control characters shown as \\uXXXX,\n"
+        "and a shell redirection (>) gets the umask's mode: prefer --output.",
+        {"--db", "--format", "--output"},
         1}},
   };
   return table;
 }
 
 struct Parsed {
-  std::map<std::string, std::string, std::less<>> flags;
+  std::map<std::string, std::string, std::less<>> flags;        // the last value of each flag
+  std::vector<std::pair<std::string, std::string>> every_flag;  // in order, repeats kept
   std::vector<std::string> positionals;
   bool help = false;
   bool version = false;
@@ -128,6 +155,7 @@ std::optional<Parsed> parse(const CommandSpec& spec, const std::vector<std::stri
         error = util::cat("option '", name, "' needs a value");
         return std::nullopt;
       }
+      parsed.every_flag.emplace_back(name, parsed.flags[name]);
     } else {
       parsed.positionals.push_back(arg);
     }
@@ -173,13 +201,19 @@ std::string admin_actor() {
   return util::cat(actor, " (sudo by ", by, ")");
 }
 
-// Blocks SIGTERM/SIGINT in every thread and stops the server when one arrives.
-int serve_until_signal(Server& server, std::ostream& err) {
+// Blocks SIGTERM/SIGINT in this thread and so in every thread it starts
+// afterwards (the server's workers among them); returns the set.
+sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+// Stops the server when one of the blocked `signals` arrives.
+int serve_until_signal(Server& server, sigset_t signals, std::ostream& err) {
   std::thread waiter([&] {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
@@ -227,36 +261,86 @@ int serve(const Parsed& p, CentralStore& store, std::ostream& err) {
     }
     options.limits.max_changes = static_cast<std::size_t>(*n);
   }
+  // Whole numbers within [low, high] for the connection limits and timeouts.
+  struct Bounded {
+    const char* flag;
+    int low;
+    int high;
+    std::function<void(int)> apply;
+  };
+  const Bounded bounded[] = {
+      {"--max-connections", 1, 1'000'000,
+       [&](int n) { options.max_connections = static_cast<std::size_t>(n); }},
+      {"--max-connections-per-client", 1, 1'000'000,
+       [&](int n) { options.max_connections_per_client = static_cast<std::size_t>(n); }},
+      {"--header-timeout", 1, 600,
+       [&](int s) { options.header_timeout = std::chrono::seconds(s); }},
+      {"--keep-alive-timeout", 1, 3600,
+       [&](int s) { options.keep_alive_timeout = std::chrono::seconds(s); }},
+      {"--body-timeout", 20, 86'400,
+       [&](int s) { options.transfer_timeout_max = std::chrono::seconds(s); }},
+      {"--workers", 1, 256, [&](int n) { options.worker_threads = n; }},
+  };
+  for (const auto& b : bounded) {
+    if (!p.flags.contains(b.flag)) continue;
+    const auto n = to_int(p.flags.at(b.flag));
+    if (!n || *n < b.low || *n > b.high) {
+      err << "alliance-central: " << b.flag << " must be " << b.low << " to " << b.high << "\n";
+      return 2;
+    }
+    b.apply(*n);
+  }
+  for (const auto& [flag, value] : p.every_flag) {
+    if (flag == "--trusted-proxy") options.trusted_proxies.push_back(value);
+  }
+  if (auto trusted = TrustedProxies::parse(options.trusted_proxies); !trusted) {
+    err << "alliance-central: --trusted-proxy " << trusted.error() << "\n";
+    return 2;
+  }
+  // Thousands of sockets need thousands of descriptors; keep some for the
+  // database and logs.
+  const std::size_t open_files = raise_open_file_limit();
+  if (open_files > 0 && options.max_connections + 64 > open_files) {
+    options.max_connections = open_files > 128 ? open_files - 64 : 64;
+    log::warn("max_connections_lowered",
+              {{"max_connections", options.max_connections}, {"open_files_limit", open_files}});
+  }
+  // Before the server starts its threads, so none of them takes the signal.
+  const sigset_t signals = block_stop_signals();
   Server server(store, options);
   std::string error;
   if (!server.bind(error)) {
     err << "alliance-central: " << error << "\n";
     return 1;
   }
-  log::info("server_listening", {{"port", options.port}, {"tls", !options.tls_cert.empty()}});
-  return serve_until_signal(server, err);
+  log::info("server_listening", {{"port", options.port},
+                                 {"tls", !options.tls_cert.empty()},
+                                 {"max_connections", options.max_connections},
+                                 {"trusted_proxies", options.trusted_proxies.size()}});
+  return serve_until_signal(server, signals, err);
 }
 
 int export_records(const Parsed& p, CentralStore& store, std::ostream& out, std::ostream& err) {
-  const std::string& what = p.positionals[0];
-  protocol::Entity entity{};
-  if (what == "members") {
-    entity = protocol::Entity::member;
-  } else if (what == "requests") {
-    entity = protocol::Entity::request;
-  } else if (what == "attendance") {
-    entity = protocol::Entity::attendance;
-  } else {
+  const auto entity = protocol::export_entity(p.positionals[0]);
+  if (!entity) {
     err << "alliance-central: export what? members, requests or attendance\n";
     return 2;
   }
-  const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "csv";
-  if (format != "csv" && format != "json") {
+  const auto format =
+      protocol::export_format(p.flags.contains("--format") ? p.flags.at("--format") : "csv");
+  if (!format) {
     err << "alliance-central: --format must be csv or json\n";
     return 2;
   }
-  const auto records = store.list(entity);
-  out << (format == "csv" ? export_csv(entity, records) : export_json(records));
+  const std::string text = export_text(*entity, *format, store.list(*entity));
+  if (!p.flags.contains("--output")) {
+    out << text;  // run_cli escapes control characters for the terminal
+    return 0;
+  }
+  if (auto written = util::write_new_private_file(p.flags.at("--output"), text); !written) {
+    err << "alliance-central: " << written.error().message << "\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -375,12 +459,27 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << "alliance-central " << server_version() << "\n";
     return 0;
   }
-  try {
-    return run_command(args[0], *parsed, out, err);
-  } catch (const std::exception& e) {
-    err << "alliance-central " << args[0] << ": " << e.what() << "\n";
-    return 1;
+  if (args[0] == "serve") {
+    try {
+      return run_command(args[0], *parsed, out, err);
+    } catch (const std::exception& e) {
+      err << "alliance-central serve: " << model::escape_for_terminal(e.what()) << "\n";
+      return 1;
+    }
   }
+  // What a command prints may quote records, device names or files: control
+  // characters in it are escaped before they reach the admin's terminal.
+  std::ostringstream command_out;
+  std::ostringstream command_err;
+  int code = 1;
+  try {
+    code = run_command(args[0], *parsed, command_out, command_err);
+  } catch (const std::exception& e) {
+    command_err << "alliance-central " << args[0] << ": " << e.what() << "\n";
+  }
+  out << model::escape_for_terminal(command_out.str());
+  err << model::escape_for_terminal(command_err.str());
+  return code;
 }
 
 }  // namespace alliance::central

@@ -126,7 +126,9 @@ std::optional<int> RateLimiter::attempt(const std::string& key,
 Api::Api(CentralStore& store, ApiLimits limits)
     : store_(store),
       limits_(limits),
-      enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window) {}
+      enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window),
+      enroll_code_limiter_(limits.enroll_attempts_per_code, limits.enroll_window),
+      enroll_name_limiter_(limits.enroll_attempts_per_name, limits.enroll_window) {}
 
 std::string_view ApiRequest::header(std::string_view lower_case_name) const {
   const auto it = headers.find(lower_case_name);
@@ -220,12 +222,16 @@ ApiResponse Api::health() const {
 }
 
 ApiResponse Api::enroll(const ApiRequest& request_in) {
-  if (auto wait =
-          enroll_limiter_.attempt(request_in.client_address, std::chrono::steady_clock::now())) {
+  const auto now = std::chrono::steady_clock::now();
+  auto rate_limited = [](int wait, std::string_view what) {
     auto response =
-        error_response(429, "rate_limited", "too many enrolment attempts; wait and try again");
-    response.retry_after_s = *wait;
+        error_response(429, "rate_limited",
+                       util::cat("too many enrolment attempts ", what, "; wait and try again"));
+    response.retry_after_s = wait;
     return response;
+  };
+  if (auto wait = enroll_limiter_.attempt(request_in.client_address, now)) {
+    return rate_limited(*wait, "from this address");
   }
   if (!is_json(request_in.header("content-type"))) return unsupported_media_type();
   auto request = protocol::decode_enroll_request(request_in.body);
@@ -242,6 +248,17 @@ ApiResponse Api::enroll(const ApiRequest& request_in) {
     return error_response(400, "invalid_value",
                           "hlc_node must be 1 to 64 letters, digits, '-' or '_' (the device "
                           "store's id), and not the server's own");
+  }
+  // Behind a shared address (an office's NAT, a proxy) the address limit is
+  // generous; these stop guessing at one code or from one device name.
+  std::string code_key = ascii_lower(trim_blanks(request->code));
+  std::erase_if(code_key, [](char c) { return c == '-' || c == ' '; });
+  if (auto wait = enroll_code_limiter_.attempt(code_key, now)) {
+    return rate_limited(*wait, "with this code");
+  }
+  if (auto wait =
+          enroll_name_limiter_.attempt(ascii_lower(trim_blanks(request->device_name)), now)) {
+    return rate_limited(*wait, "for this device name");
   }
   return guarded(limits_.busy_retry_after_s, [&] {
     auto enrolled = store_.enroll(*request);

@@ -23,7 +23,11 @@ struct ApiLimits {
   std::size_t max_changes = 1000;                // per push
   int default_pull_limit = 500;
   int max_pull_limit = 1000;
-  int enroll_attempts_per_window = 10;  // per client address
+  // Enrolment attempts per window: per client address (behind a reverse
+  // proxy only with --trusted-proxy), per enrolment code and per device name.
+  int enroll_attempts_per_window = 60;  // per client address
+  int enroll_attempts_per_code = 5;
+  int enroll_attempts_per_name = 10;
   std::chrono::seconds enroll_window{60};
   int busy_retry_after_s = 5;  // Retry-After on 503
   // Encoded records per pull page; a page always carries at least one change.
@@ -67,7 +71,7 @@ struct ApiResponse {
 ApiResponse error_response(int status, std::string code, std::string message,
                            std::vector<model::FieldError> errors = {});
 
-// Sliding-window attempt counter per key (a client address). Thread-safe.
+// Sliding-window attempt counter per key (an address, a code, a name). Thread-safe.
 class RateLimiter {
  public:
   RateLimiter(int max_attempts, std::chrono::seconds window);
@@ -107,7 +111,9 @@ class Api {
 
   CentralStore& store_;
   ApiLimits limits_;
-  RateLimiter enroll_limiter_;
+  RateLimiter enroll_limiter_;  // per client address
+  RateLimiter enroll_code_limiter_;
+  RateLimiter enroll_name_limiter_;
 };
 
 // The server's version string (the project version).

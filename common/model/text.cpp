@@ -238,4 +238,28 @@ std::string fold_for_search(std::string_view s) {
   return out;
 }
 
+std::string escape_for_terminal(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const Decoded d = decode(s, i);
+    const char32_t cp = d.code_point;
+    const bool layout = cp == '\t' || cp == '\n' || (cp == '\r' && s.substr(i + 1, 1) == "\n");
+    if (!d.valid) {
+      const std::uint8_t byte = byte_at(s, i);
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    } else if (is_control(cp) && !layout) {
+      out += "\\u";
+      for (const int shift : {12, 8, 4, 0}) out += kHex[(cp >> shift) & 0x0F];
+    } else {
+      out.append(s.substr(i, d.length));
+    }
+    i += d.length;
+  }
+  return out;
+}
+
 }  // namespace alliance::model

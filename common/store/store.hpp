@@ -90,6 +90,10 @@ struct SyncStatus {
   std::string next_retry_at;
   std::int64_t last_pushed = 0;
   std::int64_t last_pulled = 0;
+  // The device clock against the server's at the last answer that said
+  // (server minus device, ms: positive when this device is behind); nothing
+  // until measured.
+  std::optional<std::int64_t> clock_offset_ms;
 };
 
 class Store {
@@ -246,9 +250,17 @@ struct DeviceCredentials {
 };
 
 // Replaces any earlier enrolment in one transaction and restricts the file's
-// permissions to its owner. Throws StoreError.
-void save_credentials(Store& store, const DeviceCredentials& credentials);
+// permissions to its owner. With the enrolment code the device used, also
+// keeps a salted PBKDF2 hash of it (never the code): whoever holds that code
+// may set the kiosk's first staff PIN. Throws StoreError.
+void save_credentials(Store& store, const DeviceCredentials& credentials,
+                      std::string_view enrolment_code = {});
 // The saved enrolment, or nullopt if this database was never enrolled.
 std::optional<DeviceCredentials> load_credentials(Store& store);
+// Whether a hash of the enrolment code is kept (the device was enrolled by an
+// agent that stores it), and whether `code` (spaces, dashes and case do not
+// matter) is that code.
+bool has_enrolment_code(Store& store);
+bool verify_enrolment_code(Store& store, std::string_view code);
 
 }  // namespace alliance::store

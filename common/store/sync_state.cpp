@@ -84,6 +84,8 @@ SyncStatus Store::sync_status() {
       s.last_pushed = to_int64(value);
     else if (key == "last_pulled")
       s.last_pulled = to_int64(value);
+    else if (key == "clock_offset_ms" && !value.empty())
+      s.clock_offset_ms = to_int64(value);
   }
   return s;
 }
@@ -99,6 +101,7 @@ void Store::write_sync_status(const SyncStatus& s) {
       {"next_retry_at", s.next_retry_at},
       {"last_pushed", std::to_string(s.last_pushed)},
       {"last_pulled", std::to_string(s.last_pulled)},
+      {"clock_offset_ms", s.clock_offset_ms ? std::to_string(*s.clock_offset_ms) : ""},
   };
   for (const auto& [key, value] : rows) {
     db_.query(

@@ -1,11 +1,29 @@
 // Staff: what the sync agent last reported, the queue, rejected changes and "Sync now".
 #include <imgui.h>
 
+#include <cstdint>
+#include <optional>
+#include <string>
+
 #include "common/util/strings.hpp"
 #include "kiosk/ui/screens.hpp"
 #include "kiosk/ui/theme.hpp"
 
 namespace alliance::kiosk::ui {
+namespace {
+
+// The agent's measured clock offset (server minus device) in whole minutes;
+// empty until measured.
+std::string clock_offset_text(const Ctx& c, const std::optional<std::int64_t>& offset_ms) {
+  if (!offset_ms) return "";
+  const std::int64_t minutes = (*offset_ms < 0 ? -*offset_ms : *offset_ms) / 60'000;
+  if (minutes == 0) return c.tr("staff.sync.clock_in_step");
+  if (*offset_ms > 0) return c.trf("staff.sync.clock_behind", {util::cat(minutes)});
+  return c.trf("staff.sync.clock_ahead", {util::cat(minutes)});
+}
+
+}  // namespace
+
 void draw_staff_sync(Ctx& c) {
   const SyncBadge& sync = c.state.sync;
   const store::SyncStatus& st = sync.status;
@@ -30,6 +48,7 @@ void draw_staff_sync(Ctx& c) {
         c.tr("staff.sync.last_counts"),
         c.trf("staff.sync.counts", {util::cat(st.last_pushed), util::cat(st.last_pulled)}));
     label_value_row(c.tr("staff.sync.server"), st.server_url);
+    label_value_row(c.tr("staff.sync.clock"), clock_offset_text(c, st.clock_offset_ms));
     ImGui::EndTable();
   }
 

@@ -1,6 +1,7 @@
 // libcurl behind one RAII holder: one easy handle reused for every request.
 #include "sync/transport/http_client.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -73,6 +74,43 @@ TransportError classify(CURLcode rc, const char* detail) {
   return {std::move(code), std::move(message)};
 }
 
+// Owns a parsed URL (libcurl's URL API).
+class ParsedUrl {
+ public:
+  ParsedUrl() : handle_(curl_url()) {}
+  ~ParsedUrl() { curl_url_cleanup(handle_); }
+  ParsedUrl(const ParsedUrl&) = delete;
+  ParsedUrl& operator=(const ParsedUrl&) = delete;
+
+  CURLUcode parse(const std::string& url) {
+    return handle_ == nullptr ? CURLUE_OUT_OF_MEMORY
+                              : curl_url_set(handle_, CURLUPART_URL, url.c_str(), 0);
+  }
+  // The part as libcurl holds it, or nothing when the URL has none.
+  std::optional<std::string> part(CURLUPart which) const {
+    char* value = nullptr;
+    if (curl_url_get(handle_, which, &value, 0) != CURLUE_OK || value == nullptr) {
+      return std::nullopt;
+    }
+    std::string out(value);
+    curl_free(value);
+    return out;
+  }
+
+ private:
+  CURLU* handle_;
+};
+
+// A host that names this computer: nothing sent to it crosses a network.
+bool is_loopback_host(const std::string& host) {
+  if (util::ascii_lower(host) == "localhost" || host == "[::1]") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) != 1) return false;
+  return (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+constexpr std::string_view kLoopbackOnly = "127.0.0.1, ::1 and localhost";
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() &&
@@ -83,6 +121,61 @@ std::string_view trim(std::string_view s) {
 }
 
 }  // namespace
+
+ResponseLimits tighter(const ResponseLimits& a, const ResponseLimits& b) {
+  auto least = [](std::uint64_t x, std::uint64_t y) {
+    if (x == 0) return y;
+    if (y == 0) return x;
+    return std::min(x, y);
+  };
+  return {.wire_bytes = least(a.wire_bytes, b.wire_bytes),
+          .body_bytes = least(a.body_bytes, b.body_bytes),
+          .header_bytes = least(a.header_bytes, b.header_bytes)};
+}
+
+std::string describe_bytes(std::uint64_t bytes) {
+  constexpr std::uint64_t kib = 1024;
+  constexpr std::uint64_t mib = kib * 1024;
+  if (bytes >= mib && bytes % mib == 0) return util::cat(bytes / mib, " MiB");
+  if (bytes >= kib && bytes % kib == 0) return util::cat(bytes / kib, " KiB");
+  return util::cat(bytes, " bytes");
+}
+
+std::optional<std::string> server_url_problem(const std::string& url) {
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return std::string("the server URL must not contain spaces or control characters");
+    }
+  }
+  ParsedUrl parsed;
+  if (const CURLUcode rc = parsed.parse(url); rc != CURLUE_OK) {
+    return util::cat("the server URL is not a valid URL (", curl_url_strerror(rc),
+                     "); give it as https://host[:port][/path]");
+  }
+  const std::string scheme = util::ascii_lower(parsed.part(CURLUPART_SCHEME).value_or(""));
+  if (scheme != "https" && scheme != "http") {
+    return util::cat("the server URL must start with https:// (not ", scheme,
+                     "://); plain http:// is accepted only for ", kLoopbackOnly);
+  }
+  if (parsed.part(CURLUPART_USER) || parsed.part(CURLUPART_PASSWORD) ||
+      parsed.part(CURLUPART_OPTIONS)) {
+    return std::string(
+        "the server URL must not contain a user name or password (user:password@): the "
+        "device token is the only credential the agent sends");
+  }
+  if (parsed.part(CURLUPART_QUERY) || parsed.part(CURLUPART_FRAGMENT)) {
+    return std::string("the server URL must not have a query (?...) or a fragment (#...)");
+  }
+  const std::string host = parsed.part(CURLUPART_HOST).value_or("");
+  if (host.empty()) return std::string("the server URL names no host");
+  if (scheme == "http" && !is_loopback_host(host)) {
+    return util::cat(
+        "plain http:// would send the device token and members' personal data unencrypted; "
+        "use https:// (http:// is accepted only for ",
+        kLoopbackOnly, ")");
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> HttpResponse::header(std::string_view lower_case_name) const {
   auto it = headers.find(std::string(lower_case_name));
@@ -95,6 +188,11 @@ struct HttpClient::Impl {
   CURL* curl = nullptr;
   HttpResponse* current = nullptr;  // the response being filled by the callbacks
   char error_buffer[CURL_ERROR_SIZE] = {};
+  // The caps of the request in flight, what its headers took, and which cap
+  // (if any) ended it: the callbacks set it, perform() reports it.
+  ResponseLimits limits;
+  std::uint64_t header_bytes = 0;
+  std::optional<TransportError> cap_passed;
 
   explicit Impl(HttpOptions o) : options(std::move(o)) {
     global_init();
@@ -105,15 +203,44 @@ struct HttpClient::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
+  // what: which bytes the cap counts, e.g. "decoded body bytes".
+  void pass_cap(std::string_view what, std::uint64_t cap) {
+    cap_passed =
+        TransportError{"too_large", util::cat("the server's answer passed the agent's limit of ",
+                                              describe_bytes(cap), " ", what,
+                                              "; the agent stopped reading it there")};
+  }
+
+  // Sees the body after gzip/deflate is undone; refusing a chunk (returning
+  // less than given) makes libcurl abandon the transfer.
   static size_t on_body(char* data, size_t size, size_t count, void* self) {
     auto* impl = static_cast<Impl*>(self);
-    impl->current->body.append(data, size * count);
-    return size * count;
+    const size_t n = size * count;
+    std::string& body = impl->current->body;
+    const std::uint64_t cap = impl->limits.body_bytes;
+    if (cap != 0 && body.size() + n > cap) {
+      impl->pass_cap("of decoded body bytes", cap);
+      return 0;
+    }
+    // Grow as append would, but never past the cap: the buffer's capacity,
+    // not just its size, stays within it.
+    if (body.capacity() < body.size() + n) {
+      std::uint64_t want = std::max<std::uint64_t>(body.size() + n, 2 * body.capacity());
+      if (cap != 0) want = std::min(want, cap);
+      body.reserve(static_cast<std::size_t>(want));
+    }
+    body.append(data, n);
+    return n;
   }
 
   static size_t on_header(char* data, size_t size, size_t count, void* self) {
     auto* impl = static_cast<Impl*>(self);
     const std::string_view line(data, size * count);
+    impl->header_bytes += line.size();
+    if (impl->limits.header_bytes != 0 && impl->header_bytes > impl->limits.header_bytes) {
+      impl->pass_cap("of header bytes", impl->limits.header_bytes);
+      return 0;
+    }
     // A new status line (after 100 Continue or a proxy's answer) starts a new set.
     if (line.starts_with("HTTP/")) {
       impl->current->headers.clear();
@@ -127,16 +254,28 @@ struct HttpClient::Impl {
     return size * count;
   }
 
-  static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  // libcurl calls this after every read as well as once a second: dlnow is
+  // the body as it came off the wire, before decoding, so a stream that
+  // decodes to little or nothing is still capped.
+  static int on_progress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
     auto* impl = static_cast<Impl*>(self);
+    const std::uint64_t cap = impl->limits.wire_bytes;
+    if (cap != 0 && dlnow > 0 && static_cast<std::uint64_t>(dlnow) > cap) {
+      impl->pass_cap("of body bytes on the wire (before decoding)", cap);
+      return 1;
+    }
     const bool stop = impl->options.stop != nullptr && impl->options.stop->load();
     return stop ? 1 : 0;
   }
 
   // Options that hold for every request; curl_easy_reset is never called so
   // the connection cache and TLS session survive between requests.
-  void configure_common(const std::string& url, const HeaderList& headers) {
+  void configure_common(const std::string& url, const HeaderList& headers,
+                        const ResponseLimits& caps) {
     error_buffer[0] = '\0';
+    limits = caps;
+    // A body announced (Content-Length) beyond the wire cap is refused unread.
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(caps.wire_bytes));
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -171,6 +310,8 @@ struct HttpClient::Impl {
   HttpResponse perform() {
     HttpResponse response;
     current = &response;
+    header_bytes = 0;
+    cap_passed.reset();
     const CURLcode rc = curl_easy_perform(curl);
     current = nullptr;
     long status = 0;
@@ -191,10 +332,14 @@ struct HttpClient::Impl {
         request_bytes >= upload_bytes ? request_bytes : request_bytes + upload_bytes;
     response.bytes_received =
         static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(downloaded);
+    if (rc == CURLE_FILESIZE_EXCEEDED && !cap_passed) {
+      pass_cap("of body bytes (by its Content-Length)", limits.wire_bytes);
+    }
     if (rc != CURLE_OK) {
-      response.error = classify(rc, error_buffer);
+      response.error = cap_passed ? *cap_passed : classify(rc, error_buffer);
       response.status = 0;
       response.body.clear();
+      response.body.shrink_to_fit();
     } else {
       response.status = status;
     }
@@ -212,9 +357,14 @@ const HttpOptions& HttpClient::options() const {
 }
 
 HttpResponse HttpClient::get(const std::string& url, const std::vector<std::string>& headers) {
+  return get(url, headers, impl_->options.limits);
+}
+
+HttpResponse HttpClient::get(const std::string& url, const std::vector<std::string>& headers,
+                             const ResponseLimits& limits) {
   HeaderList list;
   for (const auto& h : headers) list.add(h);
-  impl_->configure_common(url, list);
+  impl_->configure_common(url, list, limits);
   curl_easy_setopt(impl_->curl, CURLOPT_HTTPGET, 1L);
   auto response = impl_->perform();
   curl_easy_setopt(impl_->curl, CURLOPT_HTTPHEADER, nullptr);
@@ -223,12 +373,17 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
 
 HttpResponse HttpClient::post(const std::string& url, const std::vector<std::string>& headers,
                               std::string_view body) {
+  return post(url, headers, body, impl_->options.limits);
+}
+
+HttpResponse HttpClient::post(const std::string& url, const std::vector<std::string>& headers,
+                              std::string_view body, const ResponseLimits& limits) {
   HeaderList list;
   for (const auto& h : headers) list.add(h);
   // No "Expect: 100-continue" round trip before large bodies: on a 300 ms link
   // it costs more than it saves.
   list.add("Expect:");
-  impl_->configure_common(url, list);
+  impl_->configure_common(url, list, limits);
   curl_easy_setopt(impl_->curl, CURLOPT_POST, 1L);
   curl_easy_setopt(impl_->curl, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(impl_->curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));

@@ -199,6 +199,27 @@ int run(const std::filesystem::path& folder) {
       "POST", kPush,
       client->Post(kPush, auth, R"({"schema":1,"changes":[],"x":"a\u0000b"})", "application/json"),
       "push_nul_character");
+  // Transport refusals: ambiguous framing and oversized headers.
+  {
+    auto headers = auth;
+    const auto body = test::push_body({});
+    headers.emplace("Content-Length", std::to_string(body.size()));
+    headers.emplace("Content-Length", std::to_string(body.size()));
+    rec.record("POST", kPush, client->Post(kPush, headers, body, "application/json"),
+               "push_duplicate_content_length");
+    const httplib::Headers big = {{"X-Big", std::string(20'000, 'b')}};
+    rec.record("POST", kEnroll,
+               server.client()->Post(kEnroll, big, enroll_body, "application/json"),
+               "enroll_headers_too_large");
+    rec.record("GET", "/v1/health", server.client()->Get("/v1/health", big),
+               "health_headers_too_large");
+    auto big_auth = auth;
+    big_auth.emplace("X-Big", std::string(20'000, 'b'));
+    rec.record("GET", kPull, server.client()->Get("/v1/sync/pull?cursor=0", big_auth),
+               "pull_headers_too_large");
+    rec.record("POST", kPush, server.client()->Post(kPush, big_auth, body, "application/json"),
+               "push_headers_too_large");
+  }
 
   // Pull: with the catalogue there is more than one page at limit=1.
   server.store().import_catalog({{.id = "CP-TOOLKIT-01",

@@ -65,11 +65,13 @@ class TestServer {
   protocol::EnrollResponse enroll(const std::string& office = "Nairobi",
                                   const std::string& hlc_node = "") {
     const std::string code = store_->create_enrolment_code(office, std::chrono::hours(1));
-    auto res = client()->Post(
-        "/v1/devices/enroll",
-        protocol::encode(protocol::EnrollRequest{
-            .code = code, .device_name = "Desk", .app_version = "test", .hlc_node = hlc_node}),
-        "application/json");
+    auto res = client()->Post("/v1/devices/enroll",
+                              protocol::encode(protocol::EnrollRequest{
+                                  .code = code,
+                                  .device_name = "Desk " + std::to_string(++enrolled_),
+                                  .app_version = "test",
+                                  .hlc_node = hlc_node}),
+                              "application/json");
     if (!res || res->status != 200) throw std::runtime_error("enrolment failed in a fixture");
     auto decoded = protocol::decode_enroll_response(res->body);
     if (!decoded) throw std::runtime_error("bad enrolment answer in a fixture");
@@ -83,6 +85,7 @@ class TestServer {
   std::thread thread_;
   int port_ = -1;
   bool https_ = false;
+  int enrolled_ = 0;  // device names differ: enrolment is rate-limited per name
 };
 
 inline httplib::Headers bearer(const std::string& token) {

@@ -67,6 +67,32 @@ TEST_CASE("usage errors exit non-zero with one line on stderr") {
   }
 }
 
+TEST_CASE("serve names its limits in --help and refuses bad values with exit 2") {
+  const auto help = cli({"serve", "--help"});
+  for (const char* flag :
+       {"--trusted-proxy", "--max-connections", "--max-connections-per-client", "--header-timeout",
+        "--keep-alive-timeout", "--body-timeout", "--workers", "--max-body-mb", "--max-changes"}) {
+    CAPTURE(flag);
+    CHECK(help.out.find(flag) != std::string::npos);
+  }
+  test::TempDir dir;
+  const std::string db = (dir / "central.db").string();
+  const std::vector<std::vector<std::string>> bad = {
+      {"--max-connections", "0"},       {"--max-connections-per-client", "x"},
+      {"--header-timeout", "0"},        {"--keep-alive-timeout", "99999"},
+      {"--body-timeout", "5"},          {"--workers", "1000"},
+      {"--trusted-proxy", "nginx.lan"}, {"--trusted-proxy", "10.0.0.0/40"}};
+  for (const auto& flags : bad) {
+    CAPTURE(flags[0]);
+    std::vector<std::string> args = {"serve", "--db", db, "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const auto run = cli(args);
+    CHECK(run.code == 2);
+    CHECK(run.err.find(flags[0]) != std::string::npos);
+    CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
+  }
+}
+
 TEST_CASE("enroll-code prints a code that enrols once") {
   test::TempDir dir;
   const auto db = (dir / "central.db").string();
@@ -232,7 +258,8 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
   const auto csv = cli({"export", "--db", db, "members"});
   REQUIRE(csv.code == 0);
   const auto& columns = protocol::table_columns(protocol::Entity::member);
-  CHECK(csv.out.starts_with(util::join(columns, ',') + "\r\n"));
+  // A byte order mark first, so Excel reads accented names as UTF-8.
+  CHECK(csv.out.starts_with("\xEF\xBB\xBF" + util::join(columns, ',') + "\r\n"));
   CHECK(csv.out.find("\"Care, \"\"Hope\"\" & Co\"") != std::string::npos);
 
   auto rows = util::parse_csv(csv.out);
@@ -256,7 +283,7 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
 
   const auto empty = cli({"export", "--db", db, "attendance"});
   CHECK(empty.code == 0);
-  CHECK(empty.out == "id,member_id,event_id,day,checked_in_at,voided\r\n");
+  CHECK(empty.out == "\xEF\xBB\xBFid,member_id,event_id,day,checked_in_at,voided\r\n");
   CHECK(cli({"export", "--db", db, "attendance", "--format", "json"}).out == "[]\n");
   CHECK(cli({"export", "--db", db, "things"}).code == 2);
   CHECK(cli({"export", "--db", db, "members", "--format", "xml"}).code == 2);

@@ -214,7 +214,12 @@ TEST_CASE(
     "the server's") {
   test::TestServer server;
   auto a = test::enroll_desk(server, "Nairobi");
-  const std::string identity = "device:" + a.enrolled.device_id + " (Desk)";
+  std::string name;
+  for (const auto& d : server.store().list_devices()) {
+    if (d.id == a.enrolled.device_id) name = d.name;
+  }
+  REQUIRE_FALSE(name.empty());
+  const std::string identity = "device:" + a.enrolled.device_id + " (" + name + ")";
   const auto held = [&](const std::string& id) {
     for (const auto& r : server.store().list(protocol::Entity::request)) {
       if (std::get<model::ResourceRequest>(r).id == id) return std::get<model::ResourceRequest>(r);

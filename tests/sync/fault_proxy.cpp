@@ -2,6 +2,8 @@
 // writer thread per direction, so latency is pipelined like a real link.
 #include "fault_proxy.hpp"
 
+#include "loopback.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -359,22 +361,9 @@ struct FaultProxy::Connection {
 
 FaultProxy::FaultProxy(int upstream_port, FaultPlan plan)
     : upstream_port_(upstream_port), plan_(std::move(plan)), rng_(plan_.seed), link_(plan_.link) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("fault proxy: no socket");
-  int one = 1;
-  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(listen_fd_, 64) != 0) {
-    close(listen_fd_);
-    throw std::runtime_error("fault proxy: cannot listen on 127.0.0.1");
-  }
-  socklen_t len = sizeof addr;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  const Listener listener = listen_on_loopback(64, "fault proxy");
+  listen_fd_ = listener.fd;
+  port_ = listener.port;
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
