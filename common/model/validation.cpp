@@ -6,6 +6,7 @@
 #include "common/model/validation.hpp"
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -307,6 +308,12 @@ bool check_code_list(Errors& errors, std::vector<std::string>& values, std::stri
   return problem.empty();
 }
 
+// Text people type about themselves: NFC, no invisible characters (text.hpp).
+template <std::same_as<std::string>... Fields>
+void clean_entered_text(Fields&... fields) {
+  ((fields = clean_person_text(fields)), ...);
+}
+
 std::string indexed(std::string_view list, std::size_t index, std::string_view field) {
   std::string out(list);
   out.append("[").append(std::to_string(index)).append("].").append(field);
@@ -316,6 +323,8 @@ std::string indexed(std::string_view list, std::size_t index, std::string_view f
 }  // namespace
 
 FieldErrors normalize_and_validate(Member& member, const ValidationContext& context) {
+  clean_entered_text(member.given_name, member.family_name, member.contact_person,
+                     member.organisation, member.region);
   Errors errors("member");
   const bool individual = member.kind == MemberKind::individual;
 
@@ -362,6 +371,7 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
 }
 
 FieldErrors normalize_and_validate(TrainingEvent& event) {
+  clean_entered_text(event.name, event.place, event.organiser);
   Errors errors("event");
   check_text(errors, event.name, "name", true);
   check_text(errors, event.place, "place", false);
@@ -419,6 +429,7 @@ FieldErrors normalize_and_validate(ResourcePack& pack) {
 }
 
 FieldErrors normalize_and_validate(ResourceRequest& request, const ValidationContext& context) {
+  clean_entered_text(request.organisation_name, request.contact_name);
   Errors errors("request");
   const bool member_ok = errors.text(request.member_id, "member_id", kMaxTextLength);
   const bool organisation_ok =
