@@ -1,4 +1,5 @@
 // Store: members — registration, edits, voids and search.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -19,6 +20,8 @@ constexpr std::string_view kMemberColumns =
     "phone, email, country, region, organisation, organisation_type, role, years_experience, "
     "qualification, interest_groups, e_updates, preferred_language, consent_given, "
     "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
+// A query that selects kMemberColumns and then name_key finds the key here.
+constexpr int kNameKeyColumn = 29;
 
 model::Member read_member(const Query& q) {
   model::Member m;
@@ -55,10 +58,37 @@ model::Member read_member(const Query& q) {
   return m;
 }
 
+constexpr std::string_view kMetaSearchKeys = "search_keys";
+
+std::string name_key(model::MemberKind kind, const std::string& given, const std::string& family,
+                     const std::string& organisation, const std::string& contact_person) {
+  return model::fold_for_search(kind == model::MemberKind::organisation
+                                    ? organisation + " " + contact_person
+                                    : given + " " + family);
+}
+
 std::string name_key(const model::Member& m) {
-  return model::fold_for_search(m.kind == model::MemberKind::organisation
-                                    ? m.organisation + " " + m.contact_person
-                                    : m.given_name + " " + m.family_name);
+  return name_key(m.kind, m.given_name, m.family_name, m.organisation, m.contact_person);
+}
+
+// How well a name matches a query, both as keys: 3 the same name (words in
+// any order), 2 every query word is one of the name's words, 1 every query
+// word starts one of them, 0 a looser match (inside a word).
+int name_rank(std::string_view name, const std::vector<std::string>& query_words) {
+  std::vector<std::string> name_words = util::split(name, ' ');
+  auto every = [&](auto&& matches) {
+    return std::all_of(query_words.begin(), query_words.end(), [&](std::string_view q) {
+      return std::any_of(name_words.begin(), name_words.end(),
+                         [&](std::string_view w) { return matches(w, q); });
+    });
+  };
+  if (every([](std::string_view w, std::string_view q) { return w == q; })) {
+    auto sorted_query = query_words;
+    std::sort(name_words.begin(), name_words.end());
+    std::sort(sorted_query.begin(), sorted_query.end());
+    return name_words == sorted_query ? 3 : 2;
+  }
+  return every([](std::string_view w, std::string_view q) { return w.starts_with(q); }) ? 1 : 0;
 }
 
 // The fields staff may edit, with how to compare them; the names are the
@@ -67,6 +97,7 @@ using FieldComparer = std::function<bool(const model::Member&, const model::Memb
 const std::vector<std::pair<std::string, FieldComparer>>& editable_member_fields() {
   static const std::vector<std::pair<std::string, FieldComparer>> fields = [] {
     std::vector<std::pair<std::string, FieldComparer>> f;
+    f.reserve(18);  // also spares g++ 12 a false -Wnull-dereference in the regrowth
 #define ALLIANCE_MEMBER_FIELD(name) \
   f.emplace_back(#name,             \
                  [](const model::Member& a, const model::Member& b) { return a.name == b.name; })
@@ -397,27 +428,94 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     return hits;
   }
 
-  const std::string folded = model::fold_for_search(trimmed);
-  // Prefix of the full name catches short input ("jo") and ranks people
-  // whose name starts with what was typed first.
+  const std::string key = model::fold_query(trimmed);
+  if (key.empty()) return hits;
+  // Name candidates with their keys: a prefix of the full name catches short
+  // input ("jo"); the trigram index finds each word inside names. Then the
+  // closest names go first, so the person whose name was typed in full is
+  // never below someone whose name merely contains it.
+  struct Candidate {
+    model::Member member;
+    std::string key;
+    int rank = 0;
+  };
+  std::vector<Candidate> candidates;
+  const auto query_words = util::split(key, ' ');
+  // The trigram index skips words under three letters; a name must still
+  // contain every word typed ("nguyen thi ha" is not Nguyễn Thị Hoa).
+  auto contains_every_word = [&](std::string_view name) {
+    return std::all_of(query_words.begin(), query_words.end(),
+                       [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
+  };
+  auto gather = [&](Query& q, std::size_t max) {
+    std::size_t taken = 0;
+    while (taken < max && q.step()) {
+      if (!contains_every_word(q.text(kNameKeyColumn))) continue;
+      auto m = read_member(q);
+      const bool seen = std::any_of(hits.begin(), hits.end(),
+                                    [&](const MemberHit& h) { return h.member.id == m.id; }) ||
+                        std::any_of(candidates.begin(), candidates.end(),
+                                    [&](const Candidate& c) { return c.member.id == m.id; });
+      if (seen) continue;
+      candidates.push_back({std::move(m), q.text(kNameKeyColumn), 0});
+      ++taken;
+    }
+  };
+  const std::size_t room = limit - hits.size();
   {
-    auto q = db_.query(
-        util::format("SELECT {} FROM members WHERE name_key >= ? AND name_key < ? AND voided = 0 "
-                     "ORDER BY name_key LIMIT ?",
-                     kMemberColumns));
-    q.bind_all(folded, prefix_end(folded), lim);
-    collect(q, MatchKind::name);
+    auto q = db_.query(util::format(
+        "SELECT {}, name_key FROM members WHERE name_key >= ? AND name_key < ? AND voided = 0 "
+        "ORDER BY name_key LIMIT ?",
+        kMemberColumns));
+    q.bind_all(key, prefix_end(key), lim);
+    gather(q, room);
   }
-  const std::string match = fts_query(folded);
-  if (!match.empty() && hits.size() < limit) {
-    auto q = db_.query(
-        util::format("SELECT {} FROM members WHERE rowid IN (SELECT rowid FROM member_search WHERE "
-                     "member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key",
-                     kMemberColumns));
+  const std::string match = fts_query(key);
+  if (!match.empty() && candidates.size() < room) {
+    auto q = db_.query(util::format(
+        "SELECT {}, name_key FROM members WHERE rowid IN (SELECT rowid FROM member_search WHERE "
+        "member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key",
+        kMemberColumns));
     q.bind_all(match, lim * 4);
-    collect(q, MatchKind::name);
+    gather(q, limit * 4);
+  }
+  for (auto& c : candidates) c.rank = name_rank(c.key, query_words);
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
+  for (auto& c : candidates) {
+    if (hits.size() >= limit) break;
+    hits.push_back({std::move(c.member), MatchKind::name});
   }
   return hits;
+}
+
+bool Store::refresh_search_keys() {
+  const std::string version = model::search_key_version();
+  if (meta(kMetaSearchKeys) == version) return false;
+  Transaction tx(db_);
+  if (meta(kMetaSearchKeys) == version) return false;  // another process rebuilt them
+  // Read first, then write: updating rows under an open scan of the same
+  // table is not something to rely on.
+  std::vector<std::pair<std::int64_t, std::string>> changed;
+  {
+    auto q = db_.query(
+        "SELECT rowid, kind, given_name, family_name, organisation, contact_person, name_key "
+        "FROM members");
+    while (q.step()) {
+      const auto kind = model::member_kind_from(q.text(1)).value_or(model::MemberKind::individual);
+      std::string key = name_key(kind, q.text(2), q.text(3), q.text(4), q.text(5));
+      if (key != q.text(6)) changed.emplace_back(q.int64(0), std::move(key));
+    }
+  }
+  for (const auto& [rowid, key] : changed) {
+    db_.query("UPDATE members SET name_key = ? WHERE rowid = ?").bind_all(key, rowid).run();
+  }
+  db_.exec(
+      "DELETE FROM member_search; "
+      "INSERT INTO member_search (rowid, names) SELECT rowid, name_key FROM members;");
+  set_meta(kMetaSearchKeys, version);
+  tx.commit();
+  return true;
 }
 
 std::vector<model::Member> Store::members_registered(const std::string& event_id,
