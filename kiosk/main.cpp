@@ -1,5 +1,5 @@
-// alliance-kiosk: the registration desk (GUI) and its two offline commands,
-// import-members and export. Only wiring here; the behaviour is in kiosk/.
+// alliance-kiosk: the registration desk (GUI) and its offline commands,
+// import-members, export and find. Only wiring here; the behaviour is in kiosk/.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -25,6 +25,7 @@
 #include "kiosk/core/export.hpp"
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/core/import_members.hpp"
+#include "kiosk/core/member_search.hpp"
 #include "kiosk/platform/app.hpp"
 
 namespace {
@@ -40,6 +41,7 @@ constexpr std::string_view kUsage =
     "usage: alliance-kiosk [--db FILE] [--fullscreen] [--lang CODE]\n"
     "       alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
     "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
+    "       alliance-kiosk find --db FILE [--json] QUERY\n"
     "\n"
     "Without a command, opens the registration kiosk.\n"
     "  --db FILE      the kiosk database (default: $ALLIANCE_DB if set, else\n"
@@ -61,6 +63,20 @@ constexpr std::string_view kImportUsage =
 constexpr std::string_view kExportUsage =
     "usage: alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
     "Writes this kiosk's records to standard output (CSV with a header row by default).\n";
+
+constexpr std::string_view kFindUsage =
+    "usage: alliance-kiosk find --db FILE [--json] QUERY\n"
+    "Searches the members in the kiosk database exactly as the staff desk does. QUERY\n"
+    "is a reference code, a phone number (a national number reads as the current\n"
+    "event's country), an e-mail address, or a name in any script, typed with or\n"
+    "without accents, in any case (nguyen finds Nguyen with its accents, aleksandra\n"
+    "finds the Cyrillic spelling). Several words are one query. Prints the best\n"
+    "matches first, at most 20, one per line: id, reference code, name, phone and\n"
+    "e-mail, separated by tabs; nothing when no one matches.\n"
+    "  --json   print a JSON array of objects instead (id, reference_code, kind,\n"
+    "           given_name, family_name, organisation, contact_person, phone, email,\n"
+    "           matched_by)\n"
+    "Control characters in stored values are printed as escapes such as \\x1B.\n";
 
 struct Args {
   std::map<std::string, std::string, std::less<>> values;
@@ -267,6 +283,30 @@ int run_export(std::span<const std::string> argv) {
   return 0;
 }
 
+int run_find(std::span<const std::string> argv) {
+  auto args = parse(argv, {"--db"}, {"--json"});
+  if (!args) return fail(args.error(), 2);
+  if (args->switches.contains("--help")) return std::cout << kFindUsage, 0;
+  if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
+  if (!args->values.contains("--db")) return fail("find: --db FILE is required", 2);
+  const std::string query = util::join(args->positionals, ' ');
+  if (query.find_first_not_of(' ') == std::string::npos) {
+    return fail("find: say what to look for: a name, reference code, phone or e-mail", 2);
+  }
+  // Searching never creates a database: a mistyped path should say so.
+  auto device = open_store(args->values.at("--db"), {.create_if_missing = false});
+  const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
+  const auto hits = kiosk::staff_search(device, query, context.default_country);
+  if (args->switches.contains("--json")) {
+    kiosk::write_match_json(hits, std::cout);
+  } else {
+    kiosk::write_match_lines(hits, std::cout);
+  }
+  std::cout.flush();
+  if (!std::cout) return fail("find: cannot write to standard output");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -277,6 +317,7 @@ int main(int argc, char** argv) {
       return run_import(std::span(args).subspan(1));
     }
     if (!args.empty() && args.front() == "export") return run_export(std::span(args).subspan(1));
+    if (!args.empty() && args.front() == "find") return run_find(std::span(args).subspan(1));
     return run_kiosk(args, started);
   } catch (const std::exception& e) {
     return fail(e.what());
