@@ -480,6 +480,33 @@ std::unique_ptr<icu::Transliterator> build(const icu::UnicodeString& rules, cons
   return t;
 }
 
+// ASCII needs none of the ICU steps: the same result, without them. Latin
+// letters and digits stay (lower-cased), apostrophes join, anything else
+// separates. Must agree with kFoldRules (tested).
+std::string ascii_key(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      out.push_back(c);
+    } else if (c == '\'' || c == '`') {
+      continue;
+    } else {
+      out.push_back(' ');
+    }
+  }
+  return collapse_whitespace(out);
+}
+
+bool is_ascii(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 // One set of ICU objects per thread: a transliterator is not safe to share,
 // and building one parses rule tables (milliseconds) while using it takes
 // microseconds. Each is built on first use, so a kiosk that never sees a Han
@@ -491,6 +518,11 @@ class KeyMaker {
     casefold_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
     if (U_FAILURE(status) || casefold_ == nullptr) {
       throw std::runtime_error(util::cat("ICU has no NFKC_Casefold data (", u_errorName(status),
+                                         "); reinstall the ICU library (libicu72)"));
+    }
+    nfd_ = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status) || nfd_ == nullptr) {
+      throw std::runtime_error(util::cat("ICU has no NFD data (", u_errorName(status),
                                          "); reinstall the ICU library (libicu72)"));
     }
     fold_ = build(icu::UnicodeString(kFoldRules), "alliance-fold");
@@ -543,9 +575,24 @@ class KeyMaker {
       run.append(cp);
     }
     flush();
-    fold_->transliterate(romanised);
+
+    // Step 3. Most names are Latin letters with accents, which are ASCII once
+    // decomposed and stripped of their marks: those need no Latin-ASCII pass.
+    const icu::UnicodeString decomposed = nfd_->normalize(romanised, status);
+    if (U_FAILURE(status)) {
+      throw std::runtime_error(util::cat("ICU could not decompose text: ", u_errorName(status)));
+    }
+    icu::UnicodeString stripped;
+    for (int32_t i = 0; i < decomposed.length(); i = decomposed.moveIndex32(i, 1)) {
+      const UChar32 cp = decomposed.char32At(i);
+      if (u_charType(cp) != U_NON_SPACING_MARK) stripped.append(cp);
+    }
     std::string out;
-    romanised.toUTF8String(out);
+    stripped.toUTF8String(out);
+    if (is_ascii(out)) return ascii_key(out);
+    fold_->transliterate(stripped);  // its NFD and mark removal have nothing left to do
+    out.clear();
+    stripped.toUTF8String(out);
     return collapse_whitespace(out);
   }
 
@@ -557,6 +604,7 @@ class KeyMaker {
   }
 
   const icu::Normalizer2* casefold_ = nullptr;
+  const icu::Normalizer2* nfd_ = nullptr;
   std::unique_ptr<icu::Transliterator> fold_;
   std::map<Romaniser, std::unique_ptr<icu::Transliterator>> by_kind_;
 };
@@ -564,33 +612,6 @@ class KeyMaker {
 KeyMaker& key_maker() {
   thread_local KeyMaker maker;
   return maker;
-}
-
-// ASCII needs none of the ICU steps: the same result, without them. Latin
-// letters and digits stay (lower-cased), apostrophes join, anything else
-// separates. Must agree with kFoldRules (tested).
-std::string ascii_key(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c - 'A' + 'a'));
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      out.push_back(c);
-    } else if (c == '\'' || c == '`') {
-      continue;
-    } else {
-      out.push_back(' ');
-    }
-  }
-  return collapse_whitespace(out);
-}
-
-bool is_ascii(std::string_view s) {
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
 }
 
 }  // namespace

@@ -20,8 +20,6 @@ constexpr std::string_view kMemberColumns =
     "phone, email, country, region, organisation, organisation_type, role, years_experience, "
     "qualification, interest_groups, e_updates, preferred_language, consent_given, "
     "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
-// A query that selects kMemberColumns and then name_key finds the key here.
-constexpr int kNameKeyColumn = 29;
 
 model::Member read_member(const Query& q) {
   model::Member m;
@@ -430,12 +428,13 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
 
   const std::string key = model::fold_query(trimmed);
   if (key.empty()) return hits;
-  // Name candidates with their keys: a prefix of the full name catches short
-  // input ("jo"); the trigram index finds each word inside names. Then the
-  // closest names go first, so the person whose name was typed in full is
-  // never below someone whose name merely contains it.
+  // Name candidates, by key only: a prefix of the full name catches short
+  // input ("jo"); the trigram index finds each word inside names. The closest
+  // names go first, so the person whose name was typed in full is never below
+  // someone whose name merely contains it; only those shown are read whole.
   struct Candidate {
-    model::Member member;
+    std::int64_t rowid = 0;
+    std::string id;
     std::string key;
     int rank = 0;
   };
@@ -447,44 +446,43 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     return std::all_of(query_words.begin(), query_words.end(),
                        [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
   };
-  auto gather = [&](Query& q, std::size_t max) {
-    std::size_t taken = 0;
-    while (taken < max && q.step()) {
-      if (!contains_every_word(q.text(kNameKeyColumn))) continue;
-      auto m = read_member(q);
+  auto gather = [&](Query& q) {
+    while (q.step()) {
+      Candidate c{.rowid = q.int64(0), .id = q.text(1), .key = q.text(2)};
+      if (!contains_every_word(c.key)) continue;
       const bool seen = std::any_of(hits.begin(), hits.end(),
-                                    [&](const MemberHit& h) { return h.member.id == m.id; }) ||
+                                    [&](const MemberHit& h) { return h.member.id == c.id; }) ||
                         std::any_of(candidates.begin(), candidates.end(),
-                                    [&](const Candidate& c) { return c.member.id == m.id; });
-      if (seen) continue;
-      candidates.push_back({std::move(m), q.text(kNameKeyColumn), 0});
-      ++taken;
+                                    [&](const Candidate& o) { return o.rowid == c.rowid; });
+      if (!seen) candidates.push_back(std::move(c));
     }
   };
   const std::size_t room = limit - hits.size();
   {
-    auto q = db_.query(util::format(
-        "SELECT {}, name_key FROM members WHERE name_key >= ? AND name_key < ? AND voided = 0 "
-        "ORDER BY name_key LIMIT ?",
-        kMemberColumns));
+    auto q = db_.query(
+        "SELECT rowid, id, name_key FROM members WHERE name_key >= ? AND name_key < ? AND "
+        "voided = 0 ORDER BY name_key LIMIT ?");
     q.bind_all(key, prefix_end(key), lim);
-    gather(q, room);
+    gather(q);
   }
   const std::string match = fts_query(key);
   if (!match.empty() && candidates.size() < room) {
-    auto q = db_.query(util::format(
-        "SELECT {}, name_key FROM members WHERE rowid IN (SELECT rowid FROM member_search WHERE "
-        "member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key",
-        kMemberColumns));
+    auto q = db_.query(
+        "SELECT rowid, id, name_key FROM members WHERE rowid IN (SELECT rowid FROM member_search "
+        "WHERE member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key");
     q.bind_all(match, lim * 4);
-    gather(q, limit * 4);
+    gather(q);
   }
   for (auto& c : candidates) c.rank = name_rank(c.key, query_words);
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
-  for (auto& c : candidates) {
+  const std::string by_rowid =
+      util::format("SELECT {} FROM members WHERE rowid = ?", kMemberColumns);
+  for (const auto& c : candidates) {
     if (hits.size() >= limit) break;
-    hits.push_back({std::move(c.member), MatchKind::name});
+    auto q = db_.query(by_rowid);
+    q.bind_all(c.rowid);
+    if (q.step()) hits.push_back({read_member(q), MatchKind::name});
   }
   return hits;
 }
