@@ -12,7 +12,6 @@
 #include <unicode/uscript.h>
 #include <unicode/uvernum.h>
 
-#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -169,15 +168,11 @@ std::string collapse_whitespace(std::string_view s) {
 
 namespace {
 
-bool is_bidi_control(UChar32 cp) {
-  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069);
-}
-
 // Invisible characters with no business in a name: every format character
-// (Cf: zero-width space, soft hyphen, BOM, word joiner, bidi controls, tags,
-// ...), the combining grapheme joiner and the Hangul fillers, which render as
-// nothing and are used to fake blank names. ZWJ and ZWNJ are decided apart.
+// (Cf: zero-width space, soft hyphen, BOM, word joiner, tags, and all the bidi
+// marks, embeddings, overrides and isolates), the combining grapheme joiner
+// and the Hangul fillers, which render as nothing and are used to fake blank
+// names. ZWJ and ZWNJ are decided apart.
 bool is_invisible(UChar32 cp) {
   return u_charType(cp) == U_FORMAT_CHAR || cp == 0x034F || cp == 0x115F || cp == 0x1160 ||
          cp == 0x3164 || cp == 0xFFA0;
@@ -264,7 +259,7 @@ std::string clean_person_text(std::string_view s) {
       if (before == after && uses_joiners(before)) kept.append(cp);
       continue;
     }
-    if (is_bidi_control(cp) || is_invisible(cp)) continue;
+    if (is_invisible(cp)) continue;
     kept.append(cp);
   }
   UErrorCode status = U_ZERO_ERROR;

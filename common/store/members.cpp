@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "common/model/codes.hpp"
 #include "common/model/country.hpp"
@@ -21,9 +22,10 @@ constexpr std::string_view kMemberColumns =
     "qualification, interest_groups, e_updates, preferred_language, consent_given, "
     "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
 
-model::Member read_member(const Query& q) {
+// Reads kMemberColumns starting at column `first`.
+model::Member read_member(const Query& q, int first = 0) {
   model::Member m;
-  int c = 0;
+  int c = first;
   m.id = q.text(c++);
   m.kind = model::member_kind_from(q.text(c++)).value_or(model::MemberKind::individual);
   m.reference_code = q.text(c++);
@@ -428,17 +430,22 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
 
   const std::string key = model::fold_query(trimmed);
   if (key.empty()) return hits;
-  // Name candidates, by key only: a prefix of the full name catches short
-  // input ("jo"); the trigram index finds each word inside names. The closest
-  // names go first, so the person whose name was typed in full is never below
-  // someone whose name merely contains it; only those shown are read whole.
+  // Name candidates: a prefix of the full name catches short input ("jo");
+  // the trigram index finds each word inside names. The closest names go
+  // first, so the person whose name was typed in full is never below someone
+  // whose name merely contains it. Prefix hits (at most the limit, usually
+  // all shown) are read whole at once; the wider trigram set by key only,
+  // and only those shown are read whole afterwards.
   struct Candidate {
     std::int64_t rowid = 0;
     std::string id;
     std::string key;
     int rank = 0;
+    std::optional<std::size_t> read;  // index in `read_whole`, if read already
   };
   std::vector<Candidate> candidates;
+  std::vector<model::Member> read_whole;  // apart, so ranking moves small structs only
+  read_whole.reserve(limit);
   const auto query_words = util::split(key, ' ');
   // The trigram index skips words under three letters; a name must still
   // contain every word typed ("nguyen thi ha" is not Nguyễn Thị Hoa).
@@ -446,7 +453,8 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     return std::all_of(query_words.begin(), query_words.end(),
                        [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
   };
-  auto gather = [&](Query& q) {
+  // Rows start with rowid, id, name_key; with_member: then kMemberColumns.
+  auto gather = [&](Query& q, bool with_member) {
     while (q.step()) {
       Candidate c{.rowid = q.int64(0), .id = q.text(1), .key = q.text(2)};
       if (!contains_every_word(c.key)) continue;
@@ -454,16 +462,22 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
                                     [&](const MemberHit& h) { return h.member.id == c.id; }) ||
                         std::any_of(candidates.begin(), candidates.end(),
                                     [&](const Candidate& o) { return o.rowid == c.rowid; });
-      if (!seen) candidates.push_back(std::move(c));
+      if (seen) continue;
+      if (with_member) {
+        c.read = read_whole.size();
+        read_whole.push_back(read_member(q, 3));
+      }
+      candidates.push_back(std::move(c));
     }
   };
   const std::size_t room = limit - hits.size();
   {
-    auto q = db_.query(
-        "SELECT rowid, id, name_key FROM members WHERE name_key >= ? AND name_key < ? AND "
-        "voided = 0 ORDER BY name_key LIMIT ?");
+    auto q = db_.query(util::format(
+        "SELECT rowid, id, name_key, {} FROM members WHERE name_key >= ? AND name_key < ? AND "
+        "voided = 0 ORDER BY name_key LIMIT ?",
+        kMemberColumns));
     q.bind_all(key, prefix_end(key), lim);
-    gather(q);
+    gather(q, /*with_member=*/true);
   }
   const std::string match = fts_query(key);
   if (!match.empty() && candidates.size() < room) {
@@ -471,15 +485,20 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
         "SELECT rowid, id, name_key FROM members WHERE rowid IN (SELECT rowid FROM member_search "
         "WHERE member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key");
     q.bind_all(match, lim * 4);
-    gather(q);
+    gather(q, /*with_member=*/false);
   }
   for (auto& c : candidates) c.rank = name_rank(c.key, query_words);
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
   const std::string by_rowid =
       util::format("SELECT {} FROM members WHERE rowid = ?", kMemberColumns);
+  hits.reserve(limit);
   for (const auto& c : candidates) {
     if (hits.size() >= limit) break;
+    if (c.read) {
+      hits.push_back({std::move(read_whole[*c.read]), MatchKind::name});
+      continue;
+    }
     auto q = db_.query(by_rowid);
     q.bind_all(c.rowid);
     if (q.step()) hits.push_back({read_member(q), MatchKind::name});
