@@ -60,14 +60,4 @@ std::string random_enrolment_code() {
   return code;
 }
 
-std::string normalize_enrolment_code(std::string_view code) {
-  std::string out;
-  for (char c : code) {
-    if (c == ' ' || c == '-') continue;
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    out += c;
-  }
-  return out;
-}
-
 }  // namespace alliance::central

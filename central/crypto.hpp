@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/util/secret.hpp"
+
 namespace alliance::central {
 
 // Lower-case hex SHA-256 of the bytes.
@@ -18,7 +20,8 @@ std::string random_hex(std::size_t n);
 // alphabet without 0/O and 1/I/L, so it can be read aloud and typed.
 std::string random_enrolment_code();
 
-// Upper-cases and strips spaces and dashes, so "k7qm 2xpd-9hrt" matches.
-std::string normalize_enrolment_code(std::string_view code);
+// Upper-cases and strips spaces and dashes, so "k7qm 2xpd-9hrt" matches; shared
+// with the device, which keeps a hash of the code it enrolled with.
+using util::normalize_enrolment_code;
 
 }  // namespace alliance::central

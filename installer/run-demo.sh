@@ -98,7 +98,13 @@ if [ -n "$server_url" ]; then
   echo "run-demo: to see what reached the central server:"
   echo "  $central export --db $data/central.db members"
 fi
-echo "run-demo: staff mode: \"Staff\" on the welcome screen; the first PIN entered becomes the PIN."
+if [ -n "${code:-}" ]; then
+  echo "run-demo: staff mode: \"Staff\" on the welcome screen. The first time, it asks for this"
+  echo "  kiosk's enrolment code, $code, then for a new PIN of 6 or more digits, twice."
+else
+  echo "run-demo: staff mode: \"Staff\" on the welcome screen. This kiosk is not enrolled, so"
+  echo "  set its first PIN here first: $kiosk set-pin --db $data/kiosk.db"
+fi
 
 # In the foreground, not exec: the EXIT trap must stop the background processes.
 set +e

@@ -1,6 +1,9 @@
 // alliance-kiosk: the registration desk (GUI) and its offline commands,
-// import-members, export and find. Only wiring here; the behaviour is in kiosk/.
+// import-members, export, set-pin and find. Only wiring here; the behaviour is
+// in kiosk/.
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -14,11 +17,14 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/model/text.hpp"
 #include "common/store/store.hpp"
+#include "common/util/private_file.hpp"
 #include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 #include "kiosk/core/controller.hpp"
@@ -26,6 +32,7 @@
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/core/import_members.hpp"
 #include "kiosk/core/member_search.hpp"
+#include "kiosk/core/staff_pin.hpp"
 #include "kiosk/platform/app.hpp"
 
 namespace {
@@ -41,6 +48,8 @@ constexpr std::string_view kUsage =
     "usage: alliance-kiosk [--db FILE] [--fullscreen] [--lang CODE]\n"
     "       alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
     "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
+    "                             [--output FILE]\n"
+    "       alliance-kiosk set-pin --db FILE\n"
     "       alliance-kiosk find --db FILE [--json] QUERY\n"
     "\n"
     "Without a command, opens the registration kiosk.\n"
@@ -62,7 +71,19 @@ constexpr std::string_view kImportUsage =
 
 constexpr std::string_view kExportUsage =
     "usage: alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
-    "Writes this kiosk's records to standard output (CSV with a header row by default).\n";
+    "                             [--output FILE]\n"
+    "Writes this kiosk's records (CSV with a header row by default) to a new FILE,\n"
+    "readable by its owner only; an existing FILE or link there is refused, never\n"
+    "overwritten. Without --output, to standard output with control characters shown\n"
+    "as \\uXXXX, and a shell redirection (>) gets the umask's mode: prefer --output.\n";
+
+constexpr std::string_view kSetPinUsage =
+    "usage: alliance-kiosk set-pin --db FILE\n"
+    "Sets the kiosk's staff PIN, replacing any earlier one and ending any lockout.\n"
+    "Reads the new PIN twice from standard input (not echoed on a terminal): 6 to 12\n"
+    "digits, not one digit repeated and not a run such as 123456. This is how a kiosk\n"
+    "that was never enrolled gets its first PIN, and how a forgotten PIN is replaced;\n"
+    "an enrolled kiosk also accepts its enrolment code on the PIN screen instead.\n";
 
 constexpr std::string_view kFindUsage =
     "usage: alliance-kiosk find --db FILE [--json] QUERY\n"
@@ -76,7 +97,7 @@ constexpr std::string_view kFindUsage =
     "  --json   print a JSON array of objects instead (id, reference_code, kind,\n"
     "           given_name, family_name, organisation, contact_person, phone, email,\n"
     "           matched_by)\n"
-    "Control characters in stored values are printed as escapes such as \\x1B.\n";
+    "Control characters in stored values are printed as escapes such as \\u001B.\n";
 
 struct Args {
   std::map<std::string, std::string, std::less<>> values;
@@ -165,8 +186,9 @@ store::Store open_store(const fs::path& path, const store::OpenOptions& options 
   }
 }
 
+// Reasons may quote a file's or a record's text: escaped for the terminal.
 int fail(std::string_view reason, int code = 1) {
-  std::cerr << "alliance-kiosk: " << reason << "\n";
+  std::cerr << "alliance-kiosk: " << alliance::model::escape_for_terminal(reason) << "\n";
   return code;
 }
 
@@ -242,16 +264,13 @@ int run_import(std::span<const std::string> argv) {
   // National phone numbers read as the current event's country, as at the desk.
   const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
   const auto report = kiosk::import_members(device, in, context);
-  if (!report.ok()) {
-    std::cerr << "alliance-kiosk: import-members: " << report.summary() << "\n";
-    return 1;
-  }
-  std::cout << report.summary() << "\n";
+  if (!report.ok()) return fail(util::cat("import-members: ", report.summary()));
+  std::cout << alliance::model::escape_for_terminal(report.summary()) << "\n";
   return 0;
 }
 
 int run_export(std::span<const std::string> argv) {
-  auto args = parse(argv, {"--db", "--format"}, {});
+  auto args = parse(argv, {"--db", "--format", "--output"}, {});
   if (!args) return fail(args.error(), 2);
   if (args->switches.contains("--help")) return std::cout << kExportUsage, 0;
   if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
@@ -260,24 +279,27 @@ int run_export(std::span<const std::string> argv) {
     return fail("export: say what to export: members, requests or attendance", 2);
   }
   const std::string& what = args->positionals.front();
-  if (what != "members" && what != "requests" && what != "attendance") {
+  if (!alliance::protocol::export_entity(what)) {
     return fail(util::cat("export: unknown record type '", what,
                           "'; choose members, requests or attendance"),
                 2);
   }
-  const std::string format =
+  const std::string format_name =
       args->values.contains("--format") ? args->values.at("--format") : "csv";
-  kiosk::ExportFormat export_format;
-  if (format == "csv") {
-    export_format = kiosk::ExportFormat::csv;
-  } else if (format == "json") {
-    export_format = kiosk::ExportFormat::json;
-  } else {
-    return fail(util::cat("export: unknown format '", format, "'; choose csv or json"), 2);
+  const auto format = alliance::protocol::export_format(format_name);
+  if (!format) {
+    return fail(util::cat("export: unknown format '", format_name, "'; choose csv or json"), 2);
   }
   // Exporting never creates a database: a mistyped path should say so.
   auto device = open_store(args->values.at("--db"), {.create_if_missing = false});
-  kiosk::export_records(device, what, export_format, std::cout);
+  std::ostringstream text;
+  kiosk::export_records(device, what, *format, text);
+  if (auto it = args->values.find("--output"); it != args->values.end()) {
+    auto written = util::write_new_private_file(it->second, text.str());
+    if (!written) return fail(util::cat("export: ", written.error().message));
+    return 0;
+  }
+  std::cout << alliance::model::escape_for_terminal(text.str());
   std::cout.flush();
   if (!std::cout) return fail("export: cannot write to standard output");
   return 0;
@@ -307,6 +329,52 @@ int run_find(std::span<const std::string> argv) {
   return 0;
 }
 
+// One line from standard input; on a terminal the typed digits are not shown.
+std::optional<std::string> read_secret_line(std::string_view prompt) {
+  const bool terminal = ::isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  if (terminal) {
+    std::cerr << prompt << std::flush;
+    if (::tcgetattr(STDIN_FILENO, &saved) == 0) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (terminal) {
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << "\n";
+  }
+  if (!got) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int run_set_pin(std::span<const std::string> argv) {
+  auto args = parse(argv, {"--db"}, {});
+  if (!args) return fail(args.error(), 2);
+  if (args->switches.contains("--help")) return std::cout << kSetPinUsage, 0;
+  if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
+  if (!args->values.contains("--db")) return fail("set-pin: --db FILE is required", 2);
+  if (!args->positionals.empty()) return fail("set-pin: the PIN is read from standard input", 2);
+
+  const auto first = read_secret_line("New staff PIN (6 to 12 digits): ");
+  if (!first) return fail("set-pin: no PIN on standard input; nothing changed");
+  if (const auto problem = kiosk::new_pin_problem(*first)) {
+    return fail(util::cat("set-pin: ", kiosk::pin_problem_text(*problem), "; nothing changed"));
+  }
+  const auto second = read_secret_line("The same PIN again: ");
+  if (!second) return fail("set-pin: the PIN must be given twice; nothing changed");
+  if (*second != *first) return fail("set-pin: the two PINs differ; nothing changed");
+
+  auto device = open_store(args->values.at("--db"));
+  kiosk::set_staff_pin(device, *first);
+  std::cout << "staff PIN set for " << args->values.at("--db") << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -317,6 +385,7 @@ int main(int argc, char** argv) {
       return run_import(std::span(args).subspan(1));
     }
     if (!args.empty() && args.front() == "export") return run_export(std::span(args).subspan(1));
+    if (!args.empty() && args.front() == "set-pin") return run_set_pin(std::span(args).subspan(1));
     if (!args.empty() && args.front() == "find") return run_find(std::span(args).subspan(1));
     return run_kiosk(args, started);
   } catch (const std::exception& e) {

@@ -453,7 +453,7 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
     if (previous && previous->server_url != credentials.server_url) {
       store.apply_pulled({}, 0);  // another server's sequence: start from its beginning
     }
-    store::save_credentials(store, credentials);
+    store::save_credentials(store, credentials, code);  // its hash lets staff set the first PIN
     store::SyncStatus status = store.sync_status();
     status.state = "idle";
     status.server_url = credentials.server_url;

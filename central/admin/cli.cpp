@@ -16,8 +16,11 @@
 #include "central/http/server.hpp"
 #include "central/store/central_store.hpp"
 #include "common/model/codes.hpp"
+#include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
+#include "common/protocol/export.hpp"
 #include "common/util/log.hpp"
+#include "common/util/private_file.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central {
@@ -32,7 +35,7 @@ constexpr std::string_view kUsage =
     "  revoke-device --db FILE DEVICE_ID\n"
     "  import-catalog --db FILE CATALOG.json\n"
     "  set-request-status --db FILE REQUEST_ID STATUS [--actor NAME]\n"
-    "  export --db FILE members|requests|attendance [--format csv|json]\n"
+    "  export --db FILE members|requests|attendance [--format csv|json] [--output FILE]\n"
     "\n"
     "Every command takes --help and --version.\n";
 
@@ -72,8 +75,12 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         2}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
-        "Writes the records to standard output (CSV with a header row by default).",
-        {"--db", "--format"},
+        "                        [--output FILE]\n"
+        "Writes the records (CSV with a header row by default) to a new FILE, readable by\n"
+        "its owner only; an existing FILE or link there is refused, never overwritten.\n"
+        "Without --output, to standard output with control characters shown as \\uXXXX,\n"
+        "and a shell redirection (>) gets the umask's mode: prefer --output.",
+        {"--db", "--format", "--output"},
         1}},
   };
   return table;
@@ -200,25 +207,26 @@ int serve(const Parsed& p, CentralStore& store, std::ostream& err) {
 }
 
 int export_records(const Parsed& p, CentralStore& store, std::ostream& out, std::ostream& err) {
-  const std::string& what = p.positionals[0];
-  protocol::Entity entity{};
-  if (what == "members") {
-    entity = protocol::Entity::member;
-  } else if (what == "requests") {
-    entity = protocol::Entity::request;
-  } else if (what == "attendance") {
-    entity = protocol::Entity::attendance;
-  } else {
+  const auto entity = protocol::export_entity(p.positionals[0]);
+  if (!entity) {
     err << "alliance-central: export what? members, requests or attendance\n";
     return 2;
   }
-  const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "csv";
-  if (format != "csv" && format != "json") {
+  const auto format =
+      protocol::export_format(p.flags.contains("--format") ? p.flags.at("--format") : "csv");
+  if (!format) {
     err << "alliance-central: --format must be csv or json\n";
     return 2;
   }
-  const auto records = store.list(entity);
-  out << (format == "csv" ? export_csv(entity, records) : export_json(records));
+  const std::string text = export_text(*entity, *format, store.list(*entity));
+  if (!p.flags.contains("--output")) {
+    out << text;  // run_cli escapes control characters for the terminal
+    return 0;
+  }
+  if (auto written = util::write_new_private_file(p.flags.at("--output"), text); !written) {
+    err << "alliance-central: " << written.error().message << "\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -324,12 +332,27 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << "alliance-central " << server_version() << "\n";
     return 0;
   }
-  try {
-    return run_command(args[0], *parsed, out, err);
-  } catch (const std::exception& e) {
-    err << "alliance-central " << args[0] << ": " << e.what() << "\n";
-    return 1;
+  if (args[0] == "serve") {
+    try {
+      return run_command(args[0], *parsed, out, err);
+    } catch (const std::exception& e) {
+      err << "alliance-central serve: " << model::escape_for_terminal(e.what()) << "\n";
+      return 1;
+    }
   }
+  // What a command prints may quote records, device names or files: control
+  // characters in it are escaped before they reach the admin's terminal.
+  std::ostringstream command_out;
+  std::ostringstream command_err;
+  int code = 1;
+  try {
+    code = run_command(args[0], *parsed, command_out, command_err);
+  } catch (const std::exception& e) {
+    command_err << "alliance-central " << args[0] << ": " << e.what() << "\n";
+  }
+  out << model::escape_for_terminal(command_out.str());
+  err << model::escape_for_terminal(command_err.str());
+  return code;
 }
 
 }  // namespace alliance::central

@@ -3,28 +3,15 @@
 
 #include <sstream>
 
-#include "common/protocol/codec.hpp"
-#include "common/protocol/table.hpp"
-#include "common/util/csv.hpp"
-
 namespace alliance::central {
 
-std::string export_csv(protocol::Entity entity, const std::vector<protocol::Record>& records) {
+std::string export_text(protocol::Entity entity, protocol::ExportFormat format,
+                        const std::vector<protocol::Record>& records) {
   std::ostringstream out;
-  util::CsvWriter writer(out);
-  writer.row(protocol::table_columns(entity));
-  for (const auto& record : records) writer.row(protocol::table_row(record));
+  protocol::ExportWriter writer(out, entity, format);
+  for (const auto& record : records) writer.add(record);
+  writer.finish();
   return std::move(out).str();
-}
-
-std::string export_json(const std::vector<protocol::Record>& records) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    out += i == 0 ? "\n  " : ",\n  ";
-    out += protocol::encode_record(records[i]);
-  }
-  out += records.empty() ? "]\n" : "\n]\n";
-  return out;
 }
 
 }  // namespace alliance::central

@@ -1,18 +1,19 @@
-// export: members, requests or attendance as CSV (header row, RFC 4180 quoting) or JSON.
+// export: members, requests or attendance as CSV or JSON, in the format the kiosk exports too.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "common/protocol/export.hpp"
 #include "common/protocol/wire.hpp"
 
 namespace alliance::central {
 
-// A header row and one row per record (protocol::table_columns/table_row, the
-// same format the kiosk exports), lines ending in CRLF, cells guarded against
-// spreadsheet formula injection (see common/util/csv.hpp).
-std::string export_csv(protocol::Entity entity, const std::vector<protocol::Record>& records);
-// A JSON array of API v1 records.
-std::string export_json(const std::vector<protocol::Record>& records);
+// The records as protocol::ExportWriter writes them (CSV: byte order mark,
+// header row, quoting and formula guards; JSON: an array of API v1 records).
+// The bytes are the data exactly; the command line escapes control
+// characters before they reach a terminal.
+std::string export_text(protocol::Entity entity, protocol::ExportFormat format,
+                        const std::vector<protocol::Record>& records);
 
 }  // namespace alliance::central

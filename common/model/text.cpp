@@ -121,30 +121,6 @@ bool has_control_characters(std::string_view s) {
   return false;
 }
 
-std::string escape_controls(std::string_view s) {
-  constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const Decoded d = decode(s, i);
-    if (!d.valid || (d.code_point < 0x80 && is_control(d.code_point))) {
-      const auto byte = d.valid ? d.code_point : static_cast<std::uint8_t>(s[i]);
-      out.append("\\x").push_back(kHex[(byte >> 4) & 0xF]);
-      out.push_back(kHex[byte & 0xF]);
-    } else if (is_control(d.code_point)) {
-      out.append("\\u");
-      for (int shift = 12; shift >= 0; shift -= 4)
-        out.push_back(kHex[(d.code_point >> shift) & 0xF]);
-    } else if (d.code_point == '\\') {
-      out.append("\\\\");
-    } else {
-      out.append(s.substr(i, d.length));
-    }
-    i += d.length;
-  }
-  return out;
-}
-
 std::string collapse_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -622,6 +598,30 @@ std::string fold_query(std::string_view s) {
 std::string search_key_version() {
   return util::cat("rules ", kKeyRulesRevision, ", ICU ", U_ICU_VERSION, ", Unicode ",
                    U_UNICODE_VERSION);
+}
+
+std::string escape_for_terminal(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const Decoded d = decode(s, i);
+    const char32_t cp = d.code_point;
+    const bool layout = cp == '\t' || cp == '\n' || (cp == '\r' && s.substr(i + 1, 1) == "\n");
+    if (!d.valid) {
+      const std::uint8_t byte = byte_at(s, i);
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    } else if (is_control(cp) && !layout) {
+      out += "\\u";
+      for (const int shift : {12, 8, 4, 0}) out += kHex[(cp >> shift) & 0x0F];
+    } else {
+      out.append(s.substr(i, d.length));
+    }
+    i += d.length;
+  }
+  return out;
 }
 
 }  // namespace alliance::model

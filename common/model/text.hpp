@@ -19,12 +19,12 @@ std::size_t utf8_length(std::string_view s);
 // marks, embeddings, overrides or isolates (which can disguise text on a
 // shared screen).
 bool has_control_characters(std::string_view s);
-// Text from a database made safe to print on a terminal: C0 and C1 controls,
-// DEL and bidi controls become visible escapes ("\x1B", "\u202E") and bytes
-// that are not UTF-8 become "\xFF", so a stored value can neither move the
-// cursor, recolour the screen nor reorder what follows. A backslash becomes
-// "\\", so every escape reads back unambiguously.
-std::string escape_controls(std::string_view s);
+// Text from records made safe to print on a terminal: C0 controls, DEL, C1
+// controls and bidirectional marks, embeddings, overrides and isolates become
+// visible \uXXXX escapes (so JSON stays valid JSON with the same values), and
+// bytes that are not UTF-8 become \xNN. Tab, LF and CR before LF are kept:
+// they lay out the output and cannot drive the terminal.
+std::string escape_for_terminal(std::string_view s);
 // Trims ASCII and Unicode spaces at both ends and folds inner runs of
 // whitespace to a single space.
 std::string collapse_whitespace(std::string_view s);

@@ -1,9 +1,12 @@
 // Records as rows of text cells, one definition shared by every export.
 #include "common/protocol/table.hpp"
 
+#include <array>
+#include <iterator>
 #include <optional>
 
 #include "common/model/codes.hpp"
+#include "common/util/csv.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::protocol {
@@ -86,48 +89,56 @@ std::vector<std::string> row_of(const model::ResourceRequest& r) {
           r.updated_at};
 }
 
-}  // namespace
+// Each entity's columns in order, with what they hold. Phone columns are
+// declared here, so the CSV writer spares E.164 numbers in them and nowhere else.
+struct Column {
+  std::string_view name;
+  util::CsvCell cell = util::CsvCell::text;
+};
 
-const std::vector<std::string>& table_columns(Entity entity) {
-  static const std::vector<std::string> members = {"id",
-                                                   "reference_code",
-                                                   "kind",
-                                                   "given_name",
-                                                   "family_name",
-                                                   "organisation",
-                                                   "contact_person",
-                                                   "gender",
-                                                   "birth_year",
-                                                   "phone",
-                                                   "email",
-                                                   "country",
-                                                   "region",
-                                                   "organisation_type",
-                                                   "role",
-                                                   "years_experience",
-                                                   "qualification",
-                                                   "interest_groups",
-                                                   "e_updates",
-                                                   "preferred_language",
-                                                   "consent_given",
-                                                   "consent_version",
-                                                   "consent_at",
-                                                   "event_id",
-                                                   "created_at",
-                                                   "updated_at",
-                                                   "voided",
-                                                   "void_reason"};
-  static const std::vector<std::string> events = {"id",      "kind",       "name",     "place",
-                                                  "country", "start_date", "end_date", "organiser",
-                                                  "office",  "voided"};
-  static const std::vector<std::string> attendance = {"id",  "member_id",     "event_id",
-                                                      "day", "checked_in_at", "voided"};
-  static const std::vector<std::string> packs = {"id", "title", "languages", "format", "retired"};
-  static const std::vector<std::string> requests = {
-      "id",           "reference_code",   "member_id",     "organisation_name",
-      "contact_name", "contact_phone",    "contact_email", "lines",
-      "delivery",     "delivery_address", "office",        "event_id",
-      "status",       "received_by",      "created_at",    "updated_at"};
+constexpr auto kPhone = util::CsvCell::phone;
+
+const std::vector<Column>& layout(Entity entity) {
+  static const std::vector<Column> members = {{"id"},
+                                              {"reference_code"},
+                                              {"kind"},
+                                              {"given_name"},
+                                              {"family_name"},
+                                              {"organisation"},
+                                              {"contact_person"},
+                                              {"gender"},
+                                              {"birth_year"},
+                                              {"phone", kPhone},
+                                              {"email"},
+                                              {"country"},
+                                              {"region"},
+                                              {"organisation_type"},
+                                              {"role"},
+                                              {"years_experience"},
+                                              {"qualification"},
+                                              {"interest_groups"},
+                                              {"e_updates"},
+                                              {"preferred_language"},
+                                              {"consent_given"},
+                                              {"consent_version"},
+                                              {"consent_at"},
+                                              {"event_id"},
+                                              {"created_at"},
+                                              {"updated_at"},
+                                              {"voided"},
+                                              {"void_reason"}};
+  static const std::vector<Column> events = {
+      {"id"},         {"kind"},     {"name"},      {"place"},  {"country"},
+      {"start_date"}, {"end_date"}, {"organiser"}, {"office"}, {"voided"}};
+  static const std::vector<Column> attendance = {{"id"},  {"member_id"},     {"event_id"},
+                                                 {"day"}, {"checked_in_at"}, {"voided"}};
+  static const std::vector<Column> packs = {
+      {"id"}, {"title"}, {"languages"}, {"format"}, {"retired"}};
+  static const std::vector<Column> requests = {
+      {"id"},           {"reference_code"},        {"member_id"},     {"organisation_name"},
+      {"contact_name"}, {"contact_phone", kPhone}, {"contact_email"}, {"lines"},
+      {"delivery"},     {"delivery_address"},      {"office"},        {"event_id"},
+      {"status"},       {"received_by"},           {"created_at"},    {"updated_at"}};
   switch (entity) {
     case Entity::member:
       return members;
@@ -141,6 +152,33 @@ const std::vector<std::string>& table_columns(Entity entity) {
       return requests;
   }
   return members;
+}
+
+constexpr Entity kEntities[] = {Entity::member, Entity::event, Entity::attendance, Entity::pack,
+                                Entity::request};
+
+// Picks one thing from every column of every entity, once.
+template <class Pick>
+auto per_entity(Pick pick) {
+  std::array<std::vector<decltype(pick(Column{}))>, std::size(kEntities)> lists;
+  for (const Entity entity : kEntities) {
+    for (const Column& column : layout(entity)) {
+      lists[static_cast<std::size_t>(entity)].push_back(pick(column));
+    }
+  }
+  return lists;
+}
+
+}  // namespace
+
+const std::vector<std::string>& table_columns(Entity entity) {
+  static const auto names = per_entity([](const Column& c) { return std::string(c.name); });
+  return names[static_cast<std::size_t>(entity)];
+}
+
+const std::vector<util::CsvCell>& table_cells(Entity entity) {
+  static const auto cells = per_entity([](const Column& c) { return c.cell; });
+  return cells[static_cast<std::size_t>(entity)];
 }
 
 std::vector<std::string> table_row(const Record& record) {

@@ -1,8 +1,10 @@
-// Store: the agent's device credentials (server URL, device id, bearer token).
+// Store: the agent's device credentials (server URL, device id, bearer token)
+// and the hash of the enrolment code, the kiosk's proof for its first staff PIN.
 #include <filesystem>
 #include <system_error>
 
 #include "common/store/store.hpp"
+#include "common/util/secret.hpp"
 
 namespace alliance::store {
 namespace {
@@ -11,6 +13,7 @@ constexpr std::string_view kServerUrl = "sync.server_url";
 constexpr std::string_view kDeviceId = "sync.device_id";
 constexpr std::string_view kToken = "sync.token";
 constexpr std::string_view kOffice = "sync.office";
+constexpr std::string_view kEnrolmentCodeHash = "sync.enrolment_code_hash";
 
 // The token makes the file a secret: owner read/write only, and the same for
 // SQLite's side files, whatever mode an older copy of the file had. In a
@@ -33,13 +36,19 @@ void restrict_to_owner(const std::filesystem::path& db_path) {
 
 }  // namespace
 
-void save_credentials(Store& store, const DeviceCredentials& credentials) {
+void save_credentials(Store& store, const DeviceCredentials& credentials,
+                      std::string_view enrolment_code) {
   restrict_to_owner(store.db().path());
+  // Hashed before the transaction: PBKDF2 takes a few tens of milliseconds.
+  const std::string code_hash =
+      enrolment_code.empty() ? std::string()
+                             : util::hash_secret(util::normalize_enrolment_code(enrolment_code));
   Transaction tx(store.db());
   store.set_meta(kServerUrl, credentials.server_url);
   store.set_meta(kDeviceId, credentials.device_id);
   store.set_meta(kToken, credentials.token);
   store.set_meta(kOffice, credentials.office);
+  if (!code_hash.empty()) store.set_meta(kEnrolmentCodeHash, code_hash);
   tx.commit();
   restrict_to_owner(store.db().path());
 }
@@ -51,6 +60,15 @@ std::optional<DeviceCredentials> load_credentials(Store& store) {
                            .device_id = store.meta(kDeviceId).value_or(""),
                            .token = std::move(*token),
                            .office = store.meta(kOffice).value_or("")};
+}
+
+bool has_enrolment_code(Store& store) {
+  return !store.meta(kEnrolmentCodeHash).value_or("").empty();
+}
+
+bool verify_enrolment_code(Store& store, std::string_view code) {
+  const auto stored = store.meta(kEnrolmentCodeHash);
+  return stored && util::verify_secret(util::normalize_enrolment_code(code), *stored);
 }
 
 }  // namespace alliance::store

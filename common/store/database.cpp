@@ -165,18 +165,39 @@ std::filesystem::perms database_file_mode(const std::filesystem::path& db_path) 
                 : perms::owner_read | perms::owner_write;
 }
 
+namespace {
+
+// A symbolic link whose target does not exist: SQLite would create the
+// target through it with the umask's mode (world-readable), not ours.
+void refuse_dangling_link(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) return;
+  if (std::filesystem::exists(path, ec)) return;  // a link to an existing file is opened as usual
+  const auto target = std::filesystem::read_symlink(path, ec);
+  throw StoreError(SQLITE_CANTOPEN,
+                   util::format("{} is a symbolic link to {}, which does not exist; the database "
+                                "is not created through a link: remove the link, or pass --db the "
+                                "real file's path",
+                                path.string(), ec ? std::string("?") : target.string()));
+}
+
+}  // namespace
+
 Database Database::open(const std::filesystem::path& path, const OpenOptions& options) {
   const std::string file = path.string();
+  refuse_dangling_link(path);
   if (!options.read_only && options.create_if_missing && !std::filesystem::exists(path)) {
     // Create the file ourselves so it has its mode from its first byte:
     // owner-only (0600), or 0660 in a setgid (shared) folder, where it also
     // takes the folder's group. fchmod because the umask would drop the group
     // write bit. SQLite gives its -wal and -shm files the same permissions.
     const auto mode = static_cast<mode_t>(database_file_mode(path));
-    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0 && errno != EEXIST) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    const int open_errno = errno;
+    if (fd < 0 && open_errno == EEXIST) refuse_dangling_link(path);  // made since the check above
+    if (fd < 0 && open_errno != EEXIST) {
       throw StoreError(SQLITE_CANTOPEN, util::format("cannot create the database file {}: {}", file,
-                                                     std::strerror(errno)));
+                                                     std::strerror(open_errno)));
     }
     if (fd >= 0) {
       const int chmod_rc = ::fchmod(fd, mode);

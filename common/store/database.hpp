@@ -111,7 +111,9 @@ class Database {
  public:
   // Opens or creates the file and applies the project's pragmas. A new file is
   // readable by its owner only (0600), unless its folder is a shared one (see
-  // database_file_mode). Throws StoreError.
+  // database_file_mode). A path that is a symbolic link to nothing is refused
+  // (SQLite would create its target with the umask's mode); a link to an
+  // existing database is opened as usual. Throws StoreError.
   static Database open(const std::filesystem::path& path, const OpenOptions& options = {});
 
   Database(Database&&) noexcept;

@@ -255,9 +255,17 @@ struct DeviceCredentials {
 };
 
 // Replaces any earlier enrolment in one transaction and restricts the file's
-// permissions to its owner. Throws StoreError.
-void save_credentials(Store& store, const DeviceCredentials& credentials);
+// permissions to its owner. With the enrolment code the device used, also
+// keeps a salted PBKDF2 hash of it (never the code): whoever holds that code
+// may set the kiosk's first staff PIN. Throws StoreError.
+void save_credentials(Store& store, const DeviceCredentials& credentials,
+                      std::string_view enrolment_code = {});
 // The saved enrolment, or nullopt if this database was never enrolled.
 std::optional<DeviceCredentials> load_credentials(Store& store);
+// Whether a hash of the enrolment code is kept (the device was enrolled by an
+// agent that stores it), and whether `code` (spaces, dashes and case do not
+// matter) is that code.
+bool has_enrolment_code(Store& store);
+bool verify_enrolment_code(Store& store, std::string_view code);
 
 }  // namespace alliance::store

@@ -2,6 +2,7 @@
 #include "common/util/csv.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "common/util/strings.hpp"
 
@@ -12,6 +13,24 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// = + - @, or their full-width forms (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠),
+// which some spreadsheets read as the ASCII ones.
+bool starts_with_formula_sign(std::string_view text) {
+  if (text.empty()) return false;
+  if (std::string_view("=+-@").find(text.front()) != std::string_view::npos) return true;
+  constexpr std::string_view kFullWidth[] = {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D",
+                                             "\xEF\xBC\xA0"};
+  return std::any_of(std::begin(kFullWidth), std::end(kFullWidth),
+                     [&](std::string_view sign) { return text.starts_with(sign); });
+}
+
+// Where some spreadsheet starts a new cell whatever the quoting: ';' (the
+// list separator of French, Portuguese and Spanish), tab, and line breaks.
+// Each also makes a formula when it leads a cell.
+bool is_split(char c) {
+  return c == ';' || c == '\t' || c == '\r' || c == '\n';
 }
 
 }  // namespace
@@ -116,23 +135,37 @@ char detect_delimiter(std::string_view text) {
   return semicolons > commas ? ';' : ',';
 }
 
-bool needs_formula_guard(std::string_view cell) {
+bool needs_formula_guard(std::string_view cell, CsvCell kind) {
+  // Spreadsheets that trim cells on import would see " =1+2" as a formula too.
+  cell.remove_prefix(std::min(cell.find_first_not_of(' '), cell.size()));
   if (cell.empty()) return false;
-  constexpr std::string_view kTriggers = "=+-@\t\r";
-  if (kTriggers.find(cell.front()) == std::string_view::npos) return false;
+  const bool control = cell.front() == '\t' || cell.front() == '\r' || cell.front() == '\n';
+  if (!starts_with_formula_sign(cell) && !control) return false;
   const std::string_view rest = cell.substr(1);
-  const bool e164 = cell.front() == '+' && !rest.empty() && rest.size() <= 15 &&
-                    std::all_of(rest.begin(), rest.end(), is_digit);
+  const bool e164 = kind == CsvCell::phone && cell.front() == '+' && !rest.empty() &&
+                    rest.size() <= 15 && std::all_of(rest.begin(), rest.end(), is_digit);
   return !e164;
 }
 
-std::string csv_cell(std::string_view cell, bool guard_formulas, char delimiter) {
+std::string csv_cell(std::string_view cell, CsvCell kind, char delimiter) {
   std::string value;
-  if (guard_formulas && needs_formula_guard(cell)) value += '\'';
-  value += cell;
-  const bool quote =
-      value.find_first_of(std::string{'"', '\r', '\n', delimiter}) != std::string::npos ||
-      (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+  if (needs_formula_guard(cell, kind)) value += '\'';
+  // A spreadsheet that splits on ';' (or tabs) opens a comma-separated file as
+  // one column split at every ';', and does not honour a quote that opens in
+  // the middle of its field: what follows a ';', a tab or a line break inside
+  // this cell starts a cell of its own there. A formula sign at such a start,
+  // after any spaces and quotes, gets its own '.
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    value += cell[i];
+    if (!is_split(cell[i])) continue;
+    std::size_t next = i + 1;
+    while (next < cell.size() && (cell[next] == ' ' || cell[next] == '"')) value += cell[next++];
+    if (starts_with_formula_sign(cell.substr(next))) value += '\'';
+    i = next - 1;
+  }
+  const bool quote = value.find_first_of(std::string{'"', ',', ';', '\t', '\r', '\n', delimiter}) !=
+                         std::string::npos ||
+                     (!value.empty() && (value.front() == ' ' || value.back() == ' '));
   if (!quote) return value;
   std::string out = "\"";
   for (const char c : value) {
@@ -145,9 +178,12 @@ std::string csv_cell(std::string_view cell, bool guard_formulas, char delimiter)
 
 void CsvWriter::row(const std::vector<std::string>& cells) {
   std::string line;
+  if (first_row_ && options_.byte_order_mark) line += kBom;
+  first_row_ = false;
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) line += delimiter_;
-    line += csv_cell(cells[i], guard_, delimiter_);
+    if (i > 0) line += options_.delimiter;
+    const CsvCell kind = i < options_.columns.size() ? options_.columns[i] : CsvCell::text;
+    line += csv_cell(cells[i], kind, options_.delimiter);
   }
   line += "\r\n";
   out_ << line;

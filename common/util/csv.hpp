@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace alliance::util {
@@ -40,29 +41,53 @@ std::expected<std::vector<CsvRecord>, CsvError> parse_csv(std::string_view text,
 // spreadsheets write in locales with a decimal comma), otherwise ','.
 char detect_delimiter(std::string_view text);
 
-// Formula injection: a spreadsheet runs a cell starting with = + - @ (or tab
-// or CR) as a formula, so such cells get a leading ' that makes them text.
-// The one exception is a cell that is '+' followed by 1 to 15 digits and
-// nothing else, i.e. an E.164 phone number: it cannot call a function or
-// reference another cell, and phone numbers must export unchanged.
-bool needs_formula_guard(std::string_view cell);
+// What a column holds, for the formula guard.
+enum class CsvCell {
+  text,
+  phone,  // E.164 numbers such as +254712345678 are written as they are
+};
 
-// One cell as it appears in the file: guarded when asked, and quoted when it
-// holds the delimiter, a quote, a line break, or leading or trailing spaces.
-std::string csv_cell(std::string_view cell, bool guard_formulas, char delimiter = ',');
+// Formula injection: a spreadsheet runs a cell starting with = + - @, tab, CR
+// or LF (or the full-width ＝ ＋ － ＠ some spreadsheets also accept), after
+// any spaces, as a formula, so such cells get a leading ' that makes them text. The one
+// exception is a phone column's cell that is '+' followed by 1 to 15 digits and
+// nothing else, i.e. an E.164 number: it cannot call a function or reference
+// another cell, and phone numbers must export unchanged. Which columns hold
+// phones is declared by the table (protocol::table_cells), never guessed from
+// the values, so "+1" in a name column is still guarded.
+bool needs_formula_guard(std::string_view cell, CsvCell kind = CsvCell::text);
+
+// One cell as it appears in the file: guarded against formulas, and quoted
+// when it holds ',' or ';' (whatever the delimiter), a quote, a tab, a line
+// break, or leading or trailing spaces. French, Portuguese and Spanish
+// spreadsheets open a comma-separated file split at every ';' and ignore a
+// quote that opens mid-field, so a part of the cell after a ';', a tab or a
+// line break becomes a cell of its own there: a formula sign (= + - @ or
+// full-width) at the start of such a part, after any spaces and quotes, also
+// gets a ' in front ("x;=1+2" is written "x;'=1+2").
+std::string csv_cell(std::string_view cell, CsvCell kind = CsvCell::text, char delimiter = ',');
+
+struct CsvWriterOptions {
+  char delimiter = ',';
+  // A UTF-8 byte order mark before the first row, so Excel reads accented
+  // names as UTF-8 (parse_csv skips it).
+  bool byte_order_mark = false;
+  // The kind of each column by position; columns beyond the list are text.
+  std::vector<CsvCell> columns;
+};
 
 // Writes rows to out, each ended with CRLF as RFC 4180 asks. Does not own out.
 class CsvWriter {
  public:
-  explicit CsvWriter(std::ostream& out, bool guard_formulas = true, char delimiter = ',')
-      : out_(out), guard_(guard_formulas), delimiter_(delimiter) {}
+  explicit CsvWriter(std::ostream& out, CsvWriterOptions options = {})
+      : out_(out), options_(std::move(options)) {}
 
   void row(const std::vector<std::string>& cells);
 
  private:
   std::ostream& out_;
-  bool guard_;
-  char delimiter_;
+  CsvWriterOptions options_;
+  bool first_row_ = true;
 };
 
 }  // namespace alliance::util

@@ -2,7 +2,6 @@
 #include "kiosk/core/controller.hpp"
 
 // cereal's JSON header first: it makes its bundled rapidjson throw, not abort.
-#include <sys/stat.h>
 #include <cereal/archives/json.hpp>
 #include <cereal/types/set.hpp>
 #include <cereal/types/string.hpp>
@@ -10,7 +9,6 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
-#include <fstream>
 #include <sstream>
 
 #include "common/model/codes.hpp"
@@ -20,7 +18,6 @@
 #include "common/util/time.hpp"
 #include "kiosk/core/export.hpp"
 #include "kiosk/core/member_search.hpp"
-#include "kiosk/core/pin.hpp"
 
 namespace alliance::kiosk {
 namespace {
@@ -38,9 +35,6 @@ constexpr const char* kMetaUiScale = "kiosk.ui_scale";
 constexpr const char* kMetaOffice = "kiosk.office";
 constexpr const char* kMetaExportFolder = "kiosk.export_folder";
 constexpr const char* kMetaCurrentEvent = "kiosk.current_event";
-constexpr const char* kMetaPinHash = "kiosk.staff_pin";
-constexpr const char* kMetaPinFailures = "kiosk.pin_failures";
-constexpr const char* kMetaPinLockedUntil = "kiosk.pin_locked_until_ms";
 
 std::optional<int> parse_int(std::string_view s) {
   const std::string trimmed = model::collapse_whitespace(s);
@@ -231,6 +225,12 @@ void Controller::on(const intent::PinErase&);
 template <>
 void Controller::on(const intent::SubmitPin&);
 template <>
+void Controller::on(const intent::EditEnrolmentCode&);
+template <>
+void Controller::on(const intent::SubmitEnrolmentCode&);
+template <>
+void Controller::on(const intent::ChangePin&);
+template <>
 void Controller::on(const intent::LeaveStaff&);
 template <>
 void Controller::on(const intent::ChooseEvent&);
@@ -275,20 +275,13 @@ Clocks Clocks::system() {
 }
 
 Controller::Controller(store::Store& store, Clocks clocks)
-    : store_(store), clocks_(std::move(clocks)) {
+    : store_(store), clocks_(std::move(clocks)), pin_(store) {
   last_input_ = clocks_.steady();
   last_refresh_ = last_input_;
   state_.today = util::local_date(clocks_.wall());
   load_settings();
   if (auto id = store_.meta(kMetaCurrentEvent)) state_.current_event = store_.find_event(*id);
-  state_.staff.pin_is_set = store_.meta(kMetaPinHash).has_value();
-  state_.staff.failed_attempts =
-      static_cast<int>(to_int64(store_.meta(kMetaPinFailures).value_or("0"), 0));
-  const auto locked_ms = to_int64(store_.meta(kMetaPinLockedUntil).value_or("0"), 0);
-  if (locked_ms > 0) {
-    state_.staff.locked_until =
-        std::chrono::system_clock::time_point{std::chrono::milliseconds{locked_ms}};
-  }
+  show_pin_flow();
   // A form left by a crash or power cut comes back where it was.
   if (auto saved = store_.load_draft(kDraftForm)) {
     if (auto draft = decode_draft(*saved)) {
@@ -567,11 +560,9 @@ void Controller::tick() {
     changed();
   }
 
-  if (state_.staff.locked_until && clocks_.wall() >= *state_.staff.locked_until) {
-    state_.staff.locked_until.reset();
-    state_.staff.failed_attempts = 0;
-    changed();
-  }
+  guarded([&] {
+    if (pin_.tick(clocks_.wall())) show_pin_flow();
+  });
 
   // Another process (the agent) wrote: refresh what is on screen.
   if (now - last_refresh_ >= std::chrono::seconds(1)) {
@@ -791,6 +782,16 @@ void Controller::on(const intent::Back&) {
       go(Screen::request_requester);
       return;
     case Screen::staff_pin:
+      if (state_.staff.changing_pin) {
+        // Changing the PIN was started from inside staff mode: back to settings.
+        guarded([&] { pin_.begin(clocks_.wall()); });
+        show_pin_flow();
+        state_.staff.pin_entry.clear();
+        go(Screen::staff_settings);
+        return;
+      }
+      on(intent::LeaveStaff{});
+      return;
     case Screen::staff_home:
       on(intent::LeaveStaff{});
       return;
@@ -1065,6 +1066,9 @@ void Controller::on(const intent::EnterStaff&) {
   if (!is_public_screen(state_.screen)) return;
   clear_public_state();
   state_.staff.pin_entry.clear();
+  state_.staff.enrolment_code_entry.clear();
+  guarded([&] { pin_.begin(clocks_.wall()); });
+  show_pin_flow();
   go(Screen::staff_pin);
 }
 
@@ -1085,52 +1089,67 @@ void Controller::on(const intent::PinErase&) {
 template <>
 void Controller::on(const intent::SubmitPin&) {
   if (state_.screen != Screen::staff_pin) return;
-  auto& staff = state_.staff;
-  const std::string pin = std::exchange(staff.pin_entry, {});
-  const auto now = clocks_.wall();
-  if (staff.locked_until && now < *staff.locked_until) {
-    const auto minutes = std::chrono::ceil<std::chrono::minutes>(*staff.locked_until - now).count();
-    notify("notice.pin_locked", true, {std::to_string(minutes)});
+  const std::string pin = std::exchange(state_.staff.pin_entry, {});
+  guarded([&] { apply_pin_result(pin_.submit_pin(pin, clocks_.wall())); });
+  changed();
+}
+
+template <>
+void Controller::on(const intent::EditEnrolmentCode& i) {
+  if (state_.screen != Screen::staff_pin || state_.staff.pin_step != PinStep::enrolment_code) {
     return;
   }
-  guarded([&] {
-    if (!staff.pin_is_set) {
-      if (pin.size() < kMinPinLength) {
-        notify("notice.pin_too_short", true, {std::to_string(kMinPinLength)});
-        return;
-      }
-      save_setting(kMetaPinHash, hash_pin(pin));
-      staff.pin_is_set = true;
-      notify("notice.pin_set", false);
-      go(Screen::staff_home);
-      refresh_staff_lists();
-      return;
-    }
-    if (verify_pin(pin, store_.meta(kMetaPinHash).value_or(""))) {
-      staff.failed_attempts = 0;
-      save_setting(kMetaPinFailures, "0");
-      state_.notice.reset();
-      go(Screen::staff_home);
-      refresh_staff_lists();
-      return;
-    }
-    ++staff.failed_attempts;
-    save_setting(kMetaPinFailures, std::to_string(staff.failed_attempts));
-    if (staff.failed_attempts >= kMaxPinAttempts) {
-      staff.locked_until = now + kPinLockout;
-      save_setting(kMetaPinLockedUntil, std::to_string(util::to_unix_ms(*staff.locked_until)));
-      log::warn("kiosk.pin_locked", {{"attempts", staff.failed_attempts}});
-      notify("notice.pin_locked", true, {std::to_string(kPinLockout.count())});
-    } else {
-      notify("notice.pin_wrong", true, {std::to_string(kMaxPinAttempts - staff.failed_attempts)});
-    }
-  });
+  constexpr std::size_t kLongestCode = 64;  // codes are 14 characters; room for spaces
+  state_.staff.enrolment_code_entry = i.value.substr(0, kLongestCode);
+  changed();
+}
+
+template <>
+void Controller::on(const intent::SubmitEnrolmentCode&) {
+  if (state_.screen != Screen::staff_pin) return;
+  const std::string code = std::exchange(state_.staff.enrolment_code_entry, {});
+  guarded([&] { apply_pin_result(pin_.submit_enrolment_code(code, clocks_.wall())); });
+  changed();
+}
+
+template <>
+void Controller::on(const intent::ChangePin&) {
+  if (!staff_screen_open(state_)) return;
+  pin_.begin_change();
+  state_.staff.pin_entry.clear();
+  show_pin_flow();
+  go(Screen::staff_pin);
+}
+
+void Controller::show_pin_flow() {
+  StaffState& staff = state_.staff;
+  staff.pin_is_set = pin_.pin_is_set();
+  staff.pin_step = pin_.step();
+  staff.changing_pin = pin_.changing();
+  staff.locked_until = pin_.locked_until();
+  changed();
+}
+
+void Controller::apply_pin_result(const StaffPinFlow::Result& result) {
+  show_pin_flow();
+  if (result.notice) {
+    state_.notice = *result.notice;
+  } else if (result.open_staff) {
+    state_.notice.reset();
+  }
+  if (result.open_staff) {
+    go(Screen::staff_home);
+    refresh_staff_lists();
+  }
 }
 
 template <>
 void Controller::on(const intent::LeaveStaff&) {
   if (is_public_screen(state_.screen)) return;
   state_.staff.pin_entry.clear();
+  state_.staff.enrolment_code_entry.clear();
+  guarded([&] { pin_.begin(clocks_.wall()); });  // a PIN change left half-way is dropped
+  show_pin_flow();
   state_.today_registrations.clear();
   state_.today_attendance.clear();
   state_.office_requests.clear();
@@ -1306,32 +1325,23 @@ void Controller::on(const intent::SetExportFolder& i) {
 template <>
 void Controller::on(const intent::Export& i) {
   if (!staff_screen_open(state_)) return;
-  if (i.what != "members" && i.what != "requests" && i.what != "attendance") return;
+  if (!protocol::export_entity(i.what)) return;
   const std::filesystem::path folder = state_.export_folder.empty()
                                            ? std::filesystem::path(".")
                                            : std::filesystem::path(state_.export_folder);
-  const auto path = folder / (i.what + "-" + file_stamp(clocks_.wall()) + ".csv");
   try {
     if (!std::filesystem::is_directory(folder)) {
       notify("notice.export_failed", true, {"not a folder: " + folder.string()});
       return;
     }
-    {
-      // Exports hold personal data: readable by their owner only.
-      std::ofstream out(path, std::ios::binary | std::ios::trunc);
-      if (!out) {
-        notify("notice.export_failed", true, {"cannot write " + path.string()});
-        return;
-      }
-      ::chmod(path.c_str(), 0600);
-      export_records(store_, i.what, ExportFormat::csv, out);
-      out.flush();
-      if (!out) {
-        notify("notice.export_failed", true, {"writing " + path.string() + " failed (disk full?)"});
-        return;
-      }
+    // Exports hold personal data: a new owner-only file, never written
+    // through a link or over another file.
+    auto written = export_to_folder(store_, i.what, folder, file_stamp(clocks_.wall()));
+    if (!written) {
+      notify("notice.export_failed", true, {written.error()});
+      return;
     }
-    notify("notice.export_done", false, {path.string()});
+    notify("notice.export_done", false, {written->string()});
   } catch (const std::exception& e) {
     notify("notice.export_failed", true, {e.what()});
   }

@@ -13,6 +13,7 @@
 
 #include "common/store/store.hpp"
 #include "kiosk/core/intents.hpp"
+#include "kiosk/core/staff_pin.hpp"
 #include "kiosk/core/state.hpp"
 
 namespace alliance::kiosk {
@@ -24,8 +25,6 @@ struct Clocks {
 };
 
 inline constexpr int kStillTherePromptSeconds = 15;
-inline constexpr int kMaxPinAttempts = 5;
-inline constexpr std::chrono::minutes kPinLockout{5};
 inline constexpr const char* kConsentTextVersion = "2026-01";
 
 // The rules the desk validates with: phone numbers read as the current
@@ -80,9 +79,13 @@ class Controller {
   void save_setting(const std::string& key, const std::string& value);
   void save_registration();
   void check_in_member(const model::Member& member);
+  // Copies the PIN flow's step and lockout into the state.
+  void show_pin_flow();
+  void apply_pin_result(const StaffPinFlow::Result& result);
 
   store::Store& store_;
   Clocks clocks_;
+  StaffPinFlow pin_;
   AppState state_;
   TimePoint last_input_;
   TimePoint prompt_started_;

@@ -1,20 +1,18 @@
 // Exports: records streamed from the store to CSV rows or JSON array items.
 #include "kiosk/core/export.hpp"
 
+#include <sstream>
 #include <stdexcept>
 
-#include "common/protocol/codec.hpp"
 #include "common/protocol/table.hpp"
-#include "common/util/csv.hpp"
+#include "common/util/private_file.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::kiosk {
 namespace {
 
 protocol::Entity parse_what(std::string_view what) {
-  if (what == "members") return protocol::Entity::member;
-  if (what == "requests") return protocol::Entity::request;
-  if (what == "attendance") return protocol::Entity::attendance;
+  if (auto entity = protocol::export_entity(what)) return *entity;
   throw std::invalid_argument(
       util::format("cannot export \"{}\": choose members, requests or attendance", what));
 }
@@ -34,7 +32,7 @@ void walk(store::Store& store, protocol::Entity entity, Sink&& visit) {
       break;
     case protocol::Entity::event:
     case protocol::Entity::pack:
-      break;  // parse_what never yields these
+      break;  // export_entity never yields these
   }
 }
 
@@ -47,20 +45,30 @@ const std::vector<std::string>& export_columns(std::string_view what) {
 void export_records(store::Store& store, std::string_view what, ExportFormat format,
                     std::ostream& out) {
   const protocol::Entity entity = parse_what(what);
-  if (format == ExportFormat::csv) {
-    util::CsvWriter writer(out);
-    writer.row(protocol::table_columns(entity));
-    walk(store, entity,
-         [&](const auto& record) { writer.row(protocol::table_row(protocol::Record(record))); });
-    return;
+  protocol::ExportWriter writer(out, entity, format);
+  walk(store, entity, [&](const auto& record) { writer.add(protocol::Record(record)); });
+  writer.finish();
+}
+
+std::expected<std::filesystem::path, std::string> export_to_folder(
+    store::Store& store, std::string_view what, const std::filesystem::path& folder,
+    std::string_view stamp) {
+  std::ostringstream csv;
+  export_records(store, what, ExportFormat::csv, csv);
+  const std::string contents = std::move(csv).str();
+  // Two exports within a second get distinct names; a name already taken is
+  // never overwritten. The bound keeps a folder full of look-alikes from
+  // turning this into a long loop.
+  constexpr int kMaxSuffix = 100;
+  for (int n = 1; n <= kMaxSuffix; ++n) {
+    const std::string suffix = n == 1 ? "" : util::cat("-", n);
+    const auto path = folder / util::cat(what, "-", stamp, suffix, ".csv");
+    auto written = util::write_new_private_file(path, contents);
+    if (written) return path;
+    if (!written.error().exists) return std::unexpected(written.error().message);
   }
-  out << '[';
-  bool first = true;
-  walk(store, entity, [&](const auto& record) {
-    out << (first ? "\n" : ",\n") << protocol::encode_record(protocol::Record(record));
-    first = false;
-  });
-  out << (first ? "]\n" : "\n]\n");
+  return std::unexpected(util::format("{} files named {}-{}-N.csv already exist in {}", kMaxSuffix,
+                                      what, stamp, folder.string()));
 }
 
 }  // namespace alliance::kiosk

@@ -70,6 +70,11 @@ struct PinDigit {
 };
 struct PinErase {};
 struct SubmitPin {};
+struct EditEnrolmentCode {
+  std::string value;
+};                              // the first PIN's set-up: the code as typed
+struct SubmitEnrolmentCode {};  // check the typed code
+struct ChangePin {};            // from staff settings: choose a new PIN
 struct LeaveStaff {};
 struct ChooseEvent {
   std::string event_id;
@@ -135,7 +140,8 @@ using Intent = std::variant<
     intent::StartCheckIn, intent::Search, intent::SelectMember, intent::ConfirmCheckIn,
     intent::StartRequest, intent::RequestForOrganisation, intent::EditRequestField,
     intent::SetQuantity, intent::SetDelivery, intent::SubmitRequest, intent::StillHere,
-    intent::EnterStaff, intent::PinDigit, intent::PinErase, intent::SubmitPin, intent::LeaveStaff,
+    intent::EnterStaff, intent::PinDigit, intent::PinErase, intent::SubmitPin,
+    intent::EditEnrolmentCode, intent::SubmitEnrolmentCode, intent::ChangePin, intent::LeaveStaff,
     intent::ChooseEvent, intent::EditEventField, intent::CreateEvent, intent::EditMember,
     intent::EditMemberField, intent::SaveMemberEdit, intent::VoidMember, intent::VoidAttendance,
     intent::MarkRequest, intent::SyncNow, intent::SetExportFolder, intent::Export,

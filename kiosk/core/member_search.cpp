@@ -5,6 +5,7 @@
 
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
+#include "common/util/strings.hpp"
 
 namespace alliance::kiosk {
 namespace {
@@ -23,14 +24,41 @@ std::string_view match_name(store::MatchKind kind) {
   return "name";
 }
 
-// A JSON string whose value is the terminal-safe text the lines show:
-// escape_controls leaves no control character, so only quotes and
-// backslashes need escaping for JSON.
+// A value on one line of tab-separated output: escape_for_terminal keeps tab
+// and line ends, which would split the value here, so they are escaped too.
+std::string cell(std::string_view value) {
+  std::string out;
+  for (const char c : model::escape_for_terminal(value)) {
+    if (c == '\t') {
+      out += "\\u0009";
+    } else if (c == '\n') {
+      out += "\\u000A";
+    } else if (c == '\r') {
+      out += "\\u000D";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A JSON string with the exact value; the whole document then goes through
+// escape_for_terminal, whose \uXXXX escapes keep it valid JSON.
 std::string json_string(std::string_view text) {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out = "\"";
-  for (const char c : model::escape_controls(text)) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    } else {
+      out += c;
+    }
   }
   out += '"';
   return out;
@@ -46,29 +74,28 @@ std::vector<store::MemberHit> staff_search(store::Store& store, std::string_view
 void write_match_lines(const std::vector<store::MemberHit>& hits, std::ostream& out) {
   for (const auto& hit : hits) {
     const model::Member& m = hit.member;
-    out << model::escape_controls(m.id) << '\t' << model::escape_controls(m.reference_code) << '\t'
-        << model::escape_controls(m.display_name()) << '\t' << model::escape_controls(m.phone)
-        << '\t' << model::escape_controls(m.email) << '\n';
+    out << cell(m.id) << '\t' << cell(m.reference_code) << '\t' << cell(m.display_name()) << '\t'
+        << cell(m.phone) << '\t' << cell(m.email) << '\n';
   }
 }
 
 void write_match_json(const std::vector<store::MemberHit>& hits, std::ostream& out) {
-  out << '[';
-  bool first = true;
+  std::string json = "[";
   for (const auto& hit : hits) {
     const model::Member& m = hit.member;
-    out << (first ? "\n" : ",\n") << "  {\"id\": " << json_string(m.id)
-        << ", \"reference_code\": " << json_string(m.reference_code)
-        << ", \"kind\": " << json_string(model::to_string(m.kind))
-        << ", \"given_name\": " << json_string(m.given_name)
-        << ", \"family_name\": " << json_string(m.family_name)
-        << ", \"organisation\": " << json_string(m.organisation)
-        << ", \"contact_person\": " << json_string(m.contact_person)
-        << ", \"phone\": " << json_string(m.phone) << ", \"email\": " << json_string(m.email)
-        << ", \"matched_by\": " << json_string(match_name(hit.matched_by)) << "}";
-    first = false;
+    json += &hit == &hits.front() ? "\n" : ",\n";
+    json += util::cat("  {\"id\": ", json_string(m.id),
+                      ", \"reference_code\": ", json_string(m.reference_code),
+                      ", \"kind\": ", json_string(model::to_string(m.kind)),
+                      ", \"given_name\": ", json_string(m.given_name),
+                      ", \"family_name\": ", json_string(m.family_name),
+                      ", \"organisation\": ", json_string(m.organisation),
+                      ", \"contact_person\": ", json_string(m.contact_person),
+                      ", \"phone\": ", json_string(m.phone), ", \"email\": ", json_string(m.email),
+                      ", \"matched_by\": ", json_string(match_name(hit.matched_by)), "}");
   }
-  out << (first ? "]\n" : "\n]\n");
+  json += hits.empty() ? "]\n" : "\n]\n";
+  out << model::escape_for_terminal(json);
 }
 
 }  // namespace alliance::kiosk

@@ -22,12 +22,14 @@ std::vector<store::MemberHit> staff_search(store::Store& store, std::string_view
                                            std::string_view event_country);
 
 // One line per match: id, reference code, name, phone, e-mail, separated by
-// tabs. Every value goes through model::escape_controls, so nothing stored in
-// the database can drive the terminal.
+// tabs. Control characters in a value (tab and line ends too) are printed as
+// \uXXXX (model::escape_for_terminal), so nothing stored in the database can
+// drive the terminal or break a line.
 void write_match_lines(const std::vector<store::MemberHit>& hits, std::ostream& out);
 // A JSON array of objects with id, reference_code, kind, given_name,
 // family_name, organisation, contact_person, phone, email and matched_by
-// (reference_code, phone, email or name); strings are escaped the same way.
+// (reference_code, phone, email or name). Control characters are \uXXXX
+// escapes, so the JSON holds the stored values exactly and the terminal is safe.
 void write_match_json(const std::vector<store::MemberHit>& hits, std::ostream& out);
 
 }  // namespace alliance::kiosk

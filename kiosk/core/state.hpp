@@ -40,7 +40,7 @@ enum class Screen {
   request_packs,
   request_done,
   // Staff mode.
-  staff_pin,  // enter (or, on first start, set) the PIN
+  staff_pin,  // enter the PIN, or set one (first use, or changed from settings)
   staff_home,
   staff_event,  // choose or create the current event
   staff_today,  // today's registrations and check-ins; edit or void
@@ -118,11 +118,22 @@ struct Notice {
   bool is_error = false;
 };
 
+// What the staff PIN screen asks for (the rules: kiosk/core/staff_pin.hpp).
+enum class PinStep {
+  enter,            // the PIN, to open staff mode
+  enrolment_code,   // no PIN yet: first the code this kiosk was enrolled with
+  set_at_terminal,  // no PIN and never enrolled: `alliance-kiosk set-pin` sets the first
+  choose,           // a new PIN
+  confirm,          // the new PIN once more
+};
+
 struct StaffState {
   bool pin_is_set = false;
-  int failed_attempts = 0;
+  PinStep pin_step = PinStep::enter;
+  bool changing_pin = false;  // the PIN screen was opened from inside staff mode
   std::optional<std::chrono::system_clock::time_point> locked_until;
-  std::string pin_entry;  // digits typed so far (never stored)
+  std::string pin_entry;             // digits typed so far (never stored)
+  std::string enrolment_code_entry;  // the code as typed (never stored)
 };
 
 struct AppState {

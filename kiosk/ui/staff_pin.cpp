@@ -1,19 +1,19 @@
-// The staff PIN keypad: enter the PIN, or choose one on first use. Digits
-// typed on a keyboard work too; the digits themselves are never shown.
+// The staff PIN screen: the keypad to enter the PIN or choose a new one (typed
+// twice), the enrolment code before a first PIN, or where to set the first PIN
+// when this kiosk was never enrolled. Digits typed on a keyboard work too; the
+// digits themselves are never shown.
 #include <imgui.h>
 
 #include "common/util/strings.hpp"
+#include "kiosk/core/staff_pin.hpp"
 #include "kiosk/ui/screens.hpp"
 #include "kiosk/ui/theme.hpp"
 
 namespace alliance::kiosk::ui {
+namespace {
 
-void draw_staff_pin(Ctx& c) {
+void keypad(Ctx& c) {
   const StaffState& staff = c.state.staff;
-  title(staff.pin_is_set ? c.tr("pin.title") : c.tr("pin.choose_title"));
-  hint(staff.pin_is_set ? c.tr("pin.hint") : c.tr("pin.choose_hint"));
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-
   // One dot per digit typed.
   std::string dots;
   for (std::size_t i = 0; i < staff.pin_entry.size(); ++i) dots += "* ";
@@ -54,9 +54,59 @@ void draw_staff_pin(Ctx& c) {
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) c.emit(intent::PinErase{});
     if (enter_pressed() && !ImGui::IsItemFocused()) c.emit(intent::SubmitPin{});
   }
+}
+
+// The enrolment code, masked: it proves the right to set the first PIN.
+void enrolment_code(Ctx& c) {
+  const FieldResult code =
+      text_field(c, c.tr("pin.code_label"), "enrolment_code", c.state.staff.enrolment_code_entry,
+                 "enrolment_code", ImGuiInputTextFlags_Password);
+  if (code.changed) c.emit(intent::EditEnrolmentCode{code.value});
+  if (big_button(c.tr("pin.code_check"), "check_code") || code.entered) {
+    c.emit(intent::SubmitEnrolmentCode{});
+  }
+}
+
+}  // namespace
+
+void draw_staff_pin(Ctx& c) {
+  const StaffState& staff = c.state.staff;
+  switch (staff.pin_step) {
+    case PinStep::enter:
+      title(c.tr("pin.title"));
+      hint(c.tr("pin.hint"));
+      break;
+    case PinStep::enrolment_code:
+      title(c.tr("pin.setup_title"));
+      hint(c.tr("pin.code_hint"));
+      break;
+    case PinStep::set_at_terminal:
+      title(c.tr("pin.setup_title"));
+      hint(c.tr("pin.terminal_hint"));
+      break;
+    case PinStep::choose:
+      title(c.tr("pin.choose_title"));
+      hint(c.trf("pin.choose_hint", {std::to_string(kMinPinLength)}));
+      break;
+    case PinStep::confirm:
+      title(c.tr("pin.confirm_title"));
+      hint(c.tr("pin.confirm_hint"));
+      break;
+  }
+  ImGui::Dummy(ImVec2(0.0f, gap()));
+
+  if (staff.pin_step == PinStep::enrolment_code) {
+    enrolment_code(c);
+  } else if (staff.pin_step != PinStep::set_at_terminal) {
+    keypad(c);
+  }
 
   ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
-  if (big_button(c.tr("staff.back_to_public"), "leave")) c.emit(intent::LeaveStaff{});
+  if (staff.changing_pin) {
+    if (big_button(c.tr("pin.cancel_change"), "cancel_change")) c.emit(intent::Back{});
+  } else if (big_button(c.tr("staff.back_to_public"), "leave")) {
+    c.emit(intent::LeaveStaff{});
+  }
 }
 
 }  // namespace alliance::kiosk::ui

@@ -1,4 +1,5 @@
-// Staff: language, idle timeout, screen and office settings of this kiosk.
+// Staff: language, idle timeout, screen and office settings of this kiosk, and
+// the way to a new staff PIN.
 #include <imgui.h>
 
 #include "common/model/codes.hpp"
@@ -66,6 +67,8 @@ void draw_staff_settings(Ctx& c) {
   const FieldResult office = text_field(c, c.tr("field.office"), "office", st.office, "office");
   if (office.changed) c.emit(intent::SetOffice{office.value});
   hint(c.tr("staff.settings.office_hint"));
+  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+  if (big_button(c.tr("staff.settings.change_pin"), "change_pin")) c.emit(intent::ChangePin{});
   staff_back(c);
 }
 

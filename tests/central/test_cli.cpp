@@ -156,7 +156,8 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
   const auto csv = cli({"export", "--db", db, "members"});
   REQUIRE(csv.code == 0);
   const auto& columns = protocol::table_columns(protocol::Entity::member);
-  CHECK(csv.out.starts_with(util::join(columns, ',') + "\r\n"));
+  // A byte order mark first, so Excel reads accented names as UTF-8.
+  CHECK(csv.out.starts_with("\xEF\xBB\xBF" + util::join(columns, ',') + "\r\n"));
   CHECK(csv.out.find("\"Care, \"\"Hope\"\" & Co\"") != std::string::npos);
 
   auto rows = util::parse_csv(csv.out);
@@ -180,7 +181,7 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
 
   const auto empty = cli({"export", "--db", db, "attendance"});
   CHECK(empty.code == 0);
-  CHECK(empty.out == "id,member_id,event_id,day,checked_in_at,voided\r\n");
+  CHECK(empty.out == "\xEF\xBB\xBFid,member_id,event_id,day,checked_in_at,voided\r\n");
   CHECK(cli({"export", "--db", db, "attendance", "--format", "json"}).out == "[]\n");
   CHECK(cli({"export", "--db", db, "things"}).code == 2);
   CHECK(cli({"export", "--db", db, "members", "--format", "xml"}).code == 2);

@@ -99,25 +99,90 @@ TEST_CASE("csv semicolon files are detected and read") {
   CHECK((*r)[0].fields == Fields{"a", "b;c", "d"});
 }
 
-TEST_CASE("csv formula guard spares E.164 phone numbers") {
+TEST_CASE("csv formula guard spares E.164 numbers in phone columns only") {
+  using util::CsvCell;
   CHECK(util::needs_formula_guard("=1+2"));
   CHECK(util::needs_formula_guard("@SUM(A1)"));
   CHECK(util::needs_formula_guard("-2+3"));
   CHECK(util::needs_formula_guard("+1+cmd"));
   CHECK(util::needs_formula_guard("\tx"));
-  CHECK(util::needs_formula_guard("+"));
-  CHECK(util::needs_formula_guard("+1234567890123456"));  // 16 digits: not E.164
-  CHECK_FALSE(util::needs_formula_guard("+254712345678"));
+  CHECK(util::needs_formula_guard("\rx"));
+  CHECK(util::needs_formula_guard("\nx"));
+  CHECK(util::needs_formula_guard("  =1+2"));  // spreadsheets may trim before reading
+  // Full-width signs, which some spreadsheets read as their ASCII forms.
+  CHECK(
+      util::needs_formula_guard("\xEF\xBC\x9D"
+                                "1+2"));  // ＝
+  CHECK(
+      util::needs_formula_guard("\xEF\xBC\x8B"
+                                "1"));  // ＋
+  CHECK(
+      util::needs_formula_guard("\xEF\xBC\x8D"
+                                "1"));  // －
+  CHECK(
+      util::needs_formula_guard("\xEF\xBC\xA0"
+                                "x"));  // ＠
+  CHECK(util::needs_formula_guard("+", CsvCell::phone));
+  CHECK(util::needs_formula_guard("+1234567890123456", CsvCell::phone));  // 16 digits: not E.164
+  CHECK(util::needs_formula_guard("+2547+1", CsvCell::phone));
+  CHECK_FALSE(util::needs_formula_guard("+254712345678", CsvCell::phone));
+  // Outside a phone column a number-like '+' cell is guarded: nothing is guessed from values.
+  CHECK(util::needs_formula_guard("+254712345678"));
   CHECK_FALSE(util::needs_formula_guard("Amina"));
+  CHECK_FALSE(util::needs_formula_guard("'=already text"));
   CHECK_FALSE(util::needs_formula_guard(""));
+  CHECK_FALSE(util::needs_formula_guard("   "));
 
-  CHECK(util::csv_cell("=HYPERLINK(\"x\")", true) == "\"'=HYPERLINK(\"\"x\"\")\"");
-  CHECK(util::csv_cell("=1+2", false) == "=1+2");
-  CHECK(util::csv_cell("+254712345678", true) == "+254712345678");
-  CHECK(util::csv_cell("plain", true) == "plain");
-  CHECK(util::csv_cell("a,b", true) == "\"a,b\"");
-  CHECK(util::csv_cell(" padded", true) == "\" padded\"");
-  CHECK(util::csv_cell("two\nlines", true) == "\"two\nlines\"");
+  CHECK(util::csv_cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+  CHECK(util::csv_cell("=1+2") == "'=1+2");
+  CHECK(util::csv_cell("+254712345678", CsvCell::phone) == "+254712345678");
+  CHECK(util::csv_cell("+254712345678") == "'+254712345678");
+  CHECK(util::csv_cell("plain") == "plain");
+  CHECK(util::csv_cell("a,b") == "\"a,b\"");
+  CHECK(util::csv_cell(" padded") == "\" padded\"");
+  CHECK(util::csv_cell("two\nlines") == "\"two\nlines\"");
+}
+
+TEST_CASE("csv cells holding either delimiter, a tab or a line break are quoted") {
+  // A spreadsheet in a locale with a decimal comma splits on ';' even in a
+  // comma-separated file: such cells are quoted whatever the delimiter.
+  for (const char delimiter : {',', ';'}) {
+    CAPTURE(delimiter);
+    CHECK(util::csv_cell("a;b", util::CsvCell::text, delimiter) == "\"a;b\"");
+    CHECK(util::csv_cell("a,b", util::CsvCell::text, delimiter) == "\"a,b\"");
+    CHECK(util::csv_cell("a\tb", util::CsvCell::text, delimiter) == "\"a\tb\"");
+    CHECK(util::csv_cell("a\rb", util::CsvCell::text, delimiter) == "\"a\rb\"");
+    CHECK(util::csv_cell("say \"hi\"", util::CsvCell::text, delimiter) == "\"say \"\"hi\"\"\"");
+    CHECK(util::csv_cell("-1;=2", util::CsvCell::text, delimiter) == "\"'-1;'=2\"");
+  }
+}
+
+TEST_CASE("csv guards a formula sign wherever a ';'-splitting spreadsheet starts a cell") {
+  // Excel in French, Portuguese or Spanish opens a comma file split at every
+  // ';' and keeps a quote that opens mid-field as text: after a ';', a tab or
+  // a line break inside a cell, a new cell starts there.
+  CHECK(util::csv_cell("x;=1+2") == "\"x;'=1+2\"");
+  CHECK(util::csv_cell("x; @SUM(A1)") == "\"x; '@SUM(A1)\"");
+  CHECK(util::csv_cell("x;\"=1+2") == "\"x;\"\"'=1+2\"");
+  CHECK(util::csv_cell("a\n-1") == "\"a\n'-1\"");
+  CHECK(util::csv_cell("a\r\n+1") == "\"a\r\n'+1\"");
+  CHECK(util::csv_cell("a\t=1") == "\"a\t'=1\"");
+  CHECK(util::csv_cell("a;\xEF\xBC\x9D"
+                       "1") ==
+        "\"a;'\xEF\xBC\x9D"
+        "1\"");
+  // Plain lists and text after a ';' are left as they are, and so is a
+  // leading ';' (it starts nothing a spreadsheet could run).
+  CHECK(util::csv_cell("child_protection;case_management") ==
+        "\"child_protection;case_management\"");
+  CHECK(util::csv_cell(";x") == "\";x\"");
+  CHECK(util::csv_cell("a,=1") == "\"a,=1\"");  // quoted: no spreadsheet splits it at ','
+
+  // Read back, the only change is the ' before each guarded sign.
+  const std::string cell = "=a;=b\n@c";
+  auto back = parse_csv(util::csv_cell(cell) + "\r\n");
+  REQUIRE(back.has_value());
+  CHECK((*back)[0].fields == Fields{"'=a;'=b\n'@c"});
 }
 
 TEST_CASE("csv writer output reads back to the same cells") {
@@ -127,7 +192,8 @@ TEST_CASE("csv writer output reads back to the same cells") {
       {"2", "", " spaced ", "0712 345 678"},
       {"3", "Núñez", "=cmd", "@x"}};
   std::ostringstream out;
-  util::CsvWriter writer(out);
+  util::CsvWriter writer(out, {.columns = {util::CsvCell::text, util::CsvCell::text,
+                                           util::CsvCell::text, util::CsvCell::phone}});
   for (const auto& row : rows) writer.row(row);
   CHECK(out.str().starts_with("id,name,note,phone\r\n"));
 
@@ -139,4 +205,20 @@ TEST_CASE("csv writer output reads back to the same cells") {
   CHECK((*back)[2].fields == rows[2]);
   CHECK((*back)[3].fields == Fields{"3", "Núñez", "'=cmd", "'@x"});
   CHECK((*back)[3].line == 5);  // row 1 holds a line break
+}
+
+TEST_CASE("csv writer puts a byte order mark before the first row only when asked") {
+  std::ostringstream with_mark;
+  util::CsvWriter marked(with_mark, {.byte_order_mark = true});
+  marked.row({"given_name"});
+  marked.row({"Amélie"});
+  CHECK(with_mark.str() == "\xEF\xBB\xBFgiven_name\r\nAmélie\r\n");
+  auto back = parse_csv(with_mark.str());
+  REQUIRE(back.has_value());
+  CHECK((*back)[0].fields == Fields{"given_name"});
+
+  std::ostringstream without;
+  util::CsvWriter plain(without);
+  plain.row({"given_name"});
+  CHECK(without.str() == "given_name\r\n");
 }

@@ -72,8 +72,10 @@ TEST_CASE("rows written with the CSV writer read back cell for cell") {
     CAPTURE(static_cast<int>(entity));
     const auto& columns = protocol::table_columns(entity);
     const auto row = protocol::table_row(record);
+    const auto& cells = protocol::table_cells(entity);
+    REQUIRE(cells.size() == columns.size());
     std::ostringstream out;
-    util::CsvWriter writer(out);
+    util::CsvWriter writer(out, {.columns = cells});
     writer.row(columns);
     writer.row(row);
 
@@ -85,8 +87,26 @@ TEST_CASE("rows written with the CSV writer read back cell for cell") {
     for (std::size_t i = 0; i < row.size(); ++i) {
       CAPTURE(columns[i]);
       // Only a formula-like cell changes: it comes back as text, with a '.
-      const std::string expected = util::needs_formula_guard(row[i]) ? "'" + row[i] : row[i];
+      const std::string expected =
+          util::needs_formula_guard(row[i], cells[i]) ? "'" + row[i] : row[i];
       CHECK((*back)[1].fields[i] == expected);
     }
   }
+}
+
+TEST_CASE("the phone columns are declared by the table, not guessed from values") {
+  const auto phones = [](protocol::Entity entity) {
+    std::vector<std::string> out;
+    const auto& columns = protocol::table_columns(entity);
+    const auto& cells = protocol::table_cells(entity);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (cells.at(i) == util::CsvCell::phone) out.push_back(columns[i]);
+    }
+    return out;
+  };
+  CHECK(phones(protocol::Entity::member) == std::vector<std::string>{"phone"});
+  CHECK(phones(protocol::Entity::request) == std::vector<std::string>{"contact_phone"});
+  CHECK(phones(protocol::Entity::attendance).empty());
+  CHECK(phones(protocol::Entity::event).empty());
+  CHECK(phones(protocol::Entity::pack).empty());
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "common/store/store.hpp"
+#include "common/util/secret.hpp"
 #include "kiosk/core/controller.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -60,10 +61,25 @@ struct Desk {
     controller = make();
     return *e;
   }
-  void enter_staff(const std::string& pin = "2468") {
+  static constexpr const char* kPin = "246813";
+  // With the default PIN, sets it first if the kiosk has none, as
+  // `alliance-kiosk set-pin` would.
+  void enter_staff(const std::string& pin = kPin) {
+    if (pin == kPin && !staff_pin_is_set(store)) set_staff_pin(store, kPin);
     send(intent::EnterStaff{});
+    type_pin(pin);
+  }
+  void type_pin(const std::string& pin) {
     for (char c : pin) send(intent::PinDigit{c});
     send(intent::SubmitPin{});
+  }
+  void enrol(const std::string& code) {
+    store::save_credentials(store,
+                            {.server_url = "https://central.example",
+                             .device_id = "device-1",
+                             .token = "token",
+                             .office = "Nairobi"},
+                            code);
   }
 };
 
@@ -287,33 +303,163 @@ TEST_CASE("a resource request for a member is saved with its reference") {
   CHECK(d.state().saved_request->lines.at(0).quantity == 3);
 }
 
-TEST_CASE("staff mode: the PIN is set once, wrong PINs lock it for five minutes") {
+TEST_CASE("staff mode on a kiosk never enrolled: the first PIN is set only at a terminal") {
   Desk d;
   d.send(intent::EnterStaff{});
+  REQUIRE(d.state().screen == Screen::staff_pin);
   CHECK_FALSE(d.state().staff.pin_is_set);
-  for (char c : std::string("12")) d.send(intent::PinDigit{c});
-  d.send(intent::SubmitPin{});
+  CHECK(d.state().staff.pin_step == PinStep::set_at_terminal);
+  // Whoever taps Staff first cannot choose the PIN.
+  d.type_pin("246813");
+  d.type_pin("246813");
+  CHECK(d.state().screen == Screen::staff_pin);
+  CHECK_FALSE(staff_pin_is_set(d.store));
+  d.send(intent::EditEnrolmentCode{"ABCD-EFGH-JKLM"});
+  d.send(intent::SubmitEnrolmentCode{});
+  CHECK(d.state().staff.pin_step == PinStep::set_at_terminal);
+
+  // `alliance-kiosk set-pin` sets it; the screen asks for it the next time.
+  set_staff_pin(d.store, "246813");
+  d.send(intent::LeaveStaff{});
+  d.enter_staff("246813");
+  CHECK(d.state().screen == Screen::staff_home);
+}
+
+TEST_CASE("staff mode on an enrolled kiosk: its enrolment code, then a new PIN typed twice") {
+  Desk d;
+  d.enrol("K7QM-2XPD-9HRT");
+  d.send(intent::EnterStaff{});
+  REQUIRE(d.state().staff.pin_step == PinStep::enrolment_code);
+  d.type_pin("246813");  // no keypad on this step
+  CHECK(d.state().staff.pin_step == PinStep::enrolment_code);
+
+  d.send(intent::EditEnrolmentCode{"K7QM-2XPD-0000"});
+  d.send(intent::SubmitEnrolmentCode{});
+  CHECK(d.state().notice->key == "notice.code_wrong");
+  CHECK(d.state().notice->args == std::vector<std::string>{"4"});
+  CHECK(d.state().staff.enrolment_code_entry.empty());
+  CHECK(d.state().staff.pin_step == PinStep::enrolment_code);
+
+  // Case, spaces and dashes do not matter, as at enrolment.
+  d.send(intent::EditEnrolmentCode{"k7qm 2xpd 9hrt"});
+  d.send(intent::SubmitEnrolmentCode{});
+  REQUIRE(d.state().staff.pin_step == PinStep::choose);
+  CHECK(d.state().notice->key == "notice.code_accepted");
+
+  d.type_pin("2468");
   CHECK(d.state().notice->key == "notice.pin_too_short");
-  d.enter_staff("2468");
+  d.type_pin("123456");
+  CHECK(d.state().notice->key == "notice.pin_too_simple");
+  CHECK(d.state().staff.pin_step == PinStep::choose);
+  d.type_pin("246813");
+  REQUIRE(d.state().staff.pin_step == PinStep::confirm);
+  CHECK(d.state().notice->key == "notice.pin_again");
+  // A different second entry starts again, and nothing is saved.
+  d.type_pin("246812");
+  CHECK(d.state().notice->key == "notice.pin_mismatch");
+  CHECK(d.state().notice->is_error);
+  CHECK(d.state().staff.pin_step == PinStep::choose);
+  CHECK_FALSE(staff_pin_is_set(d.store));
+  d.type_pin("246813");
+  d.type_pin("246813");
   REQUIRE(d.state().screen == Screen::staff_home);
+  CHECK(d.state().notice->key == "notice.pin_set");
   const auto stored = d.store.meta("kiosk.staff_pin");
   REQUIRE(stored.has_value());
-  CHECK(stored->find("2468") == std::string::npos);
+  CHECK(stored->find("246813") == std::string::npos);
+  // The code's hash is kept, never the code.
+  CHECK(d.store.meta("sync.enrolment_code_hash")->find("K7QM") == std::string::npos);
 
+  // From now on the PIN is asked for, not the code.
   d.send(intent::LeaveStaff{});
-  CHECK(d.state().screen == Screen::welcome);
-  for (int i = 1; i <= kMaxPinAttempts; ++i) {
-    d.enter_staff("0000");
-    CHECK(d.state().screen == Screen::staff_pin);
-  }
+  d.send(intent::EnterStaff{});
+  CHECK(d.state().staff.pin_step == PinStep::enter);
+  d.type_pin("246813");
+  CHECK(d.state().screen == Screen::staff_home);
+}
+
+TEST_CASE("staff mode: wrong PINs lock it, each lockout twice as long, across restarts") {
+  Desk d;
+  d.enter_staff();
+  REQUIRE(d.state().screen == Screen::staff_home);
+  d.send(intent::LeaveStaff{});
+
+  const auto five_wrong = [&] {
+    for (int i = 1; i <= kPinTriesPerLockout; ++i) {
+      d.enter_staff("000000");
+      CHECK(d.state().screen == Screen::staff_pin);
+    }
+  };
+  five_wrong();
   CHECK(d.state().notice->key == "notice.pin_locked");
+  CHECK(d.state().notice->args == std::vector<std::string>{"5"});
   // Even the right PIN is refused while locked, also after a restart.
   d.controller = d.make();
+  d.enter_staff();
+  CHECK(d.state().screen == Screen::staff_pin);
+  CHECK(d.state().notice->key == "notice.pin_locked");
+  d.pass(5min + 1s);
+  CHECK_FALSE(d.state().staff.locked_until.has_value());
+
+  // Five more wrong tries without a right one: ten minutes this time.
+  d.send(intent::LeaveStaff{});
+  five_wrong();
+  CHECK(d.state().notice->args == std::vector<std::string>{"10"});
+  d.controller = d.make();
+  d.pass(5min + 1s);
+  d.enter_staff();
+  CHECK(d.state().screen == Screen::staff_pin);
+  d.pass(5min);
+  d.enter_staff();
+  REQUIRE(d.state().screen == Screen::staff_home);
+
+  // The right PIN reset the count: the next lockout is five minutes again.
+  d.send(intent::LeaveStaff{});
+  five_wrong();
+  CHECK(d.state().notice->args == std::vector<std::string>{"5"});
+}
+
+TEST_CASE("a 4-digit PIN from an older version opens staff mode until staff change it") {
+  Desk d;
+  d.store.set_meta("kiosk.staff_pin", util::hash_secret("2468"));
+  d.controller = d.make();
+  d.enter_staff("2468");
+  REQUIRE(d.state().screen == Screen::staff_home);
+  CHECK(d.state().notice->key == "notice.pin_short_change");
+  CHECK_FALSE(d.state().notice->is_error);
+
+  // Settings > Change staff PIN, and back out of it: nothing changes.
+  d.send(intent::GoTo{Screen::staff_settings});
+  d.send(intent::ChangePin{});
+  REQUIRE(d.state().screen == Screen::staff_pin);
+  CHECK(d.state().staff.pin_step == PinStep::choose);
+  CHECK(d.state().staff.changing_pin);
+  d.send(intent::Back{});
+  CHECK(d.state().screen == Screen::staff_settings);
+
+  d.send(intent::ChangePin{});
+  d.type_pin("975310");
+  d.type_pin("975310");
+  REQUIRE(d.state().screen == Screen::staff_home);
+  CHECK(d.state().notice->key == "notice.pin_set");
+  d.send(intent::LeaveStaff{});
   d.enter_staff("2468");
   CHECK(d.state().screen == Screen::staff_pin);
-  d.pass(std::chrono::duration_cast<std::chrono::milliseconds>(kPinLockout) + 1s);
-  d.enter_staff("2468");
+  CHECK(d.state().notice->key == "notice.pin_wrong");
+  d.enter_staff("975310");
   CHECK(d.state().screen == Screen::staff_home);
+}
+
+TEST_CASE("changing the PIN is only reachable from inside staff mode") {
+  Desk d;
+  d.enter_staff();
+  d.send(intent::LeaveStaff{});
+  d.send(intent::ChangePin{});
+  CHECK(d.state().screen == Screen::welcome);
+  d.send(intent::EnterStaff{});
+  d.send(intent::ChangePin{});
+  CHECK(d.state().staff.pin_step == PinStep::enter);
+  CHECK_FALSE(d.state().staff.changing_pin);
 }
 
 TEST_CASE("staff screens cannot be reached without the PIN") {

@@ -1,6 +1,9 @@
 // Exports: CSV that reads back to the stored records, JSON that decodes as wire records.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -62,6 +65,13 @@ std::vector<util::CsvRecord> export_csv(store::Store& s, std::string_view what) 
   auto parsed = util::parse_csv(out.str());
   REQUIRE(parsed.has_value());
   return *parsed;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 // The cell under `column` in a parsed export row.
@@ -223,4 +233,48 @@ TEST_CASE("exporting an unknown kind throws before writing anything") {
     CHECK(std::string(e.what()).find("events") != std::string::npos);
   }
   CHECK_THROWS_AS(kiosk::export_columns("nope"), std::invalid_argument);
+}
+
+TEST_CASE("the staff export writes a new owner-only file and never follows or replaces one") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  seed(s);
+  const auto folder = dir.path() / "usb";
+  std::filesystem::create_directory(folder);
+  // A link planted where the first export would go, pointing at a file that
+  // must not be touched, and one pointing nowhere.
+  const auto victim = dir.path() / "victim.txt";
+  { std::ofstream(victim) << "keep me"; }
+  std::filesystem::create_symlink(victim, folder / "members-20261128-101500.csv");
+  std::filesystem::create_symlink(dir.path() / "nowhere", folder / "members-20261128-101500-2.csv");
+
+  const mode_t old_umask = ::umask(022);
+  const auto first = kiosk::export_to_folder(s, "members", folder, "20261128-101500");
+  const auto second = kiosk::export_to_folder(s, "members", folder, "20261128-101500");
+  ::umask(old_umask);
+  REQUIRE(first.has_value());
+  REQUIRE(second.has_value());
+  CHECK(*first == folder / "members-20261128-101500-3.csv");
+  CHECK(*second == folder / "members-20261128-101500-4.csv");
+  CHECK(read_file(victim) == "keep me");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "nowhere"));
+  for (const auto& path : {*first, *second}) {
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    const std::string text = read_file(path);
+    CHECK(
+        text.starts_with("\xEF\xBB\xBF"
+                         "id,reference_code,"));
+    auto rows = util::parse_csv(text);
+    REQUIRE(rows.has_value());
+    CHECK(rows->size() == 3);
+  }
+  // No temporary file is left behind.
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder)) ++entries;
+  CHECK(entries == 4);
+
+  const auto missing = kiosk::export_to_folder(s, "members", dir.path() / "gone", "x");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().find("does not exist") != std::string::npos);
 }

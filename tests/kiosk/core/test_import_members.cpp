@@ -5,6 +5,7 @@
 
 #include "common/protocol/codec.hpp"
 #include "common/store/store.hpp"
+#include "common/util/csv.hpp"
 #include "kiosk/core/import_members.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -251,4 +252,26 @@ TEST_CASE("importing the same file twice adds nobody the second time") {
   const auto colleague = import_text(s, kHeader + "Kofi,Mensah,+254712345678,,KE,,,yes\n");
   REQUIRE(colleague.ok());
   CHECK(colleague.imported == 1);
+}
+
+TEST_CASE("import reads what the exports' CSV writer writes, byte order mark included") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  std::ostringstream file;
+  using util::CsvCell;
+  util::CsvWriter writer(
+      file, {.byte_order_mark = true, .columns = {CsvCell::text, CsvCell::text, CsvCell::phone}});
+  writer.row(
+      {"given_name", "family_name", "phone", "country", "organisation", "region", "consent"});
+  writer.row(
+      {"Amélie", "O'Brien", "+254712345678", "KE", "Care; Hope, \"Ltd\"", "Nairobi, West", "yes"});
+  REQUIRE(file.str().starts_with("\xEF\xBB\xBF"));
+  const auto report = import_text(s, file.str());
+  INFO(report.summary());
+  REQUIRE(report.ok());
+  auto hits = s.search_members("+254712345678", 5);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].member.given_name == "Amélie");
+  CHECK(hits[0].member.organisation == "Care; Hope, \"Ltd\"");
+  CHECK(hits[0].member.region == "Nairobi, West");
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Kiosk smoke test: the real alliance-kiosk in a real X window (run it under
-# xvfb-run), a registration typed with the keyboard alone through xdotool,
-# then SIGTERM and a check that the member is in the database.
+# Kiosk smoke test: the staff PIN set at the terminal (alliance-kiosk set-pin),
+# then the real alliance-kiosk in a real X window (run it under xvfb-run), a
+# registration typed with the keyboard alone through xdotool, then SIGTERM and
+# a check that the member and the PIN's hash are in the database.
 #
 # usage: kiosk_smoke.sh KIOSK CHECKER OUT_DIR
 #   OUT_DIR receives kiosk-smoke.png (the saved screen) and, with
@@ -50,6 +51,18 @@ type_text() { xdotool type --delay $((60 * pace)) "$1"; sleep $((1 * pace)); }
 # A fresh database and home: nothing of the machine's own kiosk is touched.
 export HOME="$work" XDG_DATA_HOME="$work/data"
 db="$work/kiosk.db"
+
+# A kiosk that was never enrolled gets its first staff PIN only at its
+# terminal: set-pin reads it twice, refuses a 4-digit one and two that differ.
+if printf '2468\n2468\n' | "$kiosk" set-pin --db "$db" >"$work/set-pin.log" 2>&1; then
+  fail "set-pin accepted a 4-digit PIN"
+fi
+if printf '246813\n246831\n' | "$kiosk" set-pin --db "$db" >"$work/set-pin.log" 2>&1; then
+  fail "set-pin accepted two different PINs"
+fi
+printf '246813\n246813\n' | "$kiosk" set-pin --db "$db" >"$work/set-pin.log" 2>&1 ||
+  fail "set-pin refused a good PIN: $(cat "$work/set-pin.log")"
+
 "$kiosk" --db "$db" --lang en >"$work/kiosk.log" 2>&1 &
 pid=$!
 
@@ -124,5 +137,6 @@ wait "$pid" || status=$?
 pid=""
 [ "$status" -eq 0 ] || fail "the kiosk exited with status $status after SIGTERM"
 
-"$checker" "$db" "$given" "$family" || fail "the registration typed into the window is not in the database"
+"$checker" "$db" "$given" "$family" --staff-pin-set ||
+  fail "the registration typed into the window, or the staff PIN, is not in the database"
 echo "kiosk-smoke: PASS"

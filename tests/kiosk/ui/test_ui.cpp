@@ -239,6 +239,45 @@ TEST_CASE("the staff PIN keypad takes typed digits") {
   CHECK(contains<kiosk::intent::SubmitPin>(imgui.frame(s, i18n())));
 }
 
+TEST_CASE("the staff PIN screen draws every step in every language") {
+  ImGuiHarness imgui;
+  for (const auto step :
+       {kiosk::PinStep::enter, kiosk::PinStep::enrolment_code, kiosk::PinStep::set_at_terminal,
+        kiosk::PinStep::choose, kiosk::PinStep::confirm}) {
+    for (const std::string lang : {"en", "fr", "pt", "es"}) {
+      CAPTURE(static_cast<int>(step));
+      CAPTURE(lang);
+      AppState s;
+      s.screen = Screen::staff_pin;
+      s.settings.language = lang;
+      s.staff.pin_step = step;
+      s.staff.changing_pin = step == kiosk::PinStep::choose;
+      s.staff.pin_entry = "12";
+      const auto intents = imgui.frame(s, i18n());
+      CHECK(intents.empty());
+    }
+  }
+}
+
+TEST_CASE("the enrolment code is typed into a field and submitted with Enter") {
+  ImGuiHarness imgui;
+  AppState s;
+  s.screen = Screen::staff_pin;
+  s.staff.pin_step = kiosk::PinStep::enrolment_code;
+  imgui.frame(AppState{}, i18n());  // from the welcome screen, whatever ran before
+  imgui.frames(s, i18n(), 2);       // the field takes focus when the screen appears
+  imgui.type("k7qm");
+  std::string typed;
+  for (const auto& i : imgui.frame(s, i18n())) {
+    if (const auto* e = std::get_if<kiosk::intent::EditEnrolmentCode>(&i)) typed = e->value;
+    CHECK_FALSE(std::holds_alternative<kiosk::intent::PinDigit>(i));
+  }
+  CHECK(typed == "k7qm");
+  s.staff.enrolment_code_entry = typed;
+  imgui.press(ImGuiHarness::enter);
+  CHECK(contains<kiosk::intent::SubmitEnrolmentCode>(imgui.frame(s, i18n())));
+}
+
 TEST_CASE("phones are masked to the calling code and the last three digits") {
   CHECK(kiosk::ui::masked_phone("+254712345678", "KE") == "+254 *** ** 678");
   CHECK(kiosk::ui::masked_phone("+33612345678", "KE") == "*** ** 678");
@@ -251,10 +290,11 @@ TEST_CASE("a participant registers with the keyboard alone") {
   auto event = store.save_event(test::sample_event());
   REQUIRE(event.has_value());
 
+  kiosk::set_staff_pin(store, "246813");
   kiosk::Controller controller(store);
   // Staff set the event once (through intents: the staff screens are not under test here).
   controller.dispatch(kiosk::intent::EnterStaff{});
-  for (const char d : std::string("2468")) controller.dispatch(kiosk::intent::PinDigit{d});
+  for (const char d : std::string("246813")) controller.dispatch(kiosk::intent::PinDigit{d});
   controller.dispatch(kiosk::intent::SubmitPin{});
   REQUIRE(controller.state().screen == Screen::staff_home);
   controller.dispatch(kiosk::intent::ChooseEvent{event->id});

@@ -1,5 +1,5 @@
-// Staff PIN hashing with OpenSSL's PBKDF2.
-#include "kiosk/core/pin.hpp"
+// Secret hashing with OpenSSL's PBKDF2, and enrolment code normalisation.
+#include "common/util/secret.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -12,7 +12,7 @@
 
 #include "common/util/strings.hpp"
 
-namespace alliance::kiosk {
+namespace alliance::util {
 namespace {
 
 constexpr int kIterations = 60'000;  // ~30 ms on a cheap laptop: slow to guess, quick to type
@@ -41,29 +41,30 @@ std::vector<unsigned char> from_hex(std::string_view hex) {
   return out;
 }
 
-std::array<unsigned char, kHashBytes> derive(std::string_view pin, const unsigned char* salt,
+std::array<unsigned char, kHashBytes> derive(std::string_view secret, const unsigned char* salt,
                                              std::size_t salt_size, int iterations) {
   std::array<unsigned char, kHashBytes> out{};
-  if (PKCS5_PBKDF2_HMAC(pin.data(), static_cast<int>(pin.size()), salt, static_cast<int>(salt_size),
-                        iterations, EVP_sha256(), static_cast<int>(out.size()), out.data()) != 1) {
-    throw std::runtime_error("PIN hashing failed (OpenSSL PBKDF2)");
+  if (PKCS5_PBKDF2_HMAC(secret.data(), static_cast<int>(secret.size()), salt,
+                        static_cast<int>(salt_size), iterations, EVP_sha256(),
+                        static_cast<int>(out.size()), out.data()) != 1) {
+    throw std::runtime_error("secret hashing failed (OpenSSL PBKDF2)");
   }
   return out;
 }
 
 }  // namespace
 
-std::string hash_pin(std::string_view pin) {
+std::string hash_secret(std::string_view secret) {
   std::array<unsigned char, kSaltBytes> salt{};
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
-    throw std::runtime_error("no random numbers for the PIN salt (OpenSSL RAND_bytes)");
+    throw std::runtime_error("no random numbers for a salt (OpenSSL RAND_bytes)");
   }
-  const auto hash = derive(pin, salt.data(), salt.size(), kIterations);
+  const auto hash = derive(secret, salt.data(), salt.size(), kIterations);
   return util::cat("pbkdf2-sha256$", kIterations, "$", to_hex(salt.data(), salt.size()), "$",
                    to_hex(hash.data(), hash.size()));
 }
 
-bool verify_pin(std::string_view pin, std::string_view stored) {
+bool verify_secret(std::string_view secret, std::string_view stored) {
   const auto parts = util::split(stored, '$');
   if (parts.size() != 4 || parts[0] != "pbkdf2-sha256") return false;
   int iterations = 0;
@@ -73,8 +74,18 @@ bool verify_pin(std::string_view pin, std::string_view stored) {
   const auto salt = from_hex(parts[2]);
   const auto expected = from_hex(parts[3]);
   if (salt.empty() || expected.size() != kHashBytes) return false;
-  const auto actual = derive(pin, salt.data(), salt.size(), iterations);
+  const auto actual = derive(secret, salt.data(), salt.size(), iterations);
   return CRYPTO_memcmp(actual.data(), expected.data(), kHashBytes) == 0;
 }
 
-}  // namespace alliance::kiosk
+std::string normalize_enrolment_code(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == ' ' || c == '-') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace alliance::util
