@@ -524,12 +524,28 @@ bool Store::refresh_search_keys() {
       if (key != q.text(6)) changed.emplace_back(q.int64(0), std::move(key));
     }
   }
+  auto count = [&](const char* sql) {
+    auto q = db_.query(sql);
+    q.step();
+    return q.int64(0);
+  };
+  const auto members = count("SELECT count(*) FROM members");
+  // The index holds each member's old key, so only changed keys need new
+  // rows, unless most changed (an upgrade) or the index lost rows: then
+  // refilling it whole is quicker.
+  const bool refill = static_cast<std::int64_t>(changed.size()) * 2 > members ||
+                      count("SELECT count(*) FROM member_search") != members;
   for (const auto& [rowid, key] : changed) {
     db_.query("UPDATE members SET name_key = ? WHERE rowid = ?").bind_all(key, rowid).run();
+    if (refill) continue;
+    db_.query("DELETE FROM member_search WHERE rowid = ?").bind_all(rowid).run();
+    db_.query("INSERT INTO member_search (rowid, names) VALUES (?, ?)").bind_all(rowid, key).run();
   }
-  db_.exec(
-      "DELETE FROM member_search; "
-      "INSERT INTO member_search (rowid, names) SELECT rowid, name_key FROM members;");
+  if (refill) {
+    db_.exec(
+        "DELETE FROM member_search; "
+        "INSERT INTO member_search (rowid, names) SELECT rowid, name_key FROM members;");
+  }
   set_meta(kMetaSearchKeys, version);
   tx.commit();
   return true;

@@ -191,3 +191,27 @@ TEST_CASE("search keys made by other rules or another ICU are rebuilt once, on o
   CHECK(found_ids(s, "st") == std::vector<std::string>{id});  // the prefix index too
   CHECK_FALSE(s.refresh_search_keys());
 }
+
+TEST_CASE("a rebuild that changes few keys replaces just their index rows") {
+  test::TempDir dir;
+  std::vector<std::string> ids;
+  {
+    auto s = store::Store::open(dir / "kiosk.db");
+    for (int i = 0; i < 4; ++i) {
+      ids.push_back(s.register_member(test::sample_member(i), test::kenya_context())->member.id);
+    }
+    // One key as other rules made it, in the table and in the index.
+    s.set_meta("search_keys", "rules 0, ICU 0.0, Unicode 0.0");
+    s.db().query("UPDATE members SET name_key = 'zzz' WHERE id = ?").bind_all(ids[1]).run();
+    s.db().exec(
+        "UPDATE member_search SET names = 'zzz' WHERE rowid = "
+        "(SELECT rowid FROM members WHERE name_key = 'zzz')");
+  }
+  auto s = store::Store::open(dir / "kiosk.db");
+  CHECK(found_ids(s, "zzz").empty());
+  CHECK(found_ids(s, "jose wanjiru") == std::vector<std::string>{ids[1]});  // sample_member(1)
+  CHECK(count(s.db(), "SELECT count(*) FROM member_search") == 4);
+  CHECK(count(s.db(),
+              "SELECT count(*) FROM members JOIN member_search ON "
+              "member_search.rowid = members.rowid WHERE names = name_key") == 4);
+}
