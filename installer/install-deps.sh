@@ -13,6 +13,7 @@ cmake
 pkg-config
 libsqlite3-dev
 libcereal-dev
+libicu-dev
 doctest-dev
 zlib1g-dev
 libcpp-httplib-dev

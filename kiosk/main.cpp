@@ -1,5 +1,6 @@
 // alliance-kiosk: the registration desk (GUI) and its offline commands,
-// import-members, export and set-pin. Only wiring here; the behaviour is in kiosk/.
+// import-members, export, set-pin and find. Only wiring here; the behaviour is
+// in kiosk/.
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "kiosk/core/export.hpp"
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/core/import_members.hpp"
+#include "kiosk/core/member_search.hpp"
 #include "kiosk/core/staff_pin.hpp"
 #include "kiosk/platform/app.hpp"
 
@@ -48,6 +50,7 @@ constexpr std::string_view kUsage =
     "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
     "                             [--output FILE]\n"
     "       alliance-kiosk set-pin --db FILE\n"
+    "       alliance-kiosk find --db FILE [--json] QUERY\n"
     "\n"
     "Without a command, opens the registration kiosk.\n"
     "  --db FILE      the kiosk database (default: $ALLIANCE_DB if set, else\n"
@@ -81,6 +84,20 @@ constexpr std::string_view kSetPinUsage =
     "digits, not one digit repeated and not a run such as 123456. This is how a kiosk\n"
     "that was never enrolled gets its first PIN, and how a forgotten PIN is replaced;\n"
     "an enrolled kiosk also accepts its enrolment code on the PIN screen instead.\n";
+
+constexpr std::string_view kFindUsage =
+    "usage: alliance-kiosk find --db FILE [--json] QUERY\n"
+    "Searches the members in the kiosk database exactly as the staff desk does. QUERY\n"
+    "is a reference code, a phone number (a national number reads as the current\n"
+    "event's country), an e-mail address, or a name in any script, typed with or\n"
+    "without accents, in any case (nguyen finds Nguyen with its accents, aleksandra\n"
+    "finds the Cyrillic spelling). Several words are one query. Prints the best\n"
+    "matches first, at most 20, one per line: id, reference code, name, phone and\n"
+    "e-mail, separated by tabs; nothing when no one matches.\n"
+    "  --json   print a JSON array of objects instead (id, reference_code, kind,\n"
+    "           given_name, family_name, organisation, contact_person, phone, email,\n"
+    "           matched_by)\n"
+    "Control characters in stored values are printed as escapes such as \\u001B.\n";
 
 struct Args {
   std::map<std::string, std::string, std::less<>> values;
@@ -288,6 +305,30 @@ int run_export(std::span<const std::string> argv) {
   return 0;
 }
 
+int run_find(std::span<const std::string> argv) {
+  auto args = parse(argv, {"--db"}, {"--json"});
+  if (!args) return fail(args.error(), 2);
+  if (args->switches.contains("--help")) return std::cout << kFindUsage, 0;
+  if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
+  if (!args->values.contains("--db")) return fail("find: --db FILE is required", 2);
+  const std::string query = util::join(args->positionals, ' ');
+  if (query.find_first_not_of(' ') == std::string::npos) {
+    return fail("find: say what to look for: a name, reference code, phone or e-mail", 2);
+  }
+  // Searching never creates a database: a mistyped path should say so.
+  auto device = open_store(args->values.at("--db"), {.create_if_missing = false});
+  const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
+  const auto hits = kiosk::staff_search(device, query, context.default_country);
+  if (args->switches.contains("--json")) {
+    kiosk::write_match_json(hits, std::cout);
+  } else {
+    kiosk::write_match_lines(hits, std::cout);
+  }
+  std::cout.flush();
+  if (!std::cout) return fail("find: cannot write to standard output");
+  return 0;
+}
+
 // One line from standard input; on a terminal the typed digits are not shown.
 std::optional<std::string> read_secret_line(std::string_view prompt) {
   const bool terminal = ::isatty(STDIN_FILENO) == 1;
@@ -345,6 +386,7 @@ int main(int argc, char** argv) {
     }
     if (!args.empty() && args.front() == "export") return run_export(std::span(args).subspan(1));
     if (!args.empty() && args.front() == "set-pin") return run_set_pin(std::span(args).subspan(1));
+    if (!args.empty() && args.front() == "find") return run_find(std::span(args).subspan(1));
     return run_kiosk(args, started);
   } catch (const std::exception& e) {
     return fail(e.what());

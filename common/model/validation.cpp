@@ -6,6 +6,7 @@
 #include "common/model/validation.hpp"
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -349,6 +350,12 @@ bool check_code_list(Errors& errors, std::vector<std::string>& values, std::stri
   return problem.empty();
 }
 
+// Text people type about themselves: NFC, no invisible characters (text.hpp).
+template <std::same_as<std::string>... Fields>
+void clean_entered_text(Fields&... fields) {
+  ((fields = clean_person_text(fields)), ...);
+}
+
 std::string indexed(std::string_view list, std::size_t index, std::string_view field) {
   std::string out(list);
   out.append("[").append(std::to_string(index)).append("].").append(field);
@@ -358,6 +365,8 @@ std::string indexed(std::string_view list, std::size_t index, std::string_view f
 }  // namespace
 
 FieldErrors normalize_and_validate(Member& member, const ValidationContext& context) {
+  clean_entered_text(member.given_name, member.family_name, member.contact_person,
+                     member.organisation, member.region);
   Errors errors("member");
   const bool individual = member.kind == MemberKind::individual;
 
@@ -411,6 +420,7 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
 }
 
 FieldErrors normalize_and_validate(TrainingEvent& event) {
+  clean_entered_text(event.name, event.place, event.organiser);
   Errors errors("event");
   errors.id(event.id, "id", false);
   check_text(errors, event.name, "name", true);
@@ -478,6 +488,7 @@ FieldErrors normalize_and_validate(ResourcePack& pack) {
 }
 
 FieldErrors normalize_and_validate(ResourceRequest& request, const ValidationContext& context) {
+  clean_entered_text(request.organisation_name, request.contact_name);
   Errors errors("request");
   errors.id(request.id, "id", false);
   errors.bookkeeping(request.reference_code, "reference_code");

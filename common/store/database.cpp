@@ -50,8 +50,13 @@ void fold_sql_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   }
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
   const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
-  const std::string folded = model::fold_for_search(std::string_view(text, size));
-  sqlite3_result_text(ctx, folded.c_str(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+  try {
+    const std::string folded = model::fold_for_search(std::string_view(text, size));
+    sqlite3_result_text(ctx, folded.c_str(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    // No exception may cross SQLite's C frames; the statement fails instead.
+    sqlite3_result_error(ctx, e.what(), -1);
+  }
 }
 
 }  // namespace

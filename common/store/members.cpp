@@ -1,6 +1,8 @@
 // Store: members — registration, edits, voids and search.
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "common/model/codes.hpp"
 #include "common/model/country.hpp"
@@ -20,9 +22,10 @@ constexpr std::string_view kMemberColumns =
     "qualification, interest_groups, e_updates, preferred_language, consent_given, "
     "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
 
-model::Member read_member(const Query& q) {
+// Reads kMemberColumns starting at column `first`.
+model::Member read_member(const Query& q, int first = 0) {
   model::Member m;
-  int c = 0;
+  int c = first;
   m.id = q.text(c++);
   m.kind = model::member_kind_from(q.text(c++)).value_or(model::MemberKind::individual);
   m.reference_code = q.text(c++);
@@ -55,10 +58,37 @@ model::Member read_member(const Query& q) {
   return m;
 }
 
+constexpr std::string_view kMetaSearchKeys = "search_keys";
+
+std::string name_key(model::MemberKind kind, const std::string& given, const std::string& family,
+                     const std::string& organisation, const std::string& contact_person) {
+  return model::fold_for_search(kind == model::MemberKind::organisation
+                                    ? organisation + " " + contact_person
+                                    : given + " " + family);
+}
+
 std::string name_key(const model::Member& m) {
-  return model::fold_for_search(m.kind == model::MemberKind::organisation
-                                    ? m.organisation + " " + m.contact_person
-                                    : m.given_name + " " + m.family_name);
+  return name_key(m.kind, m.given_name, m.family_name, m.organisation, m.contact_person);
+}
+
+// How well a name matches a query, both as keys: 3 the same name (words in
+// any order), 2 every query word is one of the name's words, 1 every query
+// word starts one of them, 0 a looser match (inside a word).
+int name_rank(std::string_view name, const std::vector<std::string>& query_words) {
+  std::vector<std::string> name_words = util::split(name, ' ');
+  auto every = [&](auto&& matches) {
+    return std::all_of(query_words.begin(), query_words.end(), [&](std::string_view q) {
+      return std::any_of(name_words.begin(), name_words.end(),
+                         [&](std::string_view w) { return matches(w, q); });
+    });
+  };
+  if (every([](std::string_view w, std::string_view q) { return w == q; })) {
+    auto sorted_query = query_words;
+    std::sort(name_words.begin(), name_words.end());
+    std::sort(sorted_query.begin(), sorted_query.end());
+    return name_words == sorted_query ? 3 : 2;
+  }
+  return every([](std::string_view w, std::string_view q) { return w.starts_with(q); }) ? 1 : 0;
 }
 
 // The fields staff may edit, with how to compare them; the names are the
@@ -67,6 +97,7 @@ using FieldComparer = std::function<bool(const model::Member&, const model::Memb
 const std::vector<std::pair<std::string, FieldComparer>>& editable_member_fields() {
   static const std::vector<std::pair<std::string, FieldComparer>> fields = [] {
     std::vector<std::pair<std::string, FieldComparer>> f;
+    f.reserve(18);  // also spares g++ 12 a false -Wnull-dereference in the regrowth
 #define ALLIANCE_MEMBER_FIELD(name) \
   f.emplace_back(#name,             \
                  [](const model::Member& a, const model::Member& b) { return a.name == b.name; })
@@ -397,27 +428,127 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     return hits;
   }
 
-  const std::string folded = model::fold_for_search(trimmed);
-  // Prefix of the full name catches short input ("jo") and ranks people
-  // whose name starts with what was typed first.
+  const std::string key = model::fold_query(trimmed);
+  if (key.empty()) return hits;
+  // Name candidates: a prefix of the full name catches short input ("jo");
+  // the trigram index finds each word inside names. The closest names go
+  // first, so the person whose name was typed in full is never below someone
+  // whose name merely contains it. Prefix hits (at most the limit, usually
+  // all shown) are read whole at once; the wider trigram set by key only,
+  // and only those shown are read whole afterwards.
+  struct Candidate {
+    std::int64_t rowid = 0;
+    std::string id;
+    std::string key;
+    int rank = 0;
+    std::optional<std::size_t> read;  // index in `read_whole`, if read already
+  };
+  std::vector<Candidate> candidates;
+  std::vector<model::Member> read_whole;  // apart, so ranking moves small structs only
+  read_whole.reserve(limit);
+  const auto query_words = util::split(key, ' ');
+  // The trigram index skips words under three letters; a name must still
+  // contain every word typed ("nguyen thi ha" is not Nguyễn Thị Hoa).
+  auto contains_every_word = [&](std::string_view name) {
+    return std::all_of(query_words.begin(), query_words.end(),
+                       [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
+  };
+  // Rows start with rowid, id, name_key; with_member: then kMemberColumns.
+  auto gather = [&](Query& q, bool with_member) {
+    while (q.step()) {
+      Candidate c{.rowid = q.int64(0), .id = q.text(1), .key = q.text(2)};
+      if (!contains_every_word(c.key)) continue;
+      const bool seen = std::any_of(hits.begin(), hits.end(),
+                                    [&](const MemberHit& h) { return h.member.id == c.id; }) ||
+                        std::any_of(candidates.begin(), candidates.end(),
+                                    [&](const Candidate& o) { return o.rowid == c.rowid; });
+      if (seen) continue;
+      if (with_member) {
+        c.read = read_whole.size();
+        read_whole.push_back(read_member(q, 3));
+      }
+      candidates.push_back(std::move(c));
+    }
+  };
+  const std::size_t room = limit - hits.size();
   {
-    auto q = db_.query(
-        util::format("SELECT {} FROM members WHERE name_key >= ? AND name_key < ? AND voided = 0 "
-                     "ORDER BY name_key LIMIT ?",
-                     kMemberColumns));
-    q.bind_all(folded, prefix_end(folded), lim);
-    collect(q, MatchKind::name);
+    auto q = db_.query(util::format(
+        "SELECT rowid, id, name_key, {} FROM members WHERE name_key >= ? AND name_key < ? AND "
+        "voided = 0 ORDER BY name_key LIMIT ?",
+        kMemberColumns));
+    q.bind_all(key, prefix_end(key), lim);
+    gather(q, /*with_member=*/true);
   }
-  const std::string match = fts_query(folded);
-  if (!match.empty() && hits.size() < limit) {
+  const std::string match = fts_query(key);
+  if (!match.empty() && candidates.size() < room) {
     auto q = db_.query(
-        util::format("SELECT {} FROM members WHERE rowid IN (SELECT rowid FROM member_search WHERE "
-                     "member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key",
-                     kMemberColumns));
+        "SELECT rowid, id, name_key FROM members WHERE rowid IN (SELECT rowid FROM member_search "
+        "WHERE member_search MATCH ? LIMIT ?) AND voided = 0 ORDER BY name_key");
     q.bind_all(match, lim * 4);
-    collect(q, MatchKind::name);
+    gather(q, /*with_member=*/false);
+  }
+  for (auto& c : candidates) c.rank = name_rank(c.key, query_words);
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
+  const std::string by_rowid =
+      util::format("SELECT {} FROM members WHERE rowid = ?", kMemberColumns);
+  hits.reserve(limit);
+  for (const auto& c : candidates) {
+    if (hits.size() >= limit) break;
+    if (c.read) {
+      hits.push_back({std::move(read_whole[*c.read]), MatchKind::name});
+      continue;
+    }
+    auto q = db_.query(by_rowid);
+    q.bind_all(c.rowid);
+    if (q.step()) hits.push_back({read_member(q), MatchKind::name});
   }
   return hits;
+}
+
+bool Store::refresh_search_keys() {
+  const std::string version = model::search_key_version();
+  if (meta(kMetaSearchKeys) == version) return false;
+  Transaction tx(db_);
+  if (meta(kMetaSearchKeys) == version) return false;  // another process rebuilt them
+  // Read first, then write: updating rows under an open scan of the same
+  // table is not something to rely on.
+  std::vector<std::pair<std::int64_t, std::string>> changed;
+  {
+    auto q = db_.query(
+        "SELECT rowid, kind, given_name, family_name, organisation, contact_person, name_key "
+        "FROM members");
+    while (q.step()) {
+      const auto kind = model::member_kind_from(q.text(1)).value_or(model::MemberKind::individual);
+      std::string key = name_key(kind, q.text(2), q.text(3), q.text(4), q.text(5));
+      if (key != q.text(6)) changed.emplace_back(q.int64(0), std::move(key));
+    }
+  }
+  auto count = [&](const char* sql) {
+    auto q = db_.query(sql);
+    q.step();
+    return q.int64(0);
+  };
+  const auto members = count("SELECT count(*) FROM members");
+  // The index holds each member's old key, so only changed keys need new
+  // rows, unless most changed (an upgrade) or the index lost rows: then
+  // refilling it whole is quicker.
+  const bool refill = static_cast<std::int64_t>(changed.size()) * 2 > members ||
+                      count("SELECT count(*) FROM member_search") != members;
+  for (const auto& [rowid, key] : changed) {
+    db_.query("UPDATE members SET name_key = ? WHERE rowid = ?").bind_all(key, rowid).run();
+    if (refill) continue;
+    db_.query("DELETE FROM member_search WHERE rowid = ?").bind_all(rowid).run();
+    db_.query("INSERT INTO member_search (rowid, names) VALUES (?, ?)").bind_all(rowid, key).run();
+  }
+  if (refill) {
+    db_.exec(
+        "DELETE FROM member_search; "
+        "INSERT INTO member_search (rowid, names) SELECT rowid, name_key FROM members;");
+  }
+  set_meta(kMetaSearchKeys, version);
+  tx.commit();
+  return true;
 }
 
 std::vector<model::Member> Store::members_registered(const std::string& event_id,

@@ -13,7 +13,9 @@ namespace alliance::store {
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
   Database db = Database::open(path, options);
   if (!options.read_only) migrate(db, device_schema());
-  return Store(std::move(db));
+  Store store(std::move(db));
+  if (!options.read_only) store.refresh_search_keys();
+  return store;
 }
 
 Store::Store(Database db) : db_(std::move(db)), clock_("") {

@@ -98,8 +98,10 @@ struct SyncStatus {
 
 class Store {
  public:
-  // Opens (or creates) the file, applies migrations, and makes this device's
-  // id on first use. Throws StoreError with an actionable message.
+  // Opens (or creates) the file, applies migrations, makes this device's id
+  // on first use, and rebuilds the member search keys if they were made by
+  // other rules or another ICU (refresh_search_keys). Throws StoreError with
+  // an actionable message.
   static Store open(const std::filesystem::path& path, const OpenOptions& options = {});
 
   Store(Store&&) noexcept = default;
@@ -130,9 +132,18 @@ class Store {
   std::optional<model::Member> find_member(const std::string& id);
   std::optional<model::Member> find_member_by_reference(std::string_view code);
   // By reference code, phone, e-mail or name, as a person types. Excludes
-  // voided members. default_country reads national phone numbers.
+  // voided members. default_country reads national phone numbers. Names
+  // match by their search keys (model::fold_for_search): every word of three
+  // or more letters as a substring, or the whole query as a prefix of the
+  // name; the name that equals the query comes first, then names whose words
+  // equal, then start with, the query's words.
   std::vector<MemberHit> search_members(std::string_view query, std::size_t limit = 20,
                                         std::string_view default_country = {});
+  // Rebuilds every member's search key and the search index, in one
+  // transaction, unless meta "search_keys" says they were made by this
+  // program's rules and ICU data (model::search_key_version). Store::open
+  // calls it; returns whether it rebuilt.
+  bool refresh_search_keys();
   // Members registered at an event on a local day (YYYY-MM-DD), newest first.
   std::vector<model::Member> members_registered(const std::string& event_id,
                                                 const std::string& day);

@@ -17,6 +17,7 @@
 #include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 #include "kiosk/core/export.hpp"
+#include "kiosk/core/member_search.hpp"
 
 namespace alliance::kiosk {
 namespace {
@@ -937,7 +938,7 @@ void Controller::on(const intent::Search& i) {
   state_.search_query = i.query;
   try {
     const std::string country = state_.current_event ? state_.current_event->country : "";
-    state_.search_results = store_.search_members(i.query, 20, country);
+    state_.search_results = staff_search(store_, i.query, country);
   } catch (const std::exception& e) {
     store_error(e);
   }

@@ -1,4 +1,4 @@
-// Store benchmark: durable save latency and member search over 100,000 members.
+// Store benchmark: durable save latency, member search over 100,000 members, search keys.
 //
 // usage: bench_store [--quick] [--dir DIR]
 //   --quick  small sizes, to check the benchmark runs (ctest uses it)
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -91,6 +92,17 @@ void bench_search(const std::filesystem::path& dir, int members, int queries) {
   s.db().exec("PRAGMA synchronous=FULL");
   std::printf("search: filled %d members in %.1f s\n", members,
               std::chrono::duration<double>(Clock::now() - fill_start).count());
+  // What the first open after an upgrade or an ICU update costs: every key
+  // differs (as from schema 2), or every key comes out the same.
+  for (const bool keys_differ : {true, false}) {
+    s.set_meta("search_keys", "stale");
+    if (keys_differ) s.db().exec("UPDATE members SET name_key = ''");
+    const auto rebuild_start = Clock::now();
+    if (!s.refresh_search_keys()) std::exit(1);
+    std::printf("search keys checked for %d members in %.1f s (%s)\n", members,
+                std::chrono::duration<double>(Clock::now() - rebuild_start).count(),
+                keys_differ ? "all rebuilt, as from schema 2" : "none changed");
+  }
 
   struct Kind {
     const char* name;
@@ -122,6 +134,37 @@ void bench_search(const std::filesystem::path& dir, int members, int queries) {
   }
 }
 
+// What a search key costs to make (model::fold_for_search), by script: the
+// store makes one per saved member and one per typed query.
+void bench_keys(int rounds) {
+  struct Sample {
+    const char* script;
+    const char* name;
+  };
+  const Sample samples[] = {
+      {"ASCII", "Amina Okafor-Diallo"},
+      {"Latin with accents", "Nguyễn Thị Hà"},
+      {"Cyrillic", "Александра Иванова"},
+      {"Ethiopic", "አበበ ቢቂላ"},
+      {"Arabic", "محمد عبد الله"},
+      {"Devanagari", "राजेश कुमार"},
+      {"Han", "张伟"},
+  };
+  std::printf("search key (ICU), per name:\n");
+  for (const auto& sample : samples) {
+    model::fold_for_search(sample.name);  // the first use builds the transform
+    std::vector<double> latencies;
+    for (int i = 0; i < rounds; ++i) {
+      const auto t0 = Clock::now();
+      const auto key = model::fold_for_search(sample.name);
+      latencies.push_back(micros(Clock::now() - t0));
+      if (key.empty()) std::exit(1);
+    }
+    std::printf("  %-30s p50 %7.1f us  p99 %7.1f us\n", sample.script, percentile(latencies, 0.50),
+                percentile(latencies, 0.99));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,5 +184,6 @@ int main(int argc, char** argv) {
   const auto dir = dir_arg.empty() ? temp.path() : dir_arg;
   bench_durable_save(dir, quick ? 50 : 1000);
   bench_search(dir, quick ? 2000 : 100'000, quick ? 50 : 500);
+  bench_keys(quick ? 100 : 10'000);
   return 0;
 }

@@ -1,6 +1,7 @@
 // Schema migrations: from an empty file, from every earlier version, and refusing newer files.
 #include <doctest/doctest.h>
 
+#include "common/model/text.hpp"
 #include "common/store/migrations.hpp"
 #include "common/store/store.hpp"
 #include "support/fixtures.hpp"
@@ -105,4 +106,112 @@ TEST_CASE("a failing migration leaves the file at its old version") {
   CHECK(store::schema_version(db) == 1);
   CHECK(count(db, "SELECT count(*) FROM pragma_table_info('members') WHERE name = 'name_key'") ==
         0);
+}
+
+namespace {
+
+// A member as the schema 2 store wrote it: its search key made by the
+// hand-written folding of that version, in members.name_key and member_search.
+void insert_schema2_member(store::Database& db, int n, const std::string& given,
+                           const std::string& family, const std::string& old_key) {
+  const std::string id = "0190f1c2-0000-7000-8000-00000000000" + std::to_string(n);
+  db.query(
+        "INSERT INTO members (id, kind, reference_code, given_name, family_name, phone, country, "
+        "created_at, updated_at, hlc, name_key) VALUES (?, 'individual', ?, ?, ?, ?, 'KE', "
+        "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'x', ?)")
+      .bind_all(id, "K7QM-4XR" + std::to_string(n), given, family,
+                "+25471234567" + std::to_string(n), old_key)
+      .run();
+  db.query("INSERT INTO member_search (rowid, names) VALUES (?, ?)")
+      .bind_all(db.last_insert_rowid(), old_key)
+      .run();
+}
+
+std::vector<std::string> found_ids(store::Store& s, std::string_view query) {
+  std::vector<std::string> ids;
+  for (const auto& hit : s.search_members(query)) ids.push_back(hit.member.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a schema 2 file with members gets ICU search keys when it is opened") {
+  test::TempDir dir;
+  {
+    auto db = store::Database::open(dir / "kiosk.db");
+    store::migrate(db, store::device_schema(), 2);
+    insert_schema2_member(db, 1, "Александра", "Иванова", "александра иванова");
+    insert_schema2_member(db, 2, "Hà", "Nguyễn Thị", "ha nguyễn thị");
+    insert_schema2_member(db, 3, "Aminata", "N’Diaye", "aminata n’diaye");
+    insert_schema2_member(db, 4, "José", "Núñez", "jose nunez");
+  }
+  {
+    // What the old keys could not do.
+    auto db = store::Database::open(dir / "kiosk.db");
+    CHECK(count(db, "SELECT count(*) FROM member_search WHERE member_search MATCH 'nguyen'") == 0);
+  }
+  auto s = store::Store::open(dir / "kiosk.db");
+  CHECK(store::schema_version(s.db()) == store::device_schema().latest_version());
+  CHECK(s.meta("search_keys") == model::search_key_version());
+  CHECK(found_ids(s, "aleksandra") ==
+        std::vector<std::string>{"0190f1c2-0000-7000-8000-000000000001"});
+  CHECK(found_ids(s, "nguyen thi ha") ==
+        std::vector<std::string>{"0190f1c2-0000-7000-8000-000000000002"});
+  CHECK(found_ids(s, "ndiaye") == std::vector<std::string>{"0190f1c2-0000-7000-8000-000000000003"});
+  CHECK(found_ids(s, "nunez") == std::vector<std::string>{"0190f1c2-0000-7000-8000-000000000004"});
+  // One index row per member, each holding the member's new key.
+  CHECK(count(s.db(), "SELECT count(*) FROM member_search") == 4);
+  CHECK(count(s.db(),
+              "SELECT count(*) FROM members JOIN member_search ON "
+              "member_search.rowid = members.rowid WHERE names = name_key") == 4);
+  auto q = s.db().query("SELECT name_key FROM members ORDER BY id");
+  std::vector<std::string> keys;
+  while (q.step()) keys.push_back(q.text(0));
+  CHECK(keys == std::vector<std::string>{"aleksandra ivanova", "ha nguyen thi", "aminata ndiaye",
+                                         "jose nunez"});
+}
+
+TEST_CASE("search keys made by other rules or another ICU are rebuilt once, on open") {
+  test::TempDir dir;
+  std::string id;
+  {
+    auto s = store::Store::open(dir / "kiosk.db");
+    auto m = test::sample_member(0);
+    m.given_name = "Ștefan";
+    m.family_name = "Țurcanu";
+    id = s.register_member(m, test::kenya_context())->member.id;
+    CHECK_FALSE(s.refresh_search_keys());  // made by this program: nothing to do
+    // As if an older ICU had made them.
+    s.set_meta("search_keys", "rules 1, ICU 0.0, Unicode 0.0");
+    s.db().exec("UPDATE members SET name_key = 'x'; DELETE FROM member_search;");
+  }
+  auto s = store::Store::open(dir / "kiosk.db");
+  CHECK(s.meta("search_keys") == model::search_key_version());
+  CHECK(found_ids(s, "stefan turcanu") == std::vector<std::string>{id});
+  CHECK(found_ids(s, "st") == std::vector<std::string>{id});  // the prefix index too
+  CHECK_FALSE(s.refresh_search_keys());
+}
+
+TEST_CASE("a rebuild that changes few keys replaces just their index rows") {
+  test::TempDir dir;
+  std::vector<std::string> ids;
+  {
+    auto s = store::Store::open(dir / "kiosk.db");
+    for (int i = 0; i < 4; ++i) {
+      ids.push_back(s.register_member(test::sample_member(i), test::kenya_context())->member.id);
+    }
+    // One key as other rules made it, in the table and in the index.
+    s.set_meta("search_keys", "rules 0, ICU 0.0, Unicode 0.0");
+    s.db().query("UPDATE members SET name_key = 'zzz' WHERE id = ?").bind_all(ids[1]).run();
+    s.db().exec(
+        "UPDATE member_search SET names = 'zzz' WHERE rowid = "
+        "(SELECT rowid FROM members WHERE name_key = 'zzz')");
+  }
+  auto s = store::Store::open(dir / "kiosk.db");
+  CHECK(found_ids(s, "zzz").empty());
+  CHECK(found_ids(s, "jose wanjiru") == std::vector<std::string>{ids[1]});  // sample_member(1)
+  CHECK(count(s.db(), "SELECT count(*) FROM member_search") == 4);
+  CHECK(count(s.db(),
+              "SELECT count(*) FROM members JOIN member_search ON "
+              "member_search.rowid = members.rowid WHERE names = name_key") == 4);
 }

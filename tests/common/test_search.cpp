@@ -94,3 +94,61 @@ TEST_CASE("edits keep the search index in step") {
   CHECK(f.finds("fernandez", f.jose, store::MatchKind::name));
   CHECK_FALSE(f.finds("castano", f.jose, store::MatchKind::name));
 }
+
+namespace {
+
+std::vector<std::string> names_found(store::Store& s, std::string_view query) {
+  std::vector<std::string> names;
+  for (const auto& hit : s.search_members(query, 20, "KE")) {
+    names.push_back(hit.member.display_name());
+  }
+  return names;
+}
+
+model::Member named(int n, std::string given, std::string family) {
+  auto m = test::sample_member(n);
+  m.given_name = std::move(given);
+  m.family_name = std::move(family);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("the person whose whole name was typed comes first, in any word order") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  // Saved so that name order alone would put the others first.
+  int n = 0;
+  for (const auto& [given, family] : std::vector<std::pair<std::string, std::string>>{
+           {"Adriana", "Silva"}, {"Ana", "Silvana"}, {"Ana", "Silva"}, {"Mariana", "Silva"}}) {
+    REQUIRE(s.register_member(named(++n, given, family), test::kenya_context()).has_value());
+  }
+  CHECK(names_found(s, "ana silva").front() == "Ana Silva");
+  CHECK(names_found(s, "Silva Ana").front() == "Ana Silva");
+  CHECK(names_found(s, "SILVA, ana").front() == "Ana Silva");
+  // Whole words before words that merely start with what was typed.
+  CHECK(names_found(s, "silva") ==
+        std::vector<std::string>{"Adriana Silva", "Ana Silva", "Mariana Silva", "Ana Silvana"});
+}
+
+TEST_CASE("a name must hold every word typed, short ones too") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  REQUIRE(s.register_member(named(1, "Hà", "Nguyễn Thị"), test::kenya_context()).has_value());
+  REQUIRE(s.register_member(named(2, "Hoa", "Nguyễn Thị"), test::kenya_context()).has_value());
+  CHECK(names_found(s, "nguyen thi ha") == std::vector<std::string>{"Hà Nguyễn Thị"});
+  CHECK(names_found(s, "nguyen thi") ==
+        std::vector<std::string>{"Hà Nguyễn Thị", "Hoa Nguyễn Thị"});
+}
+
+TEST_CASE("names in other scripts are found by their Latin spelling, and the other way round") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  REQUIRE(s.register_member(named(1, "አበበ", "ቢቂላ"), test::kenya_context()).has_value());
+  REQUIRE(s.register_member(named(2, "伟", "张"), test::kenya_context()).has_value());
+  REQUIRE(s.register_member(named(3, "Aleksandra", "Ivanova"), test::kenya_context()).has_value());
+  CHECK(names_found(s, "abebe") == std::vector<std::string>{"አበበ ቢቂላ"});
+  CHECK(names_found(s, "张伟") == std::vector<std::string>{"伟 张"});  // family name first
+  CHECK(names_found(s, "zhang wei") == std::vector<std::string>{"伟 张"});
+  CHECK(names_found(s, "Александра") == std::vector<std::string>{"Aleksandra Ivanova"});
+}

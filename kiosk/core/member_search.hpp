@@ -1,0 +1,35 @@
+// The desk's member search, shared by check-in, the request form and
+// `alliance-kiosk find`, and the terminal's view of its results.
+#pragma once
+
+#include <cstddef>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include "common/store/store.hpp"
+
+namespace alliance::kiosk {
+
+// How many people a search shows at the desk.
+inline constexpr std::size_t kStaffSearchLimit = 20;
+
+// Members matching what staff typed (reference code, phone, e-mail or name:
+// store::Store::search_members), best first, at most kStaffSearchLimit.
+// event_country reads a national phone number (the current event's country).
+// Throws StoreError when the database fails.
+std::vector<store::MemberHit> staff_search(store::Store& store, std::string_view query,
+                                           std::string_view event_country);
+
+// One line per match: id, reference code, name, phone, e-mail, separated by
+// tabs. Control characters in a value (tab and line ends too) are printed as
+// \uXXXX (model::escape_for_terminal), so nothing stored in the database can
+// drive the terminal or break a line.
+void write_match_lines(const std::vector<store::MemberHit>& hits, std::ostream& out);
+// A JSON array of objects with id, reference_code, kind, given_name,
+// family_name, organisation, contact_person, phone, email and matched_by
+// (reference_code, phone, email or name). Control characters are \uXXXX
+// escapes, so the JSON holds the stored values exactly and the terminal is safe.
+void write_match_json(const std::vector<store::MemberHit>& hits, std::ostream& out);
+
+}  // namespace alliance::kiosk
