@@ -176,7 +176,8 @@ agent share their database. Add the kiosk's desktop user to the group
 
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME "alliance-kiosk")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION "misc")
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "${_common_dep}, adduser, fonts-noto-core")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
+    "${_common_dep}, adduser, fonts-noto-core, fonts-noto-cjk")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "cage, xwayland, alliance-sync")
 set(CPACK_DEBIAN_KIOSK_DESCRIPTION
 "offline registration and check-in kiosk for trainings

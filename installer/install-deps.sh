@@ -25,10 +25,16 @@ openssl
 libimgui-dev
 libglfw3-dev
 libgl1-mesa-dev
+libfreetype-dev
+libharfbuzz-dev
+libfribidi-dev
 fonts-noto-core
+fonts-noto-cjk
 xvfb
 xauth
 xdotool
+x11-xkb-utils
+libharfbuzz-bin
 imagemagick
 python3
 python3-yaml

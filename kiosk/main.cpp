@@ -200,9 +200,9 @@ std::optional<int> to_int(std::string_view text) {
 }
 
 int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time_point started) {
-  // --font, --exit-after-first-frame and --bench-frames are for tests and
-  // benchmarks, so --help does not list them.
-  auto args = parse(argv, {"--db", "--lang", "--font", "--bench-frames"},
+  // --font, --exit-after-first-frame, --bench-frames and --bench-screen are
+  // for tests and benchmarks, so --help does not list them.
+  auto args = parse(argv, {"--db", "--lang", "--font", "--bench-frames", "--bench-screen"},
                     {"--fullscreen", "--exit-after-first-frame"});
   if (!args) return fail(args.error(), 2);
   if (args->switches.contains("--help")) return std::cout << kUsage, 0;
@@ -232,6 +232,13 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
     const auto n = to_int(it->second);
     if (!n || *n < 1 || *n > 1'000'000) return fail("--bench-frames must be 1 to 1000000", 2);
     options.bench_frames = *n;
+  }
+  if (auto it = args->values.find("--bench-screen"); it != args->values.end()) {
+    if (it->second != "form" && it->second != "names") {
+      return fail("--bench-screen must be form or names", 2);
+    }
+    options.bench_screen = it->second == "names" ? kiosk::platform::BenchScreen::names
+                                                 : kiosk::platform::BenchScreen::form;
   }
 
   const fs::path db =

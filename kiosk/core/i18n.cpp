@@ -120,6 +120,13 @@ bool I18n::has(std::string_view language, std::string_view key) const {
   return table != tables_.end() && table->second.contains(key);
 }
 
+bool I18n::right_to_left(std::string_view language) const {
+  const auto table = tables_.find(language);
+  if (table == tables_.end()) return false;
+  const auto direction = table->second.find("_direction");
+  return direction != table->second.end() && direction->second == "rtl";
+}
+
 std::vector<std::string> I18n::languages() const {
   std::vector<std::string> out;
   if (tables_.contains(kFallbackLanguage)) out.emplace_back(kFallbackLanguage);
@@ -134,7 +141,9 @@ std::vector<std::string> I18n::keys(std::string_view language) const {
   const auto table = tables_.find(language);
   if (table == tables_.end()) return out;
   out.reserve(table->second.size());
-  for (const auto& entry : table->second) out.push_back(entry.first);
+  for (const auto& entry : table->second) {
+    if (!entry.first.starts_with('_')) out.push_back(entry.first);  // about the table, not a text
+  }
   return out;
 }
 
@@ -143,7 +152,7 @@ std::vector<std::string> I18n::missing_keys(std::string_view language) const {
   const auto english = tables_.find(kFallbackLanguage);
   if (english == tables_.end()) return out;
   for (const auto& entry : english->second) {
-    if (!has(language, entry.first)) out.push_back(entry.first);
+    if (!entry.first.starts_with('_') && !has(language, entry.first)) out.push_back(entry.first);
   }
   return out;
 }

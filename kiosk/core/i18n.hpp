@@ -4,6 +4,10 @@
 // time. Text may hold {0}, {1}, ... filled by format(). A key missing in a
 // language falls back to English, then to the key itself, so a gap shows as
 // English rather than as nothing (a test keeps the tables complete).
+//
+// Keys starting with "_" describe the table itself: "_direction": "rtl"
+// marks a right-to-left language (the views then lay themselves out right
+// to left); without it a language is left to right. They never fall back.
 #pragma once
 
 #include <expected>
@@ -32,7 +36,10 @@ class I18n {
   std::string format(std::string_view language, std::string_view key,
                      const std::vector<std::string>& args) const;
   bool has(std::string_view language, std::string_view key) const;
+  // Whether `language`'s table says "_direction": "rtl".
+  bool right_to_left(std::string_view language) const;
   std::vector<std::string> languages() const;  // "en" first
+  // The text keys (not the "_" ones that describe the table).
   std::vector<std::string> keys(std::string_view language) const;
   // Keys English has that `language` lacks.
   std::vector<std::string> missing_keys(std::string_view language) const;

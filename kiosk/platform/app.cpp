@@ -15,11 +15,12 @@
 #include <sstream>
 #include <vector>
 
+#include "common/util/strings.hpp"
 #include "kiosk/platform/fonts.hpp"
 #include "kiosk/platform/input.hpp"
+#include "kiosk/platform/renderer.hpp"
 #include "kiosk/platform/signals.hpp"
 #include "kiosk/platform/window.hpp"
-#include "kiosk/ui/ui.hpp"
 
 namespace alliance::kiosk::platform {
 namespace {
@@ -85,23 +86,10 @@ void install_callbacks(GLFWwindow* window, WindowEvents& events) {
 }
 
 // Returns when ImGui had built the frame (before OpenGL drew it), for the bench.
-Clock::time_point draw_frame(GLFWwindow* window, const Controller& controller, const I18n& i18n,
-                             std::vector<Intent>& intents) {
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplGlfw_NewFrame();
-  ImGui::NewFrame();
-  ui::draw(controller.state(), i18n, intents);
-  ImGui::Render();
-  const auto built = Clock::now();
-
-  int width = 0;
-  int height = 0;
-  glfwGetFramebufferSize(window, &width, &height);
-  glViewport(0, 0, width, height);
-  const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(background.x, background.y, background.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+Clock::time_point draw_frame(GLFWwindow* window, FrameRenderer& renderer, const AppState& state,
+                             const I18n& i18n, std::vector<Intent>& intents) {
+  const auto built = renderer.build(state, i18n, intents);
+  renderer.render();
   glfwSwapBuffers(window);
   return built;
 }
@@ -131,10 +119,61 @@ void open_busy_screen(Controller& controller) {
   }
 }
 
+// The staff list of today's registrations full of names in many scripts, as
+// the desk of an international training sees it.
+AppState names_screen(const AppState& base) {
+  constexpr std::pair<const char*, const char*> kNames[] = {
+      {"Nguyễn Thị", "Minh Khai"},
+      {"Adébáyọ̀", "Ọlápọ̀"},
+      {"Ștefan", "Țurcanu"},
+      {"Александра", "Иванова"},
+      {"Ελένη", "Παπαδοπούλου"},
+      {"محمد", "عبد الله"},
+      {"יוסף", "כהן"},
+      {"አበበ", "ቢቂላ"},
+      {"सुनीता", "शर्मा"},
+      {"সুমাইয়া", "রহমান"},
+      {"முருகன்", "செல்வம்"},
+      {"สมชาย", "ใจดี"},
+      {"សុខា", "ចាន់"},
+      {"အောင်", "ကျော်"},
+      {"王", "秀英"},
+      {"陳", "淑芬"},
+      {"김", "민준"},
+      {"さくら", "山田"},
+      {"Fatoumata", "Diallo"},
+      {"Grace", "Achieng"},
+      {"Amina", "Wanjiru"},
+  };
+  AppState state = base;
+  state.screen = Screen::staff_today;
+  state.today = "2026-11-28";
+  int n = 0;
+  for (const auto& [given, family] : kNames) {
+    model::Member m;
+    m.id = util::cat("bench-member-", n);
+    m.given_name = given;
+    m.family_name = family;
+    m.reference_code = util::cat("B", 100 + n, "-XYZ");
+    m.organisation = "Ministry of Gender";
+    state.today_registrations.push_back(m);
+    model::Attendance a;
+    a.id = util::cat("bench-attendance-", n);
+    a.member_id = m.id;
+    a.checked_in_at = "2026-11-28T08:15:00Z";
+    state.today_attendance.push_back(a);
+    ++n;
+  }
+  return state;
+}
+
 // Draws `count` frames back to back and prints percentiles of their times,
 // each measured until the GPU finished (llvmpipe renders on other threads).
-void run_bench(GLFWwindow* window, Controller& controller, const I18n& i18n, int count) {
+void run_bench(GLFWwindow* window, FrameRenderer& renderer, Controller& controller,
+               const I18n& i18n, int count, BenchScreen screen) {
   open_busy_screen(controller);
+  const AppState names = names_screen(controller.state());
+  const AppState& state = screen == BenchScreen::names ? names : controller.state();
   std::vector<Intent> intents;
   std::vector<double> times;
   std::vector<double> ui_times;
@@ -144,11 +183,13 @@ void run_bench(GLFWwindow* window, Controller& controller, const I18n& i18n, int
   for (int i = 0; i < count; ++i) {
     glfwPollEvents();
     const auto start = Clock::now();
-    const auto built = draw_frame(window, controller, i18n, intents);
+    const auto built = draw_frame(window, renderer, state, i18n, intents);
     glFinish();
     times.push_back(ms_between(start, Clock::now()));
     ui_times.push_back(ms_between(start, built));
     intents.clear();  // the bench looks, it does not act
+    // Characters the frame lacked are in the atlas from the next frame on.
+    renderer.add_needed_glyphs();
   }
   auto percentile = [](std::vector<double>& values, double p) {
     std::sort(values.begin(), values.end());
@@ -161,25 +202,10 @@ void run_bench(GLFWwindow* window, Controller& controller, const I18n& i18n, int
             << " p50_ms=" << fixed(percentile(times, 0.50))
             << " p99_ms=" << fixed(percentile(times, 0.99)) << " max_ms=" << fixed(times.back())
             << " imgui_p50_ms=" << fixed(percentile(ui_times, 0.50))
-            << " imgui_p99_ms=" << fixed(percentile(ui_times, 0.99)) << "\n";
-}
-
-struct AppliedLook {
-  bool high_contrast = false;
-  float ui_scale = 0.0f;
-};
-
-// Colours and sizes from the UI, fonts rasterised at the scaled size here
-// (sharper than ImGui's FontGlobalScale, which the style must then not use).
-void apply_look(const Settings& settings, FontSet& fonts, AppliedLook& applied,
-                bool renderer_ready) {
-  if (applied.high_contrast == settings.high_contrast && applied.ui_scale == settings.ui_scale) {
-    return;
-  }
-  ui::apply_style(settings.high_contrast, settings.ui_scale);
-  ImGui::GetIO().FontGlobalScale = 1.0f;
-  if (applied.ui_scale != settings.ui_scale) fonts.build(settings.ui_scale, renderer_ready);
-  applied = {settings.high_contrast, settings.ui_scale};
+            << " imgui_p99_ms=" << fixed(percentile(ui_times, 0.99));
+  const text::TextStats text = renderer.text().stats();
+  std::cerr << " faces_open=" << text.faces_open << " glyph_pages=" << text.glyph_pages
+            << " glyphs=" << text.glyphs << "\n";
 }
 
 }  // namespace
@@ -201,6 +227,7 @@ int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options)
     WindowEvents events;
     install_callbacks(window.get(), events);
     ImGuiSession imgui(window.get(), glsl_version);
+    FrameRenderer renderer(window.get(), fonts, options.font_path);
 
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // a kiosk remembers nothing between runs
@@ -208,12 +235,12 @@ int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options)
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.ConfigInputTextCursorBlink = false;  // a blinking caret would mean a frame every 0.4 s
 
-    AppliedLook look;
-    apply_look(controller.state().settings, fonts, look, false);
+    renderer.apply_look(controller.state().settings);
     FullscreenSwitch fullscreen_switch(window.get());
 
     if (options.bench_frames > 0) {
-      run_bench(window.get(), controller, i18n, options.bench_frames);
+      run_bench(window.get(), renderer, controller, i18n, options.bench_frames,
+                options.bench_screen);
       return 0;
     }
 
@@ -243,14 +270,16 @@ int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options)
         fullscreen_switch.apply(state.settings.fullscreen);
         controller.acknowledge_fullscreen_change();
       }
-      apply_look(state.settings, fonts, look, true);
+      renderer.apply_look(state.settings);
       if (state.version != drawn_version) frames_owed = kSettleFrames;
       if (frames_owed == 0 && events.keys.empty()) continue;
 
       events.keys.feed_one_frame(window.get());
       drawn_version = state.version;
-      draw_frame(window.get(), controller, i18n, intents);
+      draw_frame(window.get(), renderer, state, i18n, intents);
       frames_owed = std::max(0, frames_owed - 1);
+      // Characters typed that ImGui's font lacked: added now, shown next frame.
+      if (renderer.add_needed_glyphs()) frames_owed = kSettleFrames;
       if (first_frame) {
         first_frame = false;
         if (options.exit_after_first_frame) {

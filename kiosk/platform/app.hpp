@@ -7,12 +7,16 @@
 
 #include "kiosk/core/controller.hpp"
 #include "kiosk/core/i18n.hpp"
+#include "kiosk/text/text_engine.hpp"
 
 namespace alliance::kiosk::platform {
 
-inline constexpr const char* kDefaultFontPath =
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+inline constexpr const char* kDefaultFontPath = text::kDefaultPrimaryFont;
 inline constexpr const char* kWindowTitle = "Alliance Field Kit";
+
+// What --bench-frames draws: the registration form being filled in, or the
+// staff list of today's registrations with names in many scripts.
+enum class BenchScreen { form, names };
 
 struct GuiOptions {
   // Start fullscreen on the primary monitor (the saved setting can also ask for it).
@@ -24,6 +28,7 @@ struct GuiOptions {
   // or draw this many frames back to back on a busy screen, print the frame
   // times' percentiles to stderr, and exit.
   int bench_frames = 0;
+  BenchScreen bench_screen = BenchScreen::form;
   // When the process started, for first_frame_ms.
   std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
 };

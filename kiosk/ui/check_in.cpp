@@ -23,8 +23,8 @@ void member_results(Ctx& c, const std::string& selected_id) {
     }
     line += "  ·  " + m.reference_code;
     const bool selected = m.id == selected_id;
-    if (ImGui::Selectable(util::cat(line, "##row").c_str(), selected, 0,
-                          ImVec2(0.0f, ImGui::GetFrameHeight() * 1.3f))) {
+    if (selectable(util::cat(line, "##row"), selected,
+                   ImVec2(0.0f, ImGui::GetFrameHeight() * 1.3f))) {
       c.emit(intent::SelectMember{m.id});
     }
     if (!selected && ImGui::IsItemFocused() && enter_pressed()) c.emit(intent::SelectMember{m.id});
@@ -35,11 +35,7 @@ void member_results(Ctx& c, const std::string& selected_id) {
 void draw_check_in(Ctx& c) {
   const AppState& s = c.state;
   title(c.tr("check_in.title"));
-  if (!s.current_event) {
-    ImGui::PushStyleColor(ImGuiCol_Text, theme().warning);
-    ImGui::TextWrapped("%s", c.tr("check_in.no_event").c_str());
-    ImGui::PopStyleColor();
-  }
+  if (!s.current_event) text(c.tr("check_in.no_event"), {.wrap = true, .colour = theme().warning});
   hint(c.tr("check_in.hint"));
   const FieldResult r = text_field(c, c.tr("search.label"), "search", s.search_query, "");
   if (r.changed) c.emit(intent::Search{r.value});
@@ -49,8 +45,7 @@ void draw_check_in(Ctx& c) {
 
   if (s.selected_member) {
     ImGui::Dummy(ImVec2(0.0f, gap()));
-    ImGui::TextWrapped("%s",
-                       c.trf("check_in.selected", {s.selected_member->display_name()}).c_str());
+    text(c.trf("check_in.selected", {s.selected_member->display_name()}), {.wrap = true});
   }
   const bool confirm = nav_row(c, c.tr("check_in.confirm"), true, s.selected_member.has_value()) ||
                        (r.entered && s.selected_member.has_value());
@@ -62,11 +57,10 @@ void draw_check_in_done(Ctx& c) {
   title(s.already_checked_in ? c.tr("check_in.already_title") : c.tr("check_in.done_title"));
   if (s.selected_member) {
     ImGui::SetWindowFontScale(2.0f);
-    ImGui::TextWrapped("%s", s.selected_member->display_name().c_str());
+    text(s.selected_member->display_name(), {.wrap = true});
     ImGui::SetWindowFontScale(1.0f);
   }
-  ImGui::TextWrapped("%s", s.already_checked_in ? c.tr("check_in.already").c_str()
-                                                : c.tr("check_in.done").c_str());
+  text(s.already_checked_in ? c.tr("check_in.already") : c.tr("check_in.done"), {.wrap = true});
   ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
   if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {
     c.emit(intent::GoTo{Screen::welcome});

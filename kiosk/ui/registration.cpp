@@ -53,11 +53,10 @@ void draw_register_personal(Ctx& c) {
   step_heading(c, 1, c.tr("register.personal.title"));
   bool enter = false;
 
-  ImGui::TextUnformatted(c.tr("register.kind").c_str());
+  text(c.tr("register.kind"));
   for (const auto kind : {model::MemberKind::individual, model::MemberKind::organisation}) {
     const std::string label = c.code_label("member_kind", model::to_string(kind));
-    if (ImGui::RadioButton(util::cat(label, "##kind_", model::to_string(kind)).c_str(),
-                           d.kind == kind)) {
+    if (radio_button(util::cat(label, "##kind_", model::to_string(kind)), d.kind == kind)) {
       if (d.kind != kind) c.emit(intent::SetMemberKind{kind});
     }
     ImGui::SameLine();
@@ -114,7 +113,7 @@ void draw_register_interests(Ctx& c) {
   for (const std::string_view code : model::interest_group_codes()) {
     ImGui::PushID(code.data(), code.data() + code.size());
     bool on = d.interest_groups.contains(std::string(code));
-    if (ImGui::Checkbox(c.code_label("interest_group", code).c_str(), &on)) {
+    if (checkbox(c.code_label("interest_group", code), &on)) {
       c.emit(intent::ToggleInterest{std::string(code)});
     }
     if (first) default_focus(c);
@@ -124,7 +123,7 @@ void draw_register_interests(Ctx& c) {
   field_error(c, "interest_groups");
   ImGui::Dummy(ImVec2(0.0f, gap()));
   bool e_updates = d.e_updates;
-  if (ImGui::Checkbox(c.tr("register.e_updates").c_str(), &e_updates)) {
+  if (checkbox(c.tr("register.e_updates"), &e_updates)) {
     c.emit(intent::SetEUpdates{e_updates});
   }
   hint(c.tr("register.e_updates_hint"));
@@ -136,11 +135,11 @@ void draw_register_consent(Ctx& c) {
   const float text_h = std::max(ImGui::GetContentRegionAvail().y - touch_height() * 4.0f,
                                 ImGui::GetFontSize() * 8.0f);
   ImGui::BeginChild("##consent_text", ImVec2(-1.0f, text_h), true);
-  ImGui::TextWrapped("%s", c.tr("consent.text").c_str());
+  text(c.tr("consent.text"), {.wrap = true});
   ImGui::EndChild();
   hint(c.trf("consent.version", {kConsentTextVersion}));
   bool consent = c.state.draft.consent;
-  if (ImGui::Checkbox(c.tr("consent.agree").c_str(), &consent)) c.emit(intent::SetConsent{consent});
+  if (checkbox(c.tr("consent.agree"), &consent)) c.emit(intent::SetConsent{consent});
   default_focus(c);
   field_error(c, "consent");
   wizard_nav(c, false);
@@ -193,9 +192,7 @@ void draw_register_review(Ctx& c) {
   }
   // Errors found on save (by the controller) for fields of earlier steps.
   for (const auto& [field, key] : c.state.field_errors) {
-    ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
-    ImGui::TextWrapped("%s", c.tr(key).c_str());
-    ImGui::PopStyleColor();
+    text(c.tr(key), {.wrap = true, .colour = theme().error});
   }
   const bool save = nav_row(c, c.tr("register.save"));
   default_focus(c);
@@ -209,14 +206,12 @@ void draw_duplicate_offer(Ctx& c) {
   for (const model::Member& m : c.state.duplicate_candidates) {
     ImGui::PushID(m.id.c_str());
     ImGui::BeginGroup();
-    ImGui::TextUnformatted(m.display_name().c_str());
-    ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
+    text(m.display_name());
     std::string details = m.organisation;
     if (!m.phone.empty()) {
       details += (details.empty() ? "" : "  ·  ") + masked_phone(m.phone, m.country);
     }
-    ImGui::TextUnformatted(details.c_str());
-    ImGui::PopStyleColor();
+    text(details, {.colour = theme().muted});
     ImGui::EndGroup();
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionAvail().x * 0.6f));
     if (big_button(c.tr("duplicate.this_is_me"), "this_is_me")) {
@@ -234,7 +229,7 @@ void draw_duplicate_offer(Ctx& c) {
 void draw_register_saved(Ctx& c) {
   title(c.tr("saved.title"));
   if (const auto& m = c.state.saved_member) {
-    ImGui::TextWrapped("%s", c.trf("saved.thanks", {m->display_name()}).c_str());
+    text(c.trf("saved.thanks", {m->display_name()}), {.wrap = true});
     ImGui::Dummy(ImVec2(0.0f, gap()));
     hint(c.tr("saved.code_label"));
     reference_code_text(m->reference_code);

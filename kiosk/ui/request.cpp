@@ -28,7 +28,7 @@ void draw_request_requester(Ctx& c) {
   title(c.tr("request.requester.title"));
   bool enter = false;
   if (!r.member_id.empty()) {
-    ImGui::TextWrapped("%s", c.trf("request.requester.member", {r.member_name}).c_str());
+    text(c.trf("request.requester.member", {r.member_name}), {.wrap = true});
   }
   hint(c.tr("request.requester.search_hint"));
   const FieldResult search =
@@ -43,7 +43,7 @@ void draw_request_requester(Ctx& c) {
       c.emit(intent::RequestForOrganisation{});
     }
   } else {
-    ImGui::TextUnformatted(c.tr("request.organisation.title").c_str());
+    text(c.tr("request.organisation.title"));
     request_field(c, c.tr("field.organisation_name"), "organisation_name", r.organisation_name,
                   enter);
     request_field(c, c.tr("field.contact_name"), "contact_name", r.contact_name, enter);
@@ -75,21 +75,21 @@ void draw_request_packs(Ctx& c) {
                             ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(c.tr("request.packs.quantity").c_str(),
                             ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableHeadersRow();
+    table_headers();
     for (const model::ResourcePack& pack : s.catalogue) {
       if (pack.retired) continue;
       ImGui::PushID(pack.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextWrapped("%s", pack.title.c_str());
+      text(pack.title, {.wrap = true});
       ImGui::TableNextColumn();
       std::string languages;
       for (const auto& l : pack.languages) languages += (languages.empty() ? "" : ", ") + l;
-      ImGui::TextUnformatted(languages.c_str());
+      text(languages);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(c.code_label("pack_format", model::to_string(pack.format)).c_str());
+      text(c.code_label("pack_format", model::to_string(pack.format)));
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(util::cat(pack.stock_at(s.settings.office)).c_str());
+      text(util::cat(pack.stock_at(s.settings.office)));
       ImGui::TableNextColumn();
       const auto it = r.quantities.find(pack.id);
       const int quantity = it == r.quantities.end() ? 0 : it->second;
@@ -97,7 +97,7 @@ void draw_request_packs(Ctx& c) {
       if (row_button("-", "less")) c.emit(intent::SetQuantity{pack.id, quantity - 1});
       ImGui::EndDisabled();
       ImGui::SameLine();
-      ImGui::TextUnformatted(util::cat(quantity).c_str());
+      text(util::cat(quantity));
       ImGui::SameLine();
       if (row_button("+", "more")) c.emit(intent::SetQuantity{pack.id, quantity + 1});
       ImGui::PopID();
@@ -106,13 +106,13 @@ void draw_request_packs(Ctx& c) {
   }
 
   ImGui::Dummy(ImVec2(0.0f, gap()));
-  ImGui::TextUnformatted(c.tr("request.delivery").c_str());
+  text(c.tr("request.delivery"));
   for (const auto delivery :
        {model::DeliveryPreference::pickup, model::DeliveryPreference::delivery,
         model::DeliveryPreference::digital_link}) {
     const std::string_view code = model::to_string(delivery);
-    if (ImGui::RadioButton(util::cat(c.code_label("delivery", code), "##", code).c_str(),
-                           r.delivery == delivery) &&
+    if (radio_button(util::cat(c.code_label("delivery", code), "##", code),
+                     r.delivery == delivery) &&
         r.delivery != delivery) {
       c.emit(intent::SetDelivery{delivery});
     }
@@ -128,9 +128,7 @@ void draw_request_packs(Ctx& c) {
   // Errors for fields without a widget here (the requester, lines[0].quantity, ...).
   for (const auto& [field, key] : s.field_errors) {
     if (field == "delivery_address" || field == "contact_email" || field == "lines") continue;
-    ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
-    ImGui::TextWrapped("%s", c.tr(key).c_str());
-    ImGui::PopStyleColor();
+    text(c.tr(key), {.wrap = true, .colour = theme().error});
   }
   if (nav_row(c, c.tr("request.submit")) || enter) c.emit(intent::SubmitRequest{});
 }
@@ -140,8 +138,7 @@ void draw_request_done(Ctx& c) {
   if (const auto& saved = c.state.saved_request) {
     hint(c.tr("request.done.code_label"));
     reference_code_text(saved->reference_code);
-    ImGui::TextWrapped(
-        "%s", c.tr(util::cat("request.done.next.", model::to_string(saved->delivery))).c_str());
+    text(c.tr(util::cat("request.done.next.", model::to_string(saved->delivery))), {.wrap = true});
   }
   ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
   if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {

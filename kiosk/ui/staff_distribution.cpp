@@ -2,7 +2,6 @@
 // status moves a desk may make (cancel, or hand the packs out; approvals are
 // made centrally).
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include <map>
 
@@ -32,10 +31,9 @@ void draw_staff_distribution(Ctx& c) {
   const AppState& s = c.state;
   title(c.tr("staff.distribution.title"));
   if (c.entered_screen) received_by.clear();
-  ImGui::TextWrapped(
-      "%s", c.trf("staff.home.office",
-                  {s.settings.office.empty() ? c.tr("staff.office_not_set") : s.settings.office})
-                .c_str());
+  text(c.trf("staff.home.office",
+             {s.settings.office.empty() ? c.tr("staff.office_not_set") : s.settings.office}),
+       {.wrap = true});
   if (s.office_requests.empty()) hint(c.tr("staff.distribution.none"));
 
   for (const model::ResourceRequest& r : s.office_requests) {
@@ -44,11 +42,10 @@ void draw_staff_distribution(Ctx& c) {
     const std::string who = !r.organisation_name.empty() ? r.organisation_name
                             : !r.contact_name.empty()    ? r.contact_name
                                                          : r.member_id;
-    ImGui::TextColored(theme().accent, "%s", util::cat(r.reference_code, "  ·  ", who).c_str());
-    ImGui::TextUnformatted(c.trf("staff.distribution.status",
-                                 {c.code_label("request_status", model::to_string(r.status)),
-                                  c.code_label("delivery", model::to_string(r.delivery))})
-                               .c_str());
+    text(util::cat(r.reference_code, "  ·  ", who), {.colour = theme().accent});
+    text(c.trf("staff.distribution.status",
+               {c.code_label("request_status", model::to_string(r.status)),
+                c.code_label("delivery", model::to_string(r.delivery))}));
     if (!r.delivery_address.empty()) hint(r.delivery_address);
     if (!r.contact_phone.empty() || !r.contact_email.empty()) {
       hint(util::cat(r.contact_phone,
@@ -56,11 +53,10 @@ void draw_staff_distribution(Ctx& c) {
                      r.contact_email));
     }
     for (const model::RequestLine& line : r.lines) {
-      ImGui::BulletText("%s", util::cat(line.quantity, " × ", pack_title(s, line.pack_id)).c_str());
+      bullet_text(util::cat(line.quantity, " × ", pack_title(s, line.pack_id)));
     }
     if (!r.received_by.empty()) {
-      ImGui::TextUnformatted(
-          c.trf("staff.distribution.received_by_value", {r.received_by}).c_str());
+      text(c.trf("staff.distribution.received_by_value", {r.received_by}));
     }
 
     bool first = true;
@@ -73,9 +69,8 @@ void draw_staff_distribution(Ctx& c) {
           c.trf("staff.distribution.mark", {c.code_label("request_status", code)});
       if (to == model::RequestStatus::delivered) {
         std::string& name = received_by[r.id];
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0f);
-        ImGui::InputTextWithHint("##received_by", c.tr("staff.distribution.received_by").c_str(),
-                                 &name);
+        hint_field("##received_by", c.tr("staff.distribution.received_by"), name,
+                   ImGui::GetFontSize() * 12.0f);
         ImGui::SameLine();
         ImGui::BeginDisabled(name.empty());
         if (row_button(label, std::string(code).c_str())) {

@@ -21,7 +21,7 @@ void draw_staff_event(Ctx& c) {
   const AppState& s = c.state;
   title(c.tr("staff.event.title"));
   if (s.current_event) {
-    ImGui::TextWrapped("%s", c.trf("staff.event.current", {s.current_event->name}).c_str());
+    text(c.trf("staff.event.current", {s.current_event->name}), {.wrap = true});
   } else {
     hint(c.tr("staff.home.no_event"));
   }
@@ -37,22 +37,21 @@ void draw_staff_event(Ctx& c) {
     ImGui::TableSetupColumn(c.tr("staff.event.dates").c_str(), ImGuiTableColumnFlags_WidthStretch,
                             2.0f);
     ImGui::TableSetupColumn("##use", ImGuiTableColumnFlags_WidthStretch, 1.5f);
-    ImGui::TableHeadersRow();
+    table_headers();
     for (const model::TrainingEvent& e : s.events) {
       if (e.voided) continue;
       ImGui::PushID(e.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextWrapped(
-          "%s", util::cat(e.name, "  (", c.code_label("event_kind", model::to_string(e.kind)), ")")
-                    .c_str());
+      text(util::cat(e.name, "  (", c.code_label("event_kind", model::to_string(e.kind)), ")"),
+           {.wrap = true});
       ImGui::TableNextColumn();
-      ImGui::TextWrapped("%s", util::cat(e.place, e.place.empty() ? "" : ", ", e.country).c_str());
+      text(util::cat(e.place, e.place.empty() ? "" : ", ", e.country), {.wrap = true});
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(util::cat(e.start_date, " – ", e.end_date).c_str());
+      text(util::cat(e.start_date, " – ", e.end_date));
       ImGui::TableNextColumn();
       if (s.current_event && s.current_event->id == e.id) {
-        ImGui::TextColored(theme().ok, "%s", c.tr("staff.event.in_use").c_str());
+        text(c.tr("staff.event.in_use"), {.colour = theme().ok});
       } else if (row_button(c.tr("staff.event.use"), "use")) {
         c.emit(intent::ChooseEvent{e.id});
       }
@@ -63,12 +62,11 @@ void draw_staff_event(Ctx& c) {
 
   ImGui::Dummy(ImVec2(0.0f, gap()));
   ImGui::Separator();
-  ImGui::TextUnformatted(c.tr("staff.event.new").c_str());
+  text(c.tr("staff.event.new"));
   const model::TrainingEvent& d = s.event_draft;
   for (const auto kind : {model::EventKind::training, model::EventKind::webinar}) {
     const std::string_view code = model::to_string(kind);
-    if (ImGui::RadioButton(util::cat(c.code_label("event_kind", code), "##", code).c_str(),
-                           d.kind == kind) &&
+    if (radio_button(util::cat(c.code_label("event_kind", code), "##", code), d.kind == kind) &&
         d.kind != kind) {
       c.emit(intent::EditEventField{"kind", std::string(code)});
     }

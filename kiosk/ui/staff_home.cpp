@@ -8,14 +8,13 @@ namespace alliance::kiosk::ui {
 void draw_staff_home(Ctx& c) {
   title(c.tr("staff.home.title"));
   if (c.state.current_event) {
-    ImGui::TextWrapped("%s", c.trf("staff.home.event", {c.state.current_event->name}).c_str());
+    text(c.trf("staff.home.event", {c.state.current_event->name}), {.wrap = true});
   } else {
     hint(c.tr("staff.home.no_event"));
   }
-  ImGui::TextWrapped("%s", c.trf("staff.home.office",
-                                 {c.state.settings.office.empty() ? c.tr("staff.office_not_set")
-                                                                  : c.state.settings.office})
-                               .c_str());
+  text(c.trf("staff.home.office", {c.state.settings.office.empty() ? c.tr("staff.office_not_set")
+                                                                   : c.state.settings.office}),
+       {.wrap = true});
   ImGui::Dummy(ImVec2(0.0f, gap()));
 
   const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 30.0f);

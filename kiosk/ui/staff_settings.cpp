@@ -12,14 +12,13 @@ void draw_staff_settings(Ctx& c) {
   const Settings& st = c.state.settings;
   title(c.tr("staff.settings.title"));
 
-  ImGui::TextUnformatted(c.tr("staff.settings.language").c_str());
+  text(c.tr("staff.settings.language"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16.0f);
   const std::string current(c.i18n.text(st.language, "language.native_name"));
-  if (ImGui::BeginCombo("##language", current.c_str())) {
+  if (begin_combo("##language", current)) {
     for (const std::string_view code : model::language_codes()) {
       ImGui::PushID(code.data(), code.data() + code.size());
-      if (ImGui::Selectable(std::string(c.i18n.text(code, "language.native_name")).c_str(),
-                            st.language == code) &&
+      if (selectable(std::string(c.i18n.text(code, "language.native_name")), st.language == code) &&
           st.language != code) {
         c.emit(intent::SetLanguage{std::string(code)});
       }
@@ -29,7 +28,7 @@ void draw_staff_settings(Ctx& c) {
   }
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
-  ImGui::TextUnformatted(c.tr("staff.settings.idle_timeout").c_str());
+  text(c.tr("staff.settings.idle_timeout"));
   int seconds = st.idle_timeout_seconds;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0f);
   if (c.focus_pending) {
@@ -43,15 +42,15 @@ void draw_staff_settings(Ctx& c) {
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
   bool fullscreen = st.fullscreen;
-  if (ImGui::Checkbox(c.tr("staff.settings.fullscreen").c_str(), &fullscreen)) {
+  if (checkbox(c.tr("staff.settings.fullscreen"), &fullscreen)) {
     c.emit(intent::SetFullscreen{fullscreen});
   }
   bool high_contrast = st.high_contrast;
-  if (ImGui::Checkbox(c.tr("staff.settings.high_contrast").c_str(), &high_contrast)) {
+  if (checkbox(c.tr("staff.settings.high_contrast"), &high_contrast)) {
     c.emit(intent::SetHighContrast{high_contrast});
   }
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
-  ImGui::TextUnformatted(c.tr("staff.settings.ui_scale").c_str());
+  text(c.tr("staff.settings.ui_scale"));
   // The slider keeps its own value while dragged; the setting changes on
   // release, since rescaling mid-drag would move the slider under the finger.
   static float dragged = 1.0f;

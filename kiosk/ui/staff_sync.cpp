@@ -28,7 +28,7 @@ void draw_staff_sync(Ctx& c) {
   const SyncBadge& sync = c.state.sync;
   const store::SyncStatus& st = sync.status;
   title(c.tr("staff.sync.title"));
-  ImGui::TextUnformatted(sync_badge_text(c).c_str());
+  text(sync_badge_text(c));
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
   if (ImGui::BeginTable("##sync", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
@@ -61,7 +61,7 @@ void draw_staff_sync(Ctx& c) {
   }
 
   ImGui::Dummy(ImVec2(0.0f, gap()));
-  ImGui::TextUnformatted(c.tr("staff.sync.rejected_title").c_str());
+  text(c.tr("staff.sync.rejected_title"));
   if (sync.rejected.empty()) {
     hint(c.tr("staff.sync.rejected_none"));
   } else {
@@ -70,12 +70,9 @@ void draw_staff_sync(Ctx& c) {
   for (const store::OutboxEntry& e : sync.rejected) {
     ImGui::PushID(e.change_id.c_str());
     ImGui::Separator();
-    ImGui::TextUnformatted(
-        util::cat(e.entity, " ", e.entity_id, " (", e.op, ")  ·  ", local_date_time(e.created_at))
-            .c_str());
-    ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
-    ImGui::TextWrapped("%s", util::cat(e.reject_code, ": ", e.reject_message).c_str());
-    ImGui::PopStyleColor();
+    text(
+        util::cat(e.entity, " ", e.entity_id, " (", e.op, ")  ·  ", local_date_time(e.created_at)));
+    text(util::cat(e.reject_code, ": ", e.reject_message), {.wrap = true, .colour = theme().error});
     ImGui::PopID();
   }
   staff_back(c);

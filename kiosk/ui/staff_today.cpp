@@ -1,6 +1,5 @@
 // Staff: today's registrations and check-ins, with edit and void per row.
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include <map>
 
@@ -15,13 +14,11 @@ void draw_staff_today(Ctx& c) {
   const AppState& s = c.state;
   title(c.tr("staff.today.title"));
   if (c.entered_screen) reasons.clear();
-  ImGui::TextUnformatted(
-      c.trf("staff.today.counts", {util::cat(s.today_registrations.size()),
-                                   util::cat(s.today_attendance.size()), s.today})
-          .c_str());
+  text(c.trf("staff.today.counts", {util::cat(s.today_registrations.size()),
+                                    util::cat(s.today_attendance.size()), s.today}));
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
-  ImGui::TextUnformatted(c.tr("staff.today.registrations").c_str());
+  text(c.tr("staff.today.registrations"));
   constexpr ImGuiTableFlags kTable =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   std::map<std::string, std::string> names;  // member id -> name, for the check-ins
@@ -34,26 +31,26 @@ void draw_staff_today(Ctx& c) {
     ImGui::TableSetupColumn(c.tr("field.organisation").c_str(), ImGuiTableColumnFlags_WidthStretch,
                             2.0f);
     ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthStretch, 4.0f);
-    ImGui::TableHeadersRow();
+    table_headers();
     for (const model::Member& m : s.today_registrations) {
       names[m.id] = m.display_name();
       ImGui::PushID(m.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextWrapped("%s", m.display_name().c_str());
+      text(m.display_name(), {.wrap = true});
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(m.reference_code.c_str());
+      text(m.reference_code);
       ImGui::TableNextColumn();
-      ImGui::TextWrapped("%s", m.organisation.c_str());
+      text(m.organisation, {.wrap = true});
       ImGui::TableNextColumn();
       if (m.voided) {
-        ImGui::TextUnformatted(c.tr("staff.today.voided").c_str());
+        text(c.tr("staff.today.voided"));
       } else {
         if (row_button(c.tr("staff.today.edit"), "edit")) c.emit(intent::EditMember{m.id});
         ImGui::SameLine();
         std::string& reason = reasons[m.id];
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
-        ImGui::InputTextWithHint("##reason", c.tr("staff.today.void_reason").c_str(), &reason);
+        hint_field("##reason", c.tr("staff.today.void_reason"), reason,
+                   ImGui::GetFontSize() * 10.0f);
         ImGui::SameLine();
         ImGui::BeginDisabled(reason.empty());
         if (row_button(c.tr("staff.today.void"), "void")) c.emit(intent::VoidMember{m.id, reason});
@@ -65,7 +62,7 @@ void draw_staff_today(Ctx& c) {
   }
 
   ImGui::Dummy(ImVec2(0.0f, gap()));
-  ImGui::TextUnformatted(c.tr("staff.today.check_ins").c_str());
+  text(c.tr("staff.today.check_ins"));
   if (s.today_attendance.empty()) hint(c.tr("staff.today.none"));
   if (!s.today_attendance.empty() && ImGui::BeginTable("##attendance", 3, kTable)) {
     ImGui::TableSetupColumn(c.tr("staff.today.name").c_str(), ImGuiTableColumnFlags_WidthStretch,
@@ -73,18 +70,18 @@ void draw_staff_today(Ctx& c) {
     ImGui::TableSetupColumn(c.tr("staff.today.time").c_str(), ImGuiTableColumnFlags_WidthStretch,
                             1.0f);
     ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableHeadersRow();
+    table_headers();
     for (const model::Attendance& a : s.today_attendance) {
       ImGui::PushID(a.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       const auto name = names.find(a.member_id);
-      ImGui::TextWrapped("%s", name != names.end() ? name->second.c_str() : a.member_id.c_str());
+      text(name != names.end() ? name->second : a.member_id, {.wrap = true});
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(local_hh_mm(a.checked_in_at).c_str());
+      text(local_hh_mm(a.checked_in_at));
       ImGui::TableNextColumn();
       if (a.voided) {
-        ImGui::TextUnformatted(c.tr("staff.today.voided").c_str());
+        text(c.tr("staff.today.voided"));
       } else if (row_button(c.tr("staff.today.void_check_in"), "void")) {
         c.emit(intent::VoidAttendance{a.id});
       }

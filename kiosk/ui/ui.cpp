@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "kiosk/ui/screens.hpp"
+#include "kiosk/ui/text.hpp"
 #include "kiosk/ui/theme.hpp"
 
 namespace alliance::kiosk::ui {
@@ -73,9 +74,7 @@ void header(Ctx& c) {
   const bool staff = !is_public_screen(s.screen);
   std::string left = staff ? c.tr("header.staff_mode") : c.tr("header.app_name");
   if (s.current_event) left += "  ·  " + s.current_event->name;
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
-  ImGui::TextUnformatted(left.c_str());
-  ImGui::PopStyleColor();
+  text(left, {.colour = theme().muted});
   // Participants have no use for the sync badge; staff and the welcome
   // screen (where staff glance at the desk) show it.
   if (staff || s.screen == Screen::welcome) {
@@ -94,6 +93,10 @@ void draw(const AppState& state, const I18n& i18n, std::vector<Intent>& intents)
   c.entered_screen = last_screen != state.screen;
   c.focus_pending = c.entered_screen;
   last_screen = state.screen;
+  // Caches grow no further than one frame's needs past their bounds.
+  if (text::TextEngine* engine = text_engine()) engine->begin_frame();
+  set_layout_direction(i18n.right_to_left(state.settings.language) ? text::Direction::rtl
+                                                                   : text::Direction::ltr);
 
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->Pos);

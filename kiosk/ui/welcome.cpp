@@ -28,8 +28,7 @@ void draw_welcome(Ctx& c) {
   // Staff mode sits at the end of the language row, small and out of the way,
   // so it stays on screen however short the display is.
   const std::string staff_label = c.tr("welcome.staff");
-  const float staff_width =
-      ImGui::CalcTextSize(staff_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+  const float staff_width = text_size(staff_label).x + ImGui::GetStyle().FramePadding.x * 2.0f;
   const float right = ImGui::GetWindowContentRegionMax().x - staff_width;
   if (right > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(right);
   if (row_button(staff_label, "staff")) c.emit(intent::EnterStaff{});
@@ -37,7 +36,7 @@ void draw_welcome(Ctx& c) {
 
   const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 36.0f);
   if (c.state.current_event) {
-    ImGui::TextWrapped("%s", c.trf("welcome.event", {c.state.current_event->name}).c_str());
+    text(c.trf("welcome.event", {c.state.current_event->name}), {.wrap = true});
   } else {
     hint(c.tr("welcome.no_event"));
   }

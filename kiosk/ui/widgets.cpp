@@ -2,7 +2,7 @@
 #include "kiosk/ui/widgets.hpp"
 
 #include <imgui.h>
-#include <imgui_internal.h>  // SetFocusID: 1.86 has no public "focus this button"
+#include <imgui_internal.h>  // SetFocusID, ButtonBehavior, RenderFrame, tables' column order
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -79,19 +79,196 @@ float gap() {
   return ImGui::GetFontSize() * 0.8f;
 }
 
-void title(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().accent);
+void title(const std::string& words) {
   ImGui::SetWindowFontScale(1.5f);
-  ImGui::TextWrapped("%s", text.c_str());
+  text(words, {.wrap = true, .colour = theme().accent});
   ImGui::SetWindowFontScale(1.0f);
-  ImGui::PopStyleColor();
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 }
 
-void hint(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
-  ImGui::TextWrapped("%s", text.c_str());
-  ImGui::PopStyleColor();
+void hint(const std::string& words) {
+  text(words, {.wrap = true, .colour = theme().muted});
+}
+
+namespace {
+
+// "label##id" shows "label".
+std::string_view visible_part(std::string_view label) {
+  const auto id = label.find("##");
+  return id == std::string_view::npos ? label : label.substr(0, id);
+}
+
+// A frameless label on an item just drawn, at the start edge or centred.
+void label_on_item(std::string_view label, float align, float inset) {
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImVec2 max = ImGui::GetItemRectMax();
+  draw_text_in(ImGui::GetWindowDrawList(), ImVec2(min.x + inset, min.y),
+               ImVec2(max.x - inset, max.y), label, ImGui::GetColorU32(ImGuiCol_Text), align);
+}
+
+// A button with its label shaped; size.x 0 fits the label.
+bool labelled_button(const std::string& label, const char* id, ImVec2 size) {
+  const float padding = ImGui::GetStyle().FramePadding.x;
+  if (size.x == 0.0f) size.x = text_size(label).x + padding * 2.0f;
+  bool pressed = false;
+  {
+    PlacedItem placed(size.x);
+    pressed = ImGui::Button(util::cat("##", id).c_str(), size);
+  }
+  label_on_item(label, 0.5f, padding);
+  return pressed;
+}
+
+// Checkbox and radio button: ImGui's, drawn with a shaped label and the
+// box at the start edge (the right, right to left).
+bool mark_button(std::string_view label_and_id, bool on, bool round) {
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (window->SkipItems) return false;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImGuiID id = window->GetID(label_and_id.data(), label_and_id.data() + label_and_id.size());
+  const std::string_view label = visible_part(label_and_id);
+  const ImVec2 label_size = label.empty() ? ImVec2(0.0f, 0.0f) : text_size(label);
+  const float square = ImGui::GetFrameHeight();
+  const float label_width = label.empty() ? 0.0f : style.ItemInnerSpacing.x + label_size.x;
+  const ImVec2 size(square + label_width,
+                    std::max(square, label_size.y + style.FramePadding.y * 2.0f));
+  PlacedItem placed(size.x);
+  const ImVec2 pos = window->DC.CursorPos;
+  const ImRect total(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  ImGui::ItemSize(total, style.FramePadding.y);
+  if (!ImGui::ItemAdd(total, id)) return false;
+  bool hovered = false;
+  bool held = false;
+  const bool pressed = ImGui::ButtonBehavior(total, id, &hovered, &held);
+  if (pressed) ImGui::MarkItemEdited(id);
+
+  const bool rtl = right_to_left();
+  const float box_x = rtl ? total.Max.x - square : pos.x;
+  const ImRect box(ImVec2(box_x, pos.y), ImVec2(box_x + square, pos.y + square));
+  ImDrawList* draw_list = window->DrawList;
+  ImGui::RenderNavHighlight(total, id);
+  const ImU32 frame = ImGui::GetColorU32(held && hovered ? ImGuiCol_FrameBgActive
+                                         : hovered       ? ImGuiCol_FrameBgHovered
+                                                         : ImGuiCol_FrameBg);
+  const ImU32 mark = ImGui::GetColorU32(ImGuiCol_CheckMark);
+  const float pad = std::max(1.0f, IM_FLOOR(square / 6.0f));
+  if (round) {
+    const ImVec2 centre(IM_ROUND((box.Min.x + box.Max.x) * 0.5f),
+                        IM_ROUND((box.Min.y + box.Max.y) * 0.5f));
+    const float radius = (square - 1.0f) * 0.5f;
+    draw_list->AddCircleFilled(centre, radius, frame, 16);
+    if (on) draw_list->AddCircleFilled(centre, radius - pad, mark, 16);
+    if (style.FrameBorderSize > 0.0f) {
+      draw_list->AddCircle(ImVec2(centre.x + 1.0f, centre.y + 1.0f), radius,
+                           ImGui::GetColorU32(ImGuiCol_BorderShadow), 16, style.FrameBorderSize);
+      draw_list->AddCircle(centre, radius, ImGui::GetColorU32(ImGuiCol_Border), 16,
+                           style.FrameBorderSize);
+    }
+  } else {
+    ImGui::RenderFrame(box.Min, box.Max, frame, true, style.FrameRounding);
+    if (on) {
+      ImGui::RenderCheckMark(draw_list, ImVec2(box.Min.x + pad, box.Min.y + pad), mark,
+                             square - pad * 2.0f);
+    }
+  }
+  if (!label.empty()) {
+    const float x = rtl ? pos.x : box.Max.x + style.ItemInnerSpacing.x;
+    draw_text_in(draw_list, ImVec2(x, pos.y), ImVec2(x + label_size.x, total.Max.y), label,
+                 ImGui::GetColorU32(ImGuiCol_Text), 0.0f);
+  }
+  return pressed;
+}
+
+// Tables run their columns right to left in a right-to-left layout. Display
+// order can change only before the table lays out its first row.
+void mirror_columns() {
+  ImGuiTable* table = GImGui->CurrentTable;
+  if (table == nullptr || table->IsLayoutLocked) return;
+  const int count = table->ColumnsCount;
+  for (int column = 0; column < count; ++column) {
+    const auto order =
+        static_cast<ImGuiTableColumnIdx>(right_to_left() ? count - 1 - column : column);
+    table->Columns[column].DisplayOrder = order;
+    table->DisplayOrderToIndex[order] = static_cast<ImGuiTableColumnIdx>(column);
+  }
+}
+
+}  // namespace
+
+bool checkbox(const std::string& label, bool* value) {
+  const bool pressed = mark_button(label, *value, false);
+  if (pressed) *value = !*value;
+  return pressed;
+}
+
+bool radio_button(const std::string& label, bool active) {
+  return mark_button(label, active, true);
+}
+
+bool selectable(const std::string& label, bool selected, const ImVec2& size) {
+  const std::string_view shown = visible_part(label);
+  const float height = std::max(size.y, shown.empty() ? 0.0f : text_size(shown).y);
+  const bool pressed =
+      ImGui::Selectable(util::cat("##", label).c_str(), selected, 0, ImVec2(size.x, height));
+  label_on_item(shown, 0.0f, ImGui::GetStyle().ItemSpacing.x * 0.5f);
+  return pressed;
+}
+
+bool begin_combo(const char* id, const std::string& preview, int flags) {
+  const float width = ImGui::CalcItemWidth();
+  std::optional<PlacedItem> placed(std::in_place, width);
+  ImDrawList* draw_list = ImGui::GetWindowDrawList();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float height = ImGui::GetFrameHeight();
+  const bool open = ImGui::BeginCombo(id, "", flags);
+  placed.reset();
+  // The arrow takes a square at the combo's right end.
+  draw_text_in(draw_list, ImVec2(pos.x + style.FramePadding.x, pos.y),
+               ImVec2(pos.x + width - height - style.FramePadding.x, pos.y + height), preview,
+               ImGui::GetColorU32(ImGuiCol_Text), 0.0f);
+  return open;
+}
+
+bool hint_field(const char* id, const std::string& hint_text, std::string& buffer, float width) {
+  const float w = width < 0.0f ? ImGui::GetContentRegionAvail().x : width;
+  bool changed = false;
+  {
+    PlacedItem placed(w);
+    ImGui::SetNextItemWidth(w);
+    changed = ImGui::InputText(id, &buffer);
+  }
+  if (buffer.empty()) {
+    const float padding = ImGui::GetStyle().FramePadding.x;
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    draw_text_in(ImGui::GetWindowDrawList(), ImVec2(min.x + padding, min.y),
+                 ImVec2(max.x - padding, max.y), hint_text,
+                 ImGui::GetColorU32(ImGuiCol_TextDisabled), 0.0f);
+  }
+  need_glyphs(buffer);
+  return changed;
+}
+
+void table_headers() {
+  mirror_columns();
+  ImGuiTable* table = GImGui->CurrentTable;
+  float height = ImGui::TableGetHeaderRowHeight();
+  const int columns = ImGui::TableGetColumnCount();
+  for (int column = 0; column < columns; ++column) {
+    height = std::max(height, text_size(visible_part(ImGui::TableGetColumnName(column))).y +
+                                  ImGui::GetStyle().CellPadding.y * 2.0f);
+  }
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers, height);
+  for (int column = 0; column < columns; ++column) {
+    if (!ImGui::TableSetColumnIndex(column)) continue;
+    ImGui::PushID(table->InstanceCurrent * table->ColumnsCount + column);
+    ImGui::TableHeader("##header");
+    // ImGui starts a header's label where the cell's content starts.
+    label_on_item(visible_part(ImGui::TableGetColumnName(column)), 0.0f,
+                  ImGui::GetStyle().CellPadding.x);
+    ImGui::PopID();
+  }
 }
 
 bool enter_pressed() {
@@ -131,26 +308,21 @@ void default_focus(Ctx& c) {
 }
 
 bool big_button(const std::string& label, const char* id, float width) {
-  const std::string full = util::cat(label, "##", id);
   const float w = width < 0.0f ? ImGui::GetContentRegionAvail().x : width;
-  const float text_w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetFontSize() * 2.0f;
+  const float text_w = text_size(label).x + ImGui::GetFontSize() * 2.0f;
   return enter_on_focused(
-      ImGui::Button(full.c_str(), ImVec2(width == 0.0f ? text_w : w, touch_height())));
+      labelled_button(label, id, ImVec2(width == 0.0f ? text_w : w, touch_height())));
 }
 
 bool row_button(const std::string& label, const char* id) {
-  const std::string full = util::cat(label, "##", id);
-  return enter_on_focused(
-      ImGui::Button(full.c_str(), ImVec2(0.0f, ImGui::GetFrameHeight() * 1.4f)));
+  return enter_on_focused(labelled_button(label, id, ImVec2(0.0f, ImGui::GetFrameHeight() * 1.4f)));
 }
 
 void field_error(Ctx& c, std::string_view error_field) {
   if (error_field.empty()) return;
   const auto it = c.state.field_errors.find(std::string(error_field));
   if (it == c.state.field_errors.end()) return;
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
-  ImGui::TextWrapped("%s", c.tr(it->second).c_str());
-  ImGui::PopStyleColor();
+  text(c.tr(it->second), {.wrap = true, .colour = theme().error});
 }
 
 namespace {
@@ -175,19 +347,23 @@ void error_beside(Ctx& c, std::string_view error_field) {
 FieldResult text_field(Ctx& c, const std::string& label, const char* id, const std::string& value,
                        std::string_view error_field, int flags) {
   FieldResult result;
-  ImGui::TextUnformatted(label.c_str());
+  text(label);
   std::string& buffer = buffer_for(id);
   const std::string before = buffer;
   if (c.focus_pending) {
     ImGui::SetKeyboardFocusHere();
     c.focus_pending = false;
   }
-  ImGui::SetNextItemWidth(field_width());
+  const float width = field_width();
+  ImGui::SetNextItemWidth(width);
   const bool errored = has_error(c, error_field);
   if (errored) ImGui::PushStyleColor(ImGuiCol_Border, theme().error);
   if (errored) ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
-  result.entered = ImGui::InputText(util::cat("##", id).c_str(), &buffer,
-                                    flags | ImGuiInputTextFlags_EnterReturnsTrue);
+  {
+    PlacedItem placed(width);
+    result.entered = ImGui::InputText(util::cat("##", id).c_str(), &buffer,
+                                      flags | ImGuiInputTextFlags_EnterReturnsTrue);
+  }
   if (errored) ImGui::PopStyleVar();
   if (errored) ImGui::PopStyleColor();
   const bool active = ImGui::IsItemActive();
@@ -195,6 +371,7 @@ FieldResult text_field(Ctx& c, const std::string& label, const char* id, const s
   result.value = buffer;
   // Someone else (a restored draft, a cleared form) changed the value: show it.
   if (!active && !result.changed && buffer != value) buffer = value;
+  need_glyphs(buffer);
   error_beside(c, error_field);
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.25f));
   return result;
@@ -205,17 +382,16 @@ std::optional<std::string> code_combo(Ctx& c, const std::string& label, const ch
                                       std::span<const std::string_view> codes,
                                       const std::string& value, std::string_view error_field) {
   std::optional<std::string> chosen;
-  ImGui::TextUnformatted(label.c_str());
+  text(label);
   ImGui::SetNextItemWidth(field_width());
   const std::string none = c.tr("ui.choose");
   const std::string preview = value.empty() ? none : c.code_label(list, value);
-  if (ImGui::BeginCombo(util::cat("##", id).c_str(), preview.c_str(),
-                        ImGuiComboFlags_HeightLarge)) {
-    if (ImGui::Selectable(util::cat(none, "##none").c_str(), value.empty())) chosen = "";
+  if (begin_combo(util::cat("##", id).c_str(), preview, ImGuiComboFlags_HeightLarge)) {
+    if (selectable(util::cat(none, "##none"), value.empty())) chosen = "";
     for (const std::string_view code : codes) {
       ImGui::PushID(code.data(), code.data() + code.size());
       const bool selected = value == code;
-      if (ImGui::Selectable(c.code_label(list, code).c_str(), selected)) chosen = std::string(code);
+      if (selectable(c.code_label(list, code), selected)) chosen = std::string(code);
       if (selected) ImGui::SetItemDefaultFocus();
       ImGui::PopID();
     }
@@ -230,21 +406,19 @@ std::optional<std::string> code_combo(Ctx& c, const std::string& label, const ch
 std::optional<std::string> country_combo(Ctx& c, const std::string& label, const char* id,
                                          const std::string& value, std::string_view error_field) {
   std::optional<std::string> chosen;
-  ImGui::TextUnformatted(label.c_str());
+  text(label);
   ImGui::SetNextItemWidth(field_width());
   const model::Country* current = value.empty() ? nullptr : model::find_country(value);
   const std::string preview = current != nullptr ? std::string(current->name)
                               : value.empty()    ? c.tr("ui.choose")
                                                  : value;
-  if (ImGui::BeginCombo(util::cat("##", id).c_str(), preview.c_str(),
-                        ImGuiComboFlags_HeightLargest)) {
+  if (begin_combo(util::cat("##", id).c_str(), preview, ImGuiComboFlags_HeightLargest)) {
     std::string& filter = buffer_for(util::cat(id, "/filter").c_str());
     if (ImGui::IsWindowAppearing()) {
       filter.clear();
       ImGui::SetKeyboardFocusHere();
     }
-    ImGui::SetNextItemWidth(-1.0f);
-    ImGui::InputTextWithHint("##filter", c.tr("ui.filter_countries").c_str(), &filter);
+    hint_field("##filter", c.tr("ui.filter_countries"), filter, -1.0f);
     for (const model::Country& country : model::all_countries()) {
       if (!contains_folded(country.name, filter) && !contains_folded(country.code, filter)) {
         continue;
@@ -252,7 +426,7 @@ std::optional<std::string> country_combo(Ctx& c, const std::string& label, const
       ImGui::PushID(country.code.data(), country.code.data() + country.code.size());
       const bool selected = value == country.code;
       const std::string row = util::cat(country.name, " (", country.code, ")");
-      if (ImGui::Selectable(row.c_str(), selected)) chosen = std::string(country.code);
+      if (selectable(row, selected)) chosen = std::string(country.code);
       if (selected && ImGui::IsWindowAppearing()) ImGui::SetScrollHereY();
       ImGui::PopID();
     }
@@ -271,9 +445,9 @@ void notice_bar(Ctx& c) {
   ImGui::BeginChild("##notice", ImVec2(-1.0f, touch_height() * 1.2f), true,
                     ImGuiWindowFlags_NoScrollbar);
   const std::string dismiss = c.tr("ui.dismiss");
-  const float button_w = ImGui::CalcTextSize(dismiss.c_str()).x + ImGui::GetFontSize() * 2.0f;
+  const float button_w = text_size(dismiss).x + ImGui::GetFontSize() * 2.0f;
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x - button_w);
-  ImGui::TextUnformatted(c.i18n.format(c.lang(), notice.key, notice.args).c_str());
+  text(c.i18n.format(c.lang(), notice.key, notice.args));
   ImGui::PopTextWrapPos();
   ImGui::SameLine(ImGui::GetContentRegionAvail().x - button_w + ImGui::GetStyle().WindowPadding.x);
   if (row_button(dismiss, "dismiss_notice")) c.emit(intent::DismissNotice{});
@@ -310,15 +484,15 @@ std::string sync_badge_text(const Ctx& c) {
 }
 
 void sync_badge(Ctx& c) {
-  const std::string text = sync_badge_text(c);
+  const std::string badge = sync_badge_text(c);
   const SyncBadge& sync = c.state.sync;
   const ImVec4 colour = sync.queue.rejected > 0  ? theme().error
                         : sync.queue.pending > 0 ? theme().warning
                                                  : theme().ok;
-  const float w = ImGui::CalcTextSize(text.c_str()).x;
+  const float w = text_size(badge).x;
   const float x = ImGui::GetWindowContentRegionMax().x - w;
   if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
-  ImGui::TextColored(colour, "%s", text.c_str());
+  text(badge, {.colour = colour});
 }
 
 void idle_modal(Ctx& c) {
@@ -334,8 +508,7 @@ void idle_modal(Ctx& c) {
       ImGui::CloseCurrentPopup();
     } else {
       title(c.tr("idle.title"));
-      ImGui::TextWrapped(
-          "%s", c.trf("idle.countdown", {util::cat(c.state.idle_prompt_seconds_left)}).c_str());
+      text(c.trf("idle.countdown", {util::cat(c.state.idle_prompt_seconds_left)}), {.wrap = true});
       ImGui::Dummy(ImVec2(0.0f, gap()));
       if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
       if (big_button(c.tr("idle.still_here"), "still_here", -1.0f) || enter_pressed() ||
@@ -358,9 +531,8 @@ bool nav_row(Ctx& c, const std::string& primary_label, bool show_back, bool prim
   if (big_button(c.tr("ui.cancel"), "nav_cancel")) c.emit(intent::Cancel{});
   if (primary_label.empty()) return false;
   ImGui::SameLine();
-  const float w =
-      std::max(ImGui::CalcTextSize(primary_label.c_str()).x + ImGui::GetFontSize() * 3.0f,
-               ImGui::GetFontSize() * 12.0f);
+  const float w = std::max(text_size(primary_label).x + ImGui::GetFontSize() * 3.0f,
+                           ImGui::GetFontSize() * 12.0f);
   const float x = ImGui::GetWindowContentRegionMax().x - w;
   if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
   ImGui::BeginDisabled(!primary_enabled);
@@ -405,28 +577,25 @@ std::string local_date_time(std::string_view iso_utc) {
 }
 
 void reference_code_text(const std::string& code) {
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().accent);
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   if (atlas->Fonts.Size > 1) {
     ImGui::PushFont(atlas->Fonts[1]);
-    ImGui::TextUnformatted(code.c_str());
+    text(code, {.colour = theme().accent});
     ImGui::PopFont();
   } else {
     ImGui::SetWindowFontScale(3.0f);
-    ImGui::TextUnformatted(code.c_str());
+    text(code, {.colour = theme().accent});
     ImGui::SetWindowFontScale(1.0f);
   }
-  ImGui::PopStyleColor();
 }
 
 void label_value_row(const std::string& label, const std::string& value) {
+  mirror_columns();
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
-  ImGui::PushStyleColor(ImGuiCol_Text, theme().muted);
-  ImGui::TextWrapped("%s", label.c_str());
-  ImGui::PopStyleColor();
+  text(label, {.wrap = true, .colour = theme().muted});
   ImGui::TableNextColumn();
-  ImGui::TextWrapped("%s", value.empty() ? "—" : value.c_str());
+  text(value.empty() ? "—" : value, {.wrap = true});
 }
 
 }  // namespace alliance::kiosk::ui

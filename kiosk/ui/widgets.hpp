@@ -4,7 +4,13 @@
 //
 // Every label is translated by the caller through Ctx::tr / Ctx::trf with a
 // literal key, so a test can find every key the views use by reading them.
+// Every word goes through kiosk/ui/text.hpp (shaped, in the layout
+// direction); the widgets here that take a label draw it that way, and
+// place themselves with PlacedItem, so a right-to-left language mirrors
+// the rows they make up.
 #pragma once
+
+#include <imgui.h>
 
 #include <optional>
 #include <span>
@@ -16,6 +22,7 @@
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/core/intents.hpp"
 #include "kiosk/core/state.hpp"
+#include "kiosk/ui/text.hpp"
 
 namespace alliance::kiosk::ui {
 
@@ -48,6 +55,21 @@ float gap();
 void title(const std::string& text);
 // Wrapped helper text in a softer colour.
 void hint(const std::string& text);
+
+// ImGui's widgets with their labels shaped and mirrored right to left. A
+// label may end in "##id" as with ImGui (the id part is not shown).
+bool checkbox(const std::string& label, bool* value);
+bool radio_button(const std::string& label, bool active);
+// A full-width selectable row (size.y 0: the label's height).
+bool selectable(const std::string& label, bool selected, const ImVec2& size = ImVec2(0.0f, 0.0f));
+// ImGui::BeginCombo with the preview shaped.
+bool begin_combo(const char* id, const std::string& preview, int flags = 0);
+// A single-line text field with a hint shown while it is empty; true when
+// the text changed. width < 0 fills the line.
+bool hint_field(const char* id, const std::string& hint, std::string& buffer, float width);
+// ImGui::TableHeadersRow with shaped headers; columns run right to left in
+// a right-to-left layout (label_value_row does the same for its table).
+void table_headers();
 
 // A touch-sized button; Enter activates it when it has keyboard focus.
 // width 0 sizes it to the label, a negative width fills the line.

@@ -1,9 +1,15 @@
 // Kiosk benchmark, measured on the real alliance-kiosk from outside: start to
-// first frame, frame time on a busy screen, CPU while idle, peak memory.
+// first frame, frame time on busy screens, CPU while idle, peak memory.
 //
-// usage: bench_kiosk [--quick] [--kiosk PATH]
-//   --quick  fewer runs, frames and seconds, to check the benchmark works (ctest)
-//   --kiosk  the alliance-kiosk binary (default: the one built next to this)
+// usage: bench_kiosk [--quick] [--kiosk PATH] [--baseline PATH]
+//   --quick     fewer runs, frames and seconds, to check the benchmark works (ctest)
+//   --kiosk     the alliance-kiosk binary (default: the one built next to this)
+//   --baseline  another alliance-kiosk (an older build) measured in the same
+//               run, its first frames taking turns with this one's
+//
+// Frame times come from two screens: the registration form being filled in,
+// and the staff list of today's registrations with names in 18 scripts
+// (--bench-screen names; a kiosk without that flag says "not supported").
 // Needs an X display; for the frame figure at 1920x1080 run it as
 //   xvfb-run -a -s "-screen 0 1920x1080x24" bench_kiosk
 #include <poll.h>
@@ -18,6 +24,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -179,105 +186,199 @@ int fail(const std::string& why) {
   return 1;
 }
 
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct FirstFrames {
+  double new_db_ms = 0;
+  std::vector<double> outside;  // exec to the line on stderr
+  std::vector<double> inside;   // the kiosk's own clock
+  long rss_kib = 0;             // peak, of the run on a new database
+};
+
+// One start to first frame: exec until the first frame is on screen (the
+// kiosk says so on stderr after glFinish).
+void first_frame(const std::string& kiosk, const std::string& db, FirstFrames& out) {
+  Child child({kiosk, "--db", db, "--exit-after-first-frame"});
+  const auto seen = child.wait_for_line("first_frame_ms=", 30s);
+  const auto exit = child.wait_exit(30s);
+  if (!seen || !exit || exit->first != 0) {
+    throw Failure(kiosk + " did not draw a first frame:\n" + child.output());
+  }
+  const double wall = ms(*seen - child.started());
+  if (out.rss_kib == 0) {
+    out.new_db_ms = wall;
+    out.rss_kib = exit->second;
+    return;
+  }
+  out.outside.push_back(wall);
+  out.inside.push_back(std::stod(value_after(child.output(), "first_frame_ms")));
+}
+
+struct Frames {
+  bool supported = true;
+  std::string output;  // the kiosk's bench line
+  long rss_kib = 0;
+};
+
+// Frame times full screen with no vsync, on the registration form or the
+// staff list full of names in many scripts (--bench-screen names).
+Frames frames(const std::string& kiosk, const std::string& db, bool quick, const char* screen) {
+  std::vector<std::string> argv = {kiosk,          "--db",           db,
+                                   "--fullscreen", "--bench-frames", quick ? "60" : "600"};
+  if (screen != nullptr) {
+    argv.push_back("--bench-screen");
+    argv.push_back(screen);
+  }
+  Child child(argv);
+  const auto seen = child.wait_for_line("bench_frames=", 300s);
+  const auto exit = child.wait_exit(30s);
+  Frames out{.output = child.output()};
+  if (screen != nullptr && exit && exit->first == 2 &&
+      out.output.find("--bench-screen") != std::string::npos) {
+    out.supported = false;  // a kiosk from before --bench-screen
+    return out;
+  }
+  if (!seen || !exit || exit->first != 0) throw Failure("frame benchmark failed:\n" + out.output);
+  out.rss_kib = exit->second;
+  return out;
+}
+
+struct Idle {
+  double seconds = 0;
+  double percent = 0;
+  long ticks = 0;
+  std::string hwm;
+  std::string threads;
+};
+
+// A kiosk showing its welcome screen and nobody at the desk.
+Idle idle(const std::string& kiosk, const std::string& db, bool quick) {
+  Child child({kiosk, "--db", db});
+  std::this_thread::sleep_for(quick ? 1500ms : 3s);
+  if (child.wait_exit(0s)) throw Failure("the kiosk exited early:\n" + child.output());
+  const long ticks_before = cpu_ticks(child.pid());
+  const auto t0 = Clock::now();
+  std::this_thread::sleep_for(quick ? 2s : 10s);
+  Idle out;
+  out.ticks = cpu_ticks(child.pid()) - ticks_before;
+  out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  out.percent = 100.0 * static_cast<double>(out.ticks) / static_cast<double>(sysconf(_SC_CLK_TCK)) /
+                out.seconds;
+  out.hwm = status_field(child.pid(), "VmHWM");
+  out.threads = status_field(child.pid(), "Threads");
+  kill(child.pid(), SIGTERM);
+  const auto exit = child.wait_exit(10s);
+  if (!exit) throw Failure("the kiosk did not stop within 10 s of SIGTERM");
+  if (exit->first != 0) {
+    throw Failure("the kiosk exited with " + std::to_string(exit->first) + " on SIGTERM:\n" +
+                  child.output());
+  }
+  return out;
+}
+
+double mib(long kib) {
+  return static_cast<double>(kib) / 1024.0;
+}
+
+void print_frames(const char* what, const std::string& frame_count, const Frames& f) {
+  if (!f.supported) {
+    std::printf("frame time, %s: not supported by this kiosk\n", what);
+    return;
+  }
+  const auto& out = f.output;
+  std::printf("frame time, %s %s:  p50 %s ms  p99 %s ms  max %s ms (%s frames)\n", what,
+              value_after(out, "size").c_str(), value_after(out, "p50_ms").c_str(),
+              value_after(out, "p99_ms").c_str(), value_after(out, "max_ms").c_str(),
+              frame_count.c_str());
+  std::printf("  of which ImGui building the frame:    p50 %s ms  p99 %s ms (the rest is OpenGL)\n",
+              value_after(out, "imgui_p50_ms").c_str(), value_after(out, "imgui_p99_ms").c_str());
+  if (out.find("glyph_pages=") != std::string::npos) {
+    std::printf("  text: %s faces open, %s glyphs in %s glyph pages\n",
+                value_after(out, "faces_open").c_str(), value_after(out, "glyphs").c_str(),
+                value_after(out, "glyph_pages").c_str());
+  }
+  std::printf("peak RSS while drawing it:              %7.1f MiB\n", mib(f.rss_kib));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool quick = false;
   std::string kiosk = ALLIANCE_KIOSK_PATH;
+  std::string baseline;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
       quick = true;
     } else if (arg == "--kiosk" && i + 1 < argc) {
       kiosk = argv[++i];
+    } else if (arg == "--baseline" && i + 1 < argc) {
+      baseline = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: bench_kiosk [--quick] [--kiosk PATH]\n");
+      std::fprintf(stderr, "usage: bench_kiosk [--quick] [--kiosk PATH] [--baseline PATH]\n");
       return 2;
     }
   }
   if (std::getenv("DISPLAY") == nullptr) {
     return fail("no X display; run: xvfb-run -a -s \"-screen 0 1920x1080x24\" bench_kiosk");
   }
-  alliance::test::TempDir dir;
-  const std::string db = (dir / "kiosk.db").string();
-  std::printf("alliance-kiosk benchmark%s (%s)\n", quick ? " (quick)" : "", kiosk.c_str());
-
-  // 1. Start to first frame: exec until the first frame is on screen (the
-  //    kiosk says so on stderr after glFinish) — the first run creates the database.
-  const int runs = quick ? 2 : 7;
-  std::vector<double> outside, inside;
-  long first_rss = 0;
-  for (int run = 0; run < runs; ++run) {
-    Child child({kiosk, "--db", db, "--exit-after-first-frame"});
-    const auto seen = child.wait_for_line("first_frame_ms=", 30s);
-    const auto exit = child.wait_exit(30s);
-    if (!seen || !exit || exit->first != 0) {
-      return fail("the kiosk did not draw a first frame:\n" + child.output());
-    }
-    const double wall = ms(*seen - child.started());
-    const double reported = std::stod(value_after(child.output(), "first_frame_ms"));
-    if (run == 0) {
-      std::printf("start to first frame, new database:     %7.1f ms (kiosk's own clock %.1f ms)\n",
-                  wall, reported);
-      first_rss = exit->second;
-    } else {
-      outside.push_back(wall);
-      inside.push_back(reported);
-    }
+  struct Subject {
+    std::string name;
+    std::string path;
+    std::unique_ptr<alliance::test::TempDir> dir;
+    std::string db;
+    FirstFrames first;
+  };
+  std::vector<Subject> subjects;
+  if (!baseline.empty()) subjects.push_back({"baseline", baseline});
+  subjects.push_back({baseline.empty() ? "kiosk" : "this kiosk", kiosk});
+  for (auto& s : subjects) {
+    s.dir = std::make_unique<alliance::test::TempDir>();
+    s.db = (*s.dir / "kiosk.db").string();
   }
-  std::printf("start to first frame, median of %d:      %7.1f ms (kiosk's own clock %.1f ms)\n",
-              runs - 1, median(outside), median(inside));
-  std::printf("peak RSS of a start to first frame:     %7.1f MiB\n",
-              static_cast<double>(first_rss) / 1024.0);
-
-  // 2. Frame time on the registration form, full screen, no vsync.
-  {
-    const std::string frames = quick ? "60" : "600";
-    Child child({kiosk, "--db", db, "--fullscreen", "--bench-frames", frames});
-    const auto seen = child.wait_for_line("bench_frames=", 300s);
-    const auto exit = child.wait_exit(30s);
-    if (!seen || !exit || exit->first != 0)
-      return fail("frame benchmark failed:\n" + child.output());
-    const auto& out = child.output();
-    std::printf("frame time, registration form %s:  p50 %s ms  p99 %s ms  max %s ms (%s frames)\n",
-                value_after(out, "size").c_str(), value_after(out, "p50_ms").c_str(),
-                value_after(out, "p99_ms").c_str(), value_after(out, "max_ms").c_str(),
-                frames.c_str());
-    std::printf(
-        "  of which ImGui building the frame:    p50 %s ms  p99 %s ms (the rest is OpenGL)\n",
-        value_after(out, "imgui_p50_ms").c_str(), value_after(out, "imgui_p99_ms").c_str());
-    std::printf("peak RSS while drawing full screen:     %7.1f MiB\n",
-                static_cast<double>(exit->second) / 1024.0);
-  }
-
-  // 3. Idle: a kiosk showing its welcome screen and nobody at the desk.
-  {
-    Child child({kiosk, "--db", db});
-    const auto settle = quick ? 1500ms : 3s;
-    const auto window = quick ? 2s : 10s;
-    std::this_thread::sleep_for(settle);
-    if (child.wait_exit(0s)) return fail("the kiosk exited early:\n" + child.output());
-    const long ticks_before = cpu_ticks(child.pid());
-    const auto t0 = Clock::now();
-    std::this_thread::sleep_for(window);
-    const long ticks = cpu_ticks(child.pid()) - ticks_before;
-    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    const double percent =
-        100.0 * static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK)) / seconds;
-    const std::string hwm = status_field(child.pid(), "VmHWM");
-    const std::string threads = status_field(child.pid(), "Threads");
-    kill(child.pid(), SIGTERM);
-    const auto exit = child.wait_exit(10s);
-    if (!exit) return fail("the kiosk did not stop within 10 s of SIGTERM");
-    if (exit->first != 0) {
-      return fail("the kiosk exited with " + std::to_string(exit->first) + " on SIGTERM:\n" +
-                  child.output());
+  try {
+    // 1. Start to first frame; with a baseline, the two take turns, so a
+    //    machine busier at one moment than another slows both alike. The
+    //    first run of each creates its database.
+    const int runs = quick ? 2 : 7;
+    for (int run = 0; run < runs; ++run) {
+      for (auto& s : subjects) first_frame(s.path, s.db, s.first);
     }
-    std::printf("idle CPU over %.0f s:                     %7.2f %% of one core (%ld ticks)\n",
-                seconds, percent, ticks);
-    std::printf("peak RSS (VmHWM) after idling:          %s, %s threads\n", hwm.c_str(),
-                threads.c_str());
-    std::printf("SIGTERM to exit:                        clean (exit 0)\n");
+    for (auto& s : subjects) {
+      std::printf("\n%s (%s)%s\n", s.name.c_str(), s.path.c_str(), quick ? ", quick" : "");
+      const auto& f = s.first;
+      std::printf("start to first frame, new database:     %7.1f ms\n", f.new_db_ms);
+      std::printf("start to first frame, median of %d:      %7.1f ms (kiosk's own clock %.1f ms)\n",
+                  runs - 1, median(f.outside), median(f.inside));
+      std::printf("peak RSS of a start to first frame:     %7.1f MiB\n", mib(f.rss_kib));
+
+      // 2. Frame time full screen: the registration form, then a staff list
+      //    full of names in many scripts.
+      const std::string frame_count = quick ? "60" : "600";
+      print_frames("registration form", frame_count, frames(s.path, s.db, quick, nullptr));
+      print_frames("names in 18 scripts", frame_count, frames(s.path, s.db, quick, "names"));
+
+      // 3. Idle.
+      const Idle i = idle(s.path, s.db, quick);
+      std::printf("idle CPU over %.0f s:                     %7.2f %% of one core (%ld ticks)\n",
+                  i.seconds, i.percent, i.ticks);
+      std::printf("peak RSS (VmHWM) after idling:          %s, %s threads\n", i.hwm.c_str(),
+                  i.threads.c_str());
+      std::printf("SIGTERM to exit:                        clean (exit 0)\n");
+    }
+    if (subjects.size() == 2) {
+      const auto& before = subjects[0].first;
+      const auto& after = subjects[1].first;
+      std::printf(
+          "\nthis kiosk against the baseline: start to first frame %+.1f %% (median), "
+          "peak RSS of a start %+.1f MiB\n",
+          100.0 * (median(after.outside) / median(before.outside) - 1.0),
+          mib(after.rss_kib) - mib(before.rss_kib));
+    }
+  } catch (const Failure& e) {
+    return fail(e.what());
   }
   return 0;
 }

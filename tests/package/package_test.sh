@@ -101,6 +101,8 @@ done
 field() { dpkg-deb -f "$1" "$2"; }
 kiosk_deb=$(printf '%s\n' $debs | grep /alliance-kiosk_)
 field "$kiosk_deb" Depends | grep -q 'fonts-noto-core' || fail "alliance-kiosk does not depend on fonts-noto-core"
+field "$kiosk_deb" Depends | grep -q 'fonts-noto-cjk' || fail "alliance-kiosk does not depend on fonts-noto-cjk"
+field "$kiosk_deb" Depends | grep -q 'libharfbuzz' || fail "alliance-kiosk's Depends lack HarfBuzz (dpkg-shlibdeps)"
 field "$kiosk_deb" Depends | grep -q "alliance-common (= ${version}-" || fail "alliance-kiosk does not depend on alliance-common of its version"
 field "$kiosk_deb" Recommends | grep -q 'cage' || fail "alliance-kiosk does not recommend cage"
 field "$kiosk_deb" Depends | grep -q 'libglfw3' || fail "alliance-kiosk's Depends lack the libraries (dpkg-shlibdeps)"

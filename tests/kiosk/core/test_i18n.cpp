@@ -382,3 +382,20 @@ TEST_CASE("the consent text says what is kept and how to withdraw in every langu
     CHECK(text.size() > 600);
   }
 }
+
+TEST_CASE("a table marked right to left says so and its marker is not a text key") {
+  const EmbeddedFile files[] = {
+      {"en.json", R"({"hello": "Hello"})"},
+      {"ar.json", R"({"_direction": "rtl", "hello": "مرحبا"})"},
+      {"fr.json", R"({"_direction": "ltr", "hello": "Bonjour"})"},
+  };
+  auto parsed = I18n::parse(files);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->right_to_left("ar"));
+  CHECK_FALSE(parsed->right_to_left("fr"));
+  CHECK_FALSE(parsed->right_to_left("en"));
+  CHECK_FALSE(parsed->right_to_left("xx"));  // an unknown language is left to right
+  CHECK(parsed->keys("ar") == std::vector<std::string>{"hello"});
+  CHECK(parsed->missing_keys("ar").empty());
+  for (const auto& lang : tables().languages()) CHECK_FALSE(tables().right_to_left(lang));
+}

@@ -1,14 +1,18 @@
-// Real ImGui frames without a window: a context, a built font atlas and
+// Real ImGui frames without a window: a context, a built font atlas, the
+// text engine with the real fonts (glyph pages kept in memory only), and
 // simulated keyboard and mouse input (the ImGui 1.86 input API).
 #pragma once
 
 #include <imgui.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "kiosk/core/controller.hpp"
 #include "kiosk/core/i18n.hpp"
+#include "kiosk/text/text_engine.hpp"
+#include "kiosk/ui/text.hpp"
 #include "kiosk/ui/ui.hpp"
 
 namespace alliance::test {
@@ -42,8 +46,14 @@ class ImGuiHarness {
     int height = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
     kiosk::ui::apply_style(false, 1.0f);
+    engine_ =
+        std::make_unique<kiosk::text::TextEngine>(kiosk::text::default_font_config(), textures_);
+    kiosk::ui::set_text_engine(engine_.get());
   }
-  ~ImGuiHarness() { ImGui::DestroyContext(context_); }
+  ~ImGuiHarness() {
+    kiosk::ui::set_text_engine(nullptr);
+    ImGui::DestroyContext(context_);
+  }
   ImGuiHarness(const ImGuiHarness&) = delete;
   ImGuiHarness& operator=(const ImGuiHarness&) = delete;
 
@@ -95,6 +105,8 @@ class ImGuiHarness {
   }
 
   ImGuiContext* context_ = nullptr;
+  kiosk::text::NullTextures textures_;
+  std::unique_ptr<kiosk::text::TextEngine> engine_;
   std::vector<Key> pressed_;
 };
 

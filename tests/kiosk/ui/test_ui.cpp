@@ -1,7 +1,10 @@
 // The kiosk's views driven by real ImGui frames, headless: every screen draws
-// in every language, and a person registers with the keyboard alone.
+// in every language, a person registers with the keyboard alone, names in
+// every script are drawn shaped, and a right-to-left table mirrors the screens.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -9,8 +12,10 @@
 #include "../../support/fixtures.hpp"
 #include "../../support/temp_dir.hpp"
 #include "common/store/store.hpp"
+#include "common/util/embedded.hpp"
 #include "imgui_harness.hpp"
 #include "kiosk/core/controller.hpp"
+#include "kiosk/ui/text.hpp"
 #include "kiosk/ui/widgets.hpp"
 
 namespace {
@@ -434,4 +439,165 @@ TEST_CASE("Tab and Shift+Tab move between the fields in visual order") {
   imgui.press(ImGuiHarness::tab, true);
   imgui.frames(s, i18n(), 2);
   CHECK(edited("C") == "family_name");
+}
+
+namespace {
+
+// A right-to-left table that exists only in this test: a few texts in
+// Arabic, English (the fallback) for the rest.
+kiosk::I18n with_arabic() {
+  static const std::string arabic = R"({
+    "_direction": "rtl",
+    "language.native_name": "العربية",
+    "ui.back": "رجوع",
+    "ui.cancel": "إلغاء",
+    "ui.next": "التالي",
+    "register.personal.title": "بياناتك الشخصية",
+    "field.given_name": "الاسم الأول",
+    "register.save": "احفظ تسجيلي"
+  })";
+  std::vector<util::EmbeddedFile> files(kiosk::embedded_i18n_tables().begin(),
+                                        kiosk::embedded_i18n_tables().end());
+  files.push_back({"ar.json", arabic});
+  auto parsed = kiosk::I18n::parse(files);
+  REQUIRE(parsed.has_value());
+  return std::move(*parsed);
+}
+
+// What the frame drew of `text`, by the probe.
+std::optional<kiosk::ui::DrawnText> drawn(const std::vector<kiosk::ui::DrawnText>& probe,
+                                          std::string_view text) {
+  for (const auto& d : probe) {
+    if (d.text == text) return d;
+  }
+  return std::nullopt;
+}
+
+// Draws `state` a few frames (tables and auto-sized items settle in two) and
+// returns what the last frame drew.
+std::vector<kiosk::ui::DrawnText> draw_and_probe(ImGuiHarness& imgui, const AppState& state,
+                                                 const kiosk::I18n& tables) {
+  std::vector<kiosk::ui::DrawnText> probe;
+  imgui.frames(state, tables, 2);
+  kiosk::ui::set_text_probe(&probe);
+  imgui.frame(state, tables);
+  kiosk::ui::set_text_probe(nullptr);
+  return probe;
+}
+
+}  // namespace
+
+TEST_CASE("a table marked right to left mirrors every screen with no code of its own") {
+  ImGuiHarness imgui;
+  const kiosk::I18n tables = with_arabic();
+  const float width = ImGui::GetIO().DisplaySize.x;
+  AppState s = busy_state();
+  s.screen = Screen::register_personal;
+
+  for (const std::string language : {"en", "ar"}) {
+    CAPTURE(language);
+    const bool rtl = language == "ar";
+    s.settings.language = language;
+    const auto probe = draw_and_probe(imgui, s, tables);
+    const auto back = drawn(probe, tables.text(language, "ui.back"));
+    const auto next = drawn(probe, tables.text(language, "ui.next"));
+    const auto title = drawn(probe, tables.text(language, "register.personal.title"));
+    const auto label = drawn(probe, tables.text(language, "field.given_name"));
+    REQUIRE(back);
+    REQUIRE(next);
+    REQUIRE(title);
+    REQUIRE(label);
+    // The row of buttons runs the other way: Back first at the start edge,
+    // the main action at the far end.
+    CHECK((back->min.x < next->min.x) == !rtl);
+    if (rtl) {
+      CHECK(back->max.x > width * 0.8f);
+      CHECK(next->max.x < width * 0.3f);
+    }
+    // Texts start at the start edge: the left, or the right.
+    const float margin = 60.0f;
+    CHECK((title->min.x < margin) == !rtl);
+    CHECK((title->max.x > width - margin) == rtl);
+    CHECK((label->max.x > width - margin) == rtl);
+  }
+
+  // The review's two columns swap: labels on the right of their values.
+  s.screen = Screen::register_review;
+  s.draft.given_name = "محمد";
+  for (const std::string language : {"en", "ar"}) {
+    CAPTURE(language);
+    s.settings.language = language;
+    const auto probe = draw_and_probe(imgui, s, tables);
+    const auto label = drawn(probe, tables.text(language, "field.given_name"));
+    const auto value = drawn(probe, "محمد");
+    REQUIRE(label);
+    REQUIRE(value);
+    CHECK((label->min.x > value->max.x) == (language == "ar"));
+  }
+
+  // And every screen draws right to left without an ImGui assertion.
+  for (const Screen screen : kAllScreens) {
+    AppState each = busy_state();
+    each.settings.language = "ar";
+    each.screen = screen;
+    CAPTURE(static_cast<int>(screen));
+    for (int i = 0; i < 2; ++i) {
+      CHECK(imgui.frame(each, tables).empty());
+      CHECK(ImGui::GetDrawData()->TotalVtxCount > 0);
+    }
+  }
+}
+
+TEST_CASE("names in every script reach the draw lists as shaped glyphs") {
+  ImGuiHarness imgui;
+  const std::pair<const char*, const char*> names[] = {
+      {"محمد", "عبد الله"}, {"አበበ", "ቢቂላ"}, {"सुनीता", "शर्मा"},  {"王", "秀英"},
+      {"Nguyễn", "Thị"},    {"김", "민준"}, {"さくら", "山田"}, {"สมชาย", "ใจดี"}};
+  AppState s = busy_state();
+  for (const auto& [given, family] : names) {
+    CAPTURE(given);
+    s.screen = Screen::register_review;
+    s.draft.given_name = given;
+    s.draft.family_name = family;
+    auto probe = draw_and_probe(imgui, s, i18n());
+    for (const char* name : {given, family}) {
+      const auto shown = drawn(probe, name);
+      REQUIRE(shown);
+      CHECK(shown->max.x - shown->min.x > 4.0f);
+    }
+    // The staff list shows the whole name.
+    s.screen = Screen::staff_today;
+    s.today_registrations.at(0).given_name = given;
+    s.today_registrations.at(0).family_name = family;
+    probe = draw_and_probe(imgui, s, i18n());
+    CHECK(drawn(probe, s.today_registrations.at(0).display_name()));
+    // Glyph pages (not ImGui's font atlas) carry them.
+    int page_commands = 0;
+    const ImDrawData* data = ImGui::GetDrawData();
+    for (int l = 0; l < data->CmdListsCount; ++l) {
+      for (const ImDrawCmd& cmd : data->CmdLists[l]->CmdBuffer) {
+        page_commands += cmd.TextureId != ImGui::GetIO().Fonts->TexID ? 1 : 0;
+      }
+    }
+    CHECK(page_commands > 0);
+  }
+}
+
+TEST_CASE("characters typed that ImGui's font lacks are asked for") {
+  ImGuiHarness imgui;
+  AppState s;
+  s.screen = Screen::register_personal;
+  imgui.frames(s, i18n(), 2);
+  kiosk::ui::take_needed_glyphs();
+  imgui.type("ሀብ");  // the given name field has focus
+  imgui.frame(s, i18n());
+  const auto needed = kiosk::ui::take_needed_glyphs();
+  CHECK(std::find(needed.begin(), needed.end(), U'\u1200') != needed.end());
+  CHECK(std::find(needed.begin(), needed.end(), U'\u1265') != needed.end());
+  CHECK(kiosk::ui::take_needed_glyphs().empty());  // taken once
+  // Latin ImGui's font has is never asked for.
+  imgui.type("é");
+  imgui.frame(s, i18n());
+  const auto latin = kiosk::ui::take_needed_glyphs();
+  CHECK(std::find(latin.begin(), latin.end(), U'é') == latin.end());
 }
