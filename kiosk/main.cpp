@@ -182,7 +182,7 @@ store::Store open_store(const fs::path& path, const store::OpenOptions& options 
   } catch (const store::StoreError& e) {
     const std::string message = e.what();
     if (message.find(path.string()) != std::string::npos) throw;
-    throw std::runtime_error(util::cat(path.string(), ": ", message));
+    throw store::StoreError(e.sqlite_code(), util::cat(path.string(), ": ", message));
   }
 }
 
@@ -243,8 +243,27 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
 
   const fs::path db =
       args->values.contains("--db") ? fs::path(args->values.at("--db")) : default_database();
-  auto device = open_store(db);
-  kiosk::Controller controller(device);
+  // A file the kiosk must not write (damaged, read-only) still gets a window:
+  // on an empty stand-in in memory, taking no records, telling staff the fix.
+  std::optional<kiosk::StoreProblem> refused;
+  std::string refusal;
+  std::optional<store::Store> device;
+  try {
+    device = open_store(db, {.check_integrity = true});
+  } catch (const store::StoreError& e) {
+    if (e.is_damaged()) {
+      refused = kiosk::StoreProblem::damaged;
+    } else if (e.is_not_writable()) {
+      refused = kiosk::StoreProblem::read_only;
+    } else {
+      throw;
+    }
+    refusal = e.what();
+    std::cerr << "alliance-kiosk: " << alliance::model::escape_for_terminal(refusal) << "\n";
+    device = store::Store::open(":memory:");
+  }
+  kiosk::Controller controller(*device);
+  if (refused) controller.refuse_store(*refused, db.string(), refusal);
   if (lang) controller.override_language(*lang);
   if (options.fullscreen) controller.override_fullscreen(true);
   return kiosk::platform::run_gui(controller, i18n, options);
@@ -297,8 +316,10 @@ int run_export(std::span<const std::string> argv) {
   if (!format) {
     return fail(util::cat("export: unknown format '", format_name, "'; choose csv or json"), 2);
   }
-  // Exporting never creates a database: a mistyped path should say so.
-  auto device = open_store(args->values.at("--db"), {.create_if_missing = false});
+  // Exporting never creates a database (a mistyped path should say so) and
+  // only reads: no write lock, so it runs while the kiosk or agent writes.
+  auto device =
+      open_store(args->values.at("--db"), {.create_if_missing = false, .read_only = true});
   std::ostringstream text;
   kiosk::export_records(device, what, *format, text);
   if (auto it = args->values.find("--output"); it != args->values.end()) {
