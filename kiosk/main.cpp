@@ -59,6 +59,12 @@ constexpr std::string_view kUsage =
     "  --fullscreen   fill the primary screen (staff settings can also turn this on)\n"
     "  --lang CODE    start in this language: en, fr, pt or es (not saved)\n"
     "\n"
+    "The kiosk checks its database at start and takes no records into a damaged\n"
+    "file or one it may not write (the window tells staff the fix); it also stops\n"
+    "when the file is deleted, replaced or made read-only, or under 1 MiB is free.\n"
+    "import-members and set-pin refuse such a file too; export only reads it.\n"
+    "Back up and restore with alliance-sync backup / restore.\n"
+    "\n"
     "Every command takes --help and --version.\n";
 
 constexpr std::string_view kImportUsage =
@@ -286,7 +292,8 @@ int run_import(std::span<const std::string> argv) {
   }
   std::istream& in = file == "-" ? std::cin : in_file;
 
-  auto device = open_store(args->values.at("--db"));
+  // A damaged or unwritable file is refused before anything is read into it.
+  auto device = open_store(args->values.at("--db"), {.check_integrity = true});
   // National phone numbers read as the current event's country, as at the desk.
   const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
   const auto report = kiosk::import_members(device, in, context);

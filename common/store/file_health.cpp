@@ -33,7 +33,9 @@ bool in_my_groups(gid_t gid) {
 
 // "chmod 600 FILE" or "chmod 660 FILE" for the folder's kind (database_file_mode).
 std::string chmod_fix(const std::filesystem::path& file, const std::filesystem::path& db_path) {
-  return util::format("chmod {} {}", octal_mode(static_cast<mode_t>(database_file_mode(db_path))),
+  // Three digits, as people type it: chmod 600, chmod 660.
+  return util::format("chmod {} {}",
+                      octal_mode(static_cast<mode_t>(database_file_mode(db_path))).substr(1),
                       file.string());
 }
 

@@ -10,6 +10,7 @@
 #include "common/store/backup.hpp"
 #include "common/store/file_health.hpp"
 #include "common/store/store.hpp"
+#include "support/file_modes.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,20 +18,6 @@ using namespace alliance;
 namespace fs = std::filesystem;
 
 namespace {
-
-// The permission bits as stat(2) gives them: root passes access(2) whatever
-// the mode, so tests read the bits.
-unsigned mode_of(const fs::path& p) {
-  struct stat st {};
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-fs::path side(const fs::path& db, const char* suffix) {
-  fs::path p = db;
-  p += suffix;
-  return p;
-}
 
 void make_members(const fs::path& db, int n, int offset = 0) {
   auto s = store::Store::open(db);
@@ -79,14 +66,14 @@ TEST_CASE("a 0444 database is refused with its name and the fix, then works once
     CHECK(reader.member_count() == 3);
   }
   for (const char* s : {"-wal", "-shm"}) {
-    if (!fs::exists(side(db, s))) std::ofstream(side(db, s)).put('\0');
-    ::chmod(side(db, s).c_str(), 0444);
+    if (!fs::exists(test::side_file(db, s))) std::ofstream(test::side_file(db, s)).put('\0');
+    ::chmod(test::side_file(db, s).c_str(), 0444);
   }
 
   ::chmod(db.c_str(), 0600);
   auto repaired = store::Store::open(db, {.check_integrity = true});
-  CHECK(mode_of(side(db, "-wal")) == 0600);
-  CHECK(mode_of(side(db, "-shm")) == 0600);
+  CHECK(test::mode_of(test::side_file(db, "-wal")) == 0600);
+  CHECK(test::mode_of(test::side_file(db, "-shm")) == 0600);
   CHECK(repaired.register_members({test::sample_member(10)}, test::kenya_context()).has_value());
   CHECK(repaired.member_count() == 4);
   CHECK(repaired.queue_counts().pending == 4);
@@ -150,9 +137,11 @@ TEST_CASE("damaged copies are refused: truncation, bit flips, a cut WAL") {
     for (int i = 0; i < 200; ++i) drafts.push_back(test::sample_member(i));
     REQUIRE(writer.register_members(std::move(drafts), test::kenya_context()).has_value());
     const auto copy = dir / "cut.db";
-    for (const char* s : {"", "-wal", "-shm"}) fs::copy_file(side(live, s), side(copy, s));
+    for (const char* s : {"", "-wal", "-shm"})
+      fs::copy_file(test::side_file(live, s), test::side_file(copy, s));
     REQUIRE(store::wal_cut_problem(copy) == std::nullopt);  // the whole copy is fine
-    fs::resize_file(side(copy, "-wal"), fs::file_size(side(copy, "-wal")) / 2);
+    fs::resize_file(test::side_file(copy, "-wal"),
+                    fs::file_size(test::side_file(copy, "-wal")) / 2);
     const auto problem = store::wal_cut_problem(copy);
     REQUIRE(problem.has_value());
     CHECK(problem->find("cut short") != std::string::npos);
@@ -193,10 +182,10 @@ TEST_CASE("the WAL is bounded and a checkpoint gives its space back") {
     REQUIRE(s.register_members(std::move(drafts), test::kenya_context()).has_value());
   }
   // Checkpoints every 256 pages keep the log near 1 MiB however much is written.
-  CHECK(fs::file_size(side(db, "-wal")) <
+  CHECK(fs::file_size(test::side_file(db, "-wal")) <
         static_cast<std::uintmax_t>(store::kJournalSizeLimitBytes) + 300 * 4200);
   s.db().checkpoint();
-  CHECK(fs::file_size(side(db, "-wal")) == 0);
+  CHECK(fs::file_size(test::side_file(db, "-wal")) == 0);
 }
 
 TEST_CASE("new records stop short of a full disk; the reserve is given up for acknowledgements") {
@@ -209,7 +198,7 @@ TEST_CASE("new records stop short of a full disk; the reserve is given up for ac
   if (*free > store::kReserveBytes + store::kLowSpaceBytes) {
     REQUIRE(fs::exists(store::reserve_path(db)));
     CHECK(fs::file_size(store::reserve_path(db)) == store::kReserveBytes);
-    CHECK(mode_of(store::reserve_path(db)) == 0600);
+    CHECK(test::mode_of(store::reserve_path(db)) == 0600);
   }
   int calls = 0;
   store::with_disk_reserve(db, [&] {

@@ -10,6 +10,7 @@
 
 #include "common/store/file_health.hpp"
 #include "harness.hpp"
+#include "support/file_modes.hpp"
 
 namespace alliance::test {
 namespace {
@@ -17,18 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 
 inline const std::string kKioskBinary = ALLIANCE_KIOSK_BINARY;
-
-unsigned mode_of(const fs::path& p) {
-  struct stat st {};
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-fs::path side(const fs::path& db, const char* suffix) {
-  fs::path p = db;
-  p += suffix;
-  return p;
-}
 
 std::int64_t scalar(store::Store& s, const std::string& sql) {
   auto q = s.db().query(sql);
@@ -181,7 +170,7 @@ TEST_CASE("the agent refuses damaged and read-only databases and works once repa
     CHECK(status.exit_code == 0);
     CHECK(contains(status.out, "300 waiting"));
     for (const char* s : {"-wal", "-shm"}) {
-      if (fs::exists(side(db, s))) ::chmod(side(db, s).c_str(), 0444);
+      if (fs::exists(side_file(db, s))) ::chmod(side_file(db, s).c_str(), 0444);
     }
 
     ::chmod(db.c_str(), 0600);
@@ -190,7 +179,7 @@ TEST_CASE("the agent refuses damaged and read-only databases and works once repa
     CHECK(synced.exit_code == 0);
     CHECK(server.store().count_records(protocol::Entity::member) == 300);
     for (const char* s : {"-wal", "-shm"}) {
-      if (fs::exists(side(db, s))) CHECK(mode_of(side(db, s)) == 0600);
+      if (fs::exists(side_file(db, s))) CHECK(mode_of(side_file(db, s)) == 0600);
     }
     auto import_ok = store::Store::open(db);
     CHECK(import_ok.register_members({sample_member(900)}, kenya_context()).has_value());
