@@ -1,0 +1,3 @@
+-- Schema 4: reserved for a change made alongside schema 5 on another branch;
+-- it changes nothing. When that branch's 0004 migration is merged, it
+-- replaces this file.
