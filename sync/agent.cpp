@@ -678,16 +678,19 @@ std::string format_status(store::Store& store, bool json) {
     headline = "waiting to retry";
   } else if (status.state == "syncing") {
     headline = "syncing";
-  } else {
-    headline = counts.all_synced() ? "all records synced" : "records waiting";
+  } else if (counts.all_synced()) {
+    headline = "all records synced";
+  } else if (counts.pending > 0) {
+    headline = "records waiting";
   }
   // Whatever the agent last did, nothing is "synced" while a change is held,
   // refused or set aside: say what waits for whom.
+  const auto add = [&](const std::string& part) {
+    headline += headline.empty() ? part : "; " + part;
+  };
+  if (counts.held > 0) add(util::cat(counts.held, " changes held to be sent again"));
   if (counts.need_attention() > 0) {
-    headline += util::cat("; ", counts.need_attention(),
-                          " changes need attention (alliance-sync rejected)");
-  } else if (counts.held > 0) {
-    headline += util::cat("; ", counts.held, " changes held to be sent again");
+    add(util::cat(counts.need_attention(), " changes need attention (alliance-sync rejected)"));
   }
   const auto& offset = status.clock_offset_ms;
   const std::string clock = offset ? describe_clock_offset(*offset) : "";
