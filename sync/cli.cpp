@@ -46,6 +46,15 @@ constexpr std::string_view kUsage =
     "                     the agent first (refused while either has the file open); the\n"
     "                     replaced file is kept as FILE.replaced-<time>. The agent then sends\n"
     "                     again what the server lacks and pulls the office's records anew\n"
+    "  rejected [--db FILE] [--format text|json]\n"
+    "                     the changes that are not synced and why: rejected by the server\n"
+    "                     (staff resend or discard), quarantined (damaged or never\n"
+    "                     answered), held (sent again by the agent when the reason may\n"
+    "                     have cleared)\n"
+    "  resend  [--db FILE] CHANGE_ID\n"
+    "                     queue a rejected, quarantined or held change again, now\n"
+    "  discard [--db FILE] CHANGE_ID\n"
+    "                     never send that change (the row stays as a record of it)\n"
     "\n"
     "  --db FILE              the kiosk database; default: $ALLIANCE_DB if set, else\n"
     "                         /var/lib/alliance/kiosk.db when /var/lib/alliance exists\n"
@@ -66,6 +75,9 @@ constexpr std::string_view kUsage =
     "  --backoff-cap S        longest retry wait (default 300)\n"
     "  --attempts N           once: attempts before giving up (default 3)\n"
     "  --pull-interval S      run: pull at least this often (default 60)\n"
+    "  --retry-held-after S   a change sent back for a reason that can clear (a size\n"
+    "                         limit, a clock the server judged ahead) waits S seconds,\n"
+    "                         doubling each time, at most an hour (default 60)\n"
     "  --log-level LEVEL      debug, info, warn or error (default info)\n"
     "\n"
     "Answers are capped: 16 MiB (decoded, and on the wire) for a pull page, 4 MiB for\n"
@@ -87,7 +99,8 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
     return s;
   };
   static const std::set<std::string> sync_flags = {"--batch-changes", "--batch-bytes",
-                                                   "--backoff-base-ms", "--backoff-cap"};
+                                                   "--backoff-base-ms", "--backoff-cap",
+                                                   "--retry-held-after"};
   auto syncing = [&](std::initializer_list<std::string> extra) {
     auto s = with(extra);
     s.insert(sync_flags.begin(), sync_flags.end());
@@ -99,8 +112,11 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
       {"run", syncing({"--pull-interval"})},
       {"status", {"--db", "--json", "--log-level"}},
       {"check", {"--db", "--log-level"}},
-      {"backup", {"--db", "--log-level"}},
-      {"restore", {"--db", "--log-level"}},
+      {"backup", {"--db", "--log-level", "PATH"}},
+      {"restore", {"--db", "--log-level", "PATH"}},
+      {"rejected", {"--db", "--format", "--log-level"}},
+      {"resend", {"--db", "--log-level", "CHANGE_ID"}},
+      {"discard", {"--db", "--log-level", "CHANGE_ID"}},
   };
   return specs;
 }
@@ -123,7 +139,7 @@ std::optional<std::string> default_database() {
 
 struct Parsed {
   std::map<std::string, std::string, std::less<>> flags;
-  std::vector<std::string> positionals;  // backup OUT, restore BACKUP
+  std::string positional;  // CHANGE_ID, or backup OUT / restore BACKUP
   bool help = false;
   bool version = false;
   bool json = false;
@@ -158,8 +174,8 @@ std::optional<Parsed> parse(const std::vector<std::string>& args,
         return std::nullopt;
       }
       p.flags[name] = value;
-    } else if ((args[0] == "backup" || args[0] == "restore") && p.positionals.empty()) {
-      p.positionals.push_back(arg);
+    } else if ((known.contains("CHANGE_ID") || known.contains("PATH")) && p.positional.empty()) {
+      p.positional = arg;
     } else {
       error = "unexpected argument '" + arg + "'";
       return std::nullopt;
@@ -206,7 +222,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
   }
   std::int64_t connect_s = 15, low_time = http.low_speed_time_s, low_limit = http.low_speed_limit;
   std::int64_t batch_changes = 500, batch_bytes = 512 * 1024;
-  std::int64_t base_ms = 1000, cap_s = 300, pull_s = 60;
+  std::int64_t base_ms = 1000, cap_s = 300, pull_s = 60, held_s = 60;
   if (!int_flag(p, "--max-rate", 0, std::int64_t{1} << 40, http.max_rate, error) ||
       !int_flag(p, "--connect-timeout", 1, 600, connect_s, error) ||
       !int_flag(p, "--low-speed-time", 1, 3600, low_time, error) ||
@@ -216,6 +232,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
       !int_flag(p, "--backoff-base-ms", 1, 600'000, base_ms, error) ||
       !int_flag(p, "--backoff-cap", 1, 86'400, cap_s, error) ||
       !int_flag(p, "--pull-interval", 1, 86'400, pull_s, error) ||
+      !int_flag(p, "--retry-held-after", 1, 3600, held_s, error) ||
       !int_flag(p, "--attempts", 1, 1000, s.attempts, error)) {
     return std::nullopt;
   }
@@ -227,6 +244,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
   s.agent.backoff.base = std::chrono::milliseconds(base_ms);
   s.agent.backoff.cap = std::chrono::milliseconds(cap_s * 1000);
   s.agent.pull_interval = std::chrono::milliseconds(pull_s * 1000);
+  s.agent.hold_base = std::chrono::milliseconds(held_s * 1000);
   return s;
 }
 
@@ -319,10 +337,56 @@ int cmd_once(store::Store& store, const Settings& s, std::ostream& out, std::ost
         << "\n";
     return 1;
   }
+  if (counts.held != 0) {
+    err << "alliance-sync: " << counts.held
+        << " changes are held and will be sent again when their reason may have cleared "
+           "(alliance-sync rejected lists them)\n";
+    return 1;
+  }
   if (counts.pending != 0) {
     err << "alliance-sync: " << counts.pending
         << " changes arrived while syncing and still wait; run once again\n";
     return 1;
+  }
+  if (counts.need_attention() != 0) {
+    err << "alliance-sync: " << counts.need_attention()
+        << " changes need attention: see alliance-sync rejected, then resend or discard each\n";
+  }
+  return 0;
+}
+
+int cmd_rejected(const Parsed& p, store::Store& store, std::ostream& out, std::ostream& err) {
+  const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "text";
+  if (format != "text" && format != "json") {
+    err << "alliance-sync rejected: --format must be text or json\n";
+    return 2;
+  }
+  out << format_rejected(store, format == "json");
+  return 0;
+}
+
+int cmd_resend_or_discard(const std::string& command, const Parsed& p, store::Store& store,
+                          std::ostream& out, std::ostream& err) {
+  if (p.positional.empty()) {
+    err << "alliance-sync " << command
+        << ": which change? give its CHANGE_ID (alliance-sync rejected lists them)\n";
+    return 2;
+  }
+  const std::string& id = p.positional;
+  const bool done = command == "resend" ? store.resend(id) : store.discard(id);
+  if (!done) {
+    const auto entry = store.outbox_entry(id);
+    err << "alliance-sync " << command << ": "
+        << (entry ? util::cat("change ", id, " is ", entry->state,
+                              ", not rejected, quarantined or held; nothing done")
+                  : util::cat("there is no change ", id, " in this database"))
+        << "\n";
+    return 1;
+  }
+  if (command == "resend") {
+    out << "change " << id << " is queued again; the agent sends it at its next sync\n";
+  } else {
+    out << "change " << id << " is discarded and will not be sent\n";
   }
   return 0;
 }
@@ -348,31 +412,31 @@ int cmd_check(const std::string& db, std::ostream& out, std::ostream& err) {
 }
 
 int cmd_backup(const Parsed& p, const std::string& db, std::ostream& out, std::ostream& err) {
-  if (p.positionals.size() != 1) {
+  if (p.positional.empty()) {
     err << "alliance-sync backup: say where to write the copy: backup --db FILE OUT\n";
     return 2;
   }
-  auto done = store::backup_database(db, p.positionals.front());
+  auto done = store::backup_database(db, p.positional);
   if (!done) {
     err << "alliance-sync: " << done.error() << "\n";
     return 1;
   }
-  out << "backed up " << db << " to " << p.positionals.front() << " (" << done->bytes
+  out << "backed up " << db << " to " << p.positional << " (" << done->bytes
       << " bytes, checked)\n";
   return 0;
 }
 
 int cmd_restore(const Parsed& p, const std::string& db, std::ostream& out, std::ostream& err) {
-  if (p.positionals.size() != 1) {
+  if (p.positional.empty()) {
     err << "alliance-sync restore: name the backup: restore --db FILE BACKUP\n";
     return 2;
   }
-  auto done = store::restore_database(db, p.positionals.front());
+  auto done = store::restore_database(db, p.positional);
   if (!done) {
     err << "alliance-sync: " << done.error() << "\n";
     return 1;
   }
-  out << "restored " << db << " from " << p.positionals.front();
+  out << "restored " << db << " from " << p.positional;
   if (!done->moved_aside.empty())
     out << "; the replaced file is kept as " << done->moved_aside.string();
   out << ". Start the agent: it sends again what the server lacks and pulls this office's "
@@ -459,6 +523,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     auto store = store::Store::open(db, {.create_if_missing = create, .check_integrity = true});
     if (args[0] == "enroll") return cmd_enroll(*parsed, store, *settings, out, err);
     if (args[0] == "once") return cmd_once(store, *settings, out, err, stop);
+    if (args[0] == "rejected") return cmd_rejected(*parsed, store, out, err);
+    if (args[0] == "resend" || args[0] == "discard") {
+      return cmd_resend_or_discard(args[0], *parsed, store, out, err);
+    }
     Agent agent(store, settings->agent, stop);
     return agent.run();
   } catch (const store::StoreError& e) {
