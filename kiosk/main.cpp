@@ -59,6 +59,12 @@ constexpr std::string_view kUsage =
     "  --fullscreen   fill the primary screen (staff settings can also turn this on)\n"
     "  --lang CODE    start in this language: en, fr, pt or es (not saved)\n"
     "\n"
+    "The kiosk checks its database at start and takes no records into a damaged\n"
+    "file or one it may not write (the window tells staff the fix); it also stops\n"
+    "when the file is deleted, replaced or made read-only, or under 1 MiB is free.\n"
+    "import-members and set-pin refuse such a file too; export only reads it.\n"
+    "Back up and restore with alliance-sync backup / restore.\n"
+    "\n"
     "Every command takes --help and --version.\n";
 
 constexpr std::string_view kImportUsage =
@@ -182,7 +188,7 @@ store::Store open_store(const fs::path& path, const store::OpenOptions& options 
   } catch (const store::StoreError& e) {
     const std::string message = e.what();
     if (message.find(path.string()) != std::string::npos) throw;
-    throw std::runtime_error(util::cat(path.string(), ": ", message));
+    throw store::StoreError(e.sqlite_code(), util::cat(path.string(), ": ", message));
   }
 }
 
@@ -243,8 +249,27 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
 
   const fs::path db =
       args->values.contains("--db") ? fs::path(args->values.at("--db")) : default_database();
-  auto device = open_store(db);
-  kiosk::Controller controller(device);
+  // A file the kiosk must not write (damaged, read-only) still gets a window:
+  // on an empty stand-in in memory, taking no records, telling staff the fix.
+  std::optional<kiosk::StoreProblem> refused;
+  std::string refusal;
+  std::optional<store::Store> device;
+  try {
+    device = open_store(db, {.check_integrity = true});
+  } catch (const store::StoreError& e) {
+    if (e.is_damaged()) {
+      refused = kiosk::StoreProblem::damaged;
+    } else if (e.is_not_writable()) {
+      refused = kiosk::StoreProblem::read_only;
+    } else {
+      throw;
+    }
+    refusal = e.what();
+    std::cerr << "alliance-kiosk: " << alliance::model::escape_for_terminal(refusal) << "\n";
+    device = store::Store::open(":memory:");
+  }
+  kiosk::Controller controller(*device);
+  if (refused) controller.refuse_store(*refused, db.string(), refusal);
   if (lang) controller.override_language(*lang);
   if (options.fullscreen) controller.override_fullscreen(true);
   return kiosk::platform::run_gui(controller, i18n, options);
@@ -267,7 +292,8 @@ int run_import(std::span<const std::string> argv) {
   }
   std::istream& in = file == "-" ? std::cin : in_file;
 
-  auto device = open_store(args->values.at("--db"));
+  // A damaged or unwritable file is refused before anything is read into it.
+  auto device = open_store(args->values.at("--db"), {.check_integrity = true});
   // National phone numbers read as the current event's country, as at the desk.
   const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
   const auto report = kiosk::import_members(device, in, context);
@@ -297,8 +323,10 @@ int run_export(std::span<const std::string> argv) {
   if (!format) {
     return fail(util::cat("export: unknown format '", format_name, "'; choose csv or json"), 2);
   }
-  // Exporting never creates a database: a mistyped path should say so.
-  auto device = open_store(args->values.at("--db"), {.create_if_missing = false});
+  // Exporting never creates a database (a mistyped path should say so) and
+  // only reads: no write lock, so it runs while the kiosk or agent writes.
+  auto device =
+      open_store(args->values.at("--db"), {.create_if_missing = false, .read_only = true});
   std::ostringstream text;
   kiosk::export_records(device, what, *format, text);
   if (auto it = args->values.find("--output"); it != args->values.end()) {

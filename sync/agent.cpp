@@ -9,6 +9,8 @@
 
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
+#include "common/store/backup.hpp"
+#include "common/store/file_health.hpp"
 #include "common/util/log.hpp"
 #include "common/util/strings.hpp"
 #include "common/util/time.hpp"
@@ -303,16 +305,20 @@ SyncReport Agent::push_all() {
         }
         acks.push_back({.change_id = r.change_id, .outcome = r.outcome});
       }
-      store_.acknowledge(acks);
+      // The server has these: recording that must not fail for a full disk.
+      store::with_disk_reserve(store_.db().path(), [&] { store_.acknowledge(acks); });
       for (const auto* r : refusals) {
         std::string message = r->message;
         for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
         if (protocol::refusal_may_clear(r->code)) {
           const auto at = static_cast<std::size_t>(r - results.data());
-          store_.hold(r->change_id, r->code, message, hold_delay(batch[at].attempts));
+          store::with_disk_reserve(store_.db().path(), [&] {
+            store_.hold(r->change_id, r->code, message, hold_delay(batch[at].attempts));
+          });
           ++report.held;
         } else {
-          store_.reject(r->change_id, r->code, message);
+          store::with_disk_reserve(store_.db().path(),
+                                   [&] { store_.reject(r->change_id, r->code, message); });
           ++report.rejected;
         }
       }
@@ -390,6 +396,9 @@ SyncReport Agent::pull_all() {
   }
   try {
     std::int64_t cursor = store_.pull_cursor();
+    // Set by alliance-sync restore: this device's own records made after the
+    // backup exist only on the server; pull everything once, them included.
+    const bool include_own = store_.meta(store::kMetaPullOwnRecords) == "1";
     const int full_page = std::max(1, options_.pull_limit);
     if (pull_limit_ < full_page && Clock::now() >= pull_limit_held_until_) {
       // Held long enough: try a larger page again, one step per hold period.
@@ -402,7 +411,7 @@ SyncReport Agent::pull_all() {
             ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
         return report;
       }
-      auto page = client_->pull(cursor, pull_limit_);
+      auto page = client_->pull(cursor, pull_limit_, include_own);
       if (!page) {
         const ApiFailure& f = page.error();
         const bool oversized =
@@ -448,7 +457,14 @@ SyncReport Agent::pull_all() {
       if (!page->changes.empty()) {
         log::info("sync.pulled", {{"changes", page->changes.size()}, {"cursor", cursor}});
       }
-      if (!page->more || !advanced) return report;
+      if (!page->more || !advanced) {
+        if (include_own) {
+          store::Transaction tx(store_.db());
+          store_.set_meta(store::kMetaPullOwnRecords, "0");
+          tx.commit();
+        }
+        return report;
+      }
     }
   } catch (const store::StoreError& e) {
     report.failure = store_failure(e);
@@ -537,6 +553,7 @@ Attempt Agent::attempt() {
     result.report.failure = pulled.failure;
   }
   after_answers(result.report);
+  tidy_disk(result.report);
   const auto& failure = result.report.failure;
   if (!failure) {
     backoff_.reset();
@@ -558,8 +575,19 @@ Attempt Agent::attempt() {
   return result;
 }
 
+void Agent::tidy_disk(const SyncReport& report) {
+  try {
+    // Written batches leave their pages in the WAL: give the space back.
+    if (report.pushed > 0 || report.pulled > 0) store_.db().checkpoint();
+  } catch (const store::StoreError& e) {
+    log::warn("sync.checkpoint_failed", {{"reason", log::Text(e.what())}});
+  }
+  store::keep_disk_reserve(store_.db().path());
+}
+
 int Agent::run() {
   log::info("sync.started", {{"enrolled", credentials_.has_value()}});
+  store::keep_disk_reserve(store_.db().path());
   std::int64_t seen_version = -1;
   bool dirty = true;          // work may be waiting: try at the next chance
   bool auth_blocked = false;  // 401/403: wait for a new enrolment

@@ -107,6 +107,9 @@ class Agent {
   void after_answers(SyncReport& report);
   void write_status(const SyncReport* report, std::chrono::milliseconds retry_in);
   bool stopping() const { return stop_ != nullptr && stop_->load(); }
+  // After an attempt: checkpoint the WAL (truncating it) when anything was
+  // written, and keep the disk reserve (common/store/file_health.hpp).
+  void tidy_disk(const SyncReport& report);
 
   store::Store& store_;
   AgentOptions options_;

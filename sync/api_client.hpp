@@ -78,7 +78,9 @@ class ApiClient {
   // body is an encoded PushRequest; it is gzip-compressed on the way out.
   // Push and pull send the device's wall clock (protocol::kDeviceTimeHeader).
   ApiResult<protocol::PushResponse> push(const std::string& body);
-  ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit);
+  // With include_own, also the records this device changed last (own=1):
+  // a device restored from a backup takes them back.
+  ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit, bool include_own = false);
 
   const TrafficStats& stats() const { return stats_; }
   // The most precise clock sample (shortest round trip) since the last

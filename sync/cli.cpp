@@ -12,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include "common/store/backup.hpp"
+#include "common/store/file_health.hpp"
 #include "common/store/store.hpp"
 #include "common/util/log.hpp"
 #include "common/util/strings.hpp"
@@ -32,7 +34,18 @@ constexpr std::string_view kUsage =
     "  run    [--db FILE] the background agent (stops on SIGTERM/SIGINT)\n"
     "  status [--db FILE] [--json]\n"
     "                     queue depth, rejected count, last attempt/success/error, next\n"
-    "                     retry, and the device clock against the server's once measured\n"
+    "                     retry, and the device clock against the server's once measured;\n"
+    "                     reads only (never waits for the write lock)\n"
+    "  check  [--db FILE] full integrity check of the database; exit 0 only if intact\n"
+    "  backup [--db FILE] OUT\n"
+    "                     consistent copy to a new file OUT (mode 0600; an existing OUT is\n"
+    "                     refused), safe while the kiosk and the agent run; checked before\n"
+    "                     it is written. OUT may be on a USB stick\n"
+    "  restore [--db FILE] BACKUP\n"
+    "                     replace the database with a checked backup. Stop the kiosk and\n"
+    "                     the agent first (refused while either has the file open); the\n"
+    "                     replaced file is kept as FILE.replaced-<time>. The agent then sends\n"
+    "                     again what the server lacks and pulls the office's records anew\n"
     "  rejected [--db FILE] [--format text|json]\n"
     "                     the changes that are not synced and why: rejected by the server\n"
     "                     (staff resend or discard), quarantined (damaged or never\n"
@@ -71,6 +84,9 @@ constexpr std::string_view kUsage =
     "a push answer, 64 KiB for enrolment and for headers. An oversized pull page is\n"
     "asked for again with half as many records, down to one.\n"
     "\n"
+    "run and once check the database at start (PRAGMA quick_check, a cut WAL) and refuse\n"
+    "a damaged file or one they cannot write (mode bits, read-only disk), naming the fix.\n"
+    "\n"
     "Every command takes --help and --version. Logs go to stderr.\n";
 
 const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
@@ -95,6 +111,9 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
       {"once", syncing({"--attempts"})},
       {"run", syncing({"--pull-interval"})},
       {"status", {"--db", "--json", "--log-level"}},
+      {"check", {"--db", "--log-level"}},
+      {"backup", {"--db", "--log-level", "PATH"}},
+      {"restore", {"--db", "--log-level", "PATH"}},
       {"rejected", {"--db", "--format", "--log-level"}},
       {"resend", {"--db", "--log-level", "CHANGE_ID"}},
       {"discard", {"--db", "--log-level", "CHANGE_ID"}},
@@ -120,7 +139,7 @@ std::optional<std::string> default_database() {
 
 struct Parsed {
   std::map<std::string, std::string, std::less<>> flags;
-  std::string positional;  // CHANGE_ID, for the commands that take one
+  std::string positional;  // CHANGE_ID, or backup OUT / restore BACKUP
   bool help = false;
   bool version = false;
   bool json = false;
@@ -155,7 +174,7 @@ std::optional<Parsed> parse(const std::vector<std::string>& args,
         return std::nullopt;
       }
       p.flags[name] = value;
-    } else if (known.contains("CHANGE_ID") && p.positional.empty()) {
+    } else if ((known.contains("CHANGE_ID") || known.contains("PATH")) && p.positional.empty()) {
       p.positional = arg;
     } else {
       error = "unexpected argument '" + arg + "'";
@@ -372,6 +391,59 @@ int cmd_resend_or_discard(const std::string& command, const Parsed& p, store::St
   return 0;
 }
 
+int cmd_check(const std::string& db, std::ostream& out, std::ostream& err) {
+  if (!std::filesystem::exists(db)) {
+    err << "alliance-sync check: no database at " << db << "\n";
+    return 1;
+  }
+  if (auto cut = store::wal_cut_problem(db)) {
+    err << "alliance-sync: " << store::damaged_message(db, *cut) << "\n";
+    return 1;
+  }
+  auto database = store::Database::open(db, {.create_if_missing = false, .read_only = true});
+  const auto report = store::check_integrity(database, true);
+  if (!report.ok) {
+    for (const auto& line : report.problems) err << "  " << line << "\n";
+    err << "alliance-sync: " << store::damaged_message(db, report.problems.front()) << "\n";
+    return 1;
+  }
+  out << db << ": intact (integrity_check ok)\n";
+  return 0;
+}
+
+int cmd_backup(const Parsed& p, const std::string& db, std::ostream& out, std::ostream& err) {
+  if (p.positional.empty()) {
+    err << "alliance-sync backup: say where to write the copy: backup --db FILE OUT\n";
+    return 2;
+  }
+  auto done = store::backup_database(db, p.positional);
+  if (!done) {
+    err << "alliance-sync: " << done.error() << "\n";
+    return 1;
+  }
+  out << "backed up " << db << " to " << p.positional << " (" << done->bytes
+      << " bytes, checked)\n";
+  return 0;
+}
+
+int cmd_restore(const Parsed& p, const std::string& db, std::ostream& out, std::ostream& err) {
+  if (p.positional.empty()) {
+    err << "alliance-sync restore: name the backup: restore --db FILE BACKUP\n";
+    return 2;
+  }
+  auto done = store::restore_database(db, p.positional);
+  if (!done) {
+    err << "alliance-sync: " << done.error() << "\n";
+    return 1;
+  }
+  out << "restored " << db << " from " << p.positional;
+  if (!done->moved_aside.empty())
+    out << "; the replaced file is kept as " << done->moved_aside.string();
+  out << ". Start the agent: it sends again what the server lacks and pulls this office's "
+         "records\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -437,14 +509,20 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   const std::string& db = parsed->flags.at("--db");
   try {
-    const bool create = args[0] == "enroll";
-    auto store = store::Store::open(db, {.create_if_missing = create});
-    if (args[0] == "enroll") return cmd_enroll(*parsed, store, *settings, out, err);
-    if (args[0] == "once") return cmd_once(store, *settings, out, err, stop);
+    if (args[0] == "check") return cmd_check(db, out, err);
+    if (args[0] == "backup") return cmd_backup(*parsed, db, out, err);
+    if (args[0] == "restore") return cmd_restore(*parsed, db, out, err);
     if (args[0] == "status") {
+      // Reads only: no migration, no write lock, so it answers while another
+      // program holds the lock.
+      auto store = store::Store::open(db, {.create_if_missing = false, .read_only = true});
       out << format_status(store, parsed->json);
       return 0;
     }
+    const bool create = args[0] == "enroll";
+    auto store = store::Store::open(db, {.create_if_missing = create, .check_integrity = true});
+    if (args[0] == "enroll") return cmd_enroll(*parsed, store, *settings, out, err);
+    if (args[0] == "once") return cmd_once(store, *settings, out, err, stop);
     if (args[0] == "rejected") return cmd_rejected(*parsed, store, out, err);
     if (args[0] == "resend" || args[0] == "discard") {
       return cmd_resend_or_discard(args[0], *parsed, store, out, err);

@@ -308,6 +308,7 @@ ApiResponse Api::push(const ApiRequest& http) {
 ApiResponse Api::pull(const ApiRequest& http) {
   const auto cursor = http.param("cursor");
   const auto limit = http.param("limit");
+  const auto own = http.param("own");
   return guarded(limits_.busy_retry_after_s, [&] {
     auto device = authenticate(http.header("authorization"));
     if (!device) return failure_response(device.error());
@@ -334,9 +335,13 @@ ApiResponse Api::pull(const ApiRequest& http) {
       }
       count = static_cast<int>(*parsed);
     }
+    if (own && *own != "0" && *own != "1") {
+      return with_device(error_response(400, "invalid_parameter", "own must be 0 or 1"));
+    }
     const PullOptions options{
         .max_bytes = limits_.max_pull_bytes,
-        .device_time_ms = parse_device_time(http.header(device_time_header()))};
+        .device_time_ms = parse_device_time(http.header(device_time_header())),
+        .include_own = own && *own == "1"};
     return with_device(
         ApiResponse{.body = protocol::encode(store_.pull(*device, from, count, options))});
   });

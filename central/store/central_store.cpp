@@ -632,10 +632,12 @@ protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cur
   std::size_t bytes = 0;
   {
     auto q = db_.query(
-        "SELECT entity, id, hlc, json, seq FROM records WHERE seq > ?1 AND last_device <> ?2 "
+        "SELECT entity, id, hlc, json, seq FROM records WHERE seq > ?1 "
+        "AND (?5 OR last_device <> ?2) "
         "AND (entity IN ('event', 'pack') OR (office = ?3 AND office <> '')) ORDER BY seq "
         "LIMIT ?4");
-    q.bind_all(cursor, device.id, device.office, static_cast<std::int64_t>(limit) + 1);
+    q.bind_all(cursor, device.id, device.office, static_cast<std::int64_t>(limit) + 1,
+               options.include_own);
     while (q.step()) {
       const std::string json = q.text(3);
       // What this change adds to the page, its envelope included.

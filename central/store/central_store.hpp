@@ -97,6 +97,9 @@ struct PullOptions {
   // Encoded records per page; a page always carries at least one change.
   std::size_t max_bytes = kDefaultMaxPullBytes;
   std::optional<std::int64_t> device_time_ms;
+  // Also the records this device changed last (normally left out: it has
+  // them). A device restored from a backup asks for them once.
+  bool include_own = false;
 };
 
 struct CatalogImport {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/model/text.hpp"
+#include "common/store/file_health.hpp"
 
 namespace alliance::store {
 namespace {
@@ -64,6 +65,15 @@ void fold_sql_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 bool StoreError::is_disk_problem() const {
   const int primary = sqlite_code_ & 0xff;
   return primary == SQLITE_FULL || primary == SQLITE_IOERR;
+}
+
+bool StoreError::is_damaged() const {
+  const int primary = sqlite_code_ & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+bool StoreError::is_not_writable() const {
+  return (sqlite_code_ & 0xff) == SQLITE_READONLY;
 }
 
 void check(sqlite3* db, int rc, std::string_view what) {
@@ -185,8 +195,19 @@ void refuse_dangling_link(const std::filesystem::path& path) {
 
 Database Database::open(const std::filesystem::path& path, const OpenOptions& options) {
   const std::string file = path.string();
-  refuse_dangling_link(path);
-  if (!options.read_only && options.create_if_missing && !std::filesystem::exists(path)) {
+  const bool in_memory = file == ":memory:";
+  if (!in_memory) {
+    refuse_dangling_link(path);
+    if (!options.read_only) require_writable(path);
+    repair_side_file_modes(path, !options.read_only);
+  }
+  if (options.check_integrity && !in_memory) {
+    // Before our connection opens it: opening rebuilds the WAL index.
+    if (auto cut = wal_cut_problem(path))
+      throw StoreError(SQLITE_CORRUPT, damaged_message(path, *cut));
+  }
+  if (!in_memory && !options.read_only && options.create_if_missing &&
+      !std::filesystem::exists(path)) {
     // Create the file ourselves so it has its mode from its first byte:
     // owner-only (0600), or 0660 in a setgid (shared) folder, where it also
     // takes the folder's group. fchmod because the umask would drop the group
@@ -230,17 +251,34 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
                                    fold_sql_function, nullptr, nullptr, nullptr),
         "registering the search function");
 
-  // A file that is not a database fails here, on its first read.
-  if (!options.read_only) {
-    auto q = db.query("PRAGMA journal_mode=WAL");
-    if (!q.step() || q.text(0) != "wal") {
-      throw StoreError(SQLITE_CANTOPEN,
-                       util::format("cannot switch {} to write-ahead logging; is the folder on a "
-                                    "network share? Use a local disk",
-                                    file));
+  try {
+    // A file that is not a database fails here, on its first read.
+    if (!options.read_only && !in_memory) {
+      auto q = db.query("PRAGMA journal_mode=WAL");
+      if (!q.step() || q.text(0) != "wal") {
+        throw StoreError(SQLITE_CANTOPEN,
+                         util::format("cannot switch {} to write-ahead logging; is the folder on a "
+                                      "network share? Use a local disk",
+                                      file));
+      }
+      db.exec(util::format("PRAGMA wal_autocheckpoint={}; PRAGMA journal_size_limit={};",
+                           kWalAutocheckpointPages, kJournalSizeLimitBytes));
+      // SQLite made any missing -wal/-shm with the file's own mode.
+      repair_side_file_modes(path, true);
     }
+    db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;");
+  } catch (const StoreError& e) {
+    const int primary = e.sqlite_code() & 0xff;
+    if (options.check_integrity && (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)) {
+      throw StoreError(e.sqlite_code(), damaged_message(path, e.what()));
+    }
+    throw;
   }
-  db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;");
+  if (options.check_integrity) {
+    const auto report = check_integrity(db, false);
+    if (!report.ok)
+      throw StoreError(SQLITE_CORRUPT, damaged_message(path, report.problems.front()));
+  }
   return db;
 }
 
@@ -299,6 +337,20 @@ std::int64_t Database::data_version() {
   return q.int64(0);
 }
 
+bool Database::has_moved() const {
+  int moved = 0;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK) return false;
+  return moved != 0;
+}
+
+void Database::checkpoint() {
+  // TRUNCATE waits (through the busy handler) for readers to leave the WAL;
+  // a busy answer only means the next checkpoint does the work.
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) check(db_, rc, "checkpointing");
+}
+
 Transaction::Transaction(Database& db) : db_(db) {
   db_.exec("BEGIN IMMEDIATE");
 }
@@ -311,6 +363,14 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  if (db_.has_moved()) {
+    throw StoreError(SQLITE_READONLY_DBMOVED,
+                     util::format("the database file {} was deleted or replaced while this program "
+                                  "had it open; nothing was saved. Stop the kiosk and the sync "
+                                  "agent, put the right file back (or restore a backup: "
+                                  "alliance-sync restore), and start them again",
+                                  db_.path().string()));
+  }
   db_.exec("COMMIT");
   done_ = true;
 }

@@ -27,6 +27,10 @@ class StoreError : public std::runtime_error {
   int sqlite_code() const { return sqlite_code_; }
   // The disk is full or the file cannot be written: nothing was saved.
   bool is_disk_problem() const;
+  // The file is damaged or not a database: restore it from a backup.
+  bool is_damaged() const;
+  // The file, its folder or its disk cannot be written (mode, read-only mount).
+  bool is_not_writable() const;
 
  private:
   int sqlite_code_;
@@ -105,6 +109,9 @@ struct OpenOptions {
   bool create_if_missing = true;
   bool read_only = false;
   int busy_timeout_ms = 10'000;
+  // Refuse a damaged file: a cut WAL (before opening), then PRAGMA
+  // quick_check. The kiosk and the agent set it when they start.
+  bool check_integrity = false;
 };
 
 class Database {
@@ -113,7 +120,12 @@ class Database {
   // readable by its owner only (0600), unless its folder is a shared one (see
   // database_file_mode). A path that is a symbolic link to nothing is refused
   // (SQLite would create its target with the umask's mode); a link to an
-  // existing database is opened as usual. Throws StoreError.
+  // existing database is opened as usual. A read-write open refuses a file
+  // (or folder) whose mode does not let this user write it, and gives -wal
+  // and -shm the file's intended mode (common/store/file_health.hpp); the
+  // WAL is bounded (checkpoint every kWalAutocheckpointPages, cut back to
+  // kJournalSizeLimitBytes). The path ":memory:" is a private in-memory
+  // database (no file, no WAL). Throws StoreError.
   static Database open(const std::filesystem::path& path, const OpenOptions& options = {});
 
   Database(Database&&) noexcept;
@@ -129,6 +141,12 @@ class Database {
   int changes() const;
   // Changes whenever another connection commits; a cheap "anything new?" poll.
   std::int64_t data_version();
+  // Whether the file this connection writes is no longer the one at path()
+  // (deleted, renamed, or replaced by another file): writes would be lost.
+  bool has_moved() const;
+  // Copies the WAL into the file and truncates it to zero bytes, so a full
+  // disk gets its space back. Gives up quietly while readers hold the WAL.
+  void checkpoint();
   const std::filesystem::path& path() const { return path_; }
   sqlite3* handle() const { return db_; }
 
@@ -141,8 +159,10 @@ class Database {
 
 // BEGIN IMMEDIATE in the constructor: the write lock is taken up front, so a
 // writer waits (up to the busy timeout) instead of failing halfway. Rolls back
-// in the destructor unless commit() was called. Not copyable; never throws
-// from the destructor.
+// in the destructor unless commit() was called. commit() refuses (StoreError,
+// and nothing is written) when the file was deleted or replaced since it was
+// opened (Database::has_moved), so nobody is told "saved" for records only an
+// orphaned file holds. Not copyable; never throws from the destructor.
 class Transaction {
  public:
   explicit Transaction(Database& db);

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/protocol/codec.hpp"
+#include "common/store/file_health.hpp"
 #include "common/store/migrations.hpp"
 #include "common/util/log.hpp"
 #include "common/util/time.hpp"
@@ -74,6 +75,8 @@ void Store::set_wall_clock(util::HybridClock::WallClock wall_clock) {
 }
 
 void Store::enqueue(protocol::Change change) {
+  // New records stop short of a full disk, so acknowledgements still fit.
+  refuse_new_records_if_disk_low(db_.path());
   change.change_id = util::new_uuid_v7();
   const std::string payload = protocol::encode(change);
   db_.query(

@@ -275,7 +275,7 @@ Clocks Clocks::system() {
 }
 
 Controller::Controller(store::Store& store, Clocks clocks)
-    : store_(store), clocks_(std::move(clocks)), pin_(store) {
+    : store_(store), clocks_(std::move(clocks)), pin_(store), watch_(store) {
   last_input_ = clocks_.steady();
   last_refresh_ = last_input_;
   state_.today = util::local_date(clocks_.wall());
@@ -291,7 +291,22 @@ Controller::Controller(store::Store& store, Clocks clocks)
     }
   }
   refresh_sync();
+  state_.store = watch_.check();
   data_version_ = store_.db().data_version();
+  changed();
+}
+
+void Controller::refuse_store(StoreProblem problem, std::string file, std::string detail) {
+  watch_.refuse(problem, std::move(file), std::move(detail));
+  refresh_store_health();
+}
+
+void Controller::refresh_store_health() {
+  const StoreHealth& health = watch_.check();
+  if (health == state_.store) return;
+  const bool new_problem = health.problem != state_.store.problem;
+  state_.store = health;
+  if (new_problem && !health.accepting()) notify(problem_key(health.problem), true, {health.file});
   changed();
 }
 
@@ -345,6 +360,12 @@ void Controller::notify(std::string key, bool is_error, std::vector<std::string>
 void Controller::store_error(const std::exception& e) {
   // The message says what happened and what to do; the form stays as typed.
   log::error("kiosk.store_error", {{"error", log::Text(e.what())}});
+  refresh_store_health();
+  if (!state_.store.accepting()) {
+    // The file's problem, said in the staff's language.
+    notify(problem_key(state_.store.problem), true, {state_.store.file});
+    return;
+  }
   notify("notice.store_error", true, {e.what()});
 }
 
@@ -567,6 +588,7 @@ void Controller::tick() {
   // Another process (the agent) wrote: refresh what is on screen.
   if (now - last_refresh_ >= std::chrono::seconds(1)) {
     last_refresh_ = now;
+    refresh_store_health();
     try {
       const auto version = store_.db().data_version();
       if (version != data_version_) {
@@ -613,6 +635,11 @@ void Controller::tick() {
 }
 
 void Controller::dispatch(const Intent& intent) {
+  if (watch_.blocks(intent)) {
+    refresh_store_health();
+    notify(problem_key(state_.store.problem), true, {state_.store.file});
+    return;
+  }
   std::visit([this](const auto& i) { on(i); }, intent);
 }
 

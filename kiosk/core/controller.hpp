@@ -15,6 +15,7 @@
 #include "kiosk/core/intents.hpp"
 #include "kiosk/core/staff_pin.hpp"
 #include "kiosk/core/state.hpp"
+#include "kiosk/core/store_watch.hpp"
 
 namespace alliance::kiosk {
 
@@ -53,6 +54,10 @@ class Controller {
   void override_fullscreen(bool value);
   void acknowledge_fullscreen_change() { state_.fullscreen_changed = false; }
 
+  // The kiosk could not use its file at start (damaged, not writable) and
+  // runs on a stand-in: it takes no records and shows staff why and the fix.
+  void refuse_store(StoreProblem problem, std::string file, std::string detail);
+
  private:
   template <class T>
   void on(const T&);
@@ -73,6 +78,7 @@ class Controller {
   void clear_registration();
   void clear_public_state();
   void refresh_sync();
+  void refresh_store_health();
   void refresh_staff_lists();
   void refresh_catalogue();
   void load_settings();
@@ -86,6 +92,7 @@ class Controller {
   store::Store& store_;
   Clocks clocks_;
   StaffPinFlow pin_;
+  StoreWatch watch_;
   AppState state_;
   TimePoint last_input_;
   TimePoint prompt_started_;

@@ -17,6 +17,7 @@
 #include "common/model/member.hpp"
 #include "common/model/resource.hpp"
 #include "common/store/store.hpp"
+#include "kiosk/core/store_health.hpp"
 
 namespace alliance::kiosk {
 
@@ -166,6 +167,7 @@ struct AppState {
   std::string export_folder;
 
   SyncBadge sync;
+  StoreHealth store;  // the database file; records are taken only while accepting()
   std::optional<Notice> notice;
 
   // Idle handling on public screens: "still there?" then clear.

@@ -22,6 +22,14 @@ std::string clock_offset_text(const Ctx& c, const std::optional<std::int64_t>& o
   return c.trf("staff.sync.clock_ahead", {util::cat(minutes)});
 }
 
+// Free space on the database's disk in MB, flagged below the warning line.
+std::string free_space_text(const Ctx& c, const StoreHealth& store) {
+  if (!store.free_bytes) return c.tr("staff.sync.free_space_unknown");
+  const std::string megabytes = util::cat(*store.free_bytes / (1024 * 1024));
+  return c.trf(store.space_warning ? "staff.sync.free_space_low" : "staff.sync.free_space_value",
+               {megabytes});
+}
+
 }  // namespace
 
 void draw_staff_sync(Ctx& c) {
@@ -54,6 +62,7 @@ void draw_staff_sync(Ctx& c) {
         c.trf("staff.sync.counts", {util::cat(st.last_pushed), util::cat(st.last_pulled)}));
     label_value_row(c.tr("staff.sync.server"), st.server_url);
     label_value_row(c.tr("staff.sync.clock"), clock_offset_text(c, st.clock_offset_ms));
+    label_value_row(c.tr("staff.sync.free_space"), free_space_text(c, c.state.store));
     ImGui::EndTable();
   }
 
