@@ -6,6 +6,7 @@
 
 #include "common/model/codes.hpp"
 #include "common/model/country.hpp"
+#include "common/model/duplicates.hpp"
 #include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "common/util/reference_code.hpp"
@@ -264,7 +265,8 @@ model::Member Store::insert_new_member(model::Member m, const std::string& event
 
 Saved<Registration> Store::register_member(model::Member draft,
                                            const model::ValidationContext& context,
-                                           const std::string& event_id, const std::string& day) {
+                                           const std::string& event_id, const std::string& day,
+                                           std::string_view draft_form) {
   auto errors = model::normalize_and_validate(draft, context);
   if (!errors.empty()) return std::unexpected(std::move(errors));
 
@@ -289,6 +291,7 @@ Saved<Registration> Store::register_member(model::Member draft,
              .record = a});
     result.attendance = std::move(a);
   }
+  if (!draft_form.empty()) clear_draft(draft_form);
   tx.commit();
   return result;
 }
@@ -504,6 +507,30 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     if (q.step()) hits.push_back({read_member(q), MatchKind::name});
   }
   return hits;
+}
+
+std::vector<model::Member> Store::possible_duplicates(const model::Member& typed,
+                                                      std::string_view default_country,
+                                                      std::size_t limit) {
+  std::vector<model::Member> matches;
+  auto consider = [&](std::vector<MemberHit> hits) {
+    for (auto& hit : hits) {
+      if (matches.size() >= limit) return;
+      if (!model::duplicate_reason(typed, hit.member)) continue;
+      if (std::none_of(matches.begin(), matches.end(),
+                       [&](const model::Member& m) { return m.id == hit.member.id; })) {
+        matches.push_back(std::move(hit.member));
+      }
+    }
+  };
+  // Exact phone and e-mail matches come through their indexes; a name may
+  // be shared, so more hits are read to find the one in the same organisation.
+  if (!typed.phone.empty()) consider(search_members(typed.phone, limit, default_country));
+  if (!typed.email.empty()) consider(search_members(typed.email, limit, default_country));
+  if (const std::string name = typed.display_name(); !name.empty()) {
+    consider(search_members(name, 2 * limit, default_country));
+  }
+  return matches;
 }
 
 bool Store::refresh_search_keys() {

@@ -113,10 +113,12 @@ class Store {
   // --- members ------------------------------------------------------------
   // Validates, assigns id, reference code and timestamps, and saves the member
   // with its outbox change; with an event set, also checks them in for `day`
-  // in the same transaction.
+  // in the same transaction. With draft_form, the saved form's draft
+  // (save_draft) is deleted in that transaction too, so a crash can never
+  // leave both the member and its draft (a second registration on restart).
   Saved<Registration> register_member(model::Member draft, const model::ValidationContext& context,
-                                      const std::string& event_id = {},
-                                      const std::string& day = {});
+                                      const std::string& event_id = {}, const std::string& day = {},
+                                      std::string_view draft_form = {});
   // Saves a list (e.g. an organiser's pre-registration file) all or nothing:
   // every draft is validated first, and if any fails, the errors of each
   // failing draft come back and nothing is written. Otherwise every member is
@@ -139,6 +141,13 @@ class Store {
   // equal, then start with, the query's words.
   std::vector<MemberHit> search_members(std::string_view query, std::size_t limit = 20,
                                         std::string_view default_country = {});
+  // Members who are probably the person in `typed` (normalised:
+  // model::normalize_and_validate) by model::duplicate_reason: the same phone
+  // or e-mail, or the same name in the same organisation. Voided members and
+  // typed.id itself are left out; at most `limit`, phone and e-mail matches first.
+  std::vector<model::Member> possible_duplicates(const model::Member& typed,
+                                                 std::string_view default_country,
+                                                 std::size_t limit = 5);
   // Rebuilds every member's search key and the search index, in one
   // transaction, unless meta "search_keys" says they were made by this
   // program's rules and ICU data (model::search_key_version). Store::open
