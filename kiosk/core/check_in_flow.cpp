@@ -9,14 +9,14 @@
 
 namespace alliance::kiosk {
 
-void Controller::check_in_member(const model::Member& member) {
+void Controller::check_in_member(const PublicMatch& member) {
   state_.selected_member = member;
   if (!state_.current_event) {
     notify("notice.no_event", true);
     return;
   }
   try {
-    auto result = store_.check_in(member.id, state_.current_event->id, state_.today);
+    auto result = store_.check_in(member.member_id, state_.current_event->id, state_.today);
     if (!result) {
       notify(result.error().front().key, true);
       return;
@@ -35,29 +35,38 @@ void Controller::on(const intent::StartCheckIn&) {
   if (!state_.current_event) notify("notice.no_event", true);
 }
 
+// Public screens: exact facts only, at most one person, shown as PublicMatch.
 void Controller::on(const intent::Search& i) {
   if (state_.screen != Screen::check_in && state_.screen != Screen::request_requester) return;
   state_.search_query = i.query;
+  state_.search_birth_year = i.birth_year;
+  state_.search_match.reset();
+  state_.search_outcome = PublicSearchOutcome::nothing_typed;
   try {
     const std::string country = state_.current_event ? state_.current_event->country : "";
-    state_.search_results = staff_search(store_, i.query, country);
+    auto found = public_search(store_, i.query, i.birth_year, country);
+    state_.search_outcome = found.outcome;
+    if (found.member) state_.search_match = public_view(*found.member);
   } catch (const std::exception& e) {
     store_error(e);
+  }
+  // Nothing of an earlier search stays chosen on screen.
+  if (state_.selected_member && (!state_.search_match || state_.search_match->member_id !=
+                                                             state_.selected_member->member_id)) {
+    state_.selected_member.reset();
   }
   changed();
 }
 
 void Controller::on(const intent::SelectMember& i) {
-  const auto it =
-      std::find_if(state_.search_results.begin(), state_.search_results.end(),
-                   [&](const store::MemberHit& h) { return h.member.id == i.member_id; });
-  if (it == state_.search_results.end()) return;
+  if (!state_.search_match || state_.search_match->member_id != i.member_id) return;
   if (state_.screen == Screen::check_in) {
-    state_.selected_member = it->member;
+    state_.selected_member = state_.search_match;
   } else if (state_.screen == Screen::request_requester) {
     state_.request.for_organisation = false;
-    state_.request.member_id = it->member.id;
-    state_.request.member_name = it->member.display_name();
+    state_.request.member_id = state_.search_match->member_id;
+    state_.request.member_name =
+        state_.search_match->name + " (…" + state_.search_match->code_end + ")";
     state_.field_errors.erase("member_id");
   }
   changed();

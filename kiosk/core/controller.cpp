@@ -86,8 +86,11 @@ model::ValidationContext Controller::validation_context() const {
 void Controller::clear_public_state() {
   clear_registration();
   state_.saved_member.reset();
+  state_.recognised_member.reset();
   state_.search_query.clear();
-  state_.search_results.clear();
+  state_.search_birth_year.clear();
+  state_.search_outcome = PublicSearchOutcome::nothing_typed;
+  state_.search_match.reset();
   state_.selected_member.reset();
   state_.already_checked_in = false;
   state_.request = {};

@@ -81,6 +81,7 @@ class Controller {
   // check_in_flow.cpp
   void on(const intent::StartCheckIn&);
   void on(const intent::Search&);
+  void on(const intent::StaffSearch&);  // staff_desk.cpp
   void on(const intent::SelectMember&);
   void on(const intent::ConfirmCheckIn&);
   // request_flow.cpp
@@ -152,7 +153,7 @@ class Controller {
   void save_registration();
 
   // Check-in (check_in_flow.cpp).
-  void check_in_member(const model::Member& member);
+  void check_in_member(const PublicMatch& member);
 
   // Requests (request_flow.cpp).
   void choose_packs();  // the requester is known: on to the packs

@@ -11,8 +11,10 @@
 #include <sstream>
 
 #include "common/model/codes.hpp"
+#include "common/model/duplicates.hpp"
 #include "common/util/log.hpp"
 #include "kiosk/core/controller_shared.hpp"
+#include "kiosk/core/member_search.hpp"
 
 namespace alliance::kiosk {
 
@@ -113,6 +115,21 @@ std::string* draft_field(RegistrationDraft& d, std::string_view name) {
   if (name == "years_experience") return &d.years_experience;
   if (name == "qualification") return &d.qualification;
   return nullptr;
+}
+
+// The public offer of each match: its PublicMatch and which typed fact matched.
+std::vector<DuplicateOffer> duplicate_offers(const model::Member& typed,
+                                             const std::vector<model::Member>& matches) {
+  std::vector<DuplicateOffer> offers;
+  for (const auto& m : matches) {
+    const auto reason = model::duplicate_reason(typed, m);
+    if (!reason) continue;
+    offers.push_back({.match = public_view(m),
+                      .matched_on = *reason == model::DuplicateReason::phone   ? "phone"
+                                    : *reason == model::DuplicateReason::email ? "email"
+                                                                               : "name"});
+  }
+  return offers;
 }
 
 }  // namespace
@@ -313,7 +330,7 @@ void Controller::on(const intent::Save&) {
     return;
   }
   if (!matches.empty()) {
-    state_.duplicate_candidates = std::move(matches);
+    state_.duplicate_candidates = duplicate_offers(typed, matches);
     go(Screen::duplicate_offer);
     return;
   }
@@ -330,15 +347,15 @@ void Controller::on(const intent::ThisIsMe& i) {
   if (state_.screen != Screen::duplicate_offer) return;
   const auto it =
       std::find_if(state_.duplicate_candidates.begin(), state_.duplicate_candidates.end(),
-                   [&](const model::Member& m) { return m.id == i.member_id; });
+                   [&](const DuplicateOffer& d) { return d.match.member_id == i.member_id; });
   if (it == state_.duplicate_candidates.end()) return;
-  const model::Member member = *it;
+  const PublicMatch member = it->match;
   // They are already a member: nothing new is registered, the draft goes.
   clear_registration();
   if (state_.current_event) {
     check_in_member(member);
   } else {
-    state_.saved_member = member;
+    state_.recognised_member = member;
     go(Screen::register_saved);
   }
 }

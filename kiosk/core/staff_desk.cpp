@@ -10,6 +10,7 @@
 #include "common/util/log.hpp"
 #include "kiosk/core/controller_shared.hpp"
 #include "kiosk/core/export.hpp"
+#include "kiosk/core/member_search.hpp"
 
 namespace alliance::kiosk {
 
@@ -147,6 +148,8 @@ void Controller::on(const intent::LeaveStaff&) {
   state_.today_registrations.clear();
   state_.today_attendance.clear();
   state_.office_requests.clear();
+  state_.staff_query.clear();
+  state_.staff_results.clear();
   state_.editing.reset();
   state_.sync.rejected.clear();
   clear_public_state();
@@ -201,6 +204,17 @@ void Controller::on(const intent::CreateEvent&) {
     notify("notice.event_saved", false);
     refresh_staff_lists();
   });
+}
+
+// Staff mode keeps the full search: names, prefixes, up to 20 people.
+void Controller::on(const intent::StaffSearch& i) {
+  if (!staff_screen_open(state_)) return;
+  state_.staff_query = i.query;
+  guarded([&] {
+    const std::string country = state_.current_event ? state_.current_event->country : "";
+    state_.staff_results = staff_search(store_, i.query, country);
+  });
+  changed();
 }
 
 void Controller::on(const intent::EditMember& i) {

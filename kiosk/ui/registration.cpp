@@ -199,30 +199,28 @@ void draw_register_review(Ctx& c) {
   if (save) c.emit(intent::Save{});
 }
 
+// The offer shows only what the person typed themselves (which fact matched)
+// and the PublicMatch. Nothing is focused, so a stray Enter chooses nothing.
 void draw_duplicate_offer(Ctx& c) {
   title(c.tr("duplicate.title"));
   hint(c.tr("duplicate.hint"));
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
-  for (const model::Member& m : c.state.duplicate_candidates) {
-    ImGui::PushID(m.id.c_str());
+  for (const DuplicateOffer& offer : c.state.duplicate_candidates) {
+    const PublicMatch& m = offer.match;
+    ImGui::PushID(m.member_id.c_str());
     ImGui::BeginGroup();
-    text(m.display_name());
-    std::string details = m.organisation;
-    if (!m.phone.empty()) {
-      details += (details.empty() ? "" : "  ·  ") + masked_phone(m.phone, m.country);
-    }
-    text(details, {.colour = theme().muted});
+    text(c.trf("search.match", {m.name, m.code_end}));
+    text(c.tr(util::cat("duplicate.matched_on.", offer.matched_on)), {.colour = theme().muted});
     ImGui::EndGroup();
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionAvail().x * 0.6f));
     if (big_button(c.tr("duplicate.this_is_me"), "this_is_me")) {
-      c.emit(intent::ThisIsMe{m.id});
+      c.emit(intent::ThisIsMe{m.member_id});
     }
     ImGui::Separator();
     ImGui::PopID();
   }
   ImGui::Dummy(ImVec2(0.0f, gap()));
-  if (big_button(c.tr("duplicate.not_me"), "not_me", -1.0f)) c.emit(intent::NotMe{});
-  default_focus(c);
+  if (big_button(c.tr("duplicate.not_me"), "not_me")) c.emit(intent::NotMe{});
   nav_row(c, "");
 }
 
@@ -234,6 +232,8 @@ void draw_register_saved(Ctx& c) {
     hint(c.tr("saved.code_label"));
     reference_code_text(m->reference_code);
     hint(c.tr("saved.code_hint"));
+  } else if (const auto& known = c.state.recognised_member) {
+    text(c.trf("saved.welcome_back", {known->name, known->code_end}), {.wrap = true});
   }
   ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
   if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {

@@ -18,6 +18,22 @@ void draw_staff_today(Ctx& c) {
                                     util::cat(s.today_attendance.size()), s.today}));
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
+  // The full search (the one `alliance-kiosk find` runs), to edit anyone.
+  const FieldResult search =
+      text_field(c, c.tr("staff.search.label"), "staff_search", s.staff_query, "");
+  if (search.changed) c.emit(intent::StaffSearch{search.value});
+  if (!s.staff_query.empty() && s.staff_results.empty()) hint(c.tr("search.no_results"));
+  for (const store::MemberHit& hit : s.staff_results) {
+    const model::Member& m = hit.member;
+    ImGui::PushID(m.id.c_str());
+    if (row_button(c.tr("staff.today.edit"), "edit_found")) c.emit(intent::EditMember{m.id});
+    ImGui::SameLine();
+    text(util::cat(m.display_name(), "  ·  ", m.reference_code, "  ·  ", m.phone, "  ·  ",
+                   m.organisation));
+    ImGui::PopID();
+  }
+  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+
   text(c.tr("staff.today.registrations"));
   constexpr ImGuiTableFlags kTable =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
