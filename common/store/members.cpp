@@ -296,8 +296,13 @@ Saved<Registration> Store::register_member(model::Member draft,
   return result;
 }
 
+namespace {
+constexpr std::string_view kReviewPrefix = "review.member.";
+}  // namespace
+
 Saved<model::Member> Store::update_member(const model::Member& edited,
-                                          const model::ValidationContext& context) {
+                                          const model::ValidationContext& context,
+                                          bool for_review) {
   Transaction tx(db_);
   auto current = find_member(edited.id);
   if (!current) {
@@ -328,10 +333,34 @@ Saved<model::Member> Store::update_member(const model::Member& edited,
            .entity_id = next.id,
            .op = protocol::Operation::update,
            .hlc = next.hlc,
-           .changed_fields = std::move(changed),
+           .changed_fields = changed,
            .record = next});
+  if (for_review) {
+    set_meta(util::cat(kReviewPrefix, next.id),
+             util::cat(next.updated_at, '\t', util::join(changed, ',')));
+  }
   tx.commit();
   return next;
+}
+
+std::vector<MemberReview> Store::member_reviews() {
+  auto q = db_.query("SELECT key, value FROM meta WHERE key >= ? AND key < ? ORDER BY value");
+  q.bind_all(kReviewPrefix, util::cat(kReviewPrefix.substr(0, kReviewPrefix.size() - 1), '/'));
+  std::vector<MemberReview> reviews;
+  while (q.step()) {
+    const std::string value = q.text(1);
+    const auto tab = value.find('\t');
+    reviews.push_back({.member_id = q.text(0).substr(kReviewPrefix.size()),
+                       .fields = tab == std::string::npos
+                                     ? std::vector<std::string>{}
+                                     : util::split(std::string_view(value).substr(tab + 1), ','),
+                       .at = value.substr(0, tab)});
+  }
+  return reviews;
+}
+
+void Store::clear_member_review(const std::string& member_id) {
+  db_.query("DELETE FROM meta WHERE key = ?").bind_all(util::cat(kReviewPrefix, member_id)).run();
 }
 
 bool Store::void_member(const std::string& id, const std::string& reason) {

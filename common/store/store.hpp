@@ -49,6 +49,13 @@ struct RowErrors {
 
 enum class MatchKind { reference_code, phone, email, name };
 
+// A participant's own update of their member record, for staff to review.
+struct MemberReview {
+  std::string member_id;
+  std::vector<std::string> fields;  // what changed (Member field names)
+  std::string at;                   // ISO-8601 UTC
+};
+
 struct MemberHit {
   model::Member member;
   MatchKind matched_by = MatchKind::name;
@@ -127,8 +134,16 @@ class Store {
   std::expected<std::vector<model::Member>, std::vector<RowErrors>> register_members(
       std::vector<model::Member> drafts, const model::ValidationContext& context);
   // Saves staff edits; the outbox change lists only the fields that changed.
+  // With for_review (a participant's own update at the kiosk: "This is me"),
+  // the same transaction notes the update for staff to review
+  // (member_reviews), with the fields it changed.
   Saved<model::Member> update_member(const model::Member& edited,
-                                     const model::ValidationContext& context);
+                                     const model::ValidationContext& context,
+                                     bool for_review = false);
+  // Participants' own updates not yet reviewed by staff, oldest first.
+  std::vector<MemberReview> member_reviews();
+  // Staff have looked at it: the note goes (the update itself stays).
+  void clear_member_review(const std::string& member_id);
   // A void is a change that syncs, not a delete. Returns false if not found.
   bool void_member(const std::string& id, const std::string& reason);
   std::optional<model::Member> find_member(const std::string& id);

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <string>
 
 #include "common/store/store.hpp"
@@ -109,6 +110,7 @@ class Controller {
   void on(const intent::VoidMember&);
   void on(const intent::VoidAttendance&);
   void on(const intent::MarkRequest&);
+  void on(const intent::MarkReviewed&);
   void on(const intent::SyncNow&);
   void on(const intent::SetExportFolder&);
   void on(const intent::Export&);
@@ -151,6 +153,9 @@ class Controller {
   void forget_registration();  // the form only; the stored draft stays
   void clear_registration();   // the form and its stored draft
   void save_registration();
+  void offer_duplicates_while_typing();
+  // "This is me" / "Not me" can be answered now (the offer is on screen).
+  bool duplicate_choice_open() const;
 
   // Check-in (check_in_flow.cpp).
   void check_in_member(const PublicMatch& member);
@@ -179,6 +184,8 @@ class Controller {
   TimePoint last_refresh_;
   std::int64_t data_version_ = -1;
   bool draft_dirty_ = false;
+  // Members this person said they are not: never offered again in this registration.
+  std::set<std::string> dismissed_duplicates_;
 };
 
 }  // namespace alliance::kiosk

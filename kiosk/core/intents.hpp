@@ -110,6 +110,9 @@ struct MarkRequest {
   model::RequestStatus status;
   std::string received_by;
 };
+struct MarkReviewed {
+  std::string member_id;
+};  // staff looked at a participant's own update
 struct SyncNow {};
 struct SetExportFolder {
   std::string folder;
@@ -150,8 +153,8 @@ using Intent = std::variant<
     intent::EditEnrolmentCode, intent::SubmitEnrolmentCode, intent::ChangePin, intent::LeaveStaff,
     intent::ChooseEvent, intent::EditEventField, intent::CreateEvent, intent::EditMember,
     intent::EditMemberField, intent::SaveMemberEdit, intent::VoidMember, intent::VoidAttendance,
-    intent::MarkRequest, intent::SyncNow, intent::SetExportFolder, intent::Export,
-    intent::SetIdleTimeout, intent::SetFullscreen, intent::SetHighContrast, intent::SetUiScale,
-    intent::SetOffice, intent::DismissNotice, intent::Quit>;
+    intent::MarkRequest, intent::MarkReviewed, intent::SyncNow, intent::SetExportFolder,
+    intent::Export, intent::SetIdleTimeout, intent::SetFullscreen, intent::SetHighContrast,
+    intent::SetUiScale, intent::SetOffice, intent::DismissNotice, intent::Quit>;
 
 }  // namespace alliance::kiosk

@@ -132,6 +132,29 @@ std::vector<DuplicateOffer> duplicate_offers(const model::Member& typed,
   return offers;
 }
 
+// existing with every field the person typed (non-empty) in its place.
+model::Member with_typed_fields(model::Member existing, const model::Member& typed) {
+  auto take = [](std::string& into, const std::string& value) {
+    if (!value.empty()) into = value;
+  };
+  if (existing.kind == model::MemberKind::individual) {
+    take(existing.given_name, typed.given_name);
+    take(existing.family_name, typed.family_name);
+    take(existing.gender, typed.gender);
+    if (typed.birth_year) existing.birth_year = typed.birth_year;
+  }
+  take(existing.contact_person, typed.contact_person);
+  take(existing.phone, typed.phone);
+  take(existing.email, typed.email);
+  take(existing.region, typed.region);
+  take(existing.organisation, typed.organisation);
+  take(existing.organisation_type, typed.organisation_type);
+  take(existing.role, typed.role);
+  if (typed.years_experience) existing.years_experience = typed.years_experience;
+  take(existing.qualification, typed.qualification);
+  return existing;
+}
+
 }  // namespace
 
 // A form left by a crash or power cut comes back where it was.
@@ -237,6 +260,7 @@ void Controller::save_draft() {
 }
 
 void Controller::forget_registration() {
+  dismissed_duplicates_.clear();
   state_.draft = {};
   state_.field_errors.clear();
   state_.duplicate_candidates.clear();
@@ -268,6 +292,9 @@ void Controller::on(const intent::EditField& i) {
   *field = i.value;
   state_.field_errors.erase(i.field);
   draft_dirty_ = true;
+  if (state_.screen == Screen::register_personal || state_.screen == Screen::register_work) {
+    offer_duplicates_while_typing();
+  }
   changed();
 }
 
@@ -329,6 +356,8 @@ void Controller::on(const intent::Save&) {
     store_error(e);
     return;
   }
+  std::erase_if(matches,
+                [&](const model::Member& m) { return dismissed_duplicates_.contains(m.id); });
   if (!matches.empty()) {
     state_.duplicate_candidates = duplicate_offers(typed, matches);
     go(Screen::duplicate_offer);
@@ -337,20 +366,72 @@ void Controller::on(const intent::Save&) {
   save_registration();
 }
 
-void Controller::on(const intent::NotMe&) {
-  if (state_.screen != Screen::duplicate_offer) return;
+// Once a name and a phone or e-mail are typed, people who may be this
+// person are offered on the step itself, not only after the last step.
+void Controller::offer_duplicates_while_typing() {
+  const auto& d = state_.draft;
+  const bool named = d.kind == model::MemberKind::organisation
+                         ? !model::collapse_whitespace(d.organisation_name).empty()
+                         : !model::collapse_whitespace(d.given_name).empty() &&
+                               !model::collapse_whitespace(d.family_name).empty();
+  const bool reachable =
+      !model::collapse_whitespace(d.phone).empty() || !model::collapse_whitespace(d.email).empty();
   state_.duplicate_candidates.clear();
-  save_registration();
+  if (!named || !reachable) return;
+  auto typed = member_from_draft();
+  model::normalize_and_validate(typed, validation_context());
+  guarded([&] {
+    auto matches = store_.possible_duplicates(typed, validation_context().default_country);
+    std::erase_if(matches,
+                  [&](const model::Member& m) { return dismissed_duplicates_.contains(m.id); });
+    state_.duplicate_candidates = duplicate_offers(typed, matches);
+  });
 }
 
+bool Controller::duplicate_choice_open() const {
+  return state_.screen == Screen::duplicate_offer ||
+         ((state_.screen == Screen::register_personal || state_.screen == Screen::register_work) &&
+          !state_.duplicate_candidates.empty());
+}
+
+void Controller::on(const intent::NotMe&) {
+  if (!duplicate_choice_open()) return;
+  for (const auto& offer : state_.duplicate_candidates) {
+    dismissed_duplicates_.insert(offer.match.member_id);
+  }
+  state_.duplicate_candidates.clear();
+  if (state_.screen == Screen::duplicate_offer) {
+    save_registration();
+  } else {
+    changed();  // on a step: the offer goes, the person carries on typing
+  }
+}
+
+// "This is me": nothing new is registered, but what the person typed is kept
+// as an update to that member (their fields that are filled and differ),
+// noted for staff to review, and they are checked in.
 void Controller::on(const intent::ThisIsMe& i) {
-  if (state_.screen != Screen::duplicate_offer) return;
+  if (!duplicate_choice_open()) return;
   const auto it =
       std::find_if(state_.duplicate_candidates.begin(), state_.duplicate_candidates.end(),
                    [&](const DuplicateOffer& d) { return d.match.member_id == i.member_id; });
   if (it == state_.duplicate_candidates.end()) return;
   const PublicMatch member = it->match;
-  // They are already a member: nothing new is registered, the draft goes.
+  try {
+    if (auto existing = store_.find_member(member.member_id)) {
+      auto typed = member_from_draft();
+      model::normalize_and_validate(typed, validation_context());
+      const model::Member updated = with_typed_fields(*existing, typed);
+      auto saved = store_.update_member(updated, validation_context(), /*for_review=*/true);
+      // A typed value that does not validate is not kept; the rest still is.
+      if (!saved) {
+        log::warn("kiosk.participant_update_refused", {{"member", log::Id(existing->id)}});
+      }
+    }
+  } catch (const std::exception& e) {
+    store_error(e);
+    return;  // the draft stays; nothing was changed
+  }
   clear_registration();
   if (state_.current_event) {
     check_in_member(member);

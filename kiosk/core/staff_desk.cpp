@@ -46,6 +46,13 @@ void Controller::refresh_staff_lists() {
                                : state_.current_event          ? state_.current_event->office
                                                                : "";
     state_.office_requests = store_.requests_for_office(office);
+    state_.member_reviews.clear();
+    for (auto& review : store_.member_reviews()) {
+      const auto member = store_.find_member(review.member_id);
+      state_.member_reviews.push_back({.review = std::move(review),
+                                       .name = member ? member->display_name() : "",
+                                       .phone = member ? member->phone : ""});
+    }
   } catch (const std::exception& e) {
     store_error(e);
   }
@@ -150,6 +157,7 @@ void Controller::on(const intent::LeaveStaff&) {
   state_.office_requests.clear();
   state_.staff_query.clear();
   state_.staff_results.clear();
+  state_.member_reviews.clear();
   state_.editing.reset();
   state_.sync.rejected.clear();
   clear_public_state();
@@ -300,6 +308,16 @@ void Controller::on(const intent::MarkRequest& i) {
       return;
     }
     notify("notice.status_changed", false);
+    refresh_staff_lists();
+  });
+}
+
+void Controller::on(const intent::MarkReviewed& i) {
+  if (!staff_screen_open(state_)) return;
+  guarded([&] {
+    store::Transaction tx(store_.db());
+    store_.clear_member_review(i.member_id);
+    tx.commit();
     refresh_staff_lists();
   });
 }

@@ -198,6 +198,13 @@ struct AppState {
   std::vector<model::Attendance> today_attendance;
   std::optional<model::Member> editing;
   std::vector<model::ResourceRequest> office_requests;
+  // Participants' own updates ("This is me") for staff to look at.
+  struct ReviewRow {
+    store::MemberReview review;
+    std::string name;   // the member's display name now
+    std::string phone;  // and phone, so staff can call
+  };
+  std::vector<ReviewRow> member_reviews;
   std::string export_folder;
 
   SyncBadge sync;

@@ -34,6 +34,26 @@ void draw_staff_today(Ctx& c) {
   }
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
+  if (!s.member_reviews.empty()) {
+    text(c.tr("staff.today.reviews"));
+    for (const auto& row : s.member_reviews) {
+      ImGui::PushID(row.review.member_id.c_str());
+      if (row_button(c.tr("staff.today.edit"), "edit_review")) {
+        c.emit(intent::EditMember{row.review.member_id});
+      }
+      ImGui::SameLine();
+      if (row_button(c.tr("staff.today.reviewed"), "reviewed")) {
+        c.emit(intent::MarkReviewed{row.review.member_id});
+      }
+      ImGui::SameLine();
+      text(
+          c.trf("staff.today.review_line", {row.name, row.phone, util::join(row.review.fields, ','),
+                                            local_date_time(row.review.at)}));
+      ImGui::PopID();
+    }
+    ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+  }
+
   text(c.tr("staff.today.registrations"));
   constexpr ImGuiTableFlags kTable =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;

@@ -722,3 +722,96 @@ TEST_CASE("staff mode keeps the full search") {
   d.send(intent::LeaveStaff{});
   CHECK(d.state().staff_results.empty());
 }
+
+TEST_CASE("possible duplicates are offered on the first step once name and phone are typed") {
+  Desk d;
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  auto saved = d.store.register_member(existing, test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartRegistration{});
+  d.type("given_name", "Amina");
+  d.type("country", "KE");
+  d.type("phone", "0712 345 678");
+  CHECK(d.state().duplicate_candidates.empty());  // no family name yet
+  d.type("family_name", "Wanjiru");
+  REQUIRE(d.state().duplicate_candidates.size() == 1);
+  CHECK(d.state().screen == Screen::register_personal);
+  CHECK(d.state().duplicate_candidates[0].match.member_id == saved->member.id);
+  CHECK(d.state().duplicate_candidates[0].matched_on == "phone");
+
+  // Not me: the offer goes, is not made again, and Save saves straight away.
+  d.send(intent::NotMe{});
+  CHECK(d.state().duplicate_candidates.empty());
+  CHECK(d.state().screen == Screen::register_personal);
+  d.type("email", "amina@example.org");
+  CHECK(d.state().duplicate_candidates.empty());
+  d.send(intent::Next{});
+  d.type("organisation", "Child Welfare Society");
+  d.type("organisation_type", "ngo");
+  d.type("role", "social_worker");
+  d.send(intent::Next{});
+  d.send(intent::Next{});
+  d.send(intent::SetConsent{true});
+  d.send(intent::Next{});
+  d.send(intent::Save{});
+  CHECK(d.state().screen == Screen::register_saved);
+  CHECK(d.store.member_count() == 2);
+}
+
+TEST_CASE("a stray Next or Enter on a step with an offer chooses nothing") {
+  Desk d;
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  REQUIRE(d.store.register_member(existing, test::kenya_context()).has_value());
+  d.fill_valid_registration();  // Next through every step, offer on screen
+  CHECK(d.store.member_count() == 1);
+  d.send(intent::Save{});
+  CHECK(d.state().screen == Screen::duplicate_offer);
+  CHECK(d.store.member_count() == 1);
+  // Offer intents for someone not offered do nothing.
+  d.send(intent::ThisIsMe{"not-offered"});
+  CHECK(d.state().screen == Screen::duplicate_offer);
+}
+
+TEST_CASE("This is me keeps what was typed as an update to that member, for staff to review") {
+  Desk d;
+  const auto event = d.make_event();
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  existing.email = "old@example.org";
+  existing.region = "Mombasa";
+  auto saved = d.store.register_member(existing, test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartRegistration{});
+  d.type("given_name", saved->member.given_name);
+  d.type("family_name", saved->member.family_name);
+  d.type("phone", "0712 345 678");
+  d.type("email", "New@Example.org");
+  REQUIRE(d.state().duplicate_candidates.size() == 1);
+  d.send(intent::ThisIsMe{saved->member.id});
+  CHECK(d.state().screen == Screen::check_in_done);
+  CHECK(d.store.member_count() == 1);
+  CHECK(d.store.attendance_for(event.id, d.state().today).size() == 1);
+  CHECK_FALSE(d.store.load_draft("registration").has_value());
+
+  const auto updated = d.store.find_member(saved->member.id);
+  REQUIRE(updated.has_value());
+  CHECK(updated->email == "new@example.org");  // newly typed: kept
+  CHECK(updated->region == "Mombasa");         // not typed: unchanged
+  const auto reviews = d.store.member_reviews();
+  REQUIRE(reviews.size() == 1);
+  CHECK(reviews[0].member_id == saved->member.id);
+  CHECK(std::find(reviews[0].fields.begin(), reviews[0].fields.end(), "email") !=
+        reviews[0].fields.end());
+
+  // Staff see it by name and phone, and mark it checked.
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  REQUIRE(d.state().member_reviews.size() == 1);
+  CHECK(d.state().member_reviews[0].name == updated->display_name());
+  CHECK(d.state().member_reviews[0].phone == "+254712345678");
+  d.send(intent::MarkReviewed{saved->member.id});
+  CHECK(d.state().member_reviews.empty());
+  CHECK(d.store.member_reviews().empty());
+}

@@ -648,3 +648,23 @@ TEST_CASE(
   CHECK(st.screen == Screen::check_in_done);
   imgui.frames(controller, i18n(), 2);
 }
+
+TEST_CASE("a possible duplicate on a step: Enter chooses neither This is me nor Not me") {
+  AppState s = busy_state();
+  s.field_errors.clear();
+  for (const Screen screen :
+       {Screen::register_personal, Screen::register_work, Screen::duplicate_offer}) {
+    CAPTURE(static_cast<int>(screen));
+    s.screen = screen;
+    ImGuiHarness imgui;
+    imgui.frames(s, i18n(), 3);
+    imgui.press(ImGuiHarness::enter);
+    const auto after_enter = imgui.frame(s, i18n());
+    CHECK_FALSE(contains<kiosk::intent::ThisIsMe>(after_enter));
+    CHECK_FALSE(contains<kiosk::intent::NotMe>(after_enter));
+    imgui.press(ImGuiHarness::keypad_enter);
+    const auto after_keypad = imgui.frame(s, i18n());
+    CHECK_FALSE(contains<kiosk::intent::ThisIsMe>(after_keypad));
+    CHECK_FALSE(contains<kiosk::intent::NotMe>(after_keypad));
+  }
+}
