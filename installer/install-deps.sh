@@ -39,6 +39,7 @@ imagemagick
 python3
 python3-yaml
 python3-jsonschema
+faketime
 dpkg-dev
 file
 lintian

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/log.hpp"
 #include "common/util/strings.hpp"
@@ -87,6 +88,19 @@ std::string refused_url_line(const ApiFailure& f) {
   return util::cat(
       "server URL refused: ", f.message,
       "; enrol again with an https:// URL (alliance-sync enroll --server https://...)");
+}
+
+// Why a stored change cannot be sent as it is, or nothing: its payload must
+// read back as a change, and be the change its row says it is.
+std::optional<std::string> damage(const store::OutboxEntry& e) {
+  auto change = protocol::decode_change(e.payload);
+  if (!change) return "the stored change cannot be read: " + change.error().message;
+  if (change->change_id != e.change_id) return std::string("its change id differs from its row's");
+  if (change->entity_id != e.entity_id) return std::string("its record id differs from its row's");
+  if (protocol::to_string(change->entity) != e.entity) {
+    return std::string("its record kind differs from its row's");
+  }
+  return std::nullopt;
 }
 
 // Sleeps up to `total`, waking early when *stop is raised.
@@ -182,6 +196,7 @@ SyncReport Agent::push_all() {
       }
       auto batch = store_.next_batch(batch_count_, options_.batch_max_bytes);
       if (batch.empty()) return report;
+      if (quarantine_damaged(batch, report)) continue;
       std::vector<std::string_view> payloads;
       payloads.reserve(batch.size());
       for (const auto& e : batch) payloads.emplace_back(e.payload);
@@ -213,13 +228,23 @@ SyncReport Agent::push_all() {
           continue;
         }
         if (refused) {
-          // One change the server will never take as sent: set it aside,
-          // visible to staff, so it cannot block the rest of the queue.
-          store_.reject(batch.front().change_id, f.code, f.message);
-          ++report.rejected;
+          // One change the server will not take as sent: set it aside so it
+          // cannot block the rest of the queue. Too large may clear (the
+          // server's limit is raised): held and sent again later; anything
+          // else waits, visible, for staff.
+          const auto& change = batch.front();
+          if (f.kind == FailureKind::too_large || protocol::refusal_may_clear(f.code)) {
+            store_.hold(change.change_id, f.code.empty() ? "too_large" : f.code, f.message,
+                        hold_delay(change.attempts));
+            ++report.held;
+          } else {
+            store_.reject(change.change_id, f.code, f.message);
+            ++report.rejected;
+          }
           ++report.pushed;
-          log::warn("sync.change_refused",
-                    {{"change", log::Id(batch.front().change_id)}, {"status", f.http_status}});
+          log::warn("sync.change_refused", {{"change", log::Id(change.change_id)},
+                                            {"status", f.http_status},
+                                            {"code", log::Text(f.code)}});
           continue;
         }
         report.failure = f;
@@ -231,6 +256,28 @@ SyncReport Agent::push_all() {
         matches = results[i].change_id == batch[i].change_id;
       }
       if (!matches) {
+        // Bisect: the halves whose answers match go through; the change
+        // that spoils its answer ends up alone, and after a few tries is set
+        // aside so the queue behind it flows.
+        if (batch.size() > 1) {
+          batch_count_ = std::max<std::size_t>(1, batch.size() / 2);
+          log::warn("sync.push_answer_unmatched",
+                    {{"changes", batch.size()}, {"next_batch", batch_count_}});
+          continue;
+        }
+        const auto& change = batch.front();
+        const std::int64_t tries = store_.count_attempt(change.change_id);
+        if (tries >= kMaxUnmatchedAnswers) {
+          store_.quarantine(
+              change.change_id, "unmatched_answer",
+              util::cat("the server's answer never matched this change (", tries,
+                        " tries); it is set aside so the rest of the queue can go. Resend it "
+                        "with alliance-sync resend, or discard it"));
+          ++report.quarantined;
+          log::warn("sync.change_quarantined",
+                    {{"change", log::Id(change.change_id)}, {"reason", log::Text("unmatched")}});
+          continue;
+        }
         report.failure = ApiFailure{.kind = FailureKind::transient,
                                     .http_status = 200,
                                     .code = "bad_answer",
@@ -260,8 +307,14 @@ SyncReport Agent::push_all() {
       for (const auto* r : refusals) {
         std::string message = r->message;
         for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
-        store_.reject(r->change_id, r->code, message);
-        ++report.rejected;
+        if (protocol::refusal_may_clear(r->code)) {
+          const auto at = static_cast<std::size_t>(r - results.data());
+          store_.hold(r->change_id, r->code, message, hold_delay(batch[at].attempts));
+          ++report.held;
+        } else {
+          store_.reject(r->change_id, r->code, message);
+          ++report.rejected;
+        }
       }
       report.pushed += static_cast<std::int64_t>(batch.size());
       ++report.batches;
@@ -276,6 +329,56 @@ SyncReport Agent::push_all() {
   } catch (const store::StoreError& e) {
     report.failure = store_failure(e);
     return report;
+  }
+}
+
+std::chrono::milliseconds Agent::hold_delay(std::int64_t attempts) const {
+  const auto base = std::max(milliseconds(1), options_.hold_base);
+  const int doublings = static_cast<int>(std::clamp<std::int64_t>(attempts, 0, 20));
+  return std::min<milliseconds>(store::kLongestHold, base * (std::int64_t{1} << doublings));
+}
+
+bool Agent::quarantine_damaged(const std::vector<store::OutboxEntry>& batch, SyncReport& report) {
+  bool any = false;
+  for (const auto& e : batch) {
+    const auto problem = damage(e);
+    if (!problem) continue;
+    store_.quarantine(e.change_id, "damaged_change",
+                      util::cat("the stored change is damaged (", *problem,
+                                "); it is set aside so the rest of the queue can go. Correct "
+                                "the record at the desk and discard this change"));
+    ++report.quarantined;
+    any = true;
+    log::warn("sync.change_quarantined",
+              {{"change", log::Id(e.change_id)}, {"reason", log::Text("damaged")}});
+  }
+  return any;
+}
+
+void Agent::after_answers(SyncReport& report) {
+  if (!client_ || !client_->clock()) return;
+  const std::int64_t offset = client_->clock()->offset_ms;
+  try {
+    // This device is behind the server: write after what the server has seen.
+    if (offset > 1000) {
+      store_.observe_server_clock(util::to_unix_ms(std::chrono::system_clock::now()) + offset);
+    }
+    // The clock is right again: what a server refused for it goes at once.
+    const std::int64_t magnitude = offset < 0 ? -offset : offset;
+    if (magnitude <= kClockInStepMs && store_.release_holds("clock_ahead") > 0 && report.ok()) {
+      const SyncReport again = push_all();
+      report.pushed += again.pushed;
+      report.applied += again.applied;
+      report.duplicate += again.duplicate;
+      report.conflict += again.conflict;
+      report.rejected += again.rejected;
+      report.held += again.held;
+      report.quarantined += again.quarantined;
+      report.batches += again.batches;
+      if (again.failure) report.failure = again.failure;
+    }
+  } catch (const store::StoreError& e) {
+    log::warn("sync.clock_not_recorded", {{"reason", log::Text(e.what())}});
   }
 }
 
@@ -433,6 +536,7 @@ Attempt Agent::attempt() {
     result.report.pulled = pulled.pulled;
     result.report.failure = pulled.failure;
   }
+  after_answers(result.report);
   const auto& failure = result.report.failure;
   if (!failure) {
     backoff_.reset();
@@ -574,8 +678,19 @@ std::string format_status(store::Store& store, bool json) {
     headline = "waiting to retry";
   } else if (status.state == "syncing") {
     headline = "syncing";
-  } else {
-    headline = counts.pending == 0 ? "all records synced" : "records waiting";
+  } else if (counts.all_synced()) {
+    headline = "all records synced";
+  } else if (counts.pending > 0) {
+    headline = "records waiting";
+  }
+  // Whatever the agent last did, nothing is "synced" while a change is held,
+  // refused or set aside: say what waits for whom.
+  const auto add = [&](const std::string& part) {
+    headline += headline.empty() ? part : "; " + part;
+  };
+  if (counts.held > 0) add(util::cat(counts.held, " changes held to be sent again"));
+  if (counts.need_attention() > 0) {
+    add(util::cat(counts.need_attention(), " changes need attention (alliance-sync rejected)"));
   }
   const auto& offset = status.clock_offset_ms;
   const std::string clock = offset ? describe_clock_offset(*offset) : "";
@@ -583,12 +698,14 @@ std::string format_status(store::Store& store, bool json) {
     const std::string json_offset = offset ? util::cat(*offset) : "null";
     const std::string json_clock = offset ? util::cat("\"", json_escape(clock), "\"") : "null";
     return util::format(
-        "{\"state\":\"{}\",\"summary\":\"{}\",\"queue_depth\":{},\"rejected\":{},"
+        "{\"state\":\"{}\",\"summary\":\"{}\",\"all_synced\":{},\"queue_depth\":{},"
+        "\"held\":{},\"rejected\":{},\"quarantined\":{},\"discarded\":{},"
         "\"acknowledged\":{},\"last_attempt_at\":\"{}\",\"last_success_at\":\"{}\","
         "\"last_error\":\"{}\",\"next_retry_at\":\"{}\",\"server_url\":\"{}\","
         "\"device_id\":\"{}\",\"last_pushed\":{},\"last_pulled\":{},"
         "\"clock_offset_ms\":{},\"clock\":{}}\n",
-        json_escape(status.state), json_escape(headline), counts.pending, counts.rejected,
+        json_escape(status.state), json_escape(headline), counts.all_synced() ? "true" : "false",
+        counts.pending, counts.held, counts.rejected, counts.quarantined, counts.discarded,
         counts.acked, json_escape(status.last_attempt_at), json_escape(status.last_success_at),
         json_escape(status.last_error), json_escape(status.next_retry_at),
         json_escape(credentials ? credentials->server_url : status.server_url),
@@ -597,8 +714,12 @@ std::string format_status(store::Store& store, bool json) {
   }
   auto or_never = [](const std::string& s) { return s.empty() ? std::string("never") : s; };
   std::string out = util::cat("state:         ", status.state, " (", headline, ")\n");
-  out += util::cat("queue depth:   ", counts.pending, " waiting\n");
+  out += util::cat("queue depth:   ", counts.pending, " waiting");
+  if (counts.held > 0) out += util::cat(" (", counts.held, " held to be sent again)");
+  out += "\n";
   out += util::cat("rejected:      ", counts.rejected, "\n");
+  out += util::cat("quarantined:   ", counts.quarantined, "\n");
+  if (counts.discarded > 0) out += util::cat("discarded:     ", counts.discarded, "\n");
   out += util::cat("acknowledged:  ", counts.acked, "\n");
   out += util::cat("last attempt:  ", or_never(status.last_attempt_at), "\n");
   out += util::cat("last success:  ", or_never(status.last_success_at), "\n");
@@ -611,6 +732,51 @@ std::string format_status(store::Store& store, bool json) {
       "\n");
   if (offset) out += util::cat("clock:         ", clock, "\n");
   return out;
+}
+
+namespace {
+
+// Where a change stands, in one word: held, rejected or quarantined.
+std::string_view standing(const store::OutboxEntry& e) {
+  if (e.held()) return "held";
+  return e.state;
+}
+
+}  // namespace
+
+std::string format_rejected(store::Store& store, bool json) {
+  const auto changes = store.rejected_changes();
+  std::string out;
+  if (json) {
+    out = "[";
+    for (const auto& e : changes) {
+      out += util::format(
+          "{}\n  {\"change_id\":\"{}\",\"state\":\"{}\",\"entity\":\"{}\","
+          "\"entity_id\":\"{}\",\"op\":\"{}\",\"created_at\":\"{}\",\"code\":\"{}\","
+          "\"reason\":\"{}\",\"attempts\":{},\"retry_at\":\"{}\"}",
+          out.size() > 1 ? "," : "", json_escape(e.change_id), standing(e), json_escape(e.entity),
+          json_escape(e.entity_id), json_escape(e.op), json_escape(e.created_at),
+          json_escape(e.reject_code), json_escape(e.reject_message), e.attempts,
+          json_escape(e.retry_at));
+    }
+    out += changes.empty() ? "]\n" : "\n]\n";
+    return out;
+  }
+  if (changes.empty()) return "no rejected, quarantined or held changes\n";
+  for (const auto& e : changes) {
+    out += util::cat(e.change_id, "  ", standing(e), "  ", e.op, " ", e.entity, " ", e.entity_id,
+                     "  made ", e.created_at, "\n    ", e.reject_code, ": ", e.reject_message);
+    if (e.held()) {
+      out += util::cat("\n    sent again ", e.retry_at.empty() ? std::string("at the next sync")
+                                                               : "after " + e.retry_at);
+    }
+    out += "\n";
+  }
+  out +=
+      "resend: alliance-sync resend --db FILE CHANGE_ID   discard: alliance-sync discard --db "
+      "FILE CHANGE_ID\n";
+  // The reasons come from the server: nothing in them may drive the terminal.
+  return model::escape_for_terminal(out);
 }
 
 std::string describe_clock_offset(std::int64_t offset_ms) {

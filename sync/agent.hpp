@@ -37,7 +37,16 @@ struct AgentOptions {
   std::chrono::milliseconds poll_interval{1000};    // PRAGMA data_version check
   std::chrono::milliseconds pull_interval{60'000};  // pull even when nothing changed here
   std::uint64_t seed = 0;                           // backoff jitter; 0: random
+  // A change sent back for a reason that can clear waits this long, doubling
+  // with each return, up to store::kLongestHold.
+  std::chrono::milliseconds hold_base{60'000};
 };
+
+// A change whose answers never match it is set aside after this many tries.
+inline constexpr std::int64_t kMaxUnmatchedAnswers = 3;
+// Within this of the server's clock (its limit before it clamps a change),
+// changes held for clock_ahead are released at once.
+inline constexpr std::int64_t kClockInStepMs = 5 * 60'000;
 
 struct SyncReport {
   std::int64_t pushed = 0;  // changes the server answered for
@@ -45,6 +54,8 @@ struct SyncReport {
   std::int64_t duplicate = 0;
   std::int64_t conflict = 0;
   std::int64_t rejected = 0;
+  std::int64_t held = 0;         // sent back for a reason that can clear; retried later
+  std::int64_t quarantined = 0;  // damaged or never matched: set aside for staff
   std::int64_t pulled = 0;
   std::int64_t batches = 0;
   std::optional<ApiFailure> failure;  // why the attempt ended early
@@ -88,6 +99,12 @@ class Agent {
 
  private:
   bool reload_credentials();
+  std::chrono::milliseconds hold_delay(std::int64_t attempts) const;
+  // Sets aside the changes of a batch that cannot be sent as stored; true if any.
+  bool quarantine_damaged(const std::vector<store::OutboxEntry>& batch, SyncReport& report);
+  // After an attempt's answers: raise the device clock to the server's when
+  // behind, and send changes held for clock_ahead once the clock is right.
+  void after_answers(SyncReport& report);
   void write_status(const SyncReport* report, std::chrono::milliseconds retry_in);
   bool stopping() const { return stop_ != nullptr && stop_->load(); }
 
@@ -114,6 +131,10 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
 
 // What `alliance-sync status` shows: a few human lines, or one JSON object.
 std::string format_status(store::Store& store, bool json);
+
+// What `alliance-sync rejected` shows: the rejected, quarantined and held
+// changes with their reasons, as lines for a person or a JSON array.
+std::string format_rejected(store::Store& store, bool json);
 
 // "device clock 3 min behind the server" for an offset of server minus device.
 std::string describe_clock_offset(std::int64_t offset_ms);

@@ -33,6 +33,15 @@ constexpr std::string_view kUsage =
     "  status [--db FILE] [--json]\n"
     "                     queue depth, rejected count, last attempt/success/error, next\n"
     "                     retry, and the device clock against the server's once measured\n"
+    "  rejected [--db FILE] [--format text|json]\n"
+    "                     the changes that are not synced and why: rejected by the server\n"
+    "                     (staff resend or discard), quarantined (damaged or never\n"
+    "                     answered), held (sent again by the agent when the reason may\n"
+    "                     have cleared)\n"
+    "  resend  [--db FILE] CHANGE_ID\n"
+    "                     queue a rejected, quarantined or held change again, now\n"
+    "  discard [--db FILE] CHANGE_ID\n"
+    "                     never send that change (the row stays as a record of it)\n"
     "\n"
     "  --db FILE              the kiosk database; default: $ALLIANCE_DB if set, else\n"
     "                         /var/lib/alliance/kiosk.db when /var/lib/alliance exists\n"
@@ -53,6 +62,9 @@ constexpr std::string_view kUsage =
     "  --backoff-cap S        longest retry wait (default 300)\n"
     "  --attempts N           once: attempts before giving up (default 3)\n"
     "  --pull-interval S      run: pull at least this often (default 60)\n"
+    "  --retry-held-after S   a change sent back for a reason that can clear (a size\n"
+    "                         limit, a clock the server judged ahead) waits S seconds,\n"
+    "                         doubling each time, at most an hour (default 60)\n"
     "  --log-level LEVEL      debug, info, warn or error (default info)\n"
     "\n"
     "Answers are capped: 16 MiB (decoded, and on the wire) for a pull page, 4 MiB for\n"
@@ -71,7 +83,8 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
     return s;
   };
   static const std::set<std::string> sync_flags = {"--batch-changes", "--batch-bytes",
-                                                   "--backoff-base-ms", "--backoff-cap"};
+                                                   "--backoff-base-ms", "--backoff-cap",
+                                                   "--retry-held-after"};
   auto syncing = [&](std::initializer_list<std::string> extra) {
     auto s = with(extra);
     s.insert(sync_flags.begin(), sync_flags.end());
@@ -82,6 +95,9 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
       {"once", syncing({"--attempts"})},
       {"run", syncing({"--pull-interval"})},
       {"status", {"--db", "--json", "--log-level"}},
+      {"rejected", {"--db", "--format", "--log-level"}},
+      {"resend", {"--db", "--log-level", "CHANGE_ID"}},
+      {"discard", {"--db", "--log-level", "CHANGE_ID"}},
   };
   return specs;
 }
@@ -104,6 +120,7 @@ std::optional<std::string> default_database() {
 
 struct Parsed {
   std::map<std::string, std::string, std::less<>> flags;
+  std::string positional;  // CHANGE_ID, for the commands that take one
   bool help = false;
   bool version = false;
   bool json = false;
@@ -138,6 +155,8 @@ std::optional<Parsed> parse(const std::vector<std::string>& args,
         return std::nullopt;
       }
       p.flags[name] = value;
+    } else if (known.contains("CHANGE_ID") && p.positional.empty()) {
+      p.positional = arg;
     } else {
       error = "unexpected argument '" + arg + "'";
       return std::nullopt;
@@ -184,7 +203,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
   }
   std::int64_t connect_s = 15, low_time = http.low_speed_time_s, low_limit = http.low_speed_limit;
   std::int64_t batch_changes = 500, batch_bytes = 512 * 1024;
-  std::int64_t base_ms = 1000, cap_s = 300, pull_s = 60;
+  std::int64_t base_ms = 1000, cap_s = 300, pull_s = 60, held_s = 60;
   if (!int_flag(p, "--max-rate", 0, std::int64_t{1} << 40, http.max_rate, error) ||
       !int_flag(p, "--connect-timeout", 1, 600, connect_s, error) ||
       !int_flag(p, "--low-speed-time", 1, 3600, low_time, error) ||
@@ -194,6 +213,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
       !int_flag(p, "--backoff-base-ms", 1, 600'000, base_ms, error) ||
       !int_flag(p, "--backoff-cap", 1, 86'400, cap_s, error) ||
       !int_flag(p, "--pull-interval", 1, 86'400, pull_s, error) ||
+      !int_flag(p, "--retry-held-after", 1, 3600, held_s, error) ||
       !int_flag(p, "--attempts", 1, 1000, s.attempts, error)) {
     return std::nullopt;
   }
@@ -205,6 +225,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
   s.agent.backoff.base = std::chrono::milliseconds(base_ms);
   s.agent.backoff.cap = std::chrono::milliseconds(cap_s * 1000);
   s.agent.pull_interval = std::chrono::milliseconds(pull_s * 1000);
+  s.agent.hold_base = std::chrono::milliseconds(held_s * 1000);
   return s;
 }
 
@@ -297,10 +318,56 @@ int cmd_once(store::Store& store, const Settings& s, std::ostream& out, std::ost
         << "\n";
     return 1;
   }
+  if (counts.held != 0) {
+    err << "alliance-sync: " << counts.held
+        << " changes are held and will be sent again when their reason may have cleared "
+           "(alliance-sync rejected lists them)\n";
+    return 1;
+  }
   if (counts.pending != 0) {
     err << "alliance-sync: " << counts.pending
         << " changes arrived while syncing and still wait; run once again\n";
     return 1;
+  }
+  if (counts.need_attention() != 0) {
+    err << "alliance-sync: " << counts.need_attention()
+        << " changes need attention: see alliance-sync rejected, then resend or discard each\n";
+  }
+  return 0;
+}
+
+int cmd_rejected(const Parsed& p, store::Store& store, std::ostream& out, std::ostream& err) {
+  const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "text";
+  if (format != "text" && format != "json") {
+    err << "alliance-sync rejected: --format must be text or json\n";
+    return 2;
+  }
+  out << format_rejected(store, format == "json");
+  return 0;
+}
+
+int cmd_resend_or_discard(const std::string& command, const Parsed& p, store::Store& store,
+                          std::ostream& out, std::ostream& err) {
+  if (p.positional.empty()) {
+    err << "alliance-sync " << command
+        << ": which change? give its CHANGE_ID (alliance-sync rejected lists them)\n";
+    return 2;
+  }
+  const std::string& id = p.positional;
+  const bool done = command == "resend" ? store.resend(id) : store.discard(id);
+  if (!done) {
+    const auto entry = store.outbox_entry(id);
+    err << "alliance-sync " << command << ": "
+        << (entry ? util::cat("change ", id, " is ", entry->state,
+                              ", not rejected, quarantined or held; nothing done")
+                  : util::cat("there is no change ", id, " in this database"))
+        << "\n";
+    return 1;
+  }
+  if (command == "resend") {
+    out << "change " << id << " is queued again; the agent sends it at its next sync\n";
+  } else {
+    out << "change " << id << " is discarded and will not be sent\n";
   }
   return 0;
 }
@@ -377,6 +444,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "status") {
       out << format_status(store, parsed->json);
       return 0;
+    }
+    if (args[0] == "rejected") return cmd_rejected(*parsed, store, out, err);
+    if (args[0] == "resend" || args[0] == "discard") {
+      return cmd_resend_or_discard(args[0], *parsed, store, out, err);
     }
     Agent agent(store, settings->agent, stop);
     return agent.run();

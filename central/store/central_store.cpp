@@ -449,6 +449,7 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
   if (!util::is_uuid(change.change_id)) {
     return rejected(change, "invalid_change", "change_id must be a UUID");
   }
+  bool redecide = false;
   {
     auto q =
         db_.query("SELECT payload_hash, result_json FROM applied_changes WHERE change_id = ?1");
@@ -460,16 +461,27 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
       }
       auto stored = decode_stored_result(q.text(1));
       if (!stored) throw store::StoreError(0, "a stored change result cannot be read");
-      if (stored->outcome != Outcome::rejected) stored->outcome = Outcome::duplicate;
-      // The replay may come from another device, or the record may have
-      // moved since: send only what this device may pull now.
-      if (stored->server_record) {
-        const Entity entity = protocol::entity_of(*stored->server_record);
-        const auto office = office_of(entity, record_id(*stored->server_record));
-        if (!office || !may_pull(device, entity, *office)) stored->server_record.reset();
+      if (stored->outcome == Outcome::rejected) {
+        // A refusal changed nothing, so deciding the same change again is
+        // safe, and a device resending it after the cause went away (a limit
+        // raised, an office set up, the catalogue or a record arrived) gets
+        // the answer of now.
+        redecide = true;
+      } else {
+        stored->outcome = Outcome::duplicate;
+        // The replay may come from another device, or the record may have
+        // moved since: send only what this device may pull now.
+        if (stored->server_record) {
+          const Entity entity = protocol::entity_of(*stored->server_record);
+          const auto office = office_of(entity, record_id(*stored->server_record));
+          if (!office || !may_pull(device, entity, *office)) stored->server_record.reset();
+        }
+        return std::move(*stored);
       }
-      return std::move(*stored);
     }
+  }
+  if (redecide) {
+    db_.query("DELETE FROM applied_changes WHERE change_id = ?1").bind_all(change.change_id).run();
   }
   ChangeResult result = decide(device, change, options);
   db_.query(

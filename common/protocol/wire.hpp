@@ -49,6 +49,16 @@ struct Change {
 
 enum class Outcome { applied, duplicate, conflict, rejected };
 
+// Refusal codes whose cause can go away while the change stays as it is (a
+// server that judged the device's clock ahead, a size limit, a busy server):
+// the agent holds such a change and sends it again later. Every other
+// refusal (validation_failed, forbidden, ...) waits for staff to resend or
+// discard it (sync/README.md, "Rejected, held and quarantined changes").
+inline bool refusal_may_clear(std::string_view code) {
+  return code == "clock_ahead" || code == "too_large" || code == "rate_limited" ||
+         code == "unavailable";
+}
+
 struct ChangeResult {
   std::string change_id;
   Outcome outcome = Outcome::applied;
@@ -105,8 +115,8 @@ struct PulledChange {
 struct PullResponse {
   int schema = kSchemaVersion;
   std::vector<PulledChange> changes;
-  std::int64_t next_cursor = 0;  // pass back as ?cursor= to continue
-  bool more = false;             // true if changes remain after next_cursor
+  std::int64_t next_cursor = 0;     // pass back as ?cursor= to continue
+  bool more = false;                // true if changes remain after next_cursor
   std::int64_t server_time_ms = 0;  // the server's wall clock (Unix ms); 0: not sent
 };
 

@@ -5,6 +5,7 @@
 
 #include "common/protocol/codec.hpp"
 #include "common/store/migrations.hpp"
+#include "common/util/log.hpp"
 #include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 
@@ -36,17 +37,40 @@ Store::Store(Database db) : db_(std::move(db)), clock_("") {
   clock_ = util::HybridClock(device_id_);
 }
 
+void Store::restore_clock() {
+  if (auto last = util::parse_hlc(meta("hlc").value_or(""))) clock_.restore(*last);
+}
+
 util::Hlc Store::next_hlc() {
   // Callers hold the write transaction, so the read-modify-write of the
-  // persisted clock is atomic across processes sharing the file.
-  if (auto last = meta("hlc")) observe_remote(*last);
+  // persisted clock is atomic across processes sharing the file. The
+  // persisted value wins over a wall clock behind it, however far.
+  restore_clock();
   const util::Hlc now = clock_.now();
+  if (clock_.forward_step_refused() && !warned_forward_step_) {
+    warned_forward_step_ = true;  // once per connection, not once per record
+    log::warn("store.clock_step_refused",
+              {{"max_days", util::HybridClock::kMaxForwardStepMs / 86'400'000}});
+  }
   set_meta("hlc", now.to_string());
   return now;
 }
 
 void Store::observe_remote(std::string_view hlc) {
   if (auto parsed = util::parse_hlc(hlc)) clock_.observe(*parsed);
+}
+
+bool Store::observe_server_clock(std::int64_t server_now_ms) {
+  Transaction tx(db_);
+  restore_clock();
+  if (!clock_.advance_to(server_now_ms)) return false;
+  set_meta("hlc", clock_.last().to_string());
+  tx.commit();
+  return true;
+}
+
+void Store::set_wall_clock(util::HybridClock::WallClock wall_clock) {
+  clock_ = util::HybridClock(device_id_, clock_.last(), std::move(wall_clock));
 }
 
 void Store::enqueue(protocol::Change change) {

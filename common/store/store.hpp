@@ -9,6 +9,7 @@
 // agent each have their own, on the same file).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -71,9 +72,15 @@ struct OutboxEntry {
   std::string hlc;
   std::string payload;  // encoded protocol::Change
   std::string created_at;
-  std::string state;  // pending, acked, rejected
+  std::string state;  // pending, acked, rejected, quarantined, discarded
+  // The server's (or the agent's) last reason: for rejected and quarantined
+  // changes, and for pending ones held until retry_at.
   std::string reject_code;
   std::string reject_message;
+  std::int64_t attempts = 0;  // answers that sent it back (holds, unmatched answers)
+  std::string retry_at;       // pending: not sent before (ISO-8601 UTC); "" = now
+  std::string resolved_at;
+  bool held() const { return state == "pending" && !reject_code.empty(); }
 };
 
 struct Ack {
@@ -82,10 +89,21 @@ struct Ack {
 };
 
 struct QueueCounts {
-  std::int64_t pending = 0;
-  std::int64_t rejected = 0;
+  std::int64_t pending = 0;      // not yet acknowledged, held ones included
+  std::int64_t held = 0;         // of pending: sent back for a reason that can clear
+  std::int64_t rejected = 0;     // refused for good: staff resend or discard
+  std::int64_t quarantined = 0;  // damaged or unanswerable: staff resend or discard
+  std::int64_t discarded = 0;    // set aside by staff; kept as the audit trail
   std::int64_t acked = 0;
+  // Changes a person must look at.
+  std::int64_t need_attention() const { return rejected + quarantined; }
+  // Nothing waits, nothing is refused: only then is everything synced.
+  bool all_synced() const { return pending == 0 && need_attention() == 0; }
 };
+
+// Holds never last longer than this (a hold further ahead comes from a wall
+// clock that went back, and is due at once).
+inline constexpr std::chrono::milliseconds kLongestHold{60 * 60'000};
 
 // What the agent reports; the kiosk only reads it. Times are ISO-8601 UTC or "".
 struct SyncStatus {
@@ -226,7 +244,27 @@ class Store {
   void acknowledge(const std::vector<Ack>& acks);
   // Marks one change rejected with the server's reason; it stays visible.
   void reject(const std::string& change_id, const std::string& code, const std::string& message);
+  // Keeps a pending change out of batches for `delay` (at most kLongestHold)
+  // with the reason it was sent back, and counts the attempt: for reasons
+  // that can clear (the server's clock check, a size limit).
+  void hold(const std::string& change_id, const std::string& code, const std::string& message,
+            std::chrono::milliseconds delay);
+  // Counts one more answer that did not match a pending change; returns the count.
+  std::int64_t count_attempt(const std::string& change_id);
+  // Sets a pending change aside (damaged, or never answered): it stays
+  // visible and no longer blocks the queue.
+  void quarantine(const std::string& change_id, const std::string& code,
+                  const std::string& message);
+  // Makes the changes held for `code` due now; returns how many.
+  std::int64_t release_holds(std::string_view code);
+  // Staff: a rejected, quarantined or held change goes back to the queue as
+  // new (and the agent is asked to sync), or is discarded (kept, never sent).
+  // False when there is no such change in one of those states.
+  bool resend(const std::string& change_id);
+  bool discard(const std::string& change_id);
+  std::optional<OutboxEntry> outbox_entry(const std::string& change_id);
   QueueCounts queue_counts();
+  // Rejected, quarantined and held changes, in queue order: what staff see.
   std::vector<OutboxEntry> rejected_changes();
   std::vector<OutboxEntry> changes_for(const std::string& entity_id);
 
@@ -238,6 +276,14 @@ class Store {
   std::int64_t pull_cursor();
   SyncStatus sync_status();
   void write_sync_status(const SyncStatus& status);
+  // Raises this device's clock to the server's time as the agent measured it
+  // (its wall clock plus the measured offset), in one transaction, so that
+  // a device whose wall clock is behind writes after everything the server
+  // had seen. Returns whether the clock moved.
+  bool observe_server_clock(std::int64_t server_now_ms);
+  // The wall clock the device clock reads (Unix ms); tests step it. Default:
+  // the system clock.
+  void set_wall_clock(util::HybridClock::WallClock wall_clock);
   // "Sync now": the kiosk writes a row; the agent takes it (marks it handled).
   void request_sync();
   bool take_sync_request();
@@ -262,10 +308,13 @@ class Store {
   std::string unused_reference_code(std::string_view table);
   bool has_pending_change(const std::string& entity_id);
   void observe_remote(std::string_view hlc);
+  // Takes the persisted clock (meta "hlc") as the floor of clock_.
+  void restore_clock();
 
   Database db_;
   std::string device_id_;
   util::HybridClock clock_;
+  bool warned_forward_step_ = false;
 };
 
 }  // namespace alliance::store

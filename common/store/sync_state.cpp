@@ -24,6 +24,7 @@ std::int64_t to_int64(const std::string& s) {
 void Store::apply_pulled(const std::vector<protocol::PulledChange>& changes,
                          std::int64_t next_cursor) {
   Transaction tx(db_);
+  restore_clock();  // observe() bounds remote clocks by the newest time we know
   for (const auto& change : changes) {
     observe_remote(change.hlc);
     if (has_pending_change(change.entity_id)) continue;
@@ -47,7 +48,7 @@ void Store::apply_pulled(const std::vector<protocol::PulledChange>& changes,
         },
         change.record);
   }
-  if (auto last = util::parse_hlc(meta("hlc").value_or(""))) clock_.observe(*last);
+  restore_clock();
   set_meta("hlc", clock_.last().to_string());
   db_.query(
          "INSERT INTO sync_state (key, value) VALUES ('pull_cursor', ?) "

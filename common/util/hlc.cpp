@@ -1,9 +1,11 @@
 // Hybrid logical clock (Kulkarni et al., "Logical Physical Clocks").
 #include "common/util/hlc.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <tuple>
 
 #include "common/util/time.hpp"
 
@@ -54,7 +56,10 @@ void HybridClock::bump_counter() {
 
 Hlc HybridClock::now() {
   const std::int64_t physical = wall_clock_();
-  if (physical > last_.wall_ms) {
+  const bool ahead = physical > last_.wall_ms;
+  const bool plausible = last_.wall_ms == 0 || physical - last_.wall_ms <= kMaxForwardStepMs;
+  forward_step_refused_ = ahead && !plausible;
+  if (ahead && plausible) {
     last_.wall_ms = physical;
     last_.counter = 0;
   } else {
@@ -64,9 +69,17 @@ Hlc HybridClock::now() {
   return last_;
 }
 
+void HybridClock::restore(const Hlc& persisted) {
+  if (std::tie(persisted.wall_ms, persisted.counter) > std::tie(last_.wall_ms, last_.counter)) {
+    last_.wall_ms = persisted.wall_ms;
+    last_.counter = persisted.counter;
+  }
+  last_.node = node_;
+}
+
 bool HybridClock::observe(const Hlc& remote) {
   const std::int64_t physical = wall_clock_();
-  if (remote.wall_ms > physical + kMaxForwardDriftMs) return false;
+  if (remote.wall_ms > std::max(physical, last_.wall_ms) + kMaxForwardDriftMs) return false;
   const std::int64_t wall = std::max({last_.wall_ms, remote.wall_ms, physical});
   if (wall == last_.wall_ms && wall == remote.wall_ms) {
     last_.counter = std::max(last_.counter, remote.counter);
@@ -81,6 +94,14 @@ bool HybridClock::observe(const Hlc& remote) {
     last_.wall_ms = wall;
     last_.counter = 0;
   }
+  last_.node = node_;
+  return true;
+}
+
+bool HybridClock::advance_to(std::int64_t wall_ms) {
+  if (wall_ms <= last_.wall_ms) return false;
+  last_.wall_ms = wall_ms;
+  last_.counter = 0;
   last_.node = node_;
   return true;
 }

@@ -39,16 +39,39 @@ class HybridClock {
   explicit HybridClock(std::string node, std::optional<Hlc> last = std::nullopt,
                        WallClock wall_clock = {});
 
-  // A timestamp for a local change, greater than every one before it.
+  // A timestamp for a local change, greater than every one before it. The
+  // wall clock is taken when it is ahead of the last timestamp by at most
+  // kMaxForwardStepMs (or when there is no last timestamp); a wall clock
+  // behind it, however far, or implausibly far ahead of it, only advances
+  // the counter, so the clock never goes back and one bad reading of a
+  // real-time clock (a board booting in 2099) cannot carry it for good.
   Hlc now();
+  // Takes a timestamp this node issued before (the persisted value) as its
+  // floor, whatever the wall clock says: the persisted clock always wins.
+  void restore(const Hlc& persisted);
   // Moves the clock past a timestamp received from another node. Returns false
-  // (and ignores it) when it is more than kMaxForwardDriftMs ahead of our wall
-  // clock, so one device with a wildly wrong clock cannot drag everyone along.
+  // (and ignores it) when it is more than kMaxForwardDriftMs ahead of the
+  // newest time this node knows (its wall clock or its last timestamp,
+  // whichever is later), so one device with a wildly wrong clock cannot drag
+  // everyone along.
   bool observe(const Hlc& remote);
+  // Raises the clock to at least `wall_ms` from a source trusted further than
+  // any single device (the central server's clock, measured at sync), so a
+  // device whose wall clock is behind writes after what the server has seen.
+  // Returns whether the clock moved.
+  bool advance_to(std::int64_t wall_ms);
 
   const Hlc& last() const { return last_; }
+  // Whether the last now() found the wall clock ahead by more than
+  // kMaxForwardStepMs and kept counting from the last timestamp instead.
+  bool forward_step_refused() const { return forward_step_refused_; }
 
   static constexpr std::int64_t kMaxForwardDriftMs = 24LL * 60 * 60 * 1000;
+  // A wall clock ahead of the last timestamp by more than this is not taken
+  // (docs/ARCHITECTURE.md, "The device clock"): 400 days, longer than a kiosk
+  // waits in a cupboard between yearly events, far shorter than the decades
+  // a real-time clock with a flat battery or a corrupt register can show.
+  static constexpr std::int64_t kMaxForwardStepMs = 400LL * 24 * 60 * 60 * 1000;
 
  private:
   void bump_counter();
@@ -56,6 +79,7 @@ class HybridClock {
   std::string node_;
   Hlc last_;
   WallClock wall_clock_;
+  bool forward_step_refused_ = false;
 };
 
 }  // namespace alliance::util

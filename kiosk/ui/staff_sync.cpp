@@ -35,11 +35,16 @@ void draw_staff_sync(Ctx& c) {
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 14.0f);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    label_value_row(c.tr("staff.sync.state"),
-                    c.tr(util::cat("sync.state.", st.state.empty() ? "unknown" : st.state)));
+    // "Idle" reads "up to date" only when nothing waits and nothing was refused.
+    const std::string state = st.state.empty()                                 ? "unknown"
+                              : st.state == "idle" && !sync.queue.all_synced() ? "idle_unsynced"
+                                                                               : st.state;
+    label_value_row(c.tr("staff.sync.state"), c.tr(util::cat("sync.state.", state)));
     label_value_row(c.tr("staff.sync.waiting"), util::cat(sync.queue.pending));
+    label_value_row(c.tr("staff.sync.held"), util::cat(sync.queue.held));
     label_value_row(c.tr("staff.sync.synced"), util::cat(sync.queue.acked));
     label_value_row(c.tr("staff.sync.rejected"), util::cat(sync.queue.rejected));
+    label_value_row(c.tr("staff.sync.quarantined"), util::cat(sync.queue.quarantined));
     label_value_row(c.tr("staff.sync.last_success"), local_date_time(st.last_success_at));
     label_value_row(c.tr("staff.sync.last_attempt"), local_date_time(st.last_attempt_at));
     label_value_row(c.tr("staff.sync.last_error"), st.last_error);
@@ -70,9 +75,14 @@ void draw_staff_sync(Ctx& c) {
   for (const store::OutboxEntry& e : sync.rejected) {
     ImGui::PushID(e.change_id.c_str());
     ImGui::Separator();
-    text(
-        util::cat(e.entity, " ", e.entity_id, " (", e.op, ")  ·  ", local_date_time(e.created_at)));
-    text(util::cat(e.reject_code, ": ", e.reject_message), {.wrap = true, .colour = theme().error});
+    const std::string standing = e.held() ? "held" : e.state;
+    text(util::cat(c.tr(util::cat("staff.sync.standing.", standing)), "  ·  ", e.entity, " ",
+                   e.entity_id, " (", e.op, ")  ·  ", local_date_time(e.created_at)));
+    text(util::cat(e.reject_code, ": ", e.reject_message),
+         {.wrap = true, .colour = e.held() ? theme().warning : theme().error});
+    if (e.held() && !e.retry_at.empty()) {
+      hint(c.trf("staff.sync.held_until", {local_date_time(e.retry_at)}));
+    }
     ImGui::PopID();
   }
   staff_back(c);

@@ -473,32 +473,36 @@ std::string sync_badge_text(const Ctx& c) {
     return c.trf("sync.badge.waiting_state",
                  {util::cat(sync.queue.pending), c.tr(util::cat("sync.state.", state))});
   }
+  const store::QueueCounts& queue = sync.queue;
+  const std::int64_t attention = queue.need_attention();
   std::string text;
-  if (sync.queue.pending == 0 && !status.last_success_at.empty()) {
+  if (queue.all_synced() && !status.last_success_at.empty()) {
     text = c.trf("sync.badge.all_synced",
-                 {util::cat(sync.queue.acked), local_hh_mm(status.last_success_at)});
-  } else if (sync.queue.pending == 0) {
+                 {util::cat(queue.acked), local_hh_mm(status.last_success_at)});
+  } else if (queue.all_synced()) {
     text = c.tr("sync.badge.nothing_yet");
+  } else if (queue.pending == 0) {
+    // Nothing waits, but something was refused: never "all synced".
+    return c.trf("sync.badge.rejected", {util::cat(attention)});
   } else if ((state == "offline" || state == "backing_off") && !status.last_success_at.empty()) {
     text = c.trf("sync.badge.waiting_since",
-                 {util::cat(sync.queue.pending), local_hh_mm(status.last_success_at)});
+                 {util::cat(queue.pending), local_hh_mm(status.last_success_at)});
   } else if (state == "offline" || state == "backing_off") {
-    text = c.trf("sync.badge.waiting_never", {util::cat(sync.queue.pending)});
+    text = c.trf("sync.badge.waiting_never", {util::cat(queue.pending)});
   } else {
-    text = c.trf("sync.badge.waiting", {util::cat(sync.queue.pending)});
+    text = c.trf("sync.badge.waiting", {util::cat(queue.pending)});
   }
-  if (sync.queue.rejected > 0) {
-    text += util::cat(" · ", c.trf("sync.badge.rejected", {util::cat(sync.queue.rejected)}));
-  }
+  if (queue.held > 0) text += util::cat(" · ", c.trf("sync.badge.held", {util::cat(queue.held)}));
+  if (attention > 0) text += util::cat(" · ", c.trf("sync.badge.rejected", {util::cat(attention)}));
   return text;
 }
 
 void sync_badge(Ctx& c) {
   const std::string badge = sync_badge_text(c);
   const SyncBadge& sync = c.state.sync;
-  const ImVec4 colour = sync.queue.rejected > 0  ? theme().error
-                        : sync.queue.pending > 0 ? theme().warning
-                                                 : theme().ok;
+  const ImVec4 colour = sync.queue.need_attention() > 0 ? theme().error
+                        : sync.queue.pending > 0        ? theme().warning
+                                                        : theme().ok;
   const float w = text_size(badge).x;
   const float x = ImGui::GetWindowContentRegionMax().x - w;
   if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,9 +28,14 @@ class TestServer {
       : TestServer(central::ServerOptions{.limits = limits}, busy_timeout_ms) {}
   // With tls_cert and tls_key set in options, it speaks only HTTPS.
   explicit TestServer(central::ServerOptions options, int busy_timeout_ms = 10'000)
+      : TestServer(std::filesystem::path(), std::move(options), busy_timeout_ms) {}
+  // Serves the central database at `db` (empty: one in its own temporary
+  // folder), so a test can restart a server on the same data with other options.
+  TestServer(const std::filesystem::path& db, central::ServerOptions options,
+             int busy_timeout_ms = 10'000)
       : https_(!options.tls_cert.empty()) {
     log::set_level(log::Level::warn);
-    store_ = central::CentralStore::open(dir_ / "central.db", busy_timeout_ms);
+    store_ = central::CentralStore::open(db.empty() ? dir_ / "central.db" : db, busy_timeout_ms);
     server_ = std::make_unique<central::Server>(*store_, options);
     port_ = server_->bind_to_any_port();
     if (port_ <= 0) throw std::runtime_error("cannot bind a test port");

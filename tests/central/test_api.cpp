@@ -188,6 +188,24 @@ TEST_CASE("a replayed change id returns the stored result and a reused one is re
   CHECK(server.store().count_applied_changes() == 1);
 }
 
+TEST_CASE("a replayed rejected change is answered anew and stored once") {
+  test::TestServer server;
+  const auto a = server.enroll();
+  auto client = server.client();
+  model::ResourcePack pack{.id = "pack-local", .title = "Local pack", .languages = {"en"}};
+  const auto change = test::change_of(pack, test::hlc_at(1000, "a"));
+  const auto first = test::push(*client, a.token, {change});
+  CHECK(first.results[0].outcome == Outcome::rejected);
+  CHECK(first.results[0].code == "read_only_entity");
+  // Decided again (not read back): the same rules give the same answer, and
+  // the stored result is replaced, not added to.
+  const auto replay = test::push(*client, a.token, {change});
+  CHECK(replay.results[0].outcome == Outcome::rejected);
+  CHECK(replay.results[0].code == "read_only_entity");
+  CHECK(server.store().count_applied_changes() == 1);
+  CHECK(server.store().count_records(protocol::Entity::pack) == 0);
+}
+
 TEST_CASE("a losing field gives a conflict with the server's merged record") {
   test::TestServer server;
   const auto a = server.enroll();

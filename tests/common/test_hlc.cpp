@@ -169,15 +169,104 @@ TEST_CASE("observe refuses a remote timestamp more than 24 hours ahead") {
   CHECK(clock.last().wall_ms == edge.wall_ms);
 }
 
-TEST_CASE("the drift limit is measured from the wall clock, not from the last timestamp") {
+TEST_CASE("the drift limit is measured from the newest time the node knows") {
   ManualClock mc;
   HybridClock clock = mc.make("node-a");
   mc.wall = kT + 2 * HybridClock::kMaxForwardDriftMs;
   clock.now();
   mc.wall = kT;  // clock set back two days
-  // 1 day + 1 ms ahead of the wall clock, behind our last timestamp: refused.
   const Hlc before = clock.last();
-  CHECK_FALSE(clock.observe(Hlc{kT + HybridClock::kMaxForwardDriftMs + 1, 0, "node-b"}));
+  // Within a day of our last timestamp, though three days ahead of the wall
+  // clock: a device whose wall clock went back still follows the others.
+  const Hlc near{before.wall_ms + HybridClock::kMaxForwardDriftMs, 0, "node-b"};
+  CHECK(clock.observe(near));
+  CHECK(near < clock.last());
+  // A day and a millisecond past both: refused.
+  const Hlc moved = clock.last();
+  CHECK_FALSE(clock.observe(Hlc{moved.wall_ms + HybridClock::kMaxForwardDriftMs + 1, 0, "node-b"}));
+  CHECK(clock.last() == moved);
+}
+
+TEST_CASE("a persisted clock wins over a wall clock stepped back three years") {
+  constexpr std::int64_t kThreeYears = 3LL * 365 * 24 * kHour;
+  ManualClock mc;
+  HybridClock before_boot = mc.make("node-a");
+  before_boot.now();
+  const Hlc persisted = before_boot.now();  // (kT, 1)
+
+  // A board without a battery-backed clock boots three years back.
+  mc.wall = kT - kThreeYears;
+  HybridClock after_boot = mc.make("node-a");
+  after_boot.restore(persisted);
+  Hlc prev = persisted;
+  for (int i = 0; i < 1000; ++i) {
+    mc.wall += 1000;  // the wall clock runs on, three years behind
+    const Hlc next = after_boot.now();
+    CAPTURE(i);
+    REQUIRE(prev < next);
+    prev = next;
+  }
+  CHECK(prev.wall_ms == kT);
+  CHECK(prev.counter == 1001);
+  CHECK_FALSE(after_boot.forward_step_refused());
+
+  // Restoring an older value never lowers the clock.
+  after_boot.restore(Hlc{kT - kThreeYears, 0, "node-a"});
+  CHECK(after_boot.last() == prev);
+}
+
+TEST_CASE("a wall clock ahead is taken up to 400 days, and counted from the last value beyond") {
+  ManualClock mc;
+  HybridClock clock = mc.make("node-a");
+  clock.now();
+
+  // Twenty hours ahead (a time zone taken for UTC): taken.
+  mc.wall = kT + 20 * kHour;
+  const Hlc ahead = clock.now();
+  CHECK(ahead.wall_ms == kT + 20 * kHour);
+  CHECK(ahead.counter == 0);
+  CHECK_FALSE(clock.forward_step_refused());
+
+  // The clock is put right: the timestamps stay ahead and keep counting.
+  mc.wall = kT + kHour;
+  const Hlc corrected = clock.now();
+  CHECK(ahead < corrected);
+  CHECK(corrected.wall_ms == kT + 20 * kHour);
+
+  // Exactly the bound ahead of the last value: taken.
+  mc.wall = kT + 20 * kHour + HybridClock::kMaxForwardStepMs;
+  CHECK(clock.now().wall_ms == mc.wall);
+  CHECK_FALSE(clock.forward_step_refused());
+
+  // A real-time clock that reads decades ahead: not taken, and not later
+  // either while it stays that far ahead.
+  const Hlc before_jump = clock.last();
+  mc.wall = before_jump.wall_ms + HybridClock::kMaxForwardStepMs + 1;
+  const Hlc refused = clock.now();
+  CHECK(clock.forward_step_refused());
+  CHECK(refused.wall_ms == before_jump.wall_ms);
+  CHECK(refused.counter == before_jump.counter + 1);
+  mc.wall = before_jump.wall_ms + 30LL * 365 * 24 * kHour;
+  CHECK(clock.now().wall_ms == before_jump.wall_ms);
+  CHECK(clock.forward_step_refused());
+
+  // A device with no clock value yet takes its wall clock whatever it says.
+  HybridClock fresh = mc.make("node-b");
+  CHECK(fresh.now().wall_ms == mc.wall);
+}
+
+TEST_CASE("advance_to raises the clock to a trusted time and never lowers it") {
+  ManualClock mc;
+  mc.wall = kT - 3 * 365 * 24 * kHour;
+  HybridClock clock = mc.make("node-a");
+  const Hlc old = clock.now();
+  CHECK(clock.advance_to(kT));
+  CHECK(clock.last().wall_ms == kT);
+  CHECK(clock.last().counter == 0);
+  CHECK(old < clock.now());
+  const Hlc before = clock.last();
+  CHECK_FALSE(clock.advance_to(kT - 1));
+  CHECK_FALSE(clock.advance_to(kT));
   CHECK(clock.last() == before);
 }
 

@@ -215,3 +215,37 @@ TEST_CASE("a rebuild that changes few keys replaces just their index rows") {
               "SELECT count(*) FROM members JOIN member_search ON "
               "member_search.rowid = members.rowid WHERE names = name_key") == 4);
 }
+
+TEST_CASE("schema 4 rebuilds the outbox with every row, state and its sequence") {
+  test::TempDir dir;
+  {
+    auto db = store::Database::open(dir / "kiosk.db");
+    store::migrate(db, store::device_schema(), 3);
+    db.exec(
+        "INSERT INTO outbox (seq, change_id, entity, entity_id, op, hlc, payload, created_at, "
+        "state, outcome, reject_code, reject_message, resolved_at) VALUES "
+        "(7, 'c-acked', 'member', 'm1', 'create', 'h', '{}', 't', 'acked', 'applied', '', '', "
+        "'r'), (9, 'c-rejected', 'member', 'm2', 'create', 'h', '{}', 't', 'rejected', "
+        "'rejected', 'forbidden', 'another office', 'r'), (12, 'c-pending', 'member', 'm3', "
+        "'update', 'h', '{}', 't', 'pending', '', '', '', '')");
+  }
+  auto s = store::Store::open(dir / "kiosk.db");
+  REQUIRE(store::schema_version(s.db()) >= 4);
+  const auto counts = s.queue_counts();
+  CHECK(counts.acked == 1);
+  CHECK(counts.rejected == 1);
+  CHECK(counts.pending == 1);
+  CHECK(counts.held == 0);
+  const auto rejected = s.outbox_entry("c-rejected");
+  REQUIRE(rejected.has_value());
+  CHECK(rejected->seq == 9);
+  CHECK(rejected->reject_message == "another office");
+  CHECK(rejected->attempts == 0);
+  // The new states are allowed, and new changes keep counting after the old ones.
+  CHECK(s.discard("c-rejected"));
+  auto saved = s.register_member(test::sample_member(1), test::kenya_context());
+  REQUIRE(saved.has_value());
+  const auto changes = s.changes_for(saved->member.id);
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].seq > 12);
+}

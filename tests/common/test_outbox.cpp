@@ -1,9 +1,12 @@
 // The outbox and pull as the agent uses them: batches, acks, rejections, cursor, status.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "common/protocol/codec.hpp"
 #include "common/store/store.hpp"
 #include "common/util/hlc.hpp"
+#include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -169,4 +172,101 @@ TEST_CASE("status written by the agent reads back and sync now is a row") {
   CHECK(agent.db().data_version() != version);
   CHECK(agent.take_sync_request());
   CHECK_FALSE(agent.take_sync_request());
+}
+
+TEST_CASE("a held change waits for its time, and a clock set back does not strand it") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  register_many(s, 3);
+  auto batch = s.next_batch(10, 1 << 20);
+  REQUIRE(batch.size() == 3);
+  s.hold(batch[0].change_id, "too_large", "the request body is too large", std::chrono::minutes(5));
+
+  auto counts = s.queue_counts();
+  CHECK(counts.pending == 3);
+  CHECK(counts.held == 1);
+  CHECK_FALSE(counts.all_synced());
+  auto next = s.next_batch(10, 1 << 20);
+  REQUIRE(next.size() == 2);
+  CHECK(next[0].change_id == batch[1].change_id);
+  auto listed = s.rejected_changes();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].held());
+  CHECK(listed[0].attempts == 1);
+  CHECK(listed[0].reject_code == "too_large");
+  CHECK_FALSE(listed[0].retry_at.empty());
+
+  // A hold is never longer than kLongestHold...
+  s.hold(batch[1].change_id, "too_large", "x", std::chrono::hours(24 * 365));
+  CHECK(s.outbox_entry(batch[1].change_id)->retry_at <=
+        util::iso8601_utc(std::chrono::system_clock::now() + store::kLongestHold +
+                          std::chrono::seconds(5)));
+  // ...so one further ahead was set by a wall clock that has gone back since: due now.
+  s.db()
+      .query("UPDATE outbox SET retry_at = '2029-06-01T00:00:00.000Z' WHERE change_id = ?")
+      .bind_all(batch[0].change_id)
+      .run();
+  next = s.next_batch(10, 1 << 20);
+  REQUIRE(next.size() == 2);
+  CHECK(next[0].change_id == batch[0].change_id);
+
+  // Released holds go at once; the reason stays until the change is acknowledged.
+  CHECK(s.release_holds("too_large") == 2);
+  CHECK(s.next_batch(10, 1 << 20).size() == 3);
+  CHECK(s.queue_counts().held == 2);
+  s.acknowledge({{batch[0].change_id, protocol::Outcome::applied},
+                 {batch[1].change_id, protocol::Outcome::applied},
+                 {batch[2].change_id, protocol::Outcome::applied}});
+  CHECK(s.queue_counts().all_synced());
+}
+
+TEST_CASE("staff resend or discard rejected, quarantined and held changes only") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  register_many(s, 5);
+  auto batch = s.next_batch(10, 1 << 20);
+  REQUIRE(batch.size() == 5);
+  s.reject(batch[0].change_id, "forbidden", "this record belongs to another office");
+  s.quarantine(batch[1].change_id, "damaged_change", "the stored change cannot be read");
+  s.hold(batch[2].change_id, "clock_ahead", "clock ahead", std::chrono::minutes(1));
+  s.acknowledge({{batch[3].change_id, protocol::Outcome::applied}});
+
+  auto counts = s.queue_counts();
+  CHECK(counts.rejected == 1);
+  CHECK(counts.quarantined == 1);
+  CHECK(counts.held == 1);
+  CHECK(counts.pending == 2);
+  CHECK(counts.need_attention() == 2);
+  CHECK(s.rejected_changes().size() == 3);
+  CHECK(s.count_attempt(batch[4].change_id) == 1);
+  CHECK(s.count_attempt(batch[4].change_id) == 2);
+
+  // Acknowledged and plain pending changes are not staff's to move.
+  CHECK_FALSE(s.resend(batch[3].change_id));
+  CHECK_FALSE(s.discard(batch[3].change_id));
+  CHECK_FALSE(s.discard(batch[4].change_id));
+  CHECK_FALSE(s.resend("no-such-change"));
+
+  const bool asked_before = s.take_sync_request();
+  CHECK_FALSE(asked_before);
+  CHECK(s.resend(batch[0].change_id));
+  CHECK(s.take_sync_request());  // a running agent sends it at once
+  auto resent = s.outbox_entry(batch[0].change_id);
+  REQUIRE(resent.has_value());
+  CHECK(resent->state == "pending");
+  CHECK(resent->reject_code.empty());
+  CHECK(resent->attempts == 0);
+  CHECK(s.resend(batch[1].change_id));
+  CHECK(s.discard(batch[2].change_id));
+  CHECK_FALSE(s.resend(batch[2].change_id));  // discarded is final
+
+  counts = s.queue_counts();
+  CHECK(counts.rejected == 0);
+  CHECK(counts.quarantined == 0);
+  CHECK(counts.held == 0);
+  CHECK(counts.discarded == 1);
+  CHECK(counts.pending == 3);
+  const auto next = s.next_batch(10, 1 << 20);
+  REQUIRE(next.size() == 3);
+  CHECK(next[0].change_id == batch[0].change_id);  // back in its place in the queue
 }

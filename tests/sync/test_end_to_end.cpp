@@ -127,8 +127,7 @@ TEST_CASE("run wakes on a local change and on sync now, and stops on SIGTERM wit
       },
       std::chrono::seconds(15)));
   // The status is written after the attempt that applied the pull.
-  CHECK(eventually([&] { return kiosk.sync_status().state == "idle"; },
-                   std::chrono::seconds(5)));
+  CHECK(eventually([&] { return kiosk.sync_status().state == "idle"; }, std::chrono::seconds(5)));
 
   const auto asked = std::chrono::steady_clock::now();
   agent.signal(SIGTERM);
