@@ -9,6 +9,10 @@ namespace alliance::model {
 
 enum class MemberKind { individual, organisation };
 
+// The version of the consent wording the kiosk shows (the i18n key
+// "consent.text" in every language); stored with every consent given there.
+inline constexpr const char* kConsentTextVersion = "2026-01";
+
 // Consent to data processing, with the version of the text the person agreed to.
 struct Consent {
   bool given = false;

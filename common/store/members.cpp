@@ -6,6 +6,7 @@
 
 #include "common/model/codes.hpp"
 #include "common/model/country.hpp"
+#include "common/model/duplicates.hpp"
 #include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "common/util/reference_code.hpp"
@@ -264,7 +265,8 @@ model::Member Store::insert_new_member(model::Member m, const std::string& event
 
 Saved<Registration> Store::register_member(model::Member draft,
                                            const model::ValidationContext& context,
-                                           const std::string& event_id, const std::string& day) {
+                                           const std::string& event_id, const std::string& day,
+                                           std::string_view draft_form) {
   auto errors = model::normalize_and_validate(draft, context);
   if (!errors.empty()) return std::unexpected(std::move(errors));
 
@@ -289,12 +291,18 @@ Saved<Registration> Store::register_member(model::Member draft,
              .record = a});
     result.attendance = std::move(a);
   }
+  if (!draft_form.empty()) clear_draft(draft_form);
   tx.commit();
   return result;
 }
 
+namespace {
+constexpr std::string_view kReviewPrefix = "review.member.";
+}  // namespace
+
 Saved<model::Member> Store::update_member(const model::Member& edited,
-                                          const model::ValidationContext& context) {
+                                          const model::ValidationContext& context,
+                                          bool for_review) {
   Transaction tx(db_);
   auto current = find_member(edited.id);
   if (!current) {
@@ -325,10 +333,34 @@ Saved<model::Member> Store::update_member(const model::Member& edited,
            .entity_id = next.id,
            .op = protocol::Operation::update,
            .hlc = next.hlc,
-           .changed_fields = std::move(changed),
+           .changed_fields = changed,
            .record = next});
+  if (for_review) {
+    set_meta(util::cat(kReviewPrefix, next.id),
+             util::cat(next.updated_at, '\t', util::join(changed, ',')));
+  }
   tx.commit();
   return next;
+}
+
+std::vector<MemberReview> Store::member_reviews() {
+  auto q = db_.query("SELECT key, value FROM meta WHERE key >= ? AND key < ? ORDER BY value");
+  q.bind_all(kReviewPrefix, util::cat(kReviewPrefix.substr(0, kReviewPrefix.size() - 1), '/'));
+  std::vector<MemberReview> reviews;
+  while (q.step()) {
+    const std::string value = q.text(1);
+    const auto tab = value.find('\t');
+    reviews.push_back({.member_id = q.text(0).substr(kReviewPrefix.size()),
+                       .fields = tab == std::string::npos
+                                     ? std::vector<std::string>{}
+                                     : util::split(std::string_view(value).substr(tab + 1), ','),
+                       .at = value.substr(0, tab)});
+  }
+  return reviews;
+}
+
+void Store::clear_member_review(const std::string& member_id) {
+  db_.query("DELETE FROM meta WHERE key = ?").bind_all(util::cat(kReviewPrefix, member_id)).run();
 }
 
 bool Store::void_member(const std::string& id, const std::string& reason) {
@@ -504,6 +536,30 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     if (q.step()) hits.push_back({read_member(q), MatchKind::name});
   }
   return hits;
+}
+
+std::vector<model::Member> Store::possible_duplicates(const model::Member& typed,
+                                                      std::string_view default_country,
+                                                      std::size_t limit) {
+  std::vector<model::Member> matches;
+  auto consider = [&](std::vector<MemberHit> hits) {
+    for (auto& hit : hits) {
+      if (matches.size() >= limit) return;
+      if (!model::duplicate_reason(typed, hit.member)) continue;
+      if (std::none_of(matches.begin(), matches.end(),
+                       [&](const model::Member& m) { return m.id == hit.member.id; })) {
+        matches.push_back(std::move(hit.member));
+      }
+    }
+  };
+  // Exact phone and e-mail matches come through their indexes; a name may
+  // be shared, so more hits are read to find the one in the same organisation.
+  if (!typed.phone.empty()) consider(search_members(typed.phone, limit, default_country));
+  if (!typed.email.empty()) consider(search_members(typed.email, limit, default_country));
+  if (const std::string name = typed.display_name(); !name.empty()) {
+    consider(search_members(name, 2 * limit, default_country));
+  }
+  return matches;
 }
 
 bool Store::refresh_search_keys() {

@@ -50,6 +50,13 @@ struct RowErrors {
 
 enum class MatchKind { reference_code, phone, email, name };
 
+// A participant's own update of their member record, for staff to review.
+struct MemberReview {
+  std::string member_id;
+  std::vector<std::string> fields;  // what changed (Member field names)
+  std::string at;                   // ISO-8601 UTC
+};
+
 struct MemberHit {
   model::Member member;
   MatchKind matched_by = MatchKind::name;
@@ -131,10 +138,12 @@ class Store {
   // --- members ------------------------------------------------------------
   // Validates, assigns id, reference code and timestamps, and saves the member
   // with its outbox change; with an event set, also checks them in for `day`
-  // in the same transaction.
+  // in the same transaction. With draft_form, the saved form's draft
+  // (save_draft) is deleted in that transaction too, so a crash can never
+  // leave both the member and its draft (a second registration on restart).
   Saved<Registration> register_member(model::Member draft, const model::ValidationContext& context,
-                                      const std::string& event_id = {},
-                                      const std::string& day = {});
+                                      const std::string& event_id = {}, const std::string& day = {},
+                                      std::string_view draft_form = {});
   // Saves a list (e.g. an organiser's pre-registration file) all or nothing:
   // every draft is validated first, and if any fails, the errors of each
   // failing draft come back and nothing is written. Otherwise every member is
@@ -143,8 +152,16 @@ class Store {
   std::expected<std::vector<model::Member>, std::vector<RowErrors>> register_members(
       std::vector<model::Member> drafts, const model::ValidationContext& context);
   // Saves staff edits; the outbox change lists only the fields that changed.
+  // With for_review (a participant's own update at the kiosk: "This is me"),
+  // the same transaction notes the update for staff to review
+  // (member_reviews), with the fields it changed.
   Saved<model::Member> update_member(const model::Member& edited,
-                                     const model::ValidationContext& context);
+                                     const model::ValidationContext& context,
+                                     bool for_review = false);
+  // Participants' own updates not yet reviewed by staff, oldest first.
+  std::vector<MemberReview> member_reviews();
+  // Staff have looked at it: the note goes (the update itself stays).
+  void clear_member_review(const std::string& member_id);
   // A void is a change that syncs, not a delete. Returns false if not found.
   bool void_member(const std::string& id, const std::string& reason);
   std::optional<model::Member> find_member(const std::string& id);
@@ -157,6 +174,13 @@ class Store {
   // equal, then start with, the query's words.
   std::vector<MemberHit> search_members(std::string_view query, std::size_t limit = 20,
                                         std::string_view default_country = {});
+  // Members who are probably the person in `typed` (normalised:
+  // model::normalize_and_validate) by model::duplicate_reason: the same phone
+  // or e-mail, or the same name in the same organisation. Voided members and
+  // typed.id itself are left out; at most `limit`, phone and e-mail matches first.
+  std::vector<model::Member> possible_duplicates(const model::Member& typed,
+                                                 std::string_view default_country,
+                                                 std::size_t limit = 5);
   // Rebuilds every member's search key and the search index, in one
   // transaction, unless meta "search_keys" says they were made by this
   // program's rules and ICU data (model::search_key_version). Store::open

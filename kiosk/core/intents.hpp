@@ -42,9 +42,15 @@ struct ThisIsMe {
 };                // duplicate offer: check in instead
 struct NotMe {};  // duplicate offer: register anyway
 struct StartCheckIn {};
+// A public search: a whole reference code, phone number or e-mail in query,
+// or a full name in query and the year of birth in birth_year.
 struct Search {
   std::string query;
+  std::string birth_year;
 };
+struct StaffSearch {
+  std::string query;
+};  // staff mode: the full search (names, prefixes, up to 20 people)
 struct SelectMember {
   std::string member_id;
 };
@@ -104,6 +110,9 @@ struct MarkRequest {
   model::RequestStatus status;
   std::string received_by;
 };
+struct MarkReviewed {
+  std::string member_id;
+};  // staff looked at a participant's own update
 struct SyncNow {};
 struct SetExportFolder {
   std::string folder;
@@ -137,15 +146,15 @@ using Intent = std::variant<
     intent::SetLanguage, intent::GoTo, intent::StartRegistration, intent::SetMemberKind,
     intent::EditField, intent::ToggleInterest, intent::SetEUpdates, intent::SetConsent,
     intent::Next, intent::Back, intent::Cancel, intent::Save, intent::ThisIsMe, intent::NotMe,
-    intent::StartCheckIn, intent::Search, intent::SelectMember, intent::ConfirmCheckIn,
-    intent::StartRequest, intent::RequestForOrganisation, intent::EditRequestField,
-    intent::SetQuantity, intent::SetDelivery, intent::SubmitRequest, intent::StillHere,
-    intent::EnterStaff, intent::PinDigit, intent::PinErase, intent::SubmitPin,
+    intent::StartCheckIn, intent::Search, intent::StaffSearch, intent::SelectMember,
+    intent::ConfirmCheckIn, intent::StartRequest, intent::RequestForOrganisation,
+    intent::EditRequestField, intent::SetQuantity, intent::SetDelivery, intent::SubmitRequest,
+    intent::StillHere, intent::EnterStaff, intent::PinDigit, intent::PinErase, intent::SubmitPin,
     intent::EditEnrolmentCode, intent::SubmitEnrolmentCode, intent::ChangePin, intent::LeaveStaff,
     intent::ChooseEvent, intent::EditEventField, intent::CreateEvent, intent::EditMember,
     intent::EditMemberField, intent::SaveMemberEdit, intent::VoidMember, intent::VoidAttendance,
-    intent::MarkRequest, intent::SyncNow, intent::SetExportFolder, intent::Export,
-    intent::SetIdleTimeout, intent::SetFullscreen, intent::SetHighContrast, intent::SetUiScale,
-    intent::SetOffice, intent::DismissNotice, intent::Quit>;
+    intent::MarkRequest, intent::MarkReviewed, intent::SyncNow, intent::SetExportFolder,
+    intent::Export, intent::SetIdleTimeout, intent::SetFullscreen, intent::SetHighContrast,
+    intent::SetUiScale, intent::SetOffice, intent::DismissNotice, intent::Quit>;
 
 }  // namespace alliance::kiosk

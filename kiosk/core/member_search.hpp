@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/store/store.hpp"
+#include "kiosk/core/state.hpp"
 
 namespace alliance::kiosk {
 
@@ -20,6 +21,27 @@ inline constexpr std::size_t kStaffSearchLimit = 20;
 // Throws StoreError when the database fails.
 std::vector<store::MemberHit> staff_search(store::Store& store, std::string_view query,
                                            std::string_view event_country);
+
+// What a public screen may show of m: the given name (an organisation
+// member: its name) and the last kPublicCodeEnd symbols of its reference code.
+PublicMatch public_view(const model::Member& m);
+
+struct PublicSearchResult {
+  PublicSearchOutcome outcome = PublicSearchOutcome::nothing_typed;
+  std::optional<model::Member> member;  // when found; for the controller, not the screen
+};
+
+// The search of the public Check-in and Request screens, where anyone may be
+// standing: a participant finds only themselves. query must be a whole
+// reference code (util::normalize_reference_code), a whole phone number
+// (model::normalize_phone with event_country, compared as E.164) or a whole
+// e-mail address (any case); or a full name, every word in any order and
+// compared by search key (model::fold_query), together with birth_year (an
+// individual's year of birth). No prefixes, no partial names. More than one
+// member matching gives `several` and no member, so a shared phone never
+// shows someone else. Voided members are never found. Throws StoreError.
+PublicSearchResult public_search(store::Store& store, std::string_view query,
+                                 std::string_view birth_year, std::string_view event_country);
 
 // One line per match: id, reference code, name, phone, e-mail, separated by
 // tabs. Control characters in a value (tab and line ends too) are printed as

@@ -94,6 +94,33 @@ struct RequestDraft {
   std::string delivery_address;
 };
 
+// A member as a public screen shows them: what tells its owner "this is my
+// record", and nobody else anything they had not typed themselves. Never the
+// family name, organisation, contact details or the whole reference code.
+struct PublicMatch {
+  std::string member_id;
+  std::string name;      // the given name (an organisation member: its name)
+  std::string code_end;  // the last kPublicCodeEnd symbols of the reference code
+};
+inline constexpr std::size_t kPublicCodeEnd = 3;
+
+// "Is this you?": a member who may be the person registering, and which of
+// the facts they typed matched (phone, email, name): only what they typed
+// themselves, plus the PublicMatch.
+struct DuplicateOffer {
+  PublicMatch match;
+  std::string matched_on;  // phone, email or name
+};
+
+// What a public search (kiosk/core/member_search.hpp public_search) found.
+enum class PublicSearchOutcome {
+  nothing_typed,
+  found,             // exactly one member: search_match
+  not_found,         // nothing matches exactly (or the query is incomplete)
+  several,           // more than one member matches: none is shown
+  needs_birth_year,  // a name was typed: the year of birth is needed too
+};
+
 // What the agent last wrote, and the queue, for the status badge.
 struct SyncBadge {
   store::SyncStatus status;
@@ -145,12 +172,20 @@ struct AppState {
 
   RegistrationDraft draft;
   std::map<std::string, std::string> field_errors;  // field -> i18n key
-  std::vector<model::Member> duplicate_candidates;
-  std::optional<model::Member> saved_member;  // for the saved screen
+  std::vector<DuplicateOffer> duplicate_candidates;
+  std::optional<model::Member> saved_member;  // for the saved screen: the person's own record
+  // "This is me" without an event: the member they said they are, as shown publicly.
+  std::optional<PublicMatch> recognised_member;
 
+  // Public search (check-in, request): at most one match, shown as PublicMatch.
   std::string search_query;
-  std::vector<store::MemberHit> search_results;
-  std::optional<model::Member> selected_member;
+  std::string search_birth_year;  // with a full name: the second fact
+  PublicSearchOutcome search_outcome = PublicSearchOutcome::nothing_typed;
+  std::optional<PublicMatch> search_match;
+  std::optional<PublicMatch> selected_member;
+  // Staff search (staff mode only): the full search `alliance-kiosk find` runs.
+  std::string staff_query;
+  std::vector<store::MemberHit> staff_results;
   bool already_checked_in = false;
 
   RequestDraft request;
@@ -164,6 +199,13 @@ struct AppState {
   std::vector<model::Attendance> today_attendance;
   std::optional<model::Member> editing;
   std::vector<model::ResourceRequest> office_requests;
+  // Participants' own updates ("This is me") for staff to look at.
+  struct ReviewRow {
+    store::MemberReview review;
+    std::string name;   // the member's display name now
+    std::string phone;  // and phone, so staff can call
+  };
+  std::vector<ReviewRow> member_reviews;
   std::string export_folder;
 
   SyncBadge sync;

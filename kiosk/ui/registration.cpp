@@ -41,6 +41,30 @@ void wizard_nav(Ctx& c, bool enter_in_field) {
   if (next || enter_in_field || free_enter) c.emit(intent::Next{});
 }
 
+// Possible matches with "This is me" and "Not me", each showing only the
+// PublicMatch and which typed fact matched. Nothing takes focus here, so a
+// stray Enter chooses neither.
+void duplicate_choices(Ctx& c) {
+  if (c.state.duplicate_candidates.empty()) return;
+  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+  if (c.state.screen != Screen::duplicate_offer) text(c.tr("duplicate.title"));
+  for (const DuplicateOffer& offer : c.state.duplicate_candidates) {
+    const PublicMatch& m = offer.match;
+    ImGui::PushID(m.member_id.c_str());
+    ImGui::BeginGroup();
+    text(c.trf("search.match", {m.name, m.code_end}));
+    text(c.tr(util::cat("duplicate.matched_on.", offer.matched_on)), {.colour = theme().muted});
+    ImGui::EndGroup();
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionAvail().x * 0.6f));
+    if (big_button(c.tr("duplicate.this_is_me"), "this_is_me")) {
+      c.emit(intent::ThisIsMe{m.member_id});
+    }
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+  if (big_button(c.tr("duplicate.not_me"), "not_me")) c.emit(intent::NotMe{});
+}
+
 std::string country_name(const std::string& code) {
   const model::Country* country = model::find_country(code);
   return country != nullptr ? std::string(country->name) : code;
@@ -82,6 +106,7 @@ void draw_register_personal(Ctx& c) {
   hint(c.tr("register.contact_hint"));
   draft_field(c, c.tr("field.phone"), "phone", d.phone, enter);
   draft_field(c, c.tr("field.email"), "email", d.email, enter);
+  duplicate_choices(c);
   wizard_nav(c, enter);
 }
 
@@ -101,6 +126,7 @@ void draw_register_work(Ctx& c) {
     draft_combo(c, c.tr("field.qualification"), "qualification", "qualification",
                 model::qualification_codes(), d.qualification);
   }
+  duplicate_choices(c);
   wizard_nav(c, enter);
 }
 
@@ -202,28 +228,9 @@ void draw_register_review(Ctx& c) {
 void draw_duplicate_offer(Ctx& c) {
   title(c.tr("duplicate.title"));
   hint(c.tr("duplicate.hint"));
-  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
-  for (const model::Member& m : c.state.duplicate_candidates) {
-    ImGui::PushID(m.id.c_str());
-    ImGui::BeginGroup();
-    text(m.display_name());
-    std::string details = m.organisation;
-    if (!m.phone.empty()) {
-      details += (details.empty() ? "" : "  ·  ") + masked_phone(m.phone, m.country);
-    }
-    text(details, {.colour = theme().muted});
-    ImGui::EndGroup();
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionAvail().x * 0.6f));
-    if (big_button(c.tr("duplicate.this_is_me"), "this_is_me")) {
-      c.emit(intent::ThisIsMe{m.id});
-    }
-    ImGui::Separator();
-    ImGui::PopID();
-  }
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-  if (big_button(c.tr("duplicate.not_me"), "not_me", -1.0f)) c.emit(intent::NotMe{});
-  default_focus(c);
+  duplicate_choices(c);
   nav_row(c, "");
+  leave_unfocused(c);
 }
 
 void draw_register_saved(Ctx& c) {
@@ -234,6 +241,8 @@ void draw_register_saved(Ctx& c) {
     hint(c.tr("saved.code_label"));
     reference_code_text(m->reference_code);
     hint(c.tr("saved.code_hint"));
+  } else if (const auto& known = c.state.recognised_member) {
+    text(c.trf("saved.welcome_back", {known->name, known->code_end}), {.wrap = true});
   }
   ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
   if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {

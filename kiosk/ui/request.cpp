@@ -9,7 +9,7 @@
 
 namespace alliance::kiosk::ui {
 
-void member_results(Ctx& c, const std::string& selected_id);  // check_in.cpp
+bool public_search(Ctx& c, const std::string& selected_id);  // check_in.cpp
 
 namespace {
 
@@ -31,10 +31,8 @@ void draw_request_requester(Ctx& c) {
     text(c.trf("request.requester.member", {r.member_name}), {.wrap = true});
   }
   hint(c.tr("request.requester.search_hint"));
-  const FieldResult search =
-      text_field(c, c.tr("search.label"), "search", s.search_query, "member_id");
-  if (search.changed) c.emit(intent::Search{search.value});
-  member_results(c, r.member_id);
+  public_search(c, r.member_id);
+  field_error(c, "member_id");
 
   ImGui::Dummy(ImVec2(0.0f, gap()));
   ImGui::Separator();

@@ -18,6 +18,42 @@ void draw_staff_today(Ctx& c) {
                                     util::cat(s.today_attendance.size()), s.today}));
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
+  // The full search (the one `alliance-kiosk find` runs), to edit anyone.
+  const FieldResult search =
+      text_field(c, c.tr("staff.search.label"), "staff_search", s.staff_query, "");
+  if (search.changed) c.emit(intent::StaffSearch{search.value});
+  if (!s.staff_query.empty() && s.staff_results.empty()) hint(c.tr("search.no_results"));
+  for (const store::MemberHit& hit : s.staff_results) {
+    const model::Member& m = hit.member;
+    ImGui::PushID(m.id.c_str());
+    if (row_button(c.tr("staff.today.edit"), "edit_found")) c.emit(intent::EditMember{m.id});
+    ImGui::SameLine();
+    text(util::cat(m.display_name(), "  ·  ", m.reference_code, "  ·  ", m.phone, "  ·  ",
+                   m.organisation));
+    ImGui::PopID();
+  }
+  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+
+  if (!s.member_reviews.empty()) {
+    text(c.tr("staff.today.reviews"));
+    for (const auto& row : s.member_reviews) {
+      ImGui::PushID(row.review.member_id.c_str());
+      if (row_button(c.tr("staff.today.edit"), "edit_review")) {
+        c.emit(intent::EditMember{row.review.member_id});
+      }
+      ImGui::SameLine();
+      if (row_button(c.tr("staff.today.reviewed"), "reviewed")) {
+        c.emit(intent::MarkReviewed{row.review.member_id});
+      }
+      ImGui::SameLine();
+      text(
+          c.trf("staff.today.review_line", {row.name, row.phone, util::join(row.review.fields, ','),
+                                            local_date_time(row.review.at)}));
+      ImGui::PopID();
+    }
+    ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+  }
+
   text(c.tr("staff.today.registrations"));
   constexpr ImGuiTableFlags kTable =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;

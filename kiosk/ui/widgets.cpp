@@ -307,6 +307,16 @@ void default_focus(Ctx& c) {
   GImGui->NavDisableHighlight = false;  // show where the keyboard is
 }
 
+void leave_unfocused(Ctx& c) {
+  if (!c.focus_pending) return;
+  c.focus_pending = false;
+  // Without this ImGui would focus the window's first item when it appears.
+  GImGui->NavInitRequest = false;
+  GImGui->NavInitResultId = 0;
+  ImGui::ClearActiveID();
+  GImGui->NavId = 0;
+}
+
 bool big_button(const std::string& label, const char* id, float width) {
   const float w = width < 0.0f ? ImGui::GetContentRegionAvail().x : width;
   const float text_w = text_size(label).x + ImGui::GetFontSize() * 2.0f;

@@ -83,6 +83,10 @@ bool enter_consumed();
 // Gives keyboard focus to the item just drawn when the screen appears (if no
 // field took it), so Enter and Space act on it without a mouse.
 void default_focus(Ctx& c);
+// A screen where no choice may be made by accident ("Is this you?"): when it
+// appears nothing has keyboard focus, so Enter presses nothing until the
+// person moves to a button.
+void leave_unfocused(Ctx& c);
 bool escape_pressed();
 
 struct FieldResult {

@@ -165,7 +165,8 @@ TEST_CASE("a likely duplicate is offered and This is me checks them in instead")
   d.send(intent::Save{});
   REQUIRE(d.state().screen == Screen::duplicate_offer);
   REQUIRE(d.state().duplicate_candidates.size() == 1);
-  CHECK(d.state().duplicate_candidates[0].id == saved->member.id);
+  CHECK(d.state().duplicate_candidates[0].match.member_id == saved->member.id);
+  CHECK(d.state().duplicate_candidates[0].matched_on == "phone");
 
   d.send(intent::ThisIsMe{saved->member.id});
   CHECK(d.state().screen == Screen::check_in_done);
@@ -240,14 +241,21 @@ TEST_CASE("an idle public form asks if someone is there, then clears itself") {
   CHECK_FALSE(d.store.load_draft("registration").has_value());
 }
 
-TEST_CASE("check-in finds a returning member as they type and records today once") {
+TEST_CASE("check-in finds a returning member by an exact fact and records today once") {
   Desk d;
   const auto event = d.make_event();
   auto saved = d.store.register_member(test::sample_member(3), test::kenya_context());
   REQUIRE(saved.has_value());
   d.send(intent::StartCheckIn{});
+  // Part of a code finds nobody; the whole code (typed loosely) finds them.
   d.send(intent::Search{saved->member.reference_code.substr(0, 4)});
-  REQUIRE_FALSE(d.state().search_results.empty());
+  CHECK(d.state().search_outcome != PublicSearchOutcome::found);
+  CHECK_FALSE(d.state().search_match.has_value());
+  std::string loose = saved->member.reference_code;
+  std::erase(loose, '-');
+  for (auto& ch : loose) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  d.send(intent::Search{loose});
+  REQUIRE(d.state().search_outcome == PublicSearchOutcome::found);
   d.send(intent::SelectMember{saved->member.id});
   d.send(intent::ConfirmCheckIn{});
   CHECK(d.state().screen == Screen::check_in_done);
@@ -555,4 +563,255 @@ TEST_CASE("settings persist across restarts and are clamped") {
   CHECK(d.state().settings.idle_timeout_seconds == 30);
   CHECK(d.state().settings.ui_scale == doctest::Approx(1.5));
   CHECK(d.state().settings.office == "Nairobi");
+}
+
+namespace {
+
+// Everything a public screen's state holds about people, as one string.
+std::string public_screen_text(const AppState& s) {
+  std::string all;
+  auto add = [&](const PublicMatch& m) {
+    all += m.member_id + "|" + m.name + "|" + m.code_end + "|";
+  };
+  if (s.search_match) add(*s.search_match);
+  if (s.selected_member) add(*s.selected_member);
+  for (const auto& offer : s.duplicate_candidates) add(offer.match);
+  if (s.recognised_member) add(*s.recognised_member);
+  all += s.request.member_name;
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("public search: exact code, phone or e-mail, or full name with year of birth") {
+  Desk d;
+  d.make_event();
+  auto member = test::sample_member(9);  // José Núñez, +254710000009
+  member.birth_year = 1990;
+  member.organisation = "Hidden Organisation";
+  auto saved = d.store.register_member(member, test::kenya_context());
+  REQUIRE(saved.has_value());
+  const auto& m = saved->member;
+  d.send(intent::StartCheckIn{});
+
+  auto finds_her = [&](const std::string& query, const std::string& year = {}) {
+    d.send(intent::Search{query, year});
+    return d.state().search_outcome == PublicSearchOutcome::found && d.state().search_match &&
+           d.state().search_match->member_id == m.id;
+  };
+  CHECK(finds_her(m.reference_code));
+  CHECK(finds_her(m.phone));
+  CHECK(finds_her("0710 000 009"));  // national form, the event's country (KE)
+  CHECK(finds_her("MEMBER9@Example.org"));
+  CHECK(finds_her("nunez JOSE", "1990"));  // any order, accents folded
+
+  // What is shown: the given name and the code's last three symbols only.
+  REQUIRE(finds_her(m.phone));
+  CHECK(d.state().search_match->name == "José");
+  CHECK(d.state().search_match->code_end == m.reference_code.substr(m.reference_code.size() - 3));
+  const std::string shown = public_screen_text(d.state());
+  CHECK(shown.find("Núñez") == std::string::npos);
+  CHECK(shown.find("Hidden") == std::string::npos);
+  CHECK(shown.find(m.phone) == std::string::npos);
+  CHECK(shown.find(m.reference_code) == std::string::npos);
+
+  // Prefixes and partial facts find nobody.
+  for (const std::string& partial :
+       {std::string("+254"), std::string("0710"), m.phone.substr(0, 9), std::string("member9@"),
+        std::string("example.org"), m.reference_code.substr(0, 6), std::string("José")}) {
+    CAPTURE(partial);
+    d.send(intent::Search{partial});
+    CHECK(d.state().search_outcome != PublicSearchOutcome::found);
+    CHECK_FALSE(d.state().search_match.has_value());
+  }
+  // A name alone asks for the year; a wrong year or half a name finds nobody.
+  d.send(intent::Search{"José Núñez"});
+  CHECK(d.state().search_outcome == PublicSearchOutcome::needs_birth_year);
+  d.send(intent::Search{"José Núñez", "1991"});
+  CHECK(d.state().search_outcome == PublicSearchOutcome::not_found);
+  d.send(intent::Search{"José", "1990"});
+  CHECK(d.state().search_outcome == PublicSearchOutcome::not_found);
+}
+
+TEST_CASE("public search shows nobody when a phone is shared, and never a voided member") {
+  Desk d;
+  d.make_event();
+  auto first = test::sample_member(10);
+  auto second = test::sample_member(11);
+  second.phone = first.phone;  // a family phone
+  auto a = d.store.register_member(first, test::kenya_context());
+  auto b = d.store.register_member(second, test::kenya_context());
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  d.send(intent::StartCheckIn{});
+  d.send(intent::Search{a->member.phone});
+  CHECK(d.state().search_outcome == PublicSearchOutcome::several);
+  CHECK_FALSE(d.state().search_match.has_value());
+  // Choosing by id what the screen does not show does nothing.
+  d.send(intent::SelectMember{a->member.id});
+  CHECK_FALSE(d.state().selected_member.has_value());
+
+  REQUIRE(d.store.void_member(b->member.id, "duplicate"));
+  d.send(intent::Search{a->member.phone});
+  REQUIRE(d.state().search_outcome == PublicSearchOutcome::found);
+  CHECK(d.state().search_match->member_id == a->member.id);
+  d.send(intent::Search{b->member.reference_code});
+  CHECK(d.state().search_outcome == PublicSearchOutcome::not_found);
+}
+
+TEST_CASE("a new search clears the person chosen before") {
+  Desk d;
+  d.make_event();
+  auto saved = d.store.register_member(test::sample_member(12), test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartCheckIn{});
+  d.send(intent::Search{saved->member.email});
+  d.send(intent::SelectMember{saved->member.id});
+  REQUIRE(d.state().selected_member.has_value());
+  d.send(intent::Search{saved->member.email + "x"});
+  CHECK_FALSE(d.state().selected_member.has_value());
+  d.send(intent::ConfirmCheckIn{});
+  CHECK(d.state().screen == Screen::check_in);
+}
+
+TEST_CASE("the request screen names the requester by given name and code end only") {
+  Desk d;
+  d.make_event();
+  auto saved = d.store.register_member(test::sample_member(13), test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartRequest{});
+  d.send(intent::Search{saved->member.phone});
+  d.send(intent::SelectMember{saved->member.id});
+  CHECK(d.state().request.member_id == saved->member.id);
+  CHECK(d.state().request.member_name.find(saved->member.given_name) == 0);
+  CHECK(d.state().request.member_name.find(saved->member.family_name) == std::string::npos);
+}
+
+TEST_CASE("the duplicate offer and This is me show no one else's details") {
+  Desk d;  // no event: This is me shows the recognised member
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  existing.organisation = "Hidden Organisation";
+  auto saved = d.store.register_member(existing, test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.fill_valid_registration();
+  d.send(intent::Save{});
+  REQUIRE(d.state().screen == Screen::duplicate_offer);
+  const std::string shown = public_screen_text(d.state());
+  CHECK(shown.find("Hidden") == std::string::npos);
+  CHECK(shown.find(saved->member.family_name) == std::string::npos);
+  CHECK(shown.find(saved->member.reference_code) == std::string::npos);
+  d.send(intent::ThisIsMe{saved->member.id});
+  CHECK(d.state().screen == Screen::register_saved);
+  CHECK_FALSE(d.state().saved_member.has_value());
+  REQUIRE(d.state().recognised_member.has_value());
+  CHECK(d.state().recognised_member->name == saved->member.given_name);
+}
+
+TEST_CASE("staff mode keeps the full search") {
+  Desk d;
+  auto saved = d.store.register_member(test::sample_member(14), test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StaffSearch{"Ana"});  // not in staff mode: ignored
+  CHECK(d.state().staff_results.empty());
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  d.send(intent::StaffSearch{saved->member.given_name.substr(0, 2)});
+  REQUIRE_FALSE(d.state().staff_results.empty());
+  CHECK(d.state().staff_results[0].member.id == saved->member.id);
+  d.send(intent::LeaveStaff{});
+  CHECK(d.state().staff_results.empty());
+}
+
+TEST_CASE("possible duplicates are offered on the first step once name and phone are typed") {
+  Desk d;
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  auto saved = d.store.register_member(existing, test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartRegistration{});
+  d.type("given_name", "Amina");
+  d.type("country", "KE");
+  d.type("phone", "0712 345 678");
+  CHECK(d.state().duplicate_candidates.empty());  // no family name yet
+  d.type("family_name", "Wanjiru");
+  REQUIRE(d.state().duplicate_candidates.size() == 1);
+  CHECK(d.state().screen == Screen::register_personal);
+  CHECK(d.state().duplicate_candidates[0].match.member_id == saved->member.id);
+  CHECK(d.state().duplicate_candidates[0].matched_on == "phone");
+
+  // Not me: the offer goes, is not made again, and Save saves straight away.
+  d.send(intent::NotMe{});
+  CHECK(d.state().duplicate_candidates.empty());
+  CHECK(d.state().screen == Screen::register_personal);
+  d.type("email", "amina@example.org");
+  CHECK(d.state().duplicate_candidates.empty());
+  d.send(intent::Next{});
+  d.type("organisation", "Child Welfare Society");
+  d.type("organisation_type", "ngo");
+  d.type("role", "social_worker");
+  d.send(intent::Next{});
+  d.send(intent::Next{});
+  d.send(intent::SetConsent{true});
+  d.send(intent::Next{});
+  d.send(intent::Save{});
+  CHECK(d.state().screen == Screen::register_saved);
+  CHECK(d.store.member_count() == 2);
+}
+
+TEST_CASE("a stray Next or Enter on a step with an offer chooses nothing") {
+  Desk d;
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  REQUIRE(d.store.register_member(existing, test::kenya_context()).has_value());
+  d.fill_valid_registration();  // Next through every step, offer on screen
+  CHECK(d.store.member_count() == 1);
+  d.send(intent::Save{});
+  CHECK(d.state().screen == Screen::duplicate_offer);
+  CHECK(d.store.member_count() == 1);
+  // Offer intents for someone not offered do nothing.
+  d.send(intent::ThisIsMe{"not-offered"});
+  CHECK(d.state().screen == Screen::duplicate_offer);
+}
+
+TEST_CASE("This is me keeps what was typed as an update to that member, for staff to review") {
+  Desk d;
+  const auto event = d.make_event();
+  auto existing = test::sample_member(7);
+  existing.phone = "+254712345678";
+  existing.email = "old@example.org";
+  existing.region = "Mombasa";
+  auto saved = d.store.register_member(existing, test::kenya_context());
+  REQUIRE(saved.has_value());
+  d.send(intent::StartRegistration{});
+  d.type("given_name", saved->member.given_name);
+  d.type("family_name", saved->member.family_name);
+  d.type("phone", "0712 345 678");
+  d.type("email", "New@Example.org");
+  REQUIRE(d.state().duplicate_candidates.size() == 1);
+  d.send(intent::ThisIsMe{saved->member.id});
+  CHECK(d.state().screen == Screen::check_in_done);
+  CHECK(d.store.member_count() == 1);
+  CHECK(d.store.attendance_for(event.id, d.state().today).size() == 1);
+  CHECK_FALSE(d.store.load_draft("registration").has_value());
+
+  const auto updated = d.store.find_member(saved->member.id);
+  REQUIRE(updated.has_value());
+  CHECK(updated->email == "new@example.org");  // newly typed: kept
+  CHECK(updated->region == "Mombasa");         // not typed: unchanged
+  const auto reviews = d.store.member_reviews();
+  REQUIRE(reviews.size() == 1);
+  CHECK(reviews[0].member_id == saved->member.id);
+  CHECK(std::find(reviews[0].fields.begin(), reviews[0].fields.end(), "email") !=
+        reviews[0].fields.end());
+
+  // Staff see it by name and phone, and mark it checked.
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  REQUIRE(d.state().member_reviews.size() == 1);
+  CHECK(d.state().member_reviews[0].name == updated->display_name());
+  CHECK(d.state().member_reviews[0].phone == "+254712345678");
+  d.send(intent::MarkReviewed{saved->member.id});
+  CHECK(d.state().member_reviews.empty());
+  CHECK(d.store.member_reviews().empty());
 }

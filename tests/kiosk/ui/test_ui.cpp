@@ -22,6 +22,8 @@ namespace {
 
 using namespace alliance;
 using kiosk::AppState;
+using kiosk::PublicMatch;
+using kiosk::PublicSearchOutcome;
 using kiosk::Screen;
 using test::ImGuiHarness;
 
@@ -84,12 +86,19 @@ AppState busy_state() {
   s.draft.role = "case_manager";
   s.draft.interest_groups = {"child_protection"};
   s.field_errors = {{"phone", "member.phone.invalid"}, {"consent", "member.consent.required"}};
-  s.duplicate_candidates = {m1, m2};
+  const PublicMatch p1{.member_id = m1.id, .name = m1.given_name, .code_end = "X9K"};
+  s.duplicate_candidates = {
+      {.match = p1, .matched_on = "phone"},
+      {.match = {.member_id = m2.id, .name = m2.given_name, .code_end = "7QM"},
+       .matched_on = "name"}};
   s.saved_member = m1;
   s.search_query = "ami";
-  s.search_results = {{.member = m1, .matched_by = store::MatchKind::name},
-                      {.member = m2, .matched_by = store::MatchKind::phone}};
-  s.selected_member = m1;
+  s.search_outcome = PublicSearchOutcome::found;
+  s.search_match = p1;
+  s.selected_member = p1;
+  s.staff_query = "ami";
+  s.staff_results = {{.member = m1, .matched_by = store::MatchKind::name},
+                     {.member = m2, .matched_by = store::MatchKind::phone}};
   s.request.member_id = m1.id;
   s.request.member_name = m1.display_name();
   s.request.quantities = {{"CP-TOOLKIT-01", 2}};
@@ -600,4 +609,62 @@ TEST_CASE("characters typed that ImGui's font lacks are asked for") {
   imgui.frame(s, i18n());
   const auto latin = kiosk::ui::take_needed_glyphs();
   CHECK(std::find(latin.begin(), latin.end(), U'é') == latin.end());
+}
+
+TEST_CASE(
+    "check-in by keyboard: a full name and a year of birth find one person, shown privately") {
+  test::TempDir dir;
+  auto store = store::Store::open(dir / "kiosk.db");
+  auto event = store.save_event(test::sample_event());
+  REQUIRE(event.has_value());
+  store.set_meta("kiosk.current_event", event->id);
+  auto member = test::sample_member(4);  // Fatoumata Wanjiru
+  member.birth_year = 1985;
+  auto saved = store.register_member(member, test::kenya_context());
+  REQUIRE(saved.has_value());
+
+  kiosk::Controller controller(store);
+  controller.dispatch(kiosk::intent::StartCheckIn{});
+  ImGuiHarness imgui;
+  const auto& st = controller.state();
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("Wanjiru Fatoumata");
+  imgui.frame(controller, i18n());
+  CHECK(st.search_outcome == PublicSearchOutcome::needs_birth_year);
+  imgui.press(ImGuiHarness::tab);
+  imgui.frames(controller, i18n(), 2);
+  imgui.type("1985");
+  imgui.frame(controller, i18n());
+  CHECK(st.search_query == "Wanjiru Fatoumata");
+  CHECK(st.search_birth_year == "1985");
+  REQUIRE(st.search_outcome == PublicSearchOutcome::found);
+  REQUIRE(st.search_match.has_value());
+  CHECK(st.search_match->name == "Fatoumata");
+  CHECK(st.search_match->member_id == saved->member.id);
+  // The match row draws without assertions, then check-in by its intents.
+  imgui.frames(controller, i18n(), 2);
+  controller.dispatch(kiosk::intent::SelectMember{saved->member.id});
+  controller.dispatch(kiosk::intent::ConfirmCheckIn{});
+  CHECK(st.screen == Screen::check_in_done);
+  imgui.frames(controller, i18n(), 2);
+}
+
+TEST_CASE("a possible duplicate on a step: Enter chooses neither This is me nor Not me") {
+  AppState s = busy_state();
+  s.field_errors.clear();
+  for (const Screen screen :
+       {Screen::register_personal, Screen::register_work, Screen::duplicate_offer}) {
+    CAPTURE(static_cast<int>(screen));
+    s.screen = screen;
+    ImGuiHarness imgui;
+    imgui.frames(s, i18n(), 3);
+    imgui.press(ImGuiHarness::enter);
+    const auto after_enter = imgui.frame(s, i18n());
+    CHECK_FALSE(contains<kiosk::intent::ThisIsMe>(after_enter));
+    CHECK_FALSE(contains<kiosk::intent::NotMe>(after_enter));
+    imgui.press(ImGuiHarness::keypad_enter);
+    const auto after_keypad = imgui.frame(s, i18n());
+    CHECK_FALSE(contains<kiosk::intent::ThisIsMe>(after_keypad));
+    CHECK_FALSE(contains<kiosk::intent::NotMe>(after_keypad));
+  }
 }
