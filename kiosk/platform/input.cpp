@@ -9,13 +9,13 @@
 
 namespace alliance::kiosk::platform {
 
-std::size_t events_for_one_frame(std::span<const KeyEvent> pending) {
+std::size_t events_for_one_frame(std::span<const KeyEvent> pending, bool hold_text) {
   std::set<int> keys_changed;
   bool text_seen = false;
   std::size_t taken = 0;
   for (const auto& event : pending) {
     if (event.is_text) {
-      if (!keys_changed.empty()) break;
+      if (hold_text || !keys_changed.empty()) break;
       text_seen = true;
     } else {
       if (text_seen || keys_changed.contains(event.key)) break;
@@ -26,9 +26,9 @@ std::size_t events_for_one_frame(std::span<const KeyEvent> pending) {
   return taken;
 }
 
-void InputQueue::feed_one_frame(GLFWwindow* window) {
+void InputQueue::feed_one_frame(GLFWwindow* window, bool hold_text) {
   if (pending_.empty()) return;
-  const auto count = static_cast<std::ptrdiff_t>(events_for_one_frame(pending_));
+  const auto count = static_cast<std::ptrdiff_t>(events_for_one_frame(pending_, hold_text));
   for (auto it = pending_.begin(); it != pending_.begin() + count; ++it) {
     if (it->is_text) {
       ImGui_ImplGlfw_CharCallback(window, it->codepoint);

@@ -27,15 +27,18 @@ struct KeyEvent {
 };
 
 // How many events from the front of `pending` one frame may take (at least
-// one when any are pending). Pure, so the rule is easy to reason about.
-std::size_t events_for_one_frame(std::span<const KeyEvent> pending);
+// one when any are pending, unless `hold_text` and the first is text: text
+// waits while the focus moves to the field it is meant for). Pure, so the
+// rule is easy to reason about.
+std::size_t events_for_one_frame(std::span<const KeyEvent> pending, bool hold_text = false);
 
 class InputQueue {
  public:
   void push(const KeyEvent& event) { pending_.push_back(event); }
   bool empty() const { return pending_.empty(); }
-  // Feeds the next frame's share of events to ImGui through the GLFW backend.
-  void feed_one_frame(GLFWwindow* window);
+  // Feeds the next frame's share of events to ImGui through the GLFW backend;
+  // with hold_text, typed text stays queued (keys still go through).
+  void feed_one_frame(GLFWwindow* window, bool hold_text);
 
  private:
   std::vector<KeyEvent> pending_;
