@@ -6,7 +6,8 @@
 // around a Tab lands in one field. Fast typists, barcode scanners and xdotool
 // all do that. So, as ImGui 1.87 later did itself, a frame takes events only
 // up to the first one that would hide an earlier one: a second change of the
-// same key, a key after text, or text after a key.
+// same key, a key after text, or text after a key; and at most one key press,
+// so each key acts on the screen the one before it left.
 #pragma once
 
 #include <cstddef>
@@ -42,6 +43,7 @@ class InputQueue {
 
  private:
   std::vector<KeyEvent> pending_;
+  bool shift_down_ = false;  // a Shift key is held, by the events fed so far
 };
 
 }  // namespace alliance::kiosk::platform

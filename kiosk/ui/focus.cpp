@@ -122,6 +122,11 @@ void end_frame() {
   r.target = 0;
 }
 
+void here() {
+  ImGui::SetKeyboardFocusHere();
+  ring().settle_frames = std::max(ring().settle_frames, 3);
+}
+
 bool settling() {
   return ring().settle_frames > 0;
 }

@@ -38,6 +38,10 @@ void end_frame();
 // Tab walks while the popup is open (as the arrow keys do).
 void item(ImGuiID id, bool text_input = false);
 
+// Gives focus to the next control drawn (ImGui::SetKeyboardFocusHere), with
+// typed text held back until it has landed.
+void here();
+
 // Whether a focus change asked for this frame has not landed yet; the platform
 // holds typed text back meanwhile so none of it is dropped (bounded: a few frames).
 bool settling();

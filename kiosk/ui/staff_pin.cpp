@@ -20,16 +20,15 @@ void keypad(Ctx& c) {
   // One dot per digit typed.
   std::string dots;
   for (std::size_t i = 0; i < staff.pin_entry.size(); ++i) dots += "* ";
-  ImGui::SetWindowFontScale(2.0f);
+  ImGui::SetWindowFontScale(1.5f);
   ImGui::TextUnformatted(dots.empty() ? " " : dots.c_str());
   ImGui::SetWindowFontScale(1.0f);
-  ImGui::Dummy(ImVec2(0.0f, gap()));
 
   // Keys as large as the screen allows, down to a fingertip, so the OK row
   // stays in view on a short screen.
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float room = (ImGui::GetContentRegionAvail().y - spacing * 4.0f) / 4.0f;
-  const float key = std::clamp(room, ImGui::GetFrameHeight() * 1.5f, touch_height() * 1.3f);
+  const float key = std::clamp(room, ImGui::GetFrameHeight() * 1.1f, touch_height() * 1.3f);
   constexpr const char* kRows[4][3] = {
       {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"erase", "0", "ok"}};
   for (const auto& row : kRows) {
@@ -100,7 +99,6 @@ void draw_staff_pin(Ctx& c) {
       hint(c.tr("pin.confirm_hint"));
       break;
   }
-  ImGui::Dummy(ImVec2(0.0f, gap()));
 
   if (staff.pin_step == PinStep::enrolment_code) {
     enrolment_code(c);

@@ -250,10 +250,12 @@ bool begin_combo(const char* id, const std::string& preview, int flags) {
   const float height = ImGui::GetFrameHeight();
   const ImGuiID item_id = ImGui::GetID(id);
   focus::item(item_id);
-  // Enter opens the list as Space does (ImGui 1.86 opens it with Space only).
+  // Enter opens the list as Space does (ImGui 1.86 opens it with Space only),
+  // in this frame, so a key that follows already finds it open. The popup's
+  // id is the one ImGui::BeginCombo gives it.
   if (GImGui->NavId == item_id && GImGui->ActiveId == 0 && enter_pressed() && !enter_consumed() &&
       !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
-    ImGui::ActivateItem(item_id);
+    ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, item_id));
     consume_enter();
   }
   const bool open = ImGui::BeginCombo(id, "", flags);
@@ -453,7 +455,7 @@ std::optional<std::string> country_combo(Ctx& c, const std::string& label, const
     std::string& filter = buffer_for(util::cat(id, "/filter").c_str());
     if (ImGui::IsWindowAppearing()) {
       filter.clear();
-      ImGui::SetKeyboardFocusHere();
+      focus::here();  // typing filters at once
     }
     bool filter_entered = false;
     hint_field("##filter", c.tr("ui.filter_countries"), filter, -1.0f, &filter_entered);

@@ -94,3 +94,42 @@ check_layout() {
       exit bad
     }' "$layout_log" || fail "a primary action of $screen_now is outside the window"
 }
+
+# A fresh database and home: nothing of the machine's own kiosk is touched.
+export HOME="$work" XDG_DATA_HOME="$work/data"
+db="$work/kiosk.db"
+
+# start_kiosk KIOSK ARG...: starts it on $db and waits for its window (no
+# window manager: it sits at 0,0), then gives it the keyboard.
+start_kiosk() {
+  kiosk_binary=$1
+  shift
+  "$kiosk_binary" --db "$db" "$@" >"$work/kiosk.log" 2>&1 &
+  pid=$!
+  wid=""
+  tries=0
+  while [ -z "$wid" ]; do
+    kill -0 "$pid" 2>/dev/null || fail "the kiosk exited before its window appeared"
+    [ "$tries" -lt 100 ] || fail "no kiosk window after 10 s"
+    wid=$(xdotool search --onlyvisible --name '^Alliance Field Kit$' 2>/dev/null | head -n 1 || true)
+    tries=$((tries + 1))
+    sleep 0.1
+  done
+  xdotool windowfocus --sync "$wid" || fail "cannot focus the kiosk window"
+  sleep 0.5
+}
+
+# SIGTERM ends the kiosk cleanly (bounded wait, exit status 0).
+stop_kiosk() {
+  kill -TERM "$pid"
+  tries=0
+  while kill -0 "$pid" 2>/dev/null; do
+    [ "$tries" -lt 100 ] || fail "the kiosk did not exit within 10 s of SIGTERM"
+    tries=$((tries + 1))
+    sleep 0.1
+  done
+  status=0
+  wait "$pid" || status=$?
+  pid=""
+  [ "$status" -eq 0 ] || fail "the kiosk exited with status $status after SIGTERM"
+}
