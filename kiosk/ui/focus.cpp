@@ -21,6 +21,7 @@ struct Ring {
   ImGuiID target = 0;      // where Tab sends focus this frame
   ImGuiID last_known = 0;  // the last control of the screen seen with focus
   int settle_frames = 0;   // frames a focus change may still take to land
+  ImGuiID activated = 0;   // the field last activated because focus arrived on it
 };
 
 Ring& ring() {
@@ -106,9 +107,12 @@ void item(ImGuiID id, bool text_input) {
   }
   // Focus left on a field by an arrow key or a closed popup: type into it now.
   const ImGuiContext& g = *GImGui;
+  // Once per arrival, so text is never held back for long.
+  if (g.NavId != r.activated) r.activated = 0;
   if (!popup && text_input && g.NavId == id && g.ActiveId == 0 && !g.NavDisableHighlight &&
-      g.NavWindow == ImGui::GetCurrentWindow() &&
+      r.activated != id && g.NavWindow == ImGui::GetCurrentWindow() &&
       !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    r.activated = id;
     ImGui::SetKeyboardFocusHere();
     r.settle_frames = std::max(r.settle_frames, 2);
   }

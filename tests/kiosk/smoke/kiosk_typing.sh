@@ -53,10 +53,12 @@ register() {
   keys Tab
   # shellcheck disable=SC2086
   keys $family_keys
-  keys Tab Down space
+  # Gender, year of birth, then the country: Enter opens its list, typing
+  # filters it, Enter picks; Tab Tab to the e-mail.
+  keys Tab Tab Tab Return
   type_text "Kenya"
-  keys Down space
-  keys Down Down Return
+  keys Return
+  keys Tab Tab
   type_text "$email"
   keys Return
   shot "$label-work"
