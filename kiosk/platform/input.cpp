@@ -44,10 +44,7 @@ void InputQueue::feed_one_frame(GLFWwindow* window, bool hold_text) {
       if (it->key == GLFW_KEY_LEFT_SHIFT || it->key == GLFW_KEY_RIGHT_SHIFT) {
         shift_down_ = it->action == GLFW_PRESS;
       }
-      // Only Tab reads Shift from the queue: other keys keep ImGui's own state.
-      if (it->key == GLFW_KEY_TAB && it->action == GLFW_PRESS) {
-        ImGui::GetIO().KeyShift = shift_down_ || (it->mods & GLFW_MOD_SHIFT) != 0;
-      }
+      ImGui::GetIO().KeyShift = shift_down_ || (it->mods & GLFW_MOD_SHIFT) != 0;
     }
   }
   pending_.erase(pending_.begin(), pending_.begin() + count);
