@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/model/text.hpp"
 #include "common/store/store.hpp"
 
 namespace {
@@ -103,6 +104,12 @@ int main(int argc, char** argv) {
     if (found != 1) {
       std::cerr << "kiosk_smoke_check: expected 1 member named " << given << " " << family
                 << ", found " << found << " (" << store.member_count() << " members in all)\n";
+      // What was stored instead tells a dropped key from a wrong field.
+      for (const auto& hit : store.search_members(family, 5)) {
+        std::cerr << "kiosk_smoke_check: stored instead: \""
+                  << alliance::model::escape_for_terminal(hit.member.given_name) << "\" \""
+                  << alliance::model::escape_for_terminal(hit.member.family_name) << "\"\n";
+      }
       return 1;
     }
     if (check_pin) {
