@@ -10,8 +10,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -21,6 +24,8 @@
 #include "kiosk/platform/renderer.hpp"
 #include "kiosk/platform/signals.hpp"
 #include "kiosk/platform/window.hpp"
+#include "kiosk/ui/focus.hpp"
+#include "kiosk/ui/layout.hpp"
 
 namespace alliance::kiosk::platform {
 namespace {
@@ -208,6 +213,40 @@ void run_bench(GLFWwindow* window, FrameRenderer& renderer, Controller& controll
             << " glyphs=" << text.glyphs << "\n";
 }
 
+// ALLIANCE_KIOSK_LAYOUT_LOG=FILE: where each screen's primary actions were
+// drawn, one line per action, written whenever they move (for the layout
+// test, which checks them against the window at several screen sizes).
+class LayoutLog {
+ public:
+  static std::optional<LayoutLog> from_environment() {
+    const char* path = std::getenv("ALLIANCE_KIOSK_LAYOUT_LOG");
+    if (path == nullptr || *path == '\0') return std::nullopt;
+    return LayoutLog(path);
+  }
+
+  void write(const ui::FrameLayout& layout) {
+    std::ostringstream lines;
+    const std::string head = util::cat("screen=", ui::screen_name(layout.screen),
+                                       " display=", static_cast<int>(layout.display.x), "x",
+                                       static_cast<int>(layout.display.y));
+    // Each frame's record ends with a line of its own, so a reader takes whole records.
+    for (const ui::ActionRect& a : layout.actions) {
+      lines << head << " action=" << a.id << " rect=" << static_cast<int>(a.min.x) << ","
+            << static_cast<int>(a.min.y) << "," << static_cast<int>(a.max.x) << ","
+            << static_cast<int>(a.max.y) << " visible=" << (a.visible ? "yes" : "no") << "\n";
+    }
+    lines << head << " end\n";
+    if (lines.str() == last_) return;
+    last_ = lines.str();
+    out_ << last_ << std::flush;
+  }
+
+ private:
+  explicit LayoutLog(const char* path) : out_(path, std::ios::app) {}
+  std::ofstream out_;
+  std::string last_;
+};
+
 }  // namespace
 
 int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options) {
@@ -227,6 +266,8 @@ int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options)
     WindowEvents events;
     install_callbacks(window.get(), events);
     ImGuiSession imgui(window.get(), glsl_version);
+    ui::focus::take_tab_key();  // the kiosk's own focus order (kiosk/ui/focus.hpp)
+    auto layout_log = LayoutLog::from_environment();
     FrameRenderer renderer(window.get(), fonts, options.font_path);
 
     ImGuiIO& io = ImGui::GetIO();
@@ -274,9 +315,11 @@ int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options)
       if (state.version != drawn_version) frames_owed = kSettleFrames;
       if (frames_owed == 0 && events.keys.empty()) continue;
 
-      events.keys.feed_one_frame(window.get());
+      // Typed text waits while focus moves to the field it is meant for.
+      events.keys.feed_one_frame(window.get(), ui::focus::settling());
       drawn_version = state.version;
       draw_frame(window.get(), renderer, state, i18n, intents);
+      if (layout_log) layout_log->write(ui::last_layout());
       frames_owed = std::max(0, frames_owed - 1);
       // Characters typed that ImGui's font lacked: added now, shown next frame.
       if (renderer.add_needed_glyphs()) frames_owed = kSettleFrames;

@@ -6,6 +6,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "common/util/strings.hpp"
@@ -53,8 +54,11 @@ CreatedWindow create_window(const char* title, bool fullscreen) {
 
   GLFWmonitor* monitor = fullscreen ? glfwGetPrimaryMonitor() : nullptr;
   const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
-  const int width = mode ? mode->width : 1280;
-  const int height = mode ? mode->height : 800;
+  // A window never larger than the screen (a 1024x600 panel, say).
+  GLFWmonitor* primary = glfwGetPrimaryMonitor();
+  const GLFWvidmode* screen = mode ? mode : (primary ? glfwGetVideoMode(primary) : nullptr);
+  const int width = mode ? mode->width : (screen ? std::min(1280, screen->width) : 1280);
+  const int height = mode ? mode->height : (screen ? std::min(800, screen->height) : 800);
 
   for (const auto& attempt : attempts) {
     glfwDefaultWindowHints();

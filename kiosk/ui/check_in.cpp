@@ -77,10 +77,7 @@ void draw_check_in_done(Ctx& c) {
     ImGui::SetWindowFontScale(1.0f);
   }
   text(s.already_checked_in ? c.tr("check_in.already") : c.tr("check_in.done"), {.wrap = true});
-  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
-  if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {
-    c.emit(intent::GoTo{Screen::welcome});
-  }
+  done_bar(c);
   default_focus(c);
 }
 

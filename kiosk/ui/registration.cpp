@@ -158,8 +158,9 @@ void draw_register_interests(Ctx& c) {
 
 void draw_register_consent(Ctx& c) {
   step_heading(c, 4, c.tr("register.consent.title"));
-  const float text_h = std::max(ImGui::GetContentRegionAvail().y - touch_height() * 4.0f,
-                                ImGui::GetFontSize() * 8.0f);
+  // The text scrolls in its own box, sized so the box to tick stays in view.
+  const float text_h = std::max(ImGui::GetContentRegionAvail().y - touch_height() * 2.0f,
+                                ImGui::GetFontSize() * 6.0f);
   ImGui::BeginChild("##consent_text", ImVec2(-1.0f, text_h), true);
   text(c.tr("consent.text"), {.wrap = true});
   ImGui::EndChild();
@@ -244,10 +245,7 @@ void draw_register_saved(Ctx& c) {
   } else if (const auto& known = c.state.recognised_member) {
     text(c.trf("saved.welcome_back", {known->name, known->code_end}), {.wrap = true});
   }
-  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
-  if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {
-    c.emit(intent::GoTo{Screen::welcome});
-  }
+  done_bar(c);
   default_focus(c);
 }
 

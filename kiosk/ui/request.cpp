@@ -138,10 +138,7 @@ void draw_request_done(Ctx& c) {
     reference_code_text(saved->reference_code);
     text(c.tr(util::cat("request.done.next.", model::to_string(saved->delivery))), {.wrap = true});
   }
-  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
-  if (big_button(c.tr("ui.done"), "done", ImGui::GetFontSize() * 16.0f)) {
-    c.emit(intent::GoTo{Screen::welcome});
-  }
+  done_bar(c);
   default_focus(c);
 }
 

@@ -64,9 +64,9 @@ void draw_staff_edit(Ctx& c) {
     member_combo(c, c.tr("field.qualification"), "qualification", "qualification",
                  model::qualification_codes(), m.qualification);
   }
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-  if (big_button(c.tr("staff.edit.save"), "save")) c.emit(intent::SaveMemberEdit{});
-  staff_back(c, Screen::staff_today);
+  if (staff_back(c, Screen::staff_today, c.tr("staff.edit.save"))) {
+    c.emit(intent::SaveMemberEdit{});
+  }
 }
 
 }  // namespace alliance::kiosk::ui

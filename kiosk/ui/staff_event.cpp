@@ -83,8 +83,7 @@ void draw_staff_event(Ctx& c) {
   hint(c.tr("staff.event.date_hint"));
   event_field(c, c.tr("field.organiser"), "organiser", d.organiser);
   event_field(c, c.tr("field.office"), "office", d.office);
-  if (big_button(c.tr("staff.event.create"), "create")) c.emit(intent::CreateEvent{});
-  staff_back(c);
+  if (staff_back(c, Screen::staff_home, c.tr("staff.event.create"))) c.emit(intent::CreateEvent{});
 }
 
 }  // namespace alliance::kiosk::ui

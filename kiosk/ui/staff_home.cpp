@@ -1,6 +1,7 @@
 // The staff menu: one button per staff screen, back to public, exit.
 #include <imgui.h>
 
+#include "kiosk/ui/layout.hpp"
 #include "kiosk/ui/screens.hpp"
 
 namespace alliance::kiosk::ui {
@@ -17,7 +18,7 @@ void draw_staff_home(Ctx& c) {
        {.wrap = true});
   ImGui::Dummy(ImVec2(0.0f, gap()));
 
-  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 30.0f);
+  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 24.0f);
   struct Entry {
     std::string label;
     const char* id;
@@ -31,17 +32,21 @@ void draw_staff_home(Ctx& c) {
       {c.tr("staff.export.title"), "export", Screen::staff_export},
       {c.tr("staff.settings.title"), "settings", Screen::staff_settings},
   };
-  bool first = true;
+  // Two columns where the screen is wide enough, so the menu fits a short one.
+  const bool two_columns = ImGui::GetContentRegionAvail().x >= w * 2.0f + gap();
+  int index = 0;
   for (const Entry& e : entries) {
+    if (two_columns && index % 2 == 1) ImGui::SameLine();
     if (big_button(e.label, e.id, w)) c.emit(intent::GoTo{e.screen});
-    if (first) default_focus(c);
-    first = false;
+    if (index == 0) default_focus(c);
+    ++index;
   }
-  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
-  ImGui::Separator();
+  begin_action_bar(c);
   if (big_button(c.tr("staff.back_to_public"), "leave")) c.emit(intent::LeaveStaff{});
+  note_primary_action("leave");
   ImGui::SameLine();
   if (big_button(c.tr("staff.exit_kiosk"), "quit")) c.emit(intent::Quit{});
+  note_primary_action("quit");
 }
 
 }  // namespace alliance::kiosk::ui

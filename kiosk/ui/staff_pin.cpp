@@ -4,8 +4,11 @@
 // digits themselves are never shown.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "common/util/strings.hpp"
 #include "kiosk/core/staff_pin.hpp"
+#include "kiosk/ui/layout.hpp"
 #include "kiosk/ui/screens.hpp"
 #include "kiosk/ui/theme.hpp"
 
@@ -17,12 +20,15 @@ void keypad(Ctx& c) {
   // One dot per digit typed.
   std::string dots;
   for (std::size_t i = 0; i < staff.pin_entry.size(); ++i) dots += "* ";
-  ImGui::SetWindowFontScale(2.0f);
+  ImGui::SetWindowFontScale(1.5f);
   ImGui::TextUnformatted(dots.empty() ? " " : dots.c_str());
   ImGui::SetWindowFontScale(1.0f);
-  ImGui::Dummy(ImVec2(0.0f, gap()));
 
-  const float key = touch_height() * 1.3f;
+  // Keys as large as the screen allows, down to a fingertip, so the OK row
+  // stays in view on a short screen.
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float room = (ImGui::GetContentRegionAvail().y - spacing * 4.0f) / 4.0f;
+  const float key = std::clamp(room, ImGui::GetFrameHeight() * 1.1f, touch_height() * 1.3f);
   constexpr const char* kRows[4][3] = {
       {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"erase", "0", "ok"}};
   for (const auto& row : kRows) {
@@ -30,16 +36,16 @@ void keypad(Ctx& c) {
       const std::string_view k = row[col];
       if (col > 0) ImGui::SameLine();
       if (k == "erase") {
-        if (ImGui::Button(util::cat(c.tr("pin.erase"), "##erase").c_str(), ImVec2(key, key))) {
-          c.emit(intent::PinErase{});
-        }
+        if (sized_button(c.tr("pin.erase"), "erase", ImVec2(key, key))) c.emit(intent::PinErase{});
       } else if (k == "ok") {
         ImGui::PushStyleColor(ImGuiCol_Button, theme().primary);
-        if (ImGui::Button(util::cat(c.tr("pin.ok"), "##ok").c_str(), ImVec2(key, key))) {
-          c.emit(intent::SubmitPin{});
-        }
-        ImGui::PopStyleColor();
-      } else if (ImGui::Button(util::cat(k, "##digit").c_str(), ImVec2(key, key))) {
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme().primary_hovered);
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, theme().primary_active);
+        ImGui::PushStyleColor(ImGuiCol_Text, theme().on_primary);
+        if (sized_button(c.tr("pin.ok"), "ok", ImVec2(key, key))) c.emit(intent::SubmitPin{});
+        note_primary_action("pin_ok");
+        ImGui::PopStyleColor(4);
+      } else if (sized_button(std::string(k), util::cat("digit", k).c_str(), ImVec2(key, key))) {
         c.emit(intent::PinDigit{k[0]});
       }
     }
@@ -52,7 +58,7 @@ void keypad(Ctx& c) {
       if (ch >= '0' && ch <= '9') c.emit(intent::PinDigit{static_cast<char>(ch)});
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) c.emit(intent::PinErase{});
-    if (enter_pressed() && !ImGui::IsItemFocused()) c.emit(intent::SubmitPin{});
+    if (enter_pressed() && !enter_consumed()) c.emit(intent::SubmitPin{});
   }
 }
 
@@ -93,7 +99,6 @@ void draw_staff_pin(Ctx& c) {
       hint(c.tr("pin.confirm_hint"));
       break;
   }
-  ImGui::Dummy(ImVec2(0.0f, gap()));
 
   if (staff.pin_step == PinStep::enrolment_code) {
     enrolment_code(c);
@@ -101,11 +106,13 @@ void draw_staff_pin(Ctx& c) {
     keypad(c);
   }
 
-  ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
+  begin_action_bar(c);
   if (staff.changing_pin) {
     if (big_button(c.tr("pin.cancel_change"), "cancel_change")) c.emit(intent::Back{});
-  } else if (big_button(c.tr("staff.back_to_public"), "leave")) {
-    c.emit(intent::LeaveStaff{});
+    note_primary_action("cancel_change");
+  } else {
+    if (big_button(c.tr("staff.back_to_public"), "leave")) c.emit(intent::LeaveStaff{});
+    note_primary_action("leave");
   }
 }
 

@@ -35,6 +35,7 @@ void draw_staff_settings(Ctx& c) {
     ImGui::SetKeyboardFocusHere();
     c.focus_pending = false;
   }
+  focus_order("##idle", true);
   if (ImGui::InputInt("##idle", &seconds, 15, 60) && seconds != st.idle_timeout_seconds) {
     c.emit(intent::SetIdleTimeout{seconds});
   }
@@ -57,6 +58,7 @@ void draw_staff_settings(Ctx& c) {
   static bool dragging = false;
   float scale = dragging ? dragged : st.ui_scale;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16.0f);
+  focus_order("##scale", false);
   ImGui::SliderFloat("##scale", &scale, 0.75f, 2.0f, "%.2f");
   dragging = ImGui::IsItemActive();
   dragged = scale;

@@ -1,11 +1,14 @@
-// The frame: header with the event and sync badge, the notice bar, the
-// current screen, and the idle prompt; Escape means Back everywhere.
+// The frame: the header strip (or the notice over it), the current screen's
+// scrolling body and pinned action bar, and the idle prompt; Escape means
+// Back everywhere.
 #include "kiosk/ui/ui.hpp"
 
 #include <imgui.h>
 
 #include <optional>
 
+#include "kiosk/ui/focus.hpp"
+#include "kiosk/ui/layout.hpp"
 #include "kiosk/ui/screens.hpp"
 #include "kiosk/ui/text.hpp"
 #include "kiosk/ui/theme.hpp"
@@ -69,9 +72,20 @@ std::optional<Intent> escape_intent(Screen screen) {
   return intent::Back{};
 }
 
-void header(Ctx& c) {
+// The strip at the top, always the same height: the notice when there is
+// one (drawn over the header), else the app or staff mode, the event and,
+// for staff and on the welcome screen, the sync badge.
+void status_strip(Ctx& c) {
+  const float height = status_strip_height();
+  if (c.state.notice) {
+    notice_bar(c, height);
+    return;
+  }
   const AppState& s = c.state;
   const bool staff = !is_public_screen(s.screen);
+  ImGui::BeginChild("##header", ImVec2(-1.0f, height), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
   std::string left = staff ? c.tr("header.staff_mode") : c.tr("header.app_name");
   if (s.current_event) left += "  ·  " + s.current_event->name;
   text(left, {.colour = theme().muted});
@@ -81,7 +95,7 @@ void header(Ctx& c) {
     ImGui::SameLine();
     sync_badge(c);
   }
-  ImGui::Separator();
+  ImGui::EndChild();
 }
 
 }  // namespace
@@ -97,28 +111,35 @@ void draw(const AppState& state, const I18n& i18n, std::vector<Intent>& intents)
   if (text::TextEngine* engine = text_engine()) engine->begin_frame();
   set_layout_direction(i18n.right_to_left(state.settings.language) ? text::Direction::rtl
                                                                    : text::Direction::ltr);
+  focus::begin_frame();
+  begin_layout_record(state.screen);
 
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->Pos);
   ImGui::SetNextWindowSize(viewport->Size);
-  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+  constexpr ImGuiWindowFlags kFlags =
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
   ImGui::Begin("##kiosk", nullptr, kFlags);
-  if (c.entered_screen) ImGui::SetScrollY(0.0f);
-  header(c);
-  notice_bar(c);
+  status_strip(c);
   ImGui::PushID(static_cast<int>(state.screen));
+  begin_body(c);
   draw_screen(c);
+  end_body(c);
   ImGui::PopID();
 
-  // Escape leaves the screen unless a list or popup is open (it closes that).
-  if (!state.idle_prompt && escape_pressed() &&
-      !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+  // Escape leaves the screen unless a list or popup is open: then it closes
+  // that (ImGui closes it before the frame is drawn, so remember the last frame).
+  static bool popup_was_open = false;
+  const bool popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+  if (!state.idle_prompt && escape_pressed() && !popup_open && !popup_was_open) {
     if (auto back = escape_intent(state.screen)) intents.push_back(std::move(*back));
   }
+  popup_was_open = popup_open;
   idle_modal(c);
   ImGui::End();
+  end_layout_record();
+  focus::end_frame();
 }
 
 }  // namespace alliance::kiosk::ui

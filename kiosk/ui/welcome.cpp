@@ -3,6 +3,7 @@
 
 #include "common/model/codes.hpp"
 #include "common/util/strings.hpp"
+#include "kiosk/ui/layout.hpp"
 #include "kiosk/ui/screens.hpp"
 
 namespace alliance::kiosk::ui {
@@ -34,22 +35,47 @@ void draw_welcome(Ctx& c) {
   if (row_button(staff_label, "staff")) c.emit(intent::EnterStaff{});
   ImGui::Dummy(ImVec2(0.0f, gap() * 2.0f));
 
-  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 36.0f);
   if (c.state.current_event) {
     text(c.trf("welcome.event", {c.state.current_event->name}), {.wrap = true});
   } else {
     hint(c.tr("welcome.no_event"));
   }
   ImGui::Dummy(ImVec2(0.0f, gap()));
-  if (big_button(c.tr("welcome.register"), "register", w)) c.emit(intent::StartRegistration{});
-  default_focus(c);
-  hint(c.tr("welcome.register_hint"));
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-  if (big_button(c.tr("welcome.check_in"), "check_in", w)) c.emit(intent::StartCheckIn{});
-  hint(c.tr("welcome.check_in_hint"));
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-  if (big_button(c.tr("welcome.request"), "request", w)) c.emit(intent::StartRequest{});
-  hint(c.tr("welcome.request_hint"));
+
+  struct Action {
+    std::string label;
+    std::string hint;
+    const char* id;
+    Intent intent;
+  };
+  const Action actions[] = {
+      {c.tr("welcome.register"), c.tr("welcome.register_hint"), "register",
+       intent::StartRegistration{}},
+      {c.tr("welcome.check_in"), c.tr("welcome.check_in_hint"), "check_in", intent::StartCheckIn{}},
+      {c.tr("welcome.request"), c.tr("welcome.request_hint"), "request", intent::StartRequest{}},
+  };
+  // Side by side where the screen is wide enough, so all three fit a short
+  // screen (1024x600); one under the other on a narrow one.
+  const bool side_by_side = ImGui::GetContentRegionAvail().x >= ImGui::GetFontSize() * 40.0f;
+  const float w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 36.0f);
+  if (side_by_side && ImGui::BeginTable("##actions", 3, ImGuiTableFlags_SizingStretchSame)) {
+    for (const Action& action : actions) {
+      ImGui::TableNextColumn();
+      if (big_button(action.label, action.id, -1.0f)) c.emit(action.intent);
+      note_primary_action(action.id);
+      if (action.id == actions[0].id) default_focus(c);
+      hint(action.hint);
+    }
+    ImGui::EndTable();
+    return;
+  }
+  for (const Action& action : actions) {
+    if (big_button(action.label, action.id, w)) c.emit(action.intent);
+    note_primary_action(action.id);
+    if (action.id == actions[0].id) default_focus(c);
+    hint(action.hint);
+    ImGui::Dummy(ImVec2(0.0f, gap()));
+  }
 }
 
 }  // namespace alliance::kiosk::ui

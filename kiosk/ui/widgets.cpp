@@ -11,6 +11,8 @@
 
 #include "common/model/country.hpp"
 #include "common/util/strings.hpp"
+#include "kiosk/ui/focus.hpp"
+#include "kiosk/ui/layout.hpp"
 #include "kiosk/ui/theme.hpp"
 
 namespace alliance::kiosk::ui {
@@ -92,6 +94,21 @@ void hint(const std::string& words) {
 
 namespace {
 
+int enter_consumed_frame = -1;
+
+void consume_enter() {
+  enter_consumed_frame = ImGui::GetFrameCount();
+}
+
+// ImGui 1.86 activates a focused button with Space only; people expect Enter.
+bool enter_on_focused(bool pressed) {
+  if (!pressed && ImGui::IsItemFocused() && enter_pressed() && !enter_consumed()) {
+    consume_enter();
+    return true;
+  }
+  return pressed;
+}
+
 // "label##id" shows "label".
 std::string_view visible_part(std::string_view label) {
   const auto id = label.find("##");
@@ -112,8 +129,10 @@ bool labelled_button(const std::string& label, const char* id, ImVec2 size) {
   if (size.x == 0.0f) size.x = text_size(label).x + padding * 2.0f;
   bool pressed = false;
   {
+    const std::string imgui_id = util::cat("##", id);
+    focus::item(ImGui::GetID(imgui_id.c_str()));
     PlacedItem placed(size.x);
-    pressed = ImGui::Button(util::cat("##", id).c_str(), size);
+    pressed = ImGui::Button(imgui_id.c_str(), size);
   }
   label_on_item(label, 0.5f, padding);
   return pressed;
@@ -132,6 +151,7 @@ bool mark_button(std::string_view label_and_id, bool on, bool round) {
   const float label_width = label.empty() ? 0.0f : style.ItemInnerSpacing.x + label_size.x;
   const ImVec2 size(square + label_width,
                     std::max(square, label_size.y + style.FramePadding.y * 2.0f));
+  focus::item(id);
   PlacedItem placed(size.x);
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect total(pos, ImVec2(pos.x + size.x, pos.y + size.y));
@@ -208,9 +228,16 @@ bool radio_button(const std::string& label, bool active) {
 bool selectable(const std::string& label, bool selected, const ImVec2& size) {
   const std::string_view shown = visible_part(label);
   const float height = std::max(size.y, shown.empty() ? 0.0f : text_size(shown).y);
-  const bool pressed =
-      ImGui::Selectable(util::cat("##", label).c_str(), selected, 0, ImVec2(size.x, height));
+  const std::string imgui_id = util::cat("##", label);
+  focus::item(ImGui::GetID(imgui_id.c_str()));
+  bool pressed = ImGui::Selectable(imgui_id.c_str(), selected, 0, ImVec2(size.x, height));
   label_on_item(shown, 0.0f, ImGui::GetStyle().ItemSpacing.x * 0.5f);
+  // Enter picks a row as Space does; in a drop-down list it also closes it.
+  if (!pressed && enter_on_focused(false)) {
+    pressed = true;
+    const ImGuiWindow* window = ImGui::GetCurrentWindow();
+    if ((window->Flags & ImGuiWindowFlags_Popup) != 0) ImGui::CloseCurrentPopup();
+  }
   return pressed;
 }
 
@@ -221,6 +248,16 @@ bool begin_combo(const char* id, const std::string& preview, int flags) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImGuiStyle& style = ImGui::GetStyle();
   const float height = ImGui::GetFrameHeight();
+  const ImGuiID item_id = ImGui::GetID(id);
+  focus::item(item_id);
+  // Enter opens the list as Space does (ImGui 1.86 opens it with Space only),
+  // in this frame, so a key that follows already finds it open. The popup's
+  // id is the one ImGui::BeginCombo gives it.
+  if (GImGui->NavId == item_id && GImGui->ActiveId == 0 && enter_pressed() && !enter_consumed() &&
+      !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, item_id));
+    consume_enter();
+  }
   const bool open = ImGui::BeginCombo(id, "", flags);
   placed.reset();
   // The arrow takes a square at the combo's right end.
@@ -230,14 +267,19 @@ bool begin_combo(const char* id, const std::string& preview, int flags) {
   return open;
 }
 
-bool hint_field(const char* id, const std::string& hint_text, std::string& buffer, float width) {
+bool hint_field(const char* id, const std::string& hint_text, std::string& buffer, float width,
+                bool* entered) {
   const float w = width < 0.0f ? ImGui::GetContentRegionAvail().x : width;
-  bool changed = false;
+  const std::string before = buffer;
   {
+    focus::item(ImGui::GetID(id), true);
     PlacedItem placed(w);
     ImGui::SetNextItemWidth(w);
-    changed = ImGui::InputText(id, &buffer);
+    const bool enter = ImGui::InputText(id, &buffer, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (enter) consume_enter();
+    if (entered != nullptr) *entered = enter;
   }
+  const bool changed = buffer != before;
   if (buffer.empty()) {
     const float padding = ImGui::GetStyle().FramePadding.x;
     const ImVec2 min = ImGui::GetItemRectMin();
@@ -280,19 +322,6 @@ bool escape_pressed() {
   return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
 }
 
-namespace {
-int enter_consumed_frame = -1;
-
-// ImGui 1.86 activates a focused button with Space only; people expect Enter.
-bool enter_on_focused(bool pressed) {
-  if (!pressed && ImGui::IsItemFocused() && enter_pressed()) {
-    enter_consumed_frame = ImGui::GetFrameCount();
-    return true;
-  }
-  return pressed;
-}
-}  // namespace
-
 bool enter_consumed() {
   return enter_consumed_frame == ImGui::GetFrameCount();
 }
@@ -322,6 +351,14 @@ bool big_button(const std::string& label, const char* id, float width) {
   const float text_w = text_size(label).x + ImGui::GetFontSize() * 2.0f;
   return enter_on_focused(
       labelled_button(label, id, ImVec2(width == 0.0f ? text_w : w, touch_height())));
+}
+
+bool sized_button(const std::string& label, const char* id, ImVec2 size) {
+  return enter_on_focused(labelled_button(label, id, size));
+}
+
+void focus_order(const char* imgui_label, bool text_input) {
+  focus::item(ImGui::GetID(imgui_label), text_input);
 }
 
 bool row_button(const std::string& label, const char* id) {
@@ -370,9 +407,11 @@ FieldResult text_field(Ctx& c, const std::string& label, const char* id, const s
   if (errored) ImGui::PushStyleColor(ImGuiCol_Border, theme().error);
   if (errored) ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
   {
+    const std::string imgui_id = util::cat("##", id);
+    focus::item(ImGui::GetID(imgui_id.c_str()), true);
     PlacedItem placed(width);
-    result.entered = ImGui::InputText(util::cat("##", id).c_str(), &buffer,
-                                      flags | ImGuiInputTextFlags_EnterReturnsTrue);
+    result.entered =
+        ImGui::InputText(imgui_id.c_str(), &buffer, flags | ImGuiInputTextFlags_EnterReturnsTrue);
   }
   if (errored) ImGui::PopStyleVar();
   if (errored) ImGui::PopStyleColor();
@@ -426,12 +465,19 @@ std::optional<std::string> country_combo(Ctx& c, const std::string& label, const
     std::string& filter = buffer_for(util::cat(id, "/filter").c_str());
     if (ImGui::IsWindowAppearing()) {
       filter.clear();
-      ImGui::SetKeyboardFocusHere();
+      focus::here();  // typing filters at once
     }
-    hint_field("##filter", c.tr("ui.filter_countries"), filter, -1.0f);
+    bool filter_entered = false;
+    hint_field("##filter", c.tr("ui.filter_countries"), filter, -1.0f, &filter_entered);
     for (const model::Country& country : model::all_countries()) {
       if (!contains_folded(country.name, filter) && !contains_folded(country.code, filter)) {
         continue;
+      }
+      // Enter in the filter picks the first country it leaves.
+      if (filter_entered) {
+        filter_entered = false;
+        chosen = std::string(country.code);
+        ImGui::CloseCurrentPopup();
       }
       ImGui::PushID(country.code.data(), country.code.data() + country.code.size());
       const bool selected = value == country.code;
@@ -448,12 +494,12 @@ std::optional<std::string> country_combo(Ctx& c, const std::string& label, const
   return chosen;
 }
 
-void notice_bar(Ctx& c) {
+void notice_bar(Ctx& c, float height) {
   if (!c.state.notice) return;
   const Notice& notice = *c.state.notice;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, notice.is_error ? theme().error_bg : theme().notice_bg);
-  ImGui::BeginChild("##notice", ImVec2(-1.0f, touch_height() * 1.2f), true,
-                    ImGuiWindowFlags_NoScrollbar);
+  ImGui::BeginChild("##notice", ImVec2(-1.0f, height), true,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   const std::string dismiss = c.tr("ui.dismiss");
   const float button_w = text_size(dismiss).x + ImGui::GetFontSize() * 2.0f;
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x - button_w);
@@ -534,33 +580,51 @@ void idle_modal(Ctx& c) {
   }
 }
 
+bool primary_button(const std::string& label, const char* id, bool enabled) {
+  const float w =
+      std::max(text_size(label).x + ImGui::GetFontSize() * 3.0f, ImGui::GetFontSize() * 12.0f);
+  const float x = ImGui::GetWindowContentRegionMax().x - w;
+  if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+  ImGui::BeginDisabled(!enabled);
+  ImGui::PushStyleColor(ImGuiCol_Button, theme().primary);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme().primary_hovered);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, theme().primary_active);
+  ImGui::PushStyleColor(ImGuiCol_Text, theme().on_primary);
+  const bool pressed = big_button(label, id, w);
+  note_primary_action(id);
+  ImGui::PopStyleColor(4);
+  ImGui::EndDisabled();
+  return pressed && enabled;
+}
+
 bool nav_row(Ctx& c, const std::string& primary_label, bool show_back, bool primary_enabled) {
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-  ImGui::Separator();
-  ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
+  begin_action_bar(c);
   if (show_back) {
     if (big_button(c.tr("ui.back"), "nav_back")) c.emit(intent::Back{});
+    note_primary_action("nav_back");
     ImGui::SameLine();
   }
   if (big_button(c.tr("ui.cancel"), "nav_cancel")) c.emit(intent::Cancel{});
+  note_primary_action("nav_cancel");
   if (primary_label.empty()) return false;
   ImGui::SameLine();
-  const float w = std::max(text_size(primary_label).x + ImGui::GetFontSize() * 3.0f,
-                           ImGui::GetFontSize() * 12.0f);
-  const float x = ImGui::GetWindowContentRegionMax().x - w;
-  if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
-  ImGui::BeginDisabled(!primary_enabled);
-  ImGui::PushStyleColor(ImGuiCol_Button, theme().primary);
-  const bool pressed = big_button(primary_label, "nav_primary", w);
-  ImGui::PopStyleColor();
-  ImGui::EndDisabled();
-  return pressed && primary_enabled;
+  return primary_button(primary_label, "nav_primary", primary_enabled);
 }
 
-void staff_back(Ctx& c, Screen to) {
-  ImGui::Dummy(ImVec2(0.0f, gap()));
-  ImGui::Separator();
+bool staff_back(Ctx& c, Screen to, const std::string& primary_label) {
+  begin_action_bar(c);
   if (big_button(c.tr("ui.back"), "staff_back")) c.emit(intent::GoTo{to});
+  note_primary_action("staff_back");
+  if (primary_label.empty()) return false;
+  ImGui::SameLine();
+  return primary_button(primary_label, "staff_primary", true);
+}
+
+bool done_bar(Ctx& c) {
+  begin_action_bar(c);
+  const bool done = primary_button(c.tr("ui.done"), "done", true);
+  if (done) c.emit(intent::GoTo{Screen::welcome});
+  return done;
 }
 
 std::string masked_phone(std::string_view e164, std::string_view country) {

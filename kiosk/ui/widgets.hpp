@@ -33,6 +33,7 @@ struct Ctx {
   std::vector<Intent>& intents;
   bool entered_screen = false;  // first frame of this screen
   bool focus_pending = false;   // the first field of the screen still wants focus
+  bool body_open = false;       // the scrolling body is being drawn (ui/layout.hpp)
 
   std::string_view lang() const { return state.settings.language; }
   std::string tr(std::string_view key) const { return std::string(i18n.text(lang(), key)); }
@@ -65,8 +66,10 @@ bool selectable(const std::string& label, bool selected, const ImVec2& size = Im
 // ImGui::BeginCombo with the preview shaped.
 bool begin_combo(const char* id, const std::string& preview, int flags = 0);
 // A single-line text field with a hint shown while it is empty; true when
-// the text changed. width < 0 fills the line.
-bool hint_field(const char* id, const std::string& hint, std::string& buffer, float width);
+// the text changed. width < 0 fills the line. *entered (if given): Enter was
+// pressed in it.
+bool hint_field(const char* id, const std::string& hint, std::string& buffer, float width,
+                bool* entered = nullptr);
 // ImGui::TableHeadersRow with shaped headers; columns run right to left in
 // a right-to-left layout (label_value_row does the same for its table).
 void table_headers();
@@ -74,6 +77,11 @@ void table_headers();
 // A touch-sized button; Enter activates it when it has keyboard focus.
 // width 0 sizes it to the label, a negative width fills the line.
 bool big_button(const std::string& label, const char* id, float width = 0.0f);
+// A button of a given size (the PIN pad's keys).
+bool sized_button(const std::string& label, const char* id, ImVec2 size);
+// Puts the next raw ImGui control (InputInt, SliderFloat) with this label in
+// the keyboard's focus order (ui/focus.hpp); `text_input` for typed fields.
+void focus_order(const char* imgui_label, bool text_input);
 // A regular-height button for rows in lists.
 bool row_button(const std::string& label, const char* id);
 // Whether Enter was pressed this frame (main or keypad key).
@@ -105,9 +113,9 @@ FieldResult text_field(Ctx& c, const std::string& label, const char* id, const s
 void field_error(Ctx& c, std::string_view error_field);
 
 // A combo over a code list with translated labels; the first entry ("not
-// chosen") yields "". Returns the chosen code when it changed. Combos leave
-// the screen's first focus to text fields: ImGui 1.86 tabs through fields
-// only, and arrow keys reach combos.
+// chosen") yields "". Returns the chosen code when it changed. Space or Enter
+// opens it, arrows move in the list, Space or Enter picks, Escape closes it;
+// focus stays on the combo, so Tab goes on to the next control.
 std::optional<std::string> code_combo(Ctx& c, const std::string& label, const char* id,
                                       std::string_view list,
                                       std::span<const std::string_view> codes,
@@ -116,21 +124,30 @@ std::optional<std::string> code_combo(Ctx& c, const std::string& label, const ch
 std::optional<std::string> country_combo(Ctx& c, const std::string& label, const char* id,
                                          const std::string& value, std::string_view error_field);
 
-// The bar under the header: state.notice, translated, with a dismiss button.
-void notice_bar(Ctx& c);
+// state.notice, translated, with a dismiss button, `height` tall (it is
+// drawn over the header strip, so it never moves a control).
+void notice_bar(Ctx& c, float height);
 // "all N records synced at HH:MM" / "N waiting, no network since HH:MM".
 std::string sync_badge_text(const Ctx& c);
 void sync_badge(Ctx& c);
 // The "still there?" modal with its countdown, while state.idle_prompt.
 void idle_modal(Ctx& c);
 
-// Back / Cancel / primary-action row at the bottom of a public screen.
+// The action bar of a public screen, pinned at the bottom (it ends the
+// screen's body): Back, Cancel and the primary action at the end edge.
 // Returns true if the primary button was pressed (it emits nothing itself).
 bool nav_row(Ctx& c, const std::string& primary_label, bool show_back = true,
              bool primary_enabled = true);
 
-// The Back button of a staff screen: returns to `to`.
-void staff_back(Ctx& c, Screen to = Screen::staff_home);
+// The action bar of a staff screen: Back (returns to `to`) and, when
+// primary_label is not empty, a primary button; true when that was pressed.
+bool staff_back(Ctx& c, Screen to = Screen::staff_home, const std::string& primary_label = {});
+
+// The action bar of a screen that ends a flow: "Done" (back to welcome).
+bool done_bar(Ctx& c);
+
+// The screen's main button at the end edge of the line, in the primary colour.
+bool primary_button(const std::string& label, const char* id, bool enabled);
 
 // "+254 *** ** 678": the calling code and the last three digits only.
 std::string masked_phone(std::string_view e164, std::string_view country);

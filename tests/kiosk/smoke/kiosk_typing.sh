@@ -47,16 +47,21 @@ register() {
   # shellcheck disable=SC2086  # lists of keysyms
   "$xkb_keycodes" 2 $given_keys $family_keys >/dev/null ||
     fail "the $label layout does not have the keys for the name"
-  keys Down Up Return
+  # "Register" has focus on the welcome screen. (Arrow keys there move
+  # spatially: Down then Up lands on a language button, not back on Register.)
+  keys Return
+  wait_screen register_personal
   # shellcheck disable=SC2086
   keys $given_keys
   keys Tab
   # shellcheck disable=SC2086
   keys $family_keys
-  keys Tab Down space
+  # Gender, year of birth, then the country: Enter opens its list, typing
+  # filters it, Enter picks; Tab Tab to the e-mail.
+  keys Tab Tab Tab Return
   type_text "Kenya"
-  keys Down space
-  keys Down Down Return
+  keys Return
+  keys Tab Tab
   type_text "$email"
   keys Return
   shot "$label-work"
@@ -66,10 +71,11 @@ register() {
   keys space Return
   import -window root "$out/kiosk-typing-$label-review.png" || fail "cannot take a screenshot"
   keys Return
-  sleep 1
+  wait_screen register_saved
   shot "$label-saved"
   # Done (focused) goes back to the welcome screen for the next person.
   keys Return
+  wait_screen welcome
 }
 
 use_layout ara ""

@@ -38,6 +38,63 @@ pace=${SMOKE_PACE:-1}
 keys() { xdotool key --delay $((150 * pace)) "$@"; sleep $((1 * pace)); }
 type_text() { xdotool type --delay $((60 * pace)) "$1"; sleep $((1 * pace)); }
 
+# Keystrokes at xdotool's 60 ms, counted (a typed character is one), with no
+# sleep after them: the kiosk queues every event, and wait_screen syncs.
+keystrokes=0
+press() {
+  keystrokes=$((keystrokes + $#))
+  xdotool key --delay 60 "$@"
+}
+typ() {
+  keystrokes=$((keystrokes + $(printf '%s' "$1" | LC_ALL=C.UTF-8 wc -m)))
+  xdotool type --delay 60 "$1"
+}
+
+# The kiosk writes where each screen's primary actions are drawn to this
+# file (one line per action, each naming its screen) whenever they change.
+layout_log="$work/layout.log"
+export ALLIANCE_KIOSK_LAYOUT_LOG="$layout_log"
+
+# The screen the kiosk drew last, by its layout log.
+current_screen() {
+  tail -n 1 "$layout_log" 2>/dev/null | sed -n 's/^screen=\([a-z_]*\) .*/\1/p'
+}
+
+# wait_screen NAME: until the kiosk draws that screen (bounded: 15 s).
+wait_screen() {
+  tries=0
+  while [ "$(current_screen)" != "$1" ]; do
+    [ "$tries" -lt 150 ] || fail "waited 15 s for the $1 screen; the kiosk shows $(current_screen)"
+    tries=$((tries + 1))
+    sleep 0.1
+  done
+  sleep 0.2  # the frames after the change settle (focus, popups)
+}
+
+# check_layout: every primary action of the current screen, in the last
+# record of it, lies inside the display and is visible (not scrolled away or
+# clipped).
+check_layout() {
+  screen_now=$(current_screen)
+  awk -v screen="$screen_now" '
+    $1 != "screen=" screen { next }
+    $3 == "end" { last = block; block = ""; next }
+    { block = block $0 "\n" }
+    END {
+      n = split(last, lines, "\n"); bad = 0; seen = 0
+      for (i = 1; i <= n; i++) {
+        if (lines[i] == "") continue
+        split(lines[i], f, " "); split(f[2], d, "="); split(d[2], wh, "x"); split(f[4], r, /[=,]/)
+        seen = 1
+        if (f[5] != "visible=yes" || r[2] < 0 || r[3] < 0 || r[4] > wh[1] || r[5] > wh[2]) {
+          print "off screen: " lines[i]; bad = 1
+        }
+      }
+      if (!seen) { print "no primary action recorded for " screen; exit 1 }
+      exit bad
+    }' "$layout_log" || fail "a primary action of $screen_now is outside the window"
+}
+
 # A fresh database and home: nothing of the machine's own kiosk is touched.
 export HOME="$work" XDG_DATA_HOME="$work/data"
 db="$work/kiosk.db"

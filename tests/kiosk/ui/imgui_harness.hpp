@@ -12,6 +12,7 @@
 #include "kiosk/core/controller.hpp"
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/text/text_engine.hpp"
+#include "kiosk/ui/focus.hpp"
 #include "kiosk/ui/text.hpp"
 #include "kiosk/ui/ui.hpp"
 
@@ -41,6 +42,7 @@ class ImGuiHarness {
     io.KeyMap[ImGuiKey_Space] = space;
     io.KeyMap[ImGuiKey_Backspace] = backspace;
     io.KeyMap[ImGuiKey_KeyPadEnter] = keypad_enter;
+    kiosk::ui::focus::take_tab_key();  // as the platform does
     unsigned char* pixels = nullptr;
     int width = 0;
     int height = 0;
@@ -89,6 +91,7 @@ class ImGuiHarness {
     pressed_.push_back(key);
   }
   void type(const std::string& utf8) { ImGui::GetIO().AddInputCharactersUTF8(utf8.c_str()); }
+  void display(float width, float height) { ImGui::GetIO().DisplaySize = ImVec2(width, height); }
   void mouse(float x, float y, bool button_down) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = ImVec2(x, y);

@@ -17,6 +17,7 @@
 #include "kiosk/core/controller.hpp"
 #include "kiosk/ui/text.hpp"
 #include "kiosk/ui/widgets.hpp"
+#include "ui_states.hpp"
 
 namespace {
 
@@ -26,134 +27,14 @@ using kiosk::PublicMatch;
 using kiosk::PublicSearchOutcome;
 using kiosk::Screen;
 using test::ImGuiHarness;
+using test::kAllScreens;
+
+AppState busy_state() {
+  return test::busy_ui_state();
+}
 
 const kiosk::I18n& i18n() {
   return kiosk::I18n::embedded();
-}
-
-constexpr Screen kAllScreens[] = {Screen::welcome,
-                                  Screen::register_personal,
-                                  Screen::register_work,
-                                  Screen::register_interests,
-                                  Screen::register_consent,
-                                  Screen::register_review,
-                                  Screen::duplicate_offer,
-                                  Screen::register_saved,
-                                  Screen::check_in,
-                                  Screen::check_in_done,
-                                  Screen::request_requester,
-                                  Screen::request_packs,
-                                  Screen::request_done,
-                                  Screen::staff_pin,
-                                  Screen::staff_home,
-                                  Screen::staff_event,
-                                  Screen::staff_today,
-                                  Screen::staff_edit,
-                                  Screen::staff_distribution,
-                                  Screen::staff_sync,
-                                  Screen::staff_export,
-                                  Screen::staff_settings};
-
-// A state with something in every list, so each screen draws its rows.
-AppState busy_state() {
-  AppState s;
-  s.today = "2026-11-28";
-  s.settings.office = "Nairobi";
-  auto event = test::sample_event();
-  event.id = "event-1";
-  s.current_event = event;
-  s.events = {event};
-  s.event_draft.name = "Webinar on supervision";
-
-  const auto m1 = [] {
-    auto m = test::sample_member(1);
-    m.id = "member-1";
-    m.reference_code = "K7M-42Q";
-    m.phone = "+254712345678";
-    return m;
-  }();
-  auto m2 = test::sample_member(2);
-  m2.id = "member-2";
-  m2.kind = model::MemberKind::organisation;
-  m2.organisation = "Hope Foundation";
-  m2.contact_person = "Grace Achieng";
-  m2.reference_code = "P3X-77A";
-
-  s.draft.given_name = "Amina";
-  s.draft.family_name = "Wanjiru";
-  s.draft.gender = "female";
-  s.draft.country = "KE";
-  s.draft.role = "case_manager";
-  s.draft.interest_groups = {"child_protection"};
-  s.field_errors = {{"phone", "member.phone.invalid"}, {"consent", "member.consent.required"}};
-  const PublicMatch p1{.member_id = m1.id, .name = m1.given_name, .code_end = "X9K"};
-  s.duplicate_candidates = {
-      {.match = p1, .matched_on = "phone"},
-      {.match = {.member_id = m2.id, .name = m2.given_name, .code_end = "7QM"},
-       .matched_on = "name"}};
-  s.saved_member = m1;
-  s.search_query = "ami";
-  s.search_outcome = PublicSearchOutcome::found;
-  s.search_match = p1;
-  s.selected_member = p1;
-  s.staff_query = "ami";
-  s.staff_results = {{.member = m1, .matched_by = store::MatchKind::name},
-                     {.member = m2, .matched_by = store::MatchKind::phone}};
-  s.request.member_id = m1.id;
-  s.request.member_name = m1.display_name();
-  s.request.quantities = {{"CP-TOOLKIT-01", 2}};
-  s.request.delivery = model::DeliveryPreference::delivery;
-
-  model::ResourcePack pack;
-  pack.id = "CP-TOOLKIT-01";
-  pack.title = "Child protection case management toolkit";
-  pack.languages = {"en", "fr"};
-  pack.stock = {{.office = "Nairobi", .quantity = 40}};
-  model::ResourcePack digital = pack;
-  digital.id = "SUP-GUIDE-02";
-  digital.title = "Supportive supervision guide";
-  digital.format = model::PackFormat::digital;
-  s.catalogue = {pack, digital};
-
-  model::ResourceRequest request;
-  request.id = "request-1";
-  request.reference_code = "R-9KQ2";
-  request.organisation_name = "Hope Foundation";
-  request.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 3}};
-  request.status = model::RequestStatus::approved;
-  model::ResourceRequest delivered = request;
-  delivered.id = "request-2";
-  delivered.status = model::RequestStatus::delivered;
-  delivered.received_by = "Grace";
-  s.saved_request = request;
-  s.office_requests = {request, delivered};
-
-  s.staff.pin_is_set = true;
-  s.staff.pin_entry = "12";
-  s.today_registrations = {m1, m2};
-  model::Attendance attendance;
-  attendance.id = "attendance-1";
-  attendance.member_id = m1.id;
-  attendance.checked_in_at = "2026-11-28T08:15:00Z";
-  s.today_attendance = {attendance};
-  s.editing = m2;
-  s.export_folder = "/media/usb";
-
-  s.sync.status.state = "offline";
-  s.sync.status.last_success_at = "2026-11-28T09:10:00Z";
-  s.sync.status.last_error = "could not resolve host";
-  s.sync.status.clock_offset_ms = 3 * 60'000 + 5'000;  // the clock row draws "3 min behind"
-  s.sync.queue = {.pending = 312, .rejected = 1, .acked = 40};
-  store::OutboxEntry rejected;
-  rejected.change_id = "change-1";
-  rejected.entity = "member";
-  rejected.entity_id = "member-9";
-  rejected.op = "upsert";
-  rejected.reject_code = "member.phone.invalid";
-  rejected.reject_message = "phone is not a valid number";
-  s.sync.rejected = {rejected};
-  s.notice = kiosk::Notice{.key = "notice.store_error", .args = {"disk full"}, .is_error = true};
-  return s;
 }
 
 template <class T>
@@ -333,10 +214,14 @@ TEST_CASE("a participant registers with the keyboard alone") {
   imgui.frames(controller, i18n(), 2);
   imgui.type("Diallo");
   imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);  // the gender drop-down is in the order too
+  imgui.frames(controller, i18n(), 2);
   imgui.press(ImGuiHarness::tab);
   imgui.frames(controller, i18n(), 2);
   imgui.type("1990");
   imgui.frame(controller, i18n());
+  imgui.press(ImGuiHarness::tab);  // the country (the event's, already chosen)
+  imgui.frames(controller, i18n(), 2);
   imgui.press(ImGuiHarness::tab);
   imgui.frames(controller, i18n(), 2);
   imgui.type("0722 555 678");
@@ -363,8 +248,10 @@ TEST_CASE("a participant registers with the keyboard alone") {
   imgui.frames(controller, i18n(), 2);
   imgui.type("Lake Region Child Welfare");
   imgui.frame(controller, i18n());
-  imgui.press(ImGuiHarness::tab);  // years of experience (the combos are reached with arrows)
-  imgui.frames(controller, i18n(), 2);
+  for (int i = 0; i < 3; ++i) {  // organisation type, role, then years of experience
+    imgui.press(ImGuiHarness::tab);
+    imgui.frames(controller, i18n(), 2);
+  }
   imgui.type("7");
   imgui.frame(controller, i18n());
   imgui.press(ImGuiHarness::enter);
@@ -442,9 +329,14 @@ TEST_CASE("Tab and Shift+Tab move between the fields in visual order") {
   imgui.press(ImGuiHarness::tab);
   imgui.frames(s, i18n(), 2);
   CHECK(edited("B") == "family_name");
+  imgui.press(ImGuiHarness::tab);  // the gender drop-down
+  imgui.frames(s, i18n(), 2);
+  CHECK(edited("x").empty());
   imgui.press(ImGuiHarness::tab);
   imgui.frames(s, i18n(), 2);
   CHECK(edited("1") == "birth_year");
+  imgui.press(ImGuiHarness::tab, true);
+  imgui.frames(s, i18n(), 2);
   imgui.press(ImGuiHarness::tab, true);
   imgui.frames(s, i18n(), 2);
   CHECK(edited("C") == "family_name");
