@@ -10,6 +10,7 @@
 
 #include <set>
 
+#include "../support/free_port.hpp"
 #include "server_fixture.hpp"
 
 using namespace alliance;
@@ -19,19 +20,6 @@ using namespace alliance;
 #endif
 
 namespace {
-
-// A port that was free a moment ago (the kernel picks it).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 class Child {
  public:
@@ -87,7 +75,7 @@ TEST_CASE("everything acknowledged survives a SIGKILL of the server") {
     code_a = store->create_enrolment_code("Nairobi", std::chrono::hours(1));
     code_b = store->create_enrolment_code("Nairobi", std::chrono::hours(1));
   }
-  const int port = free_port();
+  const int port = test::free_port();
   std::set<std::string> acknowledged;
   protocol::EnrollResponse a;
   protocol::EnrollResponse b;

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/free_port.hpp"
 #include "central/http/server.hpp"
 #include "harness.hpp"
 
@@ -30,19 +31,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 inline double ms_since(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
-}
-
-// A port that was free a moment ago (the kernel picks it).
-inline int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 // An owned socket descriptor.
