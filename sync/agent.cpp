@@ -12,6 +12,7 @@
 #include "common/store/backup.hpp"
 #include "common/store/file_health.hpp"
 #include "common/util/log.hpp"
+#include "common/util/reference_code.hpp"
 #include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 
@@ -399,6 +400,9 @@ SyncReport Agent::pull_all() {
     // Set by alliance-sync restore: this device's own records made after the
     // backup exist only on the server; pull everything once, them included.
     const bool include_own = store_.meta(store::kMetaPullOwnRecords) == "1";
+    // Enrolled before central handed out reference-code prefixes, or
+    // restored from a backup: the first page brings one.
+    bool new_code_prefix = store_.reference_code_prefix().empty();
     const int full_page = std::max(1, options_.pull_limit);
     if (pull_limit_ < full_page && Clock::now() >= pull_limit_held_until_) {
       // Held long enough: try a larger page again, one step per hold period.
@@ -411,7 +415,8 @@ SyncReport Agent::pull_all() {
             ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
         return report;
       }
-      auto page = client_->pull(cursor, pull_limit_, include_own);
+      auto page = client_->pull(cursor, pull_limit_,
+                                {.include_own = include_own, .new_code_prefix = new_code_prefix});
       if (!page) {
         const ApiFailure& f = page.error();
         const bool oversized =
@@ -450,6 +455,10 @@ SyncReport Agent::pull_all() {
         }
         return report;
       }
+      if (new_code_prefix) {
+        new_code_prefix = false;  // asked once per pass: each answer spends a prefix
+        adopt_code_prefix(page->code_prefix);
+      }
       store_.apply_pulled(page->changes, page->next_cursor);
       report.pulled += static_cast<std::int64_t>(page->changes.size());
       const bool advanced = page->next_cursor > cursor;
@@ -470,6 +479,22 @@ SyncReport Agent::pull_all() {
     report.failure = store_failure(e);
     return report;
   }
+}
+
+void Agent::adopt_code_prefix(const std::string& prefix) {
+  if (prefix.empty()) {
+    log::info("sync.no_code_prefix", {{"reason", log::Text("the server handed out none")}});
+    return;
+  }
+  if (!util::is_allocatable_reference_prefix(prefix)) {
+    log::warn("sync.code_prefix_refused",
+              {{"reason", log::Text("not a prefix central hands out")}});
+    return;
+  }
+  store::Transaction tx(store_.db());
+  store_.set_reference_code_prefix(prefix);
+  tx.commit();
+  log::info("sync.code_prefix_received", {{"prefix", log::Text(prefix)}});
 }
 
 void Agent::write_status(const SyncReport* report, milliseconds retry_in) {
@@ -665,6 +690,12 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
                                        .device_id = answer->device_id,
                                        .token = answer->token,
                                        .office = answer->office};
+  if (util::is_allocatable_reference_prefix(answer->code_prefix)) {
+    credentials.code_prefix = answer->code_prefix;
+  } else if (!answer->code_prefix.empty()) {
+    log::warn("sync.code_prefix_refused",
+              {{"reason", log::Text("not a prefix central hands out")}});
+  }
   try {
     auto previous = store::load_credentials(store);
     if (previous && previous->server_url != credentials.server_url) {

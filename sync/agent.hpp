@@ -110,6 +110,9 @@ class Agent {
   // After an attempt: checkpoint the WAL (truncating it) when anything was
   // written, and keep the disk reserve (common/store/file_health.hpp).
   void tidy_disk(const SyncReport& report);
+  // Keeps a reference-code prefix a pull brought, when it is one central may
+  // hand out (the answer is checked like any input from the network).
+  void adopt_code_prefix(const std::string& prefix);
 
   store::Store& store_;
   AgentOptions options_;

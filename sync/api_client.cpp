@@ -164,15 +164,15 @@ ApiResult<protocol::PushResponse> ApiClient::push(const std::string& body) {
   return decoded;
 }
 
-ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit,
-                                                  bool include_own) {
+ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit, PullAsk ask) {
   if (auto refused = refusal()) return std::unexpected(*refused);
   auto headers = auth_headers();
   const std::int64_t sent_ms = wall_ms();
   headers.push_back(util::cat(protocol::kDeviceTimeHeader, ": ", sent_ms));
-  auto response = http_.get(util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, "&limit=", limit,
-                                      include_own ? "&own=1" : ""),
-                            headers);
+  auto response = http_.get(
+      util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, "&limit=", limit,
+                ask.include_own ? "&own=1" : "", ask.new_code_prefix ? "&code_prefix=new" : ""),
+      headers);
   const std::int64_t received_ms = wall_ms();
   count(response);
   if (!response.ok()) return std::unexpected(classify(response));

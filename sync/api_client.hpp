@@ -61,6 +61,12 @@ struct TrafficStats {
   std::uint64_t body_bytes_sent = 0;  // push bodies as sent
 };
 
+// What a pull asks for besides the next changes (API v1 query parameters).
+struct PullAsk {
+  bool include_own = false;      // own=1: this device's own records too (after a restore)
+  bool new_code_prefix = false;  // code_prefix=new: a reference-code prefix for this device
+};
+
 class ApiClient {
  public:
   // base_url like "https://central.example.org" (a trailing '/' is ignored).
@@ -80,7 +86,7 @@ class ApiClient {
   ApiResult<protocol::PushResponse> push(const std::string& body);
   // With include_own, also the records this device changed last (own=1):
   // a device restored from a backup takes them back.
-  ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit, bool include_own = false);
+  ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit, PullAsk ask = {});
 
   const TrafficStats& stats() const { return stats_; }
   // The most precise clock sample (shortest round trip) since the last

@@ -309,6 +309,7 @@ ApiResponse Api::pull(const ApiRequest& http) {
   const auto cursor = http.param("cursor");
   const auto limit = http.param("limit");
   const auto own = http.param("own");
+  const auto code_prefix = http.param("code_prefix");
   return guarded(limits_.busy_retry_after_s, [&] {
     auto device = authenticate(http.header("authorization"));
     if (!device) return failure_response(device.error());
@@ -338,10 +339,14 @@ ApiResponse Api::pull(const ApiRequest& http) {
     if (own && *own != "0" && *own != "1") {
       return with_device(error_response(400, "invalid_parameter", "own must be 0 or 1"));
     }
+    if (code_prefix && *code_prefix != "new") {
+      return with_device(error_response(400, "invalid_parameter", "code_prefix must be new"));
+    }
     const PullOptions options{
         .max_bytes = limits_.max_pull_bytes,
         .device_time_ms = parse_device_time(http.header(device_time_header())),
-        .include_own = own && *own == "1"};
+        .include_own = own && *own == "1",
+        .new_code_prefix = code_prefix.has_value()};
     return with_device(
         ApiResponse{.body = protocol::encode(store_.pull(*device, from, count, options))});
   });

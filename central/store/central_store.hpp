@@ -100,7 +100,14 @@ struct PullOptions {
   // Also the records this device changed last (normally left out: it has
   // them). A device restored from a backup asks for them once.
   bool include_own = false;
+  // Hand the device a new reference-code prefix (API v1 code_prefix=new).
+  bool new_code_prefix = false;
 };
+
+// Reference-code prefixes a device may hold: one per enrolment, and one per
+// restore from a backup; past this a pull hands out no more (the device then
+// mints unallocated codes, which are still valid).
+inline constexpr int kMaxCodePrefixesPerDevice = 16;
 
 struct CatalogImport {
   int packs = 0;
@@ -133,6 +140,9 @@ class CentralStore {
   // Revokes a device; false if there is no such device.
   bool revoke_device(const std::string& device_id);
 
+  // The reference-code prefixes handed to a device, oldest first.
+  std::vector<std::string> code_prefixes_of(const std::string& device_id);
+
   // Every device, oldest enrolment first.
   std::vector<DeviceListing> list_devices();
 
@@ -146,7 +156,9 @@ class CentralStore {
 
   // Changes after `cursor` that `device` should see: at most `limit`, and
   // no more encoded bytes than options.max_bytes past the first. Records the
-  // contact and clock offset, and sets server_time_ms.
+  // contact and clock offset, and sets server_time_ms. With
+  // options.new_code_prefix, also hands the device a new reference-code
+  // prefix (none once it holds kMaxCodePrefixesPerDevice).
   protocol::PullResponse pull(const Device& device, std::int64_t cursor, int limit,
                               const PullOptions& options = {});
 
@@ -176,6 +188,9 @@ class CentralStore {
                                 const PushOptions& options);
   bool bind_hlc_node(Device& device, const std::string& node);
   bool node_taken_elsewhere(const std::string& node, const std::string& office);
+  // Inside a write transaction: a prefix nobody has had, recorded as
+  // `device_id`'s; "" when none is left after a bounded number of tries.
+  std::string allocate_code_prefix(const std::string& device_id);
   std::optional<std::string> office_of(protocol::Entity entity, const std::string& id);
   void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms);
   void write_server_record(const protocol::Record& record, const std::string& office);

@@ -26,14 +26,14 @@ enum class FieldShape {
   date,            // YYYY-MM-DD
   timestamp,       // ISO-8601 UTC
   hlc,             // a hybrid logical clock value (util/hlc.hpp)
-  reference_code,  // XXXX-XXXX
+  reference_code,  // XXXXX-XXXXX (or the legacy XXXX-XXXX)
   list,            // a list of objects: only max_items applies
 };
 
 struct FieldLimit {
   // "member", "event", "attendance", "pack", "request" for records; for wire
   // messages "change", "enroll_request", "enroll_response", "health",
-  // "result", "error", "pulled_change".
+  // "result", "error", "pulled_change", "pull_response".
   std::string_view message;
   // The field's path in the JSON object: "given_name", "consent.given_at",
   // "lines[].pack_id" (every element of a list of objects), "interest_groups".
@@ -58,6 +58,7 @@ inline constexpr std::size_t kMaxIdLength = 64;        // record ids (UUIDs are 
 inline constexpr std::size_t kMaxUuidLength = 36;
 inline constexpr std::size_t kMaxPackIdLength = 40;
 inline constexpr std::size_t kMaxOfficeLength = 100;
+inline constexpr std::size_t kMaxCodePrefixLength = 8;  // three symbols today; room to grow
 // YYYY-MM-DD is 10; room for a date and time typed by mistake, which is
 // then "invalid" (write the date as YYYY-MM-DD) rather than "too long".
 inline constexpr std::size_t kMaxDateLength = 32;

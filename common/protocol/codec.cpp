@@ -812,6 +812,7 @@ void read(Reader& r, EnrollResponse& v) {
   read_bounded<true>(r, "enroll_response", "device_id", v.device_id);
   read_bounded<true>(r, "enroll_response", "token", v.token);
   read_bounded<false>(r, "enroll_response", "office", v.office);
+  read_bounded<false>(r, "enroll_response", "code_prefix", v.code_prefix);
 }
 
 void read(Reader& r, PushRequest& v) {
@@ -831,6 +832,7 @@ void read(Reader& r, PullResponse& v) {
   r.required("next_cursor", v.next_cursor);
   r.optional("more", v.more);
   r.optional("server_time_ms", v.server_time_ms);
+  read_bounded<false>(r, "pull_response", "code_prefix", v.code_prefix);
 }
 
 void read(Reader& r, ErrorBody& v) {
@@ -947,6 +949,7 @@ std::string encode(const EnrollResponse& v) {
     w.text("device_id", v.device_id);
     w.text("token", v.token);
     w.text("office", v.office);
+    if (!v.code_prefix.empty()) w.text("code_prefix", v.code_prefix);
   });
 }
 
@@ -972,6 +975,7 @@ std::string encode(const PullResponse& v) {
     w.number("next_cursor", v.next_cursor);
     w.flag("more", v.more);
     if (v.server_time_ms != 0) w.number("server_time_ms", v.server_time_ms);
+    if (!v.code_prefix.empty()) w.text("code_prefix", v.code_prefix);
   });
 }
 

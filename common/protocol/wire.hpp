@@ -90,6 +90,9 @@ struct EnrollResponse {
   std::string device_id;
   std::string token;  // bearer token; the server keeps only its hash
   std::string office;
+  // Reference codes this device mints begin with it (util/reference_code);
+  // "" from a central that hands none out.
+  std::string code_prefix;
 };
 
 struct PushRequest {
@@ -118,6 +121,9 @@ struct PullResponse {
   std::int64_t next_cursor = 0;     // pass back as ?cursor= to continue
   bool more = false;                // true if changes remain after next_cursor
   std::int64_t server_time_ms = 0;  // the server's wall clock (Unix ms); 0: not sent
+  // A new reference-code prefix for the device, only when the pull asked for
+  // one (code_prefix=new: enrolled before prefixes, or restored from a backup).
+  std::string code_prefix;
 };
 
 // Request header in which the agent sends its own wall clock (Unix ms) with

@@ -241,6 +241,9 @@ std::expected<RestoreInfo, std::string> restore_database(const std::filesystem::
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .run();
     store.set_meta(kMetaPullOwnRecords, "1");
+    // Codes minted after the backup are on the server, not in this file yet;
+    // a fresh prefix (asked for by the next pull) cannot meet them.
+    store.set_reference_code_prefix("");
     tx.commit();
     SyncStatus status = store.sync_status();
     status.state = "idle";

@@ -48,6 +48,7 @@ void save_credentials(Store& store, const DeviceCredentials& credentials,
   store.set_meta(kDeviceId, credentials.device_id);
   store.set_meta(kToken, credentials.token);
   store.set_meta(kOffice, credentials.office);
+  store.set_reference_code_prefix(credentials.code_prefix);
   if (!code_hash.empty()) store.set_meta(kEnrolmentCodeHash, code_hash);
   tx.commit();
   restrict_to_owner(store.db().path());
@@ -59,7 +60,8 @@ std::optional<DeviceCredentials> load_credentials(Store& store) {
   return DeviceCredentials{.server_url = store.meta(kServerUrl).value_or(""),
                            .device_id = store.meta(kDeviceId).value_or(""),
                            .token = std::move(*token),
-                           .office = store.meta(kOffice).value_or("")};
+                           .office = store.meta(kOffice).value_or(""),
+                           .code_prefix = store.reference_code_prefix()};
 }
 
 bool has_enrolment_code(Store& store) {

@@ -235,8 +235,9 @@ void Store::write_member(const model::Member& m, bool insert, std::string_view o
 
 std::string Store::unused_reference_code(std::string_view table) {
   const std::string sql = util::format("SELECT 1 FROM {} WHERE reference_code = ?", table);
+  const std::string prefix = reference_code_prefix();
   for (;;) {
-    std::string code = util::new_reference_code();
+    std::string code = util::new_reference_code(prefix);
     auto q = db_.query(sql);
     q.bind_all(code);
     if (!q.step()) return code;
@@ -424,10 +425,15 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
       if (c == '-' || c == ' ') continue;
       code.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
     }
-    const bool code_like = code.size() >= 4 && code.size() <= 8 &&
+    const bool code_like = code.size() >= 4 && code.size() <= util::kReferenceLength &&
                            code.find_first_not_of(util::kReferenceAlphabet) == std::string::npos;
-    if (code_like) {
-      const std::string prefix = code.size() > 4 ? code.substr(0, 4) + "-" + code.substr(4) : code;
+    // Stored codes carry a dash after the first half: after 5 symbols in
+    // current codes, after 4 in legacy ones; typed symbols may begin either.
+    for (const std::size_t length : {util::kReferenceLength, util::kLegacyReferenceLength}) {
+      if (!code_like || code.size() > length) continue;
+      const std::size_t head = length / 2;
+      const std::string prefix =
+          code.size() > head ? code.substr(0, head) + "-" + code.substr(head) : code;
       auto q = db_.query(util::format(
           "SELECT {} FROM members WHERE reference_code >= ? AND reference_code < ? AND voided = 0 "
           "ORDER BY reference_code LIMIT ?",

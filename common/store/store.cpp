@@ -7,6 +7,7 @@
 #include "common/store/file_health.hpp"
 #include "common/store/migrations.hpp"
 #include "common/util/log.hpp"
+#include "common/util/reference_code.hpp"
 #include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 
@@ -93,6 +94,20 @@ std::optional<std::string> Store::meta(std::string_view key) {
   q.bind_all(key);
   if (!q.step()) return std::nullopt;
   return q.text(0);
+}
+
+std::string Store::reference_code_prefix() {
+  auto prefix = meta(kMetaReferenceCodePrefix).value_or("");
+  // A damaged value must not stop registrations: codes then fall back to the
+  // unallocated form, which is still valid and practically unique.
+  return util::is_allocatable_reference_prefix(prefix) ? prefix : std::string();
+}
+
+void Store::set_reference_code_prefix(std::string_view prefix) {
+  if (!prefix.empty() && !util::is_allocatable_reference_prefix(prefix)) {
+    throw StoreError(0, "not a reference code prefix: three symbols of the code alphabet");
+  }
+  set_meta(kMetaReferenceCodePrefix, prefix);
 }
 
 void Store::set_meta(std::string_view key, std::string_view value) {

@@ -29,6 +29,9 @@
 
 namespace alliance::store {
 
+// Meta key of the device's reference-code prefix (Store::reference_code_prefix).
+inline constexpr std::string_view kMetaReferenceCodePrefix = "reference_code_prefix";
+
 template <class T>
 using Saved = std::expected<T, model::FieldErrors>;
 
@@ -231,6 +234,11 @@ class Store {
   // --- small state --------------------------------------------------------
   std::optional<std::string> meta(std::string_view key);
   void set_meta(std::string_view key, std::string_view value);
+  // The prefix of the reference codes this device mints (util/reference_code:
+  // handed out by central at enrolment or on a pull that asks for one); ""
+  // while it has none. Setting refuses a prefix central may not hand out.
+  std::string reference_code_prefix();
+  void set_reference_code_prefix(std::string_view prefix);
   void save_draft(std::string_view form, std::string_view payload);
   std::optional<std::string> load_draft(std::string_view form);
   void clear_draft(std::string_view form);
@@ -305,6 +313,8 @@ class Store {
   std::optional<model::Attendance> find_attendance(const std::string& member_id,
                                                    const std::string& event_id,
                                                    const std::string& day);
+  // A code of this device's prefix (reference_code_prefix) that `table`
+  // does not hold yet.
   std::string unused_reference_code(std::string_view table);
   bool has_pending_change(const std::string& entity_id);
   void observe_remote(std::string_view hlc);
@@ -331,6 +341,10 @@ struct DeviceCredentials {
   std::string device_id;   // the id the server gave this device (not Store::device_id)
   std::string token;       // bearer token for API v1
   std::string office;
+  // The reference-code prefix central handed this enrolment ("" from a
+  // central that hands none out: codes then begin with
+  // util::kUnallocatedPrefixSymbol until a pull brings one).
+  std::string code_prefix;
 };
 
 // Replaces any earlier enrolment in one transaction and restricts the file's

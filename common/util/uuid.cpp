@@ -11,9 +11,18 @@
 namespace alliance::util {
 namespace {
 
+// Seeded with 256 bits from the kernel: from one 32-bit value, two of the
+// many processes a deployment starts would share a random sequence.
+std::mt19937_64 seeded_generator() {
+  std::random_device device;
+  std::seed_seq seed{device(), device(), device(), device(),
+                     device(), device(), device(), device()};
+  return std::mt19937_64(seed);
+}
+
 struct GeneratorState {
   std::mutex mutex;
-  std::mt19937_64 rng{std::random_device{}()};
+  std::mt19937_64 rng = seeded_generator();
   std::int64_t last_ms = -1;
   std::uint32_t counter = 0;  // 12 bits used
 };

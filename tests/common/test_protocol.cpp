@@ -518,15 +518,19 @@ TEST_CASE("health and enrolment messages round-trip full and minimal") {
     CHECK(min_back->app_version.empty());
   }
   SUBCASE("enroll response") {
-    const EnrollResponse full{kSchemaVersion, "dev-7", "tok-secret", "eastern"};
+    const EnrollResponse full{kSchemaVersion, "dev-7", "tok-secret", "eastern", "K7Q"};
     const std::string json = encode(full);
     check_clean(json);
     const auto back = decode_enroll_response(json);
     REQUIRE(back.has_value());
-    CHECK(std::tie(back->schema, back->device_id, back->token, back->office) ==
-          std::tie(full.schema, full.device_id, full.token, full.office));
+    CHECK(std::tie(back->schema, back->device_id, back->token, back->office, back->code_prefix) ==
+          std::tie(full.schema, full.device_id, full.token, full.office, full.code_prefix));
+    // Bounded like every wire string.
+    CHECK_FALSE(decode_enroll_response(
+                    R"({"schema":1,"device_id":"d","token":"t","code_prefix":"ABCDEFGHJ"})")
+                    .has_value());
 
-    const EnrollResponse minimal{kSchemaVersion, "dev-8", "t", ""};
+    const EnrollResponse minimal{kSchemaVersion, "dev-8", "t", "", ""};
     CHECK(encode(minimal) == R"({"schema":1,"device_id":"dev-8","token":"t"})");
     const auto min_back = decode_enroll_response(encode(minimal));
     REQUIRE(min_back.has_value());
@@ -646,6 +650,13 @@ TEST_CASE("pull responses round-trip with a 64-bit cursor") {
   CHECK(min_back->changes.empty());
   CHECK(min_back->next_cursor == 0);
   CHECK_FALSE(min_back->more);
+  CHECK(min_back->code_prefix.empty());
+
+  PullResponse with_prefix;
+  with_prefix.code_prefix = "M3P";
+  const auto prefixed = decode_pull_response(encode(with_prefix));
+  REQUIRE(prefixed.has_value());
+  CHECK(prefixed->code_prefix == "M3P");
 }
 
 TEST_CASE("error bodies round-trip and omit empty error lists") {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,16 +21,22 @@ bool in_alphabet(char c) {
   return kReferenceAlphabet.find(c) != std::string_view::npos;
 }
 
-// The eight symbols of a formatted code, without the dash.
+// The symbols of a formatted code, without the dash.
 std::string symbols_of(std::string_view code) {
-  return std::string(code.substr(0, 4)) + std::string(code.substr(5));
+  std::string symbols;
+  for (const char c : code) {
+    if (c != '-') symbols.push_back(c);
+  }
+  return symbols;
 }
 
+// The canonical form: the first half of the symbols, a dash, the rest.
 std::string formatted(std::string_view symbols) {
-  return std::string(symbols.substr(0, 4)) + "-" + std::string(symbols.substr(4));
+  const std::size_t head = symbols.size() / 2;
+  return std::string(symbols.substr(0, head)) + "-" + std::string(symbols.substr(head));
 }
 
-// Weighted sum with weights 1..8, computed here independently of the code under test.
+// Weighted sum with weights 1..n, computed here independently of the code under test.
 int weighted_sum_mod_31(std::string_view symbols) {
   int sum = 0;
   for (std::size_t i = 0; i < symbols.size(); ++i) {
@@ -45,11 +52,32 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::vector<std::string> sample_codes(std::size_t n, std::uint64_t seed) {
+// Codes as minted before device prefixes: seven random symbols and a check.
+std::vector<std::string> legacy_codes(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, kReferenceAlphabet.size() - 1);
   std::vector<std::string> codes;
-  codes.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) codes.push_back(new_reference_code(rng));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string payload;
+    for (int k = 0; k < 7; ++k) payload.push_back(kReferenceAlphabet[pick(rng)]);
+    payload.push_back(*reference_check_character(payload));
+    codes.push_back(formatted(payload));
+  }
+  return codes;
+}
+
+// Current codes: half of a device's prefix, half unallocated.
+std::vector<std::string> current_codes(std::size_t n) {
+  std::vector<std::string> codes;
+  const std::string prefix = random_reference_prefix();
+  for (std::size_t i = 0; i < n; ++i) codes.push_back(new_reference_code(i % 2 ? prefix : ""));
+  return codes;
+}
+
+// Both kinds people hold cards of.
+std::vector<std::string> sample_codes(std::size_t n, std::uint64_t seed) {
+  auto codes = legacy_codes(n / 2, seed);
+  for (auto& code : current_codes(n - n / 2)) codes.push_back(std::move(code));
   return codes;
 }
 
@@ -64,15 +92,20 @@ TEST_CASE("the alphabet has 31 symbols without look-alikes") {
   }
 }
 
-TEST_CASE("new codes are formatted XXXX-XXXX from the alphabet and carry a valid check") {
-  const auto codes = sample_codes(2000, 1);
+TEST_CASE("new codes are formatted XXXXX-XXXXX with the device prefix and a valid check") {
+  const std::string prefix = random_reference_prefix();
+  REQUIRE(is_allocatable_reference_prefix(prefix));
+  std::vector<std::string> codes;
+  for (int i = 0; i < 2000; ++i) codes.push_back(new_reference_code(i % 4 ? prefix : ""));
   int bad_format = 0;
   int bad_check = 0;
   int not_accepted = 0;
-  for (const std::string& code : codes) {
-    bool ok = code.size() == 9 && code[4] == '-';
+  int wrong_prefix = 0;
+  for (std::size_t n = 0; n < codes.size(); ++n) {
+    const std::string& code = codes[n];
+    bool ok = code.size() == 11 && code[5] == '-';
     for (std::size_t i = 0; ok && i < code.size(); ++i) {
-      if (i != 4 && !in_alphabet(code[i])) ok = false;
+      if (i != 5 && !in_alphabet(code[i])) ok = false;
     }
     if (!ok) {
       if (bad_format == 0) MESSAGE("badly formatted: ", code);
@@ -81,24 +114,55 @@ TEST_CASE("new codes are formatted XXXX-XXXX from the alphabet and carry a valid
     }
     const std::string symbols = symbols_of(code);
     if (weighted_sum_mod_31(symbols) != 0) ++bad_check;
-    const auto check = reference_check_character(std::string_view(symbols).substr(0, 7));
-    if (!check || *check != symbols[7]) ++bad_check;
+    const auto check = reference_check_character(std::string_view(symbols).substr(0, 9));
+    if (!check || *check != symbols[9]) ++bad_check;
     const auto normalized = normalize_reference_code(code);
     if (!normalized || *normalized != code) ++not_accepted;
+    const bool prefixed = symbols.starts_with(prefix);
+    const bool unallocated = symbols[0] == kUnallocatedPrefixSymbol;
+    if (n % 4 ? !prefixed : !unallocated) ++wrong_prefix;
   }
   CHECK(bad_format == 0);
   CHECK(bad_check == 0);
   CHECK(not_accepted == 0);
-  // Random enough that codes rarely repeat (31^7 payloads).
-  CHECK(std::set<std::string>(codes.begin(), codes.end()).size() >= 1995);
+  CHECK(wrong_prefix == 0);
+  // Six (or eight) random symbols from getrandom: repeats are all but impossible.
+  CHECK(std::set<std::string>(codes.begin(), codes.end()).size() == codes.size());
+}
 
-  // The generator without an explicit engine makes valid codes too.
-  for (int i = 0; i < 100; ++i) {
-    const std::string code = new_reference_code();
-    CAPTURE(code);
-    REQUIRE(code.size() == 9);
-    CHECK(code[4] == '-');
-    CHECK(normalize_reference_code(code) == std::optional<std::string>(code));
+TEST_CASE("prefixes central hands out never begin with the unallocated symbol") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string prefix = random_reference_prefix();
+    CAPTURE(prefix);
+    REQUIRE(prefix.size() == kReferencePrefixLength);
+    CHECK(prefix[0] != kUnallocatedPrefixSymbol);
+    CHECK(is_allocatable_reference_prefix(prefix));
+    seen.insert(prefix);
+  }
+  // 28,830 possible: 3,000 draws repeat some, but spread widely.
+  CHECK(seen.size() > 2700);
+  CHECK_FALSE(is_allocatable_reference_prefix("2AB"));
+  CHECK_FALSE(is_allocatable_reference_prefix("AB"));
+  CHECK_FALSE(is_allocatable_reference_prefix("ABCD"));
+  CHECK_FALSE(is_allocatable_reference_prefix("a3b"));
+  CHECK_FALSE(is_allocatable_reference_prefix("A0B"));
+  CHECK_THROWS_AS(new_reference_code("2AB"), std::invalid_argument);
+  CHECK_THROWS_AS(new_reference_code("A0B"), std::invalid_argument);
+}
+
+TEST_CASE("random_below is uniform enough and stays below its bound") {
+  std::vector<int> counts(31, 0);
+  for (int i = 0; i < 31'000; ++i) {
+    const std::size_t v = random_below(31);
+    REQUIRE(v < 31);
+    ++counts[v];
+  }
+  // Expected 1,000 each; a count outside 800..1,200 is > 6 standard deviations off.
+  for (std::size_t v = 0; v < counts.size(); ++v) {
+    CAPTURE(v);
+    CHECK(counts[v] > 800);
+    CHECK(counts[v] < 1200);
   }
 }
 
@@ -113,6 +177,11 @@ TEST_CASE("reference_check_character") {
   CHECK_FALSE(reference_check_character("").has_value());
   CHECK_FALSE(reference_check_character("222222").has_value());
   CHECK_FALSE(reference_check_character("22222222").has_value());
+  CHECK_FALSE(reference_check_character("2222222222").has_value());
+  // Nine payload symbols: "322222222" has sum 1, so 10*c = 30 mod 31, c = 30*28 mod 31 = 3.
+  CHECK(reference_check_character("322222222") == std::optional<char>(kReferenceAlphabet[3]));
+  CHECK(normalize_reference_code("32222-22225") == std::optional<std::string>("32222-22225"));
+  CHECK(normalize_reference_code("3222222225") == std::optional<std::string>("32222-22225"));
   CHECK_FALSE(reference_check_character("k7qm4xr").has_value());  // lower case
   CHECK_FALSE(reference_check_character("K7QM4X0").has_value());  // not in the alphabet
   CHECK_FALSE(reference_check_character("K7QM-4X").has_value());
@@ -137,7 +206,7 @@ TEST_CASE("normalize_reference_code accepts lower case, spaces and no dash") {
         symbols,
         lower(symbols),
         symbols.substr(0, 4) + " " + symbols.substr(4),
-        lower(symbols.substr(0, 4)) + " " + symbols.substr(4),
+        lower(symbols.substr(0, 3)) + " " + symbols.substr(3),
         "  " + code + "  ",
         " " + lower(code) + " ",
         spaced_out,
@@ -199,7 +268,7 @@ TEST_CASE("every single substitution and adjacent transposition is rejected") {
   MESSAGE("checked ", codes.size(), " codes: ", substitutions, " single substitutions and ",
           transpositions, " adjacent transpositions (", transpositions_with_check,
           " with the check character)");
-  CHECK(substitutions == codes.size() * 8 * 30);
+  CHECK(substitutions == (codes.size() / 2) * (8 + 10) * 30);
   CHECK(transpositions >= codes.size() * 6);  // most neighbours differ
   CHECK(transpositions_with_check >= codes.size() * 9 / 10);
   CHECK(accepted_substitutions == 0);
@@ -249,5 +318,6 @@ TEST_CASE("wrong lengths are rejected") {
   CHECK_FALSE(normalize_reference_code("    ").has_value());
   CHECK_FALSE(normalize_reference_code("2222-222").has_value());
   CHECK_FALSE(normalize_reference_code("2222-22222").has_value());
+  CHECK_FALSE(normalize_reference_code("22222-222222").has_value());
   CHECK(normalize_reference_code("2222-2222") == std::optional<std::string>("2222-2222"));
 }

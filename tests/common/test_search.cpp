@@ -49,6 +49,7 @@ TEST_CASE("search finds a member by reference code, whole or typed in part") {
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   CHECK(f.finds(lower, f.jose, store::MatchKind::reference_code));
   CHECK(f.finds(code.substr(0, 4), f.jose, store::MatchKind::reference_code));
+  CHECK(f.finds(code.substr(0, 8), f.jose, store::MatchKind::reference_code));  // past the dash
 }
 
 TEST_CASE("search finds a member by phone in national or international form") {

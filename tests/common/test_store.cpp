@@ -6,6 +6,7 @@
 
 #include "common/protocol/codec.hpp"
 #include "common/store/store.hpp"
+#include "common/util/hlc.hpp"
 #include "common/util/reference_code.hpp"
 #include "common/util/uuid.hpp"
 #include "support/fixtures.hpp"
@@ -318,4 +319,45 @@ TEST_CASE("a full disk fails the save with a clear error and keeps what was save
   auto check = s.db().query("PRAGMA integrity_check");
   REQUIRE(check.step());
   CHECK(check.text(0) == "ok");
+}
+
+TEST_CASE("codes of the device's prefix, and legacy codes from other devices, are found") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  CHECK(s.reference_code_prefix().empty());
+  CHECK_THROWS_AS(s.set_reference_code_prefix("2AB"), store::StoreError);
+  s.set_reference_code_prefix("K7Q");
+  CHECK(s.reference_code_prefix() == "K7Q");
+
+  auto saved = s.register_member(test::sample_member(1), test::kenya_context());
+  REQUIRE(saved.has_value());
+  const std::string code = saved->member.reference_code;
+  CHECK(code.starts_with("K7Q"));
+  CHECK(code.size() == 11);
+
+  // A member minted before device prefixes, pulled from central.
+  model::Member legacy = test::sample_member(2);
+  legacy.id = util::new_uuid_v7();
+  legacy.reference_code = "3222-222W";
+  legacy.created_at = legacy.updated_at = "2026-11-01T10:00:00.000Z";
+  legacy.hlc = util::Hlc{.wall_ms = 1'700'000'000'000, .counter = 1, .node = "other"}.to_string();
+  s.apply_pulled({{.seq = 1,
+                   .entity = protocol::Entity::member,
+                   .entity_id = legacy.id,
+                   .hlc = legacy.hlc,
+                   .record = legacy}},
+                 1);
+  auto by_legacy = s.find_member_by_reference("3222 222w");
+  REQUIRE(by_legacy.has_value());
+  CHECK(by_legacy->id == legacy.id);
+  auto by_new = s.find_member_by_reference(code);
+  REQUIRE(by_new.has_value());
+  CHECK(by_new->id == saved->member.id);
+  // Staff search by the start of a code, past the dash, in either form.
+  const auto legacy_hits = s.search_members("3222 22");
+  REQUIRE(legacy_hits.size() == 1);
+  CHECK(legacy_hits[0].member.id == legacy.id);
+  const auto new_hits = s.search_members(code.substr(0, 7));
+  REQUIRE(new_hits.size() == 1);
+  CHECK(new_hits[0].member.id == saved->member.id);
 }

@@ -30,6 +30,7 @@ SCHEMAS = {
     "result": "ChangeResult",
     "error": "ErrorBody",
     "pulled_change": "PulledChange",
+    "pull_response": "PullResponse",
 }
 
 

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "common/store/store.hpp"
+#include "common/util/reference_code.hpp"
 #include "common/util/secret.hpp"
 #include "kiosk/core/controller.hpp"
 #include "support/fixtures.hpp"
@@ -102,7 +103,9 @@ TEST_CASE("the registration wizard walks its steps and saves one member with a r
   CHECK(saved.phone == "+254712345678");
   CHECK(saved.interest_groups == std::vector<std::string>{"child_protection"});
   CHECK(saved.consent.text_version == kConsentTextVersion);
-  CHECK(saved.reference_code.size() == 9);
+  // Not enrolled: no prefix yet, so "2" and eight random symbols, then the check.
+  CHECK(saved.reference_code.size() == 11);
+  CHECK(saved.reference_code.front() == util::kUnallocatedPrefixSymbol);
   CHECK(d.store.find_member(saved.id).has_value());
   CHECK(d.store.queue_counts().pending == 1);
   // The draft is gone once saved.
