@@ -6,9 +6,11 @@
 
 #include <sys/resource.h>
 
+// Before Asio: Boost 1.74's asio/awaitable.hpp uses std::exchange unincluded.
+#include <utility>
+
 #include <algorithm>
 #include <atomic>
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -636,7 +638,7 @@ asio::awaitable<void> Server::Impl::serve_requests(Stream& stream, const std::st
       // Between requests: idle until the next one starts, then its header deadline.
       lowest_layer(stream).expires_after(options.keep_alive_timeout);
       beast::error_code ec;
-    const auto n = co_await stream.async_read_some(buffer.prepare(1024), into(ec));
+      const auto n = co_await stream.async_read_some(buffer.prepare(1024), into(ec));
       if (ec) co_return;
       buffer.commit(n);
     }
@@ -816,7 +818,7 @@ asio::awaitable<bool> Server::Impl::answer(Stream& stream, beast::flat_buffer& b
   message.prepare_payload();
   lowest_layer(stream).expires_after(transfer_timeout(message.body().size()));
   beast::error_code ec;
-    co_await http::async_write(stream, message, into(ec));
+  co_await http::async_write(stream, message, into(ec));
   log_request(line, response.status, started, response.device_id);
   if (ec) co_return false;
   if (after == After::drain_and_close) co_await drain(stream, buffer);
