@@ -184,7 +184,7 @@ TEST_CASE("a member wrong everywhere reports every field") {
         "given_name=member.given_name.invalid, "
         "interest_groups=member.interest_groups.unknown_code, "
         "organisation_type=member.organisation_type.unknown_code, "
-        "phone=member.phone.needs_country_code, "
+        "phone=member.phone.too_few_digits, "  // read with the event's country
         "preferred_language=member.preferred_language.unknown_code, "
         "qualification=member.qualification.unknown_code, "
         "region=member.region.control_characters, "
