@@ -206,12 +206,12 @@ std::expected<std::string, PhoneProblem> parse_phone(std::string_view input,
 
   // A national number whose leading 0 a spreadsheet dropped: "669883142"
   // for Italy's 06 6988 3142 (the 0 is part of the number), "6201234567"
-  // for Hungary's 06 20 123 4567 (trunk prefix 06), "123456789" for Côte
-  // d'Ivoire's 01 23 45 6789. Only where that is the one reading: the digits
-  // as written have a possible length but cannot start that way, or they
-  // start with the rest of a trunk prefix 0..., or no other missing digit
-  // would make them a number. Otherwise a number missing a digit could be
-  // taken for one missing its 0.
+  // for Hungary's 06 20 123 4567 (trunk prefix 06). Only where that is the
+  // one reading: the digits as written have a possible length but cannot
+  // start that way, or they start with the rest of a trunk prefix 0..., or
+  // no other missing digit would make them a number (Côte d'Ivoire's
+  // "123456789" stays refused: 0123456789 and 2123456789 both exist).
+  // Otherwise a number missing a digit could be taken for one missing its 0.
   if (!digits.starts_with('0') &&
       (problem == PhoneProblem::invalid ||
        (trunk.size() > 1 && trunk.starts_with('0') && digits.starts_with(trunk.substr(1))) ||
