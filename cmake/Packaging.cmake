@@ -153,7 +153,10 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE "${ALLIANCE_DEBIAN_REVISION}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${ALLIANCE_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${ALLIANCE_PACKAGE_HOMEPAGE}")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # dpkg-shlibdeps computes the library Depends
+# dpkg-shlibdeps computes the library Depends: among them libphonenumber8
+# and libidn2-0 (phone and e-mail validation in common/), which listing here
+# as well would only repeat (tests/package checks they are there).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)  # 0755 scripts, 0644 conffiles
 set(CPACK_DEBIAN_COMPRESSION_TYPE "xz")
 

@@ -14,6 +14,7 @@ pkg-config
 libsqlite3-dev
 libcereal-dev
 libicu-dev
+libidn2-dev
 doctest-dev
 zlib1g-dev
 libcpp-httplib-dev

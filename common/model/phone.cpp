@@ -1,105 +1,249 @@
-// Phone numbers as people write them, turned into E.164.
+// Phone numbers as people and spreadsheets write them, read by libphonenumber into E.164.
+//
+// libphonenumber (Google's metadata, Debian's libphonenumber) decides what a
+// valid number is; this file only decides which readings of what was typed
+// to offer it: the number as written, then the forms a spreadsheet makes of
+// it (a country code without '+', a leading 0 lost), and, when it is
+// refused, which reading says best what is wrong.
 #include "common/model/phone.hpp"
 
-#include <cstddef>
+#include <phonenumbers/logger.h>
+#include <phonenumbers/phonenumberutil.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
-#include "common/model/country.hpp"
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "common/model/text.hpp"
 
 namespace alliance::model {
 namespace {
 
-constexpr std::size_t kMinTotalDigits = 8;   // shortest plausible E.164 number
-constexpr std::size_t kMaxTotalDigits = 15;  // E.164 maximum
-constexpr std::size_t kMinNationalDigits = 6;
+namespace pn = i18n::phonenumbers;
+using Util = pn::PhoneNumberUtil;
 
-bool is_separator(char c) {
-  switch (c) {
-    case ' ':
-    case '\t':
-    case '.':
-    case '-':
-    case '(':
-    case ')':
-    case '[':
-    case ']':
-    case '/':
-      return true;
-    default:
-      return false;
-  }
+const Util& phone_util() {
+  static const Util* const util = [] {
+    Util* instance = Util::GetInstance();
+    // Its messages could quote what was typed; the project logs no numbers.
+    instance->SetLogger(new pn::NullLogger());  // takes ownership
+    return instance;
+  }();
+  return *util;
 }
 
-// Calling codes are prefix-free, so the longest match is the only match.
-// `all_trunk_zero` is true when every country sharing the code dials
-// national numbers with a trunk 0, i.e. no subscriber number there starts
-// with 0.
-struct CallingCodeMatch {
-  std::string_view code;
-  bool all_trunk_zero = true;
+// What a phone field may hold: digits of any script (libphonenumber reads
+// Arabic-Indic and full-width ones), '+', and the separators people use.
+// Letters are refused rather than dropped or read as keypad letters.
+bool has_only_phone_characters(std::string_view text) {
+  constexpr std::string_view kSeparators = " \t.-()[]/+";
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  for (std::int32_t i = 0; i < length;) {
+    UChar32 cp = 0;
+    U8_NEXT(bytes, i, length, cp);
+    if (cp < 0) return false;
+    if (cp < 0x80 && kSeparators.find(static_cast<char>(cp)) != std::string_view::npos) continue;
+    if (cp == 0xFF0B || u_isdigit(cp) || u_charType(cp) == U_SPACE_SEPARATOR) continue;
+    return false;
+  }
+  return true;
+}
+
+// The region libphonenumber reads national numbers with: the ISO code upper
+// case, or "ZZ" (unknown) when libphonenumber has no numbering plan for it.
+std::string region_of(std::string_view country) {
+  std::string region(country);
+  for (char& c : region) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  if (region.size() != 2 || phone_util().GetCountryCodeForRegion(region) == 0) return "ZZ";
+  return region;
+}
+
+struct Reading {
+  Util::ErrorType error = Util::NO_PARSING_ERROR;
+  pn::PhoneNumber number;
+  bool valid() const {
+    return error == Util::NO_PARSING_ERROR && !number.has_extension() &&
+           phone_util().IsValidNumber(number);
+  }
 };
 
-CallingCodeMatch match_calling_code(std::string_view digits) {
-  CallingCodeMatch best;
-  for (const Country& country : all_countries()) {
-    const std::string_view code = country.calling_code;
-    if (!digits.starts_with(code) || code.size() < best.code.size()) continue;
-    if (code.size() > best.code.size()) best = {code, true};
-    best.all_trunk_zero = best.all_trunk_zero && country.trunk_zero;
+Reading read(const std::string& text, const std::string& region) {
+  Reading reading;
+  reading.error = phone_util().Parse(text, region, &reading.number);
+  return reading;
+}
+
+std::string e164_of(const pn::PhoneNumber& number) {
+  std::string out;
+  phone_util().Format(number, Util::E164, &out);
+  return out;
+}
+
+PhoneProblem problem_of(const Reading& reading, bool national_without_region) {
+  switch (reading.error) {
+    case Util::NO_PARSING_ERROR:
+      break;
+    case Util::INVALID_COUNTRY_CODE_ERROR:
+      return national_without_region ? PhoneProblem::needs_country_code
+                                     : PhoneProblem::unknown_country_code;
+    case Util::NOT_A_NUMBER:
+      return PhoneProblem::not_a_number;
+    case Util::TOO_SHORT_AFTER_IDD:
+    case Util::TOO_SHORT_NSN:
+      return PhoneProblem::too_short;
+    case Util::TOO_LONG_NSN:
+      return PhoneProblem::too_long;
   }
-  return best;
+  if (reading.number.has_extension()) return PhoneProblem::not_a_number;
+  switch (phone_util().IsPossibleNumberWithReason(reading.number)) {
+    case Util::INVALID_COUNTRY_CODE:
+      return PhoneProblem::unknown_country_code;
+    case Util::TOO_SHORT:
+    case Util::IS_POSSIBLE_LOCAL_ONLY:  // an area's local number, without its area code
+      return PhoneProblem::too_short;
+    case Util::TOO_LONG:
+      return PhoneProblem::too_long;
+    case Util::INVALID_LENGTH:
+    case Util::IS_POSSIBLE:
+      break;
+  }
+  return PhoneProblem::invalid;
+}
+
+// Whether, of every digit that could be missing anywhere in `digits`, only
+// a 0 in front makes a valid number: then a lost leading 0 is the one reading.
+bool only_leading_zero_missing(const std::string& digits, const std::string& region) {
+  for (std::size_t at = 0; at <= digits.size(); ++at) {
+    for (char digit = '0'; digit <= '9'; ++digit) {
+      if (at == 0 && digit == '0') continue;
+      std::string candidate = digits;
+      candidate.insert(at, 1, digit);
+      if (read(candidate, region).valid()) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
 
-std::optional<std::string> normalize_phone(std::string_view input,
-                                           std::string_view default_country) {
-  while (!input.empty() && (input.front() == ' ' || input.front() == '\t')) input.remove_prefix(1);
+std::string_view phone_problem_name(PhoneProblem problem) {
+  switch (problem) {
+    case PhoneProblem::not_a_number:
+      return "not_a_number";
+    case PhoneProblem::too_short:
+      return "too_few_digits";
+    case PhoneProblem::too_long:
+      return "too_many_digits";
+    case PhoneProblem::invalid:
+      return "invalid";
+    case PhoneProblem::unknown_country_code:
+      return "unknown_country_code";
+    case PhoneProblem::needs_country_code:
+      return "needs_country_code";
+  }
+  return "invalid";
+}
 
-  bool international = false;
-  if (input.starts_with('+')) {
-    international = true;
-    input.remove_prefix(1);
+std::expected<std::string, PhoneProblem> parse_phone(std::string_view input,
+                                                     std::string_view country) {
+  const std::string text = strip_invisible(input);
+  if (!is_valid_utf8(text) || !has_only_phone_characters(text)) {
+    return std::unexpected(PhoneProblem::not_a_number);
+  }
+  const std::string region = region_of(country);
+  const Reading as_written = read(text, region);
+
+  std::string digits = text;
+  phone_util().NormalizeDigitsOnly(&digits);
+  const bool has_plus = text.find('+') != std::string::npos ||
+                        text.find("\xEF\xBC\x8B") != std::string::npos;  // U+FF0B
+  if (has_plus || digits.empty()) {
+    if (as_written.valid()) return e164_of(as_written.number);
+    return std::unexpected(problem_of(as_written, false));
   }
 
-  std::string digits;
-  digits.reserve(input.size());
-  for (const char c : input) {
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-    } else if (!is_separator(c)) {
-      return std::nullopt;  // letters, a second '+', anything else
+  // "00" is the international prefix almost everywhere, also where
+  // libphonenumber knows another one first (Kenya's is 000).
+  if (digits.starts_with("00")) {
+    const Reading international = read("+" + digits.substr(2), region);
+    if (international.valid()) return e164_of(international.number);
+    if (as_written.valid()) return e164_of(as_written.number);
+    return std::unexpected(problem_of(international, false));
+  }
+
+  const int code = phone_util().GetCountryCodeForRegion(region);
+  if (code == 0) {
+    if (as_written.valid()) return e164_of(as_written.number);
+    return std::unexpected(problem_of(as_written, true));
+  }
+  const std::string calling_code = std::to_string(code);
+  std::string trunk;
+  phone_util().GetNddPrefixForRegion(region, true, &trunk);
+  const bool has_trunk = !trunk.empty() && digits.starts_with(trunk);
+
+  // A spreadsheet's number with the member's country code and no '+'
+  // ("254712345678"). Where numbers are dialled at home with a trunk prefix,
+  // a national number written without it that also reads as valid
+  // (Germany's, Indonesia's variable lengths) is the less likely reading.
+  if (!has_trunk && digits.starts_with(calling_code)) {
+    const Reading international = read("+" + digits, region);
+    if (international.valid() && (!trunk.empty() || !as_written.valid())) {
+      return e164_of(international.number);
     }
   }
-  if (!international && digits.starts_with("00")) {
-    international = true;
-    digits.erase(0, 2);
-  }
+  if (as_written.valid()) return e164_of(as_written.number);
 
-  std::string_view calling_code;
-  std::string_view national = digits;
-  if (international) {
-    const CallingCodeMatch match = match_calling_code(digits);
-    if (match.code.empty()) return std::nullopt;
-    calling_code = match.code;
-    national.remove_prefix(calling_code.size());
-    // "+44 (0)20 7946 0958" and "+254 0712 345678" carry the trunk 0 people
-    // dial at home; where the country never starts a number with 0 it can go.
-    if (match.all_trunk_zero && national.starts_with('0')) national.remove_prefix(1);
-  } else {
-    const Country* country = find_country(default_country);
-    if (country == nullptr) return std::nullopt;
-    calling_code = country->calling_code;
-    if (country->trunk_zero && national.starts_with('0')) national.remove_prefix(1);
-  }
+  // Why it is refused, read as the number it was meant to be: after the
+  // trunk prefix, the national number of the country.
+  const Reading meant =
+      has_trunk ? read("+" + calling_code + digits.substr(trunk.size()), region) : as_written;
+  const PhoneProblem problem = problem_of(meant, false);
 
-  const std::size_t total = calling_code.size() + national.size();
-  if (national.size() < kMinNationalDigits || total < kMinTotalDigits || total > kMaxTotalDigits) {
-    return std::nullopt;
+  // A national number whose leading 0 a spreadsheet dropped: "669883142"
+  // for Italy's 06 6988 3142 (the 0 is part of the number), "6201234567"
+  // for Hungary's 06 20 123 4567 (trunk prefix 06). Only where that is the
+  // one reading: the digits as written have a possible length but cannot
+  // start that way, or they start with the rest of a trunk prefix 0..., or
+  // no other missing digit would make them a number (Côte d'Ivoire's
+  // "123456789" stays refused: 0123456789 and 2123456789 both exist).
+  // Otherwise a number missing a digit could be taken for one missing its 0.
+  if (!digits.starts_with('0') &&
+      (problem == PhoneProblem::invalid ||
+       (trunk.size() > 1 && trunk.starts_with('0') && digits.starts_with(trunk.substr(1))) ||
+       (problem == PhoneProblem::too_short && only_leading_zero_missing(digits, region)))) {
+    const Reading with_zero = read("0" + digits, region);
+    if (with_zero.valid()) return e164_of(with_zero.number);
   }
-  std::string e164 = "+";
-  e164.append(calling_code);
-  e164.append(national);
-  return e164;
+  return std::unexpected(problem);
+}
+
+std::optional<std::string> normalize_phone(std::string_view input, std::string_view country) {
+  auto e164 = parse_phone(input, country);
+  if (!e164) return std::nullopt;
+  return std::move(*e164);
+}
+
+std::string phone_search_prefix(std::string_view typed, std::string_view country) {
+  const std::string text = strip_invisible(typed);
+  std::string digits;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  const auto first = text.find_first_not_of(' ');
+  if (first != std::string::npos && text[first] == '+') return "+" + digits;
+  if (digits.starts_with("00")) return "+" + digits.substr(2);
+  const std::string region = region_of(country);
+  const int calling_code = phone_util().GetCountryCodeForRegion(region);
+  if (calling_code == 0) return "+" + digits;
+  std::string trunk;
+  phone_util().GetNddPrefixForRegion(region, true, &trunk);
+  if (!trunk.empty() && digits.starts_with(trunk)) digits.erase(0, trunk.size());
+  return "+" + std::to_string(calling_code) + digits;
 }
 
 }  // namespace alliance::model

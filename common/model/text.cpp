@@ -10,6 +10,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
+#include <unicode/utf8.h>
 #include <unicode/uvernum.h>
 
 #include <cstdint>
@@ -246,6 +247,23 @@ std::string clean_person_text(std::string_view s) {
   std::string out;
   composed.toUTF8String(out);
   return collapse_whitespace(out);
+}
+
+std::string strip_invisible(std::string_view s) {
+  if (!is_valid_utf8(s)) return std::string(s);
+  std::string kept;
+  kept.reserve(s.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  for (int32_t at = 0; at < length;) {
+    const int32_t start = at;
+    UChar32 cp = 0;
+    U8_NEXT(bytes, at, length, cp);
+    // ZWJ and ZWNJ are format characters too: no address or number needs them.
+    if (is_invisible(cp) || cp == 0x00A0 || cp == 0x2007 || cp == 0x202F) continue;
+    kept.append(s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(at - start)));
+  }
+  return collapse_whitespace(kept);
 }
 
 // ---------------------------------------------------------------------------

@@ -41,6 +41,13 @@ std::string collapse_whitespace(std::string_view s);
 // not valid UTF-8 is returned unchanged (validation rejects it).
 std::string clean_person_text(std::string_view s);
 
+// Contact details (e-mail addresses, phone numbers) as they are read: every
+// invisible character clean_person_text removes, ZWJ and ZWNJ included, and
+// the no-break spaces (U+00A0, U+2007, U+202F) that copying from a document
+// or a spreadsheet leaves inside them, are removed; white space is
+// collapsed. Text that is not valid UTF-8 is returned unchanged.
+std::string strip_invisible(std::string_view s);
+
 // The search and duplicate key of a name: what is left when accents, case,
 // script, apostrophe and hyphen variants and invisible characters no longer
 // matter. "Nguyễn" -> "nguyen", "Александра" -> "aleksandra", "አበበ" ->

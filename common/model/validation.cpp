@@ -5,9 +5,12 @@
 // form shows one clear message per field and every field at once.
 #include "common/model/validation.hpp"
 
+#include <idn2.h>
+
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,6 +42,7 @@ constexpr int kMaxYearsExperience = 70;
 constexpr int kMaxLineQuantity = 1000;
 constexpr std::size_t kMaxEmailLocalLength = 64;
 constexpr std::size_t kMaxDomainLabelLength = 63;
+constexpr std::size_t kMaxDomainLength = 253;  // of the A-label form, as DNS counts it
 
 // Collects errors for one record; keys are "<entity>.<key_field>.<problem>".
 class Errors {
@@ -51,6 +55,11 @@ class Errors {
     errors_.push_back({std::string(field), std::move(key)});
   }
   void add(std::string_view field, std::string_view problem) { add(field, field, problem); }
+  // A problem whose message quotes what was typed ({0}), made printable.
+  void add_quoting(std::string_view field, std::string_view problem, std::string_view typed) {
+    add(field, problem);
+    errors_.back().value = escape_for_terminal(typed);
+  }
 
   // Rejects bytes that are not UTF-8 (leaving them untouched), collapses
   // whitespace, then rejects control and bidi characters and text over the
@@ -191,27 +200,22 @@ bool is_plausible_name(std::string_view name) {
          std::none_of(cps.begin(), cps.end(), is_digit_code_point);
 }
 
-bool is_valid_email(std::string_view email) {
-  const auto at = email.find('@');
-  if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  const std::string_view local = email.substr(0, at);
-  const std::string_view domain = email.substr(at + 1);
-
+bool is_valid_local_part(std::string_view local) {
   constexpr std::string_view kLocalSymbols = "!#$%&'*+/=?^_`{|}~-.";
   if (local.empty() || local.size() > kMaxEmailLocalLength) return false;
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
     return false;
   }
-  for (const char c : local) {
-    if (!is_ascii_alpha(c) && !is_ascii_digit(c) &&
-        kLocalSymbols.find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
+  return std::all_of(local.begin(), local.end(), [&](char c) {
+    return is_ascii_alpha(c) || is_ascii_digit(c) ||
+           kLocalSymbols.find(c) != std::string_view::npos;
+  });
+}
 
-  // Labels of [a-z0-9-], not starting or ending with '-', at least two of them.
+// An ASCII domain as DNS has it (A-labels for internationalised names):
+// labels of [a-z0-9-], not starting or ending with '-', at least two of them.
+bool is_valid_ascii_domain(std::string_view domain) {
+  if (domain.size() > kMaxDomainLength) return false;
   std::size_t labels = 0;
   std::string_view tld;
   for (std::size_t start = 0; start <= domain.size();) {
@@ -228,6 +232,49 @@ bool is_valid_email(std::string_view email) {
   }
   // Top-level domains are never numeric and never a single letter.
   return labels >= 2 && tld.size() >= 2 && !std::all_of(tld.begin(), tld.end(), is_ascii_digit);
+}
+
+struct Idn2Free {
+  void operator()(char* p) const { idn2_free(p); }
+};
+using Idn2String = std::unique_ptr<char, Idn2Free>;
+
+// IDNA2008 with the UTS #46 mapping (lower case, NFC, full-width dots),
+// non-transitional: "münchen.de" and "MÜNCHEN.de" -> "xn--mnchen-3ya.de".
+std::optional<std::string> to_a_label(const std::string& domain) {
+  char* out = nullptr;
+  const int rc = idn2_to_ascii_8z(domain.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  const Idn2String owned(out);
+  if (rc != IDN2_OK || owned == nullptr) return std::nullopt;
+  return std::string(owned.get());
+}
+
+std::optional<std::string> to_u_label(const std::string& domain) {
+  char* out = nullptr;
+  const int rc = idn2_to_unicode_8z8z(domain.c_str(), &out, 0);
+  const Idn2String owned(out);
+  if (rc != IDN2_OK || owned == nullptr) return std::nullopt;
+  return std::string(owned.get());
+}
+
+// The stored form of an e-mail address, or nullopt if it cannot be one:
+// the local part ASCII (as before: no internationalised mailboxes), the
+// domain checked as its A-label and stored as Unicode, so "name@münchen.de",
+// "name@MÜNCHEN.DE" and "name@xn--mnchen-3ya.de" are one address.
+std::optional<std::string> canonical_email(std::string_view email) {
+  const auto at = email.find('@');
+  if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::string local = util::ascii_lower(email.substr(0, at));
+  if (!is_valid_local_part(local)) return std::nullopt;
+  const std::string domain(email.substr(at + 1));
+  if (domain.empty() || domain.find_first_of(" \t") != std::string::npos) return std::nullopt;
+  const auto ascii = to_a_label(domain);
+  if (!ascii || !is_valid_ascii_domain(*ascii)) return std::nullopt;
+  const auto unicode = to_u_label(*ascii);
+  if (!unicode) return std::nullopt;
+  return util::cat(local, "@", *unicode);
 }
 
 bool is_leap_year(int year) {
@@ -285,18 +332,24 @@ void check_country(Errors& errors, std::string& value) {
   }
 }
 
-// A cleaned e-mail address, lower-cased; `value` must already be non-empty.
+// A cleaned e-mail address made canonical (canonical_email); `value` must
+// already be non-empty.
 void check_email(Errors& errors, std::string& value, std::string_view field) {
-  to_lower_ascii(value);
-  if (!is_valid_email(value)) errors.add(field, kInvalid);
+  if (auto canonical = canonical_email(value)) {
+    value = std::move(*canonical);
+  } else {
+    errors.add_quoting(field, kInvalid, value);
+  }
 }
 
+// A cleaned phone number to E.164, read with `country` (phone.hpp); the
+// error says why libphonenumber refused it and quotes the number.
 void check_phone(Errors& errors, std::string& value, std::string_view field,
-                 std::string_view default_country) {
-  if (auto e164 = normalize_phone(value, default_country)) {
+                 std::string_view country) {
+  if (auto e164 = parse_phone(value, country)) {
     value = std::move(*e164);
   } else {
-    errors.add(field, kInvalid);
+    errors.add_quoting(field, phone_problem_name(e164.error()), value);
   }
 }
 
@@ -382,16 +435,21 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
   // The country comes before the phone: a national number needs it.
   check_country(errors, member.country);
 
+  // Pasted addresses and numbers carry zero-width and no-break spaces.
+  member.phone = strip_invisible(member.phone);
+  member.email = strip_invisible(member.email);
   const bool phone_ok = errors.text(member.phone, "phone");
   const bool email_ok = errors.text(member.email, "email");
   if (phone_ok && email_ok && member.phone.empty() && member.email.empty()) {
     errors.add("phone", "contact", kRequired);
   }
   if (phone_ok && !member.phone.empty()) {
-    const std::string_view default_country = context.default_country.empty()
-                                                 ? std::string_view(member.country)
-                                                 : std::string_view(context.default_country);
-    check_phone(errors, member.phone, "phone", default_country);
+    // A member's number is written the way it is dialled where they live; the
+    // event's country only stands in when theirs is missing or unknown.
+    const std::string_view country = find_country(member.country) != nullptr
+                                         ? std::string_view(member.country)
+                                         : std::string_view(context.default_country);
+    check_phone(errors, member.phone, "phone", country);
   }
   if (email_ok && !member.email.empty()) check_email(errors, member.email, "email");
 
@@ -500,6 +558,8 @@ FieldErrors normalize_and_validate(ResourceRequest& request, const ValidationCon
   }
 
   check_text(errors, request.contact_name, "contact_name", false);
+  request.contact_phone = strip_invisible(request.contact_phone);
+  request.contact_email = strip_invisible(request.contact_email);
   if (errors.text(request.contact_phone, "contact_phone") && !request.contact_phone.empty()) {
     check_phone(errors, request.contact_phone, "contact_phone", context.default_country);
   }

@@ -18,17 +18,25 @@ namespace alliance::model {
 struct FieldError {
   std::string field;  // e.g. "phone", "lines[2].quantity"
   std::string key;    // e.g. "member.phone.invalid"
+  // The value as typed, made printable (escape_for_terminal), where the
+  // message quotes it as {0} (phone numbers, e-mail addresses). Only for the
+  // person who typed it: never logged, never sent over the wire.
+  std::string value;
   bool operator==(const FieldError&) const = default;
 };
 using FieldErrors = std::vector<FieldError>;
 
 struct ValidationContext {
-  std::string default_country;  // ISO alpha-2 of the event; used for national phone numbers
-  int current_year = 2026;      // for birth-year bounds
+  // ISO alpha-2 of the event: reads national phone numbers only where the
+  // record has no valid country of its own (a member's country comes first).
+  std::string default_country;
+  int current_year = 2026;  // for birth-year bounds
 };
 
-// Trims and normalises fields in place (phone to E.164, e-mail to lower case,
-// country to upper case), then checks them, every field and list against its
+// Trims and normalises fields in place (phone to E.164 through
+// libphonenumber, read with the member's own country; e-mail to lower case
+// with its domain in Unicode, IDNA2008 through libidn2; invisible characters
+// dropped from both; country to upper case), then checks them, every field and list against its
 // limit in limits.hpp ("too_long", "too_many"). Returns every error found; an
 // empty list means the record may be saved.
 FieldErrors normalize_and_validate(Member& member, const ValidationContext& context);

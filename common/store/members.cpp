@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "common/model/codes.hpp"
-#include "common/model/country.hpp"
 #include "common/model/duplicates.hpp"
+#include "common/model/phone.hpp"
 #include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "common/util/reference_code.hpp"
@@ -142,24 +142,6 @@ bool is_phone_like(std::string_view q) {
     }
   }
   return digits >= 3;
-}
-
-// "+254712" for "0712" typed at a Kenyan event: the E.164 prefix a partly
-// typed number must have, so the phone index can answer as a range.
-std::string phone_prefix(std::string_view q, std::string_view default_country) {
-  std::string digits;
-  for (char c : q) {
-    if (c >= '0' && c <= '9') digits.push_back(c);
-  }
-  const auto first = q.find_first_not_of(' ');
-  const bool international = first != std::string_view::npos && q[first] == '+';
-  if (international) return "+" + digits;
-  if (digits.starts_with("00")) return "+" + digits.substr(2);
-  if (const auto* country = model::find_country(default_country)) {
-    if (country->trunk_zero && digits.starts_with('0')) digits.erase(0, 1);
-    return "+" + std::string(country->calling_code) + digits;
-  }
-  return "+" + digits;
 }
 
 // The smallest string greater than every string starting with prefix.
@@ -456,7 +438,7 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
   }
 
   if (is_phone_like(trimmed)) {
-    const std::string prefix = phone_prefix(trimmed, default_country);
+    const std::string prefix = model::phone_search_prefix(trimmed, default_country);
     auto q = db_.query(util::format(
         "SELECT {} FROM members WHERE phone >= ? AND phone < ? AND phone <> '' AND voided = 0 "
         "ORDER BY phone LIMIT ?",

@@ -85,7 +85,7 @@ void Controller::store_error(const std::exception& e) {
 
 void Controller::show_errors(const model::FieldErrors& errors) {
   state_.field_errors.clear();
-  for (const auto& e : errors) state_.field_errors.emplace(e.field, e.key);
+  for (const auto& e : errors) state_.field_errors.emplace(e.field, FieldMessage{e.key, e.value});
   changed();
 }
 

@@ -237,7 +237,7 @@ bool Controller::validate_step(Screen step) {
     }
     const Screen where = step_of(field);
     if (step == Screen::register_review || where == step) {
-      state_.field_errors.emplace(field, e.key);
+      state_.field_errors.emplace(field, FieldMessage{e.key, e.value});
       if (!first_bad_step || step_index(where) < step_index(*first_bad_step))
         first_bad_step = where;
     }

@@ -14,10 +14,10 @@ void Controller::choose_packs() {
   const auto& r = state_.request;
   state_.field_errors.clear();
   if (!r.for_organisation && r.member_id.empty()) {
-    state_.field_errors.emplace("member_id", "request.requester.required");
+    state_.field_errors.emplace("member_id", FieldMessage{"request.requester.required"});
   }
   if (r.for_organisation && model::collapse_whitespace(r.organisation_name).empty()) {
-    state_.field_errors.emplace("organisation_name", "request.requester.required");
+    state_.field_errors.emplace("organisation_name", FieldMessage{"request.requester.required"});
   }
   changed();
   if (!state_.field_errors.empty()) return;
@@ -104,7 +104,7 @@ void Controller::on(const intent::SubmitRequest&) {
     auto saved = store_.create_request(draft, validation_context(), "kiosk " + store_.device_id());
     if (!saved) {
       show_errors(saved.error());
-      notify(saved.error().front().key, true);
+      notify(saved.error().front().key, true, {saved.error().front().value});
       return;
     }
     log::info("kiosk.request_created", {{"request", log::Id(saved->id)}});

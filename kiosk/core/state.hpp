@@ -164,6 +164,14 @@ struct StaffState {
   std::string enrolment_code_entry;  // the code as typed (never stored)
 };
 
+// A field's error as the desk shows it: the i18n key, and the value it quotes
+// as {0} (the phone number or e-mail address as typed, made printable).
+struct FieldMessage {
+  std::string key;
+  std::string value;
+  bool operator==(const FieldMessage&) const = default;
+};
+
 struct AppState {
   Screen screen = Screen::welcome;
   Settings settings;
@@ -171,7 +179,7 @@ struct AppState {
   std::string today;  // YYYY-MM-DD at the desk
 
   RegistrationDraft draft;
-  std::map<std::string, std::string> field_errors;  // field -> i18n key
+  std::map<std::string, FieldMessage> field_errors;  // field -> its message
   std::vector<DuplicateOffer> duplicate_candidates;
   std::optional<model::Member> saved_member;  // for the saved screen: the person's own record
   // "This is me" without an event: the member they said they are, as shown publicly.

@@ -218,8 +218,8 @@ void draw_register_review(Ctx& c) {
     ImGui::EndTable();
   }
   // Errors found on save (by the controller) for fields of earlier steps.
-  for (const auto& [field, key] : c.state.field_errors) {
-    text(c.tr(key), {.wrap = true, .colour = theme().error});
+  for (const auto& [field, message] : c.state.field_errors) {
+    text(c.trf(message.key, {message.value}), {.wrap = true, .colour = theme().error});
   }
   const bool save = nav_row(c, c.tr("register.save"));
   default_focus(c);

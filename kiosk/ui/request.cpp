@@ -124,9 +124,9 @@ void draw_request_packs(Ctx& c) {
     request_field(c, c.tr("field.email"), "contact_email", r.contact_email, enter);
   }
   // Errors for fields without a widget here (the requester, lines[0].quantity, ...).
-  for (const auto& [field, key] : s.field_errors) {
+  for (const auto& [field, message] : s.field_errors) {
     if (field == "delivery_address" || field == "contact_email" || field == "lines") continue;
-    text(c.tr(key), {.wrap = true, .colour = theme().error});
+    text(c.trf(message.key, {message.value}), {.wrap = true, .colour = theme().error});
   }
   if (nav_row(c, c.tr("request.submit")) || enter) c.emit(intent::SubmitRequest{});
 }

@@ -369,7 +369,7 @@ void field_error(Ctx& c, std::string_view error_field) {
   if (error_field.empty()) return;
   const auto it = c.state.field_errors.find(std::string(error_field));
   if (it == c.state.field_errors.end()) return;
-  text(c.tr(it->second), {.wrap = true, .colour = theme().error});
+  text(c.trf(it->second.key, {it->second.value}), {.wrap = true, .colour = theme().error});
 }
 
 namespace {
@@ -630,12 +630,8 @@ bool done_bar(Ctx& c) {
 std::string masked_phone(std::string_view e164, std::string_view country) {
   if (e164.size() < 4) return "***";
   const std::string_view last3 = e164.substr(e164.size() - 3);
-  std::string_view calling;
-  if (const model::Country* found = model::find_country(country);
-      found != nullptr && e164.starts_with('+') &&
-      e164.substr(1).starts_with(found->calling_code)) {
-    calling = found->calling_code;
-  }
+  std::string calling = model::calling_code(country);
+  if (!e164.starts_with('+') || !e164.substr(1).starts_with(calling)) calling.clear();
   if (calling.empty()) return util::cat("*** ** ", last3);
   return util::cat("+", calling, " *** ** ", last3);
 }

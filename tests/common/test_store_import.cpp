@@ -72,7 +72,7 @@ TEST_CASE("register_members writes nothing when any draft is invalid") {
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].index == 1);
   REQUIRE(rows[0].errors.size() == 1);
-  CHECK(rows[0].errors[0] == model::FieldError{"phone", "member.phone.invalid"});
+  CHECK(rows[0].errors[0] == model::FieldError{"phone", "member.phone.too_few_digits", "12"});
   CHECK(rows[1].index == 3);
   CHECK(rows[1].errors.size() == 2);
   CHECK(s.member_count() == 0);

@@ -184,7 +184,7 @@ TEST_CASE("a member wrong everywhere reports every field") {
         "given_name=member.given_name.invalid, "
         "interest_groups=member.interest_groups.unknown_code, "
         "organisation_type=member.organisation_type.unknown_code, "
-        "phone=member.phone.invalid, "
+        "phone=member.phone.too_few_digits, "  // read with the event's country
         "preferred_language=member.preferred_language.unknown_code, "
         "qualification=member.qualification.unknown_code, "
         "region=member.region.control_characters, "
@@ -341,10 +341,13 @@ TEST_CASE("member phone") {
       {"+254 712 345 678", ""},
       {"0712 345 678", ""},
       {"00 44 20 7946 0958", ""},
-      {"0712 34", "member.phone.invalid"},
-      {"0712 345 67A", "member.phone.invalid"},
-      {"+999 1234 5678", "member.phone.invalid"},
-      {"+254 7123 4567 8901 23", "member.phone.invalid"},
+      {"254712345678", ""},            // a spreadsheet's country code without '+'
+      {"0712\u200b345\u00a0678", ""},  // a zero-width and a no-break space
+      {"0712 34", "member.phone.too_few_digits"},
+      {"0712 345 67A", "member.phone.not_a_number"},
+      {"+999 1234 5678", "member.phone.unknown_country_code"},
+      {"+254 7123 4567 8901 23", "member.phone.too_many_digits"},
+      {"+254 012 345 678", "member.phone.invalid"},
       {"0712\x02"
        "345678",
        "member.phone.control_characters"},
@@ -358,12 +361,32 @@ TEST_CASE("member phone") {
     REQUIRE(normalize_and_validate(m, kenya()).empty());
     CHECK(m.phone == "+254712345678");
   }
-  SUBCASE("the event's country comes before the member's") {
+  SUBCASE("the member's country comes before the event's") {
+    // A Ugandan at a Kenyan event writes a Ugandan number.
     Member m = good_individual();
-    m.country = "GB";
-    m.phone = "0712 345 678";
+    m.country = "UG";
+    m.phone = "0772 123456";
     REQUIRE(normalize_and_validate(m, kenya()).empty());
+    CHECK(m.phone == "+256772123456");
+  }
+  SUBCASE("the event's country stands in for an unknown member country") {
+    Member m = good_individual();
+    m.country = "XX";
+    m.phone = "0712 345 678";
+    CHECK(describe(normalize_and_validate(m, kenya())) == "country=member.country.unknown_code");
     CHECK(m.phone == "+254712345678");
+  }
+  SUBCASE("the error quotes the number, made printable") {
+    Member m = good_individual();
+    m.phone = "0712 34\u202e";  // a right-to-left override is dropped first
+    const FieldErrors errors = normalize_and_validate(m, kenya());
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].key == "member.phone.too_few_digits");
+    CHECK(errors[0].value == "0712 34");
+    m.phone = "0712 345 67\x1b";
+    const FieldErrors control = normalize_and_validate(m, kenya());
+    REQUIRE(control.size() == 1);
+    CHECK(control[0].key == "member.phone.control_characters");
   }
   SUBCASE("without an event country the member's country is used") {
     Member m = good_individual();
@@ -377,7 +400,7 @@ TEST_CASE("member phone") {
     m.country = "";
     m.phone = "0712 345 678";
     CHECK(describe(normalize_and_validate(m, ValidationContext{"", 2026})) ==
-          "country=member.country.required, phone=member.phone.invalid");
+          "country=member.country.required, phone=member.phone.needs_country_code");
   }
   SUBCASE("e-mail alone is enough contact") {
     Member m = good_individual();
@@ -402,6 +425,15 @@ TEST_CASE("member e-mail") {
       {"a.b+tag@mail.example.co.ke", ""},
       {"o'brien@ngo-network.org", ""},
       {"x@xn--p1ai.xn--p1ai", ""},
+      {"name@münchen.de", ""},
+      {"name@MÜNCHEN.DE", ""},
+      {"name@xn--mnchen-3ya.de", ""},
+      {"amina@\u200bexample.org\ufeff", ""},        // zero-width space, BOM
+      {"amina\u00ad@exam\u200dple.org", ""},        // soft hyphen, zero-width joiner
+      {"\u202aamina@example.org\u202c", ""},        // bidi embedding
+      {"amina\u00a0@example.org", ""},              // no-break space
+      {"amina@xn--zz.de", "member.email.invalid"},  // not punycode
+      {"amina@m\u00fcnchen_x.de", "member.email.invalid"},
       {long_local + "@" + long_domain, ""},  // 251 characters
       {"amina@example", "member.email.invalid"},
       {"amina@@example.org", "member.email.invalid"},
@@ -437,6 +469,23 @@ TEST_CASE("member e-mail") {
   m.email = " Amina.Okafor@Example.ORG ";
   REQUIRE(normalize_and_validate(m, kenya()).empty());
   CHECK(m.email == "amina.okafor@example.org");
+
+  // One stored form for an internationalised domain, however it was typed:
+  // Unicode (U-labels), lower case, NFC.
+  for (const std::string_view typed :
+       {"Name@München.de", "name@MÜNCHEN.DE", "name@xn--mnchen-3ya.de", "name@mu\u0308nchen.de",
+        "name@m\u00fc\u200bnchen.de"}) {
+    CAPTURE(typed);
+    m.email = typed;
+    REQUIRE(normalize_and_validate(m, kenya()).empty());
+    CHECK(m.email == "name@münchen.de");
+  }
+
+  m.email = "amina@@exa\u200bmple.org";
+  const FieldErrors errors = normalize_and_validate(m, kenya());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].key == "member.email.invalid");
+  CHECK(errors[0].value == "amina@@example.org");  // quoted without the invisible character
 }
 
 TEST_CASE("member country") {
@@ -752,8 +801,8 @@ TEST_CASE("request requester and contact") {
       {"", "KYN", D::digital_link, "kyn@example.org", "", ""},
       {"m-1", "", D::pickup, "kyn@example", "", "contact_email=request.contact_email.invalid"},
       {"m-1", "", D::pickup, "", "0712 345 678", ""},
-      {"m-1", "", D::pickup, "", "0712", "contact_phone=request.contact_phone.invalid"},
-      {"m-1", "", D::pickup, "", "call me", "contact_phone=request.contact_phone.invalid"},
+      {"m-1", "", D::pickup, "", "0712", "contact_phone=request.contact_phone.too_few_digits"},
+      {"m-1", "", D::pickup, "", "call me", "contact_phone=request.contact_phone.not_a_number"},
   };
   for (const RequestCase& c : cases) {
     ResourceRequest r = good_request();

@@ -107,6 +107,15 @@ field "$kiosk_deb" Depends | grep -q "alliance-common (= ${version}-" || fail "a
 field "$kiosk_deb" Recommends | grep -q 'cage' || fail "alliance-kiosk does not recommend cage"
 field "$kiosk_deb" Depends | grep -q 'libglfw3' || fail "alliance-kiosk's Depends lack the libraries (dpkg-shlibdeps)"
 ok "alliance-kiosk Depends: $(field "$kiosk_deb" Depends)"
+# Phone numbers and e-mail domains are checked by libphonenumber and libidn2
+# wherever records are validated: on the kiosk and centrally.
+central_deb=$(printf '%s\n' $debs | grep /alliance-central_)
+for deb in "$kiosk_deb" "$central_deb"; do
+  for lib in libphonenumber8 libidn2-0; do
+    field "$deb" Depends | grep -q "$lib" || fail "$(basename "$deb") does not depend on $lib"
+  done
+done
+ok "alliance-kiosk and alliance-central depend on libphonenumber8 and libidn2-0"
 for deb in $debs; do
   [ "$(field "$deb" Version | cut -d- -f1)" = "$version" ] || fail "$(basename "$deb") is not version $version"
 done

@@ -120,10 +120,11 @@ TEST_CASE("Next shows every error of the current step and stays") {
   d.send(intent::Next{});
   CHECK(d.state().screen == Screen::register_personal);
   const auto& errors = d.state().field_errors;
-  CHECK(errors.at("given_name") == "member.given_name.required");
-  CHECK(errors.at("family_name") == "member.family_name.required");
-  CHECK(errors.at("phone") == "member.phone.invalid");
-  CHECK(errors.at("country") == "member.country.required");
+  CHECK(errors.at("given_name").key == "member.given_name.required");
+  CHECK(errors.at("family_name").key == "member.family_name.required");
+  CHECK(errors.at("phone").key == "member.phone.not_a_number");
+  CHECK(errors.at("phone").value == "12ab");  // the message quotes it
+  CHECK(errors.at("country").key == "member.country.required");
   // Errors of later steps are not shown yet.
   CHECK(errors.count("role") == 0);
   CHECK(errors.count("consent") == 0);
@@ -135,9 +136,9 @@ TEST_CASE("Next shows every error of the current step and stays") {
   d.type("birth_year", "19x4");
   d.send(intent::Next{});
   CHECK(d.state().screen == Screen::register_personal);
-  CHECK(d.state().field_errors.at("birth_year") == "member.birth_year.invalid");
+  CHECK(d.state().field_errors.at("birth_year").key == "member.birth_year.invalid");
   d.type("birth_year", "1984");
-  CHECK(d.state().field_errors.at("country") == "member.country.required");
+  CHECK(d.state().field_errors.at("country").key == "member.country.required");
   d.type("country", "KE");
   d.send(intent::Next{});
   CHECK(d.state().screen == Screen::register_work);
@@ -151,7 +152,7 @@ TEST_CASE("saving without consent sends the person back to the consent step") {
   CHECK(d.state().screen == Screen::register_consent);
   d.send(intent::Next{});
   CHECK(d.state().screen == Screen::register_consent);
-  CHECK(d.state().field_errors.at("consent") == "member.consent.required");
+  CHECK(d.state().field_errors.at("consent").key == "member.consent.required");
   CHECK(d.store.member_count() == 0);
 }
 
@@ -298,7 +299,7 @@ TEST_CASE("a resource request for a member is saved with its reference") {
           .has_value());
   d.send(intent::StartRequest{});
   d.send(intent::Next{});
-  CHECK(d.state().field_errors.at("member_id") == "request.requester.required");
+  CHECK(d.state().field_errors.at("member_id").key == "request.requester.required");
   d.send(intent::Search{member->member.email});
   d.send(intent::SelectMember{member->member.id});
   d.send(intent::Next{});
@@ -522,7 +523,8 @@ TEST_CASE("staff edit a member and mark a request ready then delivered") {
   d.send(intent::EditMemberField{"region", "Kisumu"});
   d.send(intent::EditMemberField{"email", "not-an-email"});
   d.send(intent::SaveMemberEdit{});
-  CHECK(d.state().field_errors.at("email") == "member.email.invalid");
+  CHECK(d.state().field_errors.at("email").key == "member.email.invalid");
+  CHECK(d.state().field_errors.at("email").value == "not-an-email");
   d.send(intent::EditMemberField{"email", "new@example.org"});
   d.send(intent::SaveMemberEdit{});
   CHECK(d.state().screen == Screen::staff_today);

@@ -118,6 +118,17 @@ std::set<std::string> validation_keys() {
     m.country = "ZZ";
     m.phone = "12";
     m.email = "not-an-address";
+    collect(keys, model::normalize_and_validate(m, context));
+    // Every reason a phone number is refused (phone.hpp).
+    m.country = "KE";
+    for (const char* phone :
+         {"12", "+254 7123 4567 8901 23", "+254 012 345 678", "+999 1234 5678", "call me"}) {
+      m.phone = phone;
+      collect(keys, model::normalize_and_validate(m, context));
+    }
+    m.country = "";
+    m.phone = "0712 345 678";
+    collect(keys, model::normalize_and_validate(m, {.default_country = "", .current_year = 2026}));
     m.organisation_type = m.role = m.qualification = m.preferred_language = "nope";
     m.years_experience = 99;
     m.interest_groups = {"knitting"};
@@ -150,6 +161,13 @@ std::set<std::string> validation_keys() {
     r.office = "Nairobi";
     r.lines = {{.pack_id = "P", .quantity = 5000}};
     collect(keys, model::normalize_and_validate(r, context));
+    for (const char* phone :
+         {"+254 7123 4567 8901 23", "+254 012 345 678", "+999 1234 5678", "call me"}) {
+      r.contact_phone = phone;
+      collect(keys, model::normalize_and_validate(r, context));
+    }
+    r.contact_phone = "0712 345 678";
+    collect(keys, model::normalize_and_validate(r, {.default_country = "", .current_year = 2026}));
   }
   return keys;
 }

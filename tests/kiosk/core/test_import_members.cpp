@@ -87,8 +87,8 @@ TEST_CASE("import with one bad row on line 4 imports nothing") {
   CHECK(report.imported == 0);
   REQUIRE(report.errors.size() == 1);
   CHECK(report.errors[0].line == 4);
-  CHECK(report.errors[0].to_string() == "line 4: phone: member.phone.invalid");
-  CHECK(report.summary().find("line 4: phone: member.phone.invalid") != std::string::npos);
+  CHECK(report.errors[0].to_string() == "line 4: phone: member.phone.too_few_digits");
+  CHECK(report.summary().find("line 4: phone: member.phone.too_few_digits") != std::string::npos);
   CHECK(report.summary().starts_with("Nothing was imported"));
   CHECK(s.member_count() == 0);
   CHECK(count(s, "SELECT count(*) FROM members") == 0);

@@ -60,7 +60,8 @@ inline kiosk::AppState busy_ui_state() {
   s.draft.country = "KE";
   s.draft.role = "case_manager";
   s.draft.interest_groups = {"child_protection"};
-  s.field_errors = {{"phone", "member.phone.invalid"}, {"consent", "member.consent.required"}};
+  s.field_errors = {{"phone", {"member.phone.too_few_digits", "0712 34"}},
+                    {"consent", {"member.consent.required", ""}}};
   const kiosk::PublicMatch p1{.member_id = m1.id, .name = m1.given_name, .code_end = "X9K"};
   s.duplicate_candidates = {
       {.match = p1, .matched_on = "phone"},
