@@ -17,7 +17,8 @@ libicu-dev
 doctest-dev
 zlib1g-dev
 libcpp-httplib-dev
-libboost1.81-dev
+libboost-dev
+libphonenumber-dev
 libbrotli-dev
 libcurl4-openssl-dev
 libssl-dev

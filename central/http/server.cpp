@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/version.hpp>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -35,7 +37,11 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using Millis = std::chrono::milliseconds;
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// Completion tokens for co_await that put the error in `ec` instead of
+// throwing (Boost 1.74 has no as_tuple).
+auto into(beast::error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
 
 // Body bytes are read in pieces of this size (one buffer per body being read).
 constexpr std::size_t kBodyPiece = 16 * 1024;
@@ -206,12 +212,22 @@ bool is_parse_error(const beast::error_code& ec) {
          ec != http::error::need_buffer;
 }
 
+// Beast 1.74 reports a repeated Content-Length as bad_content_length; later
+// versions have an error of its own for it.
+bool repeated_content_length([[maybe_unused]] const beast::error_code& ec) {
+#if BOOST_VERSION >= 108000
+  return ec == http::error::multiple_content_length;
+#else
+  return false;
+#endif
+}
+
 ApiResponse parse_failure(const beast::error_code& ec, const ServerOptions& options) {
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     return headers_too_large(util::format("the request line and headers must fit in {} bytes",
                                           options.max_header_bytes));
   }
-  if (ec == http::error::bad_content_length || ec == http::error::multiple_content_length) {
+  if (ec == http::error::bad_content_length || repeated_content_length(ec)) {
     return bad_request("bad_framing",
                        "Content-Length must be one decimal number, sent once, without "
                        "Transfer-Encoding");
@@ -533,13 +549,15 @@ void Server::Impl::refuse(tcp::socket& socket, const char* why) {
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   while (!stopped.load()) {
-    auto [ec, accepted] = co_await acceptor.async_accept(asio::make_strand(io), use_tuple);
+    beast::error_code ec;
+    auto accepted = co_await acceptor.async_accept(asio::make_strand(io), into(ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       // Out of file descriptors (or similar): pause instead of spinning.
       refusal_log.note("accept_failed");
       asio::steady_timer pause(acceptor.get_executor(), Millis(50));
-      co_await pause.async_wait(use_tuple);
+      beast::error_code ignored;
+      co_await pause.async_wait(into(ignored));
       continue;
     }
     tcp::socket socket(std::move(accepted));
@@ -569,7 +587,7 @@ asio::awaitable<void> Server::Impl::wind_down() {
   asio::steady_timer tick(acceptor.get_executor());
   while (in_progress.load() > 0 && Clock::now() < give_up) {
     tick.expires_after(Millis(20));
-    co_await tick.async_wait(use_tuple);
+    co_await tick.async_wait(into(ignored));
   }
   io.stop();
 }
@@ -593,8 +611,8 @@ asio::awaitable<void> Server::Impl::run_tls(tcp::socket socket,
                                             std::string peer) {
   beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
   lowest_layer(stream).expires_after(options.tls_handshake_timeout);
-  auto [handshake_error] =
-      co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+  beast::error_code handshake_error;
+  co_await stream.async_handshake(asio::ssl::stream_base::server, into(handshake_error));
   if (handshake_error) co_return;
   try {
     co_await serve_requests(stream, peer);
@@ -603,7 +621,8 @@ asio::awaitable<void> Server::Impl::run_tls(tcp::socket socket,
   }
   if (lowest_layer(stream).socket().is_open()) {
     lowest_layer(stream).expires_after(kTlsShutdownTimeout);
-    co_await stream.async_shutdown(use_tuple);
+    beast::error_code ignored;
+    co_await stream.async_shutdown(into(ignored));
   }
 }
 
@@ -616,7 +635,8 @@ asio::awaitable<void> Server::Impl::serve_requests(Stream& stream, const std::st
     if (!first && buffer.size() == 0) {
       // Between requests: idle until the next one starts, then its header deadline.
       lowest_layer(stream).expires_after(options.keep_alive_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(1024), use_tuple);
+      beast::error_code ec;
+    const auto n = co_await stream.async_read_some(buffer.prepare(1024), into(ec));
       if (ec) co_return;
       buffer.commit(n);
     }
@@ -627,7 +647,8 @@ asio::awaitable<void> Server::Impl::serve_requests(Stream& stream, const std::st
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     // The declared size is judged after the Api's screen (401 before 413).
     parser.body_limit(boost::none);
-    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    beast::error_code ec;
+    co_await http::async_read_header(stream, buffer, parser, into(ec));
     if (ec) {
       // Timeouts, resets and a client that went away get no answer.
       if (!is_parse_error(ec)) co_return;
@@ -702,7 +723,8 @@ asio::awaitable<bool> Server::Impl::serve_one(Stream& stream, beast::flat_buffer
   if (expects_continue && version == 11) {
     http::response<http::empty_body> go_on{http::status::continue_, version};
     lowest_layer(stream).expires_after(options.transfer_timeout_min);
-    auto [ec, n] = co_await http::async_write(stream, go_on, use_tuple);
+    beast::error_code ec;
+    co_await http::async_write(stream, go_on, into(ec));
     if (ec) co_return false;
   }
 
@@ -744,7 +766,8 @@ asio::awaitable<BodyRead> Server::Impl::read_body(
   while (!parser.is_done()) {
     parser.get().body().data = piece.data();
     parser.get().body().size = piece.size();
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    beast::error_code ec;
+    co_await http::async_read(stream, buffer, parser, into(ec));
     if (ec == http::error::need_buffer) ec = {};
     if (ec == http::error::body_limit) co_return refused(body_too_large());
     if (ec && is_parse_error(ec)) co_return refused(parse_failure(ec, options));
@@ -792,7 +815,8 @@ asio::awaitable<bool> Server::Impl::answer(Stream& stream, beast::flat_buffer& b
   message.body() = std::move(response.body);
   message.prepare_payload();
   lowest_layer(stream).expires_after(transfer_timeout(message.body().size()));
-  auto [ec, n] = co_await http::async_write(stream, message, use_tuple);
+  beast::error_code ec;
+    co_await http::async_write(stream, message, into(ec));
   log_request(line, response.status, started, response.device_id);
   if (ec) co_return false;
   if (after == After::drain_and_close) co_await drain(stream, buffer);
@@ -812,7 +836,8 @@ asio::awaitable<void> Server::Impl::drain(Stream& stream, beast::flat_buffer& bu
   buffer.consume(buffer.size());
   std::vector<char> sink(kBodyPiece);
   while (seen < limit) {
-    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    beast::error_code ec;
+    const auto n = co_await stream.async_read_some(asio::buffer(sink), into(ec));
     if (ec) break;
     seen += n;
   }
