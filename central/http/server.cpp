@@ -16,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/version.hpp>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -646,7 +647,8 @@ asio::awaitable<void> Server::Impl::serve_requests(Stream& stream, const std::st
     http::request_parser<http::empty_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     // The declared size is judged after the Api's screen (401 before 413).
-    parser.body_limit(boost::none);
+    // (No limit: Boost 1.74 takes boost::none as a limit of 0.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::error_code ec;
     co_await http::async_read_header(stream, buffer, parser, into(ec));
     if (ec) {
