@@ -18,6 +18,7 @@
 
 #include "central/admin/catalog.hpp"
 #include "central/admin/devices.hpp"
+#include "central/admin/duplicates.hpp"
 #include "central/admin/export.hpp"
 #include "central/http/client_address.hpp"
 #include "central/http/server.hpp"
@@ -44,6 +45,7 @@ constexpr std::string_view kUsage =
     "  import-catalog --db FILE CATALOG.json\n"
     "  set-request-status --db FILE REQUEST_ID STATUS\n"
     "  export --db FILE members|requests|attendance [--format csv|json] [--output FILE]\n"
+    "  duplicates --db FILE [--office NAME] [--format csv|json]\n"
     "\n"
     "Every command takes --help and --version.\n";
 
@@ -109,6 +111,14 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         "sudo, if any).",
         {"--db"},
         2}},
+      {"duplicates",
+       {"alliance-central duplicates --db FILE [--office NAME] [--format csv|json]\n"
+        "Lists pairs of members of one office that may be one person, by the duplicate\n"
+        "rule the kiosks use (docs/ARCHITECTURE.md, \"Duplicates\"): office, verdict\n"
+        "(likely or possible), score, reasons, and each member's id, reference code and\n"
+        "name, likeliest first (CSV by default). --office lists that office only.",
+        {"--db", "--office", "--format"},
+        0}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
         "                        [--output FILE]\n"
@@ -421,6 +431,23 @@ int run_command(const std::string& name, const Parsed& p, std::ostream& out, std
     return 0;
   }
   if (name == "export") return export_records(p, *store, out, err);
+  if (name == "duplicates") {
+    const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "csv";
+    if (format != "csv" && format != "json") {
+      err << "alliance-central: --format must be csv or json\n";
+      return 2;
+    }
+    const std::string office = p.flags.contains("--office") ? p.flags.at("--office") : "";
+    if (p.flags.contains("--office")) {
+      if (auto problem = office_name_problem(office)) {
+        err << "alliance-central: " << *problem << "\n";
+        return 2;
+      }
+    }
+    const auto pairs = find_duplicate_pairs(store->list_members(office));
+    out << (format == "csv" ? duplicates_csv(pairs) : duplicates_json(pairs));
+    return 0;
+  }
   err << "alliance-central: unknown command '" << name << "'\n";
   return 2;
 }

@@ -798,6 +798,20 @@ std::vector<Record> CentralStore::list(Entity entity) {
   return out;
 }
 
+std::vector<OfficeMember> CentralStore::list_members(const std::string& office) {
+  std::lock_guard lock(mutex_);
+  std::vector<OfficeMember> out;
+  auto q = db_.query(
+      "SELECT office, json FROM records WHERE entity = 'member' AND (?1 = '' OR office = ?1) "
+      "ORDER BY seq");
+  q.bind(1, office);
+  while (q.step()) {
+    auto record = protocol::decode_record(Entity::member, q.text(1));
+    if (record) out.push_back({q.text(0), std::get<model::Member>(std::move(*record))});
+  }
+  return out;
+}
+
 std::int64_t CentralStore::count_records(Entity entity) {
   std::lock_guard lock(mutex_);
   auto q = db_.query("SELECT COUNT(*) FROM records WHERE entity = ?1");

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/model/member.hpp"
 #include "common/protocol/wire.hpp"
 #include "common/store/database.hpp"
 #include "common/store/migrations.hpp"
@@ -73,6 +74,12 @@ inline constexpr std::string_view kServerHlcNode = "central";
 // Whether `node` may be a device's HLC node: [A-Za-z0-9_-]{1,64} (a UUID
 // fits), and not the server's own.
 bool is_device_hlc_node(std::string_view node);
+
+// A member as central holds it, with the office whose devices wrote it.
+struct OfficeMember {
+  std::string office;
+  model::Member member;
+};
 
 // Why `office` cannot be an enrolment code's office (empty, over
 // model::kMaxOfficeLength, control characters), or nullopt if it can.
@@ -174,6 +181,9 @@ class CentralStore {
 
   // Every record of one entity, in change order.
   std::vector<protocol::Record> list(protocol::Entity entity);
+  // Every member with the office whose devices wrote it, in change order;
+  // only office `office` when it is not empty.
+  std::vector<OfficeMember> list_members(const std::string& office = {});
 
   // For tests and operators: rows in records for one entity, and applied change ids.
   std::int64_t count_records(protocol::Entity entity);

@@ -178,9 +178,11 @@ class Store {
   std::vector<MemberHit> search_members(std::string_view query, std::size_t limit = 20,
                                         std::string_view default_country = {});
   // Members who are probably the person in `typed` (normalised:
-  // model::normalize_and_validate) by model::duplicate_reason: the same phone
-  // or e-mail, or the same name in the same organisation. Voided members and
-  // typed.id itself are left out; at most `limit`, phone and e-mail matches first.
+  // model::normalize_and_validate) by model::duplicate_reason (a likely
+  // verdict of model::assess_duplicate: the name matches and a phone, e-mail
+  // or organisation and birth year agree). Voided members and typed.id itself
+  // are left out; at most `limit`, phone and e-mail matches first. The public
+  // desk shows only those model::public_duplicate_reason also accepts.
   std::vector<model::Member> possible_duplicates(const model::Member& typed,
                                                  std::string_view default_country,
                                                  std::size_t limit = 5);

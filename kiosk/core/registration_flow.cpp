@@ -117,12 +117,13 @@ std::string* draft_field(RegistrationDraft& d, std::string_view name) {
   return nullptr;
 }
 
-// The public offer of each match: its PublicMatch and which typed fact matched.
+// The public offer of each match strong enough for the public desk
+// (model::public_duplicate_reason): its PublicMatch and which typed fact matched.
 std::vector<DuplicateOffer> duplicate_offers(const model::Member& typed,
                                              const std::vector<model::Member>& matches) {
   std::vector<DuplicateOffer> offers;
   for (const auto& m : matches) {
-    const auto reason = model::duplicate_reason(typed, m);
+    const auto reason = model::public_duplicate_reason(typed, m);
     if (!reason) continue;
     offers.push_back({.match = public_view(m),
                       .matched_on = *reason == model::DuplicateReason::phone   ? "phone"
@@ -346,7 +347,7 @@ void Controller::save_registration() {
 void Controller::on(const intent::Save&) {
   if (state_.screen != Screen::register_review) return;
   if (!validate_step(Screen::register_review)) return;
-  // "Is this you?" (model::duplicate_reason).
+  // "Is this you?" (model::public_duplicate_reason).
   auto typed = member_from_draft();
   model::normalize_and_validate(typed, validation_context());
   std::vector<model::Member> matches;

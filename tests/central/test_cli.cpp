@@ -40,7 +40,7 @@ Run cli(std::vector<std::string> args) {
 
 TEST_CASE("every command answers --help and --version with exit 0") {
   for (const char* command : {"serve", "enroll-code", "devices", "revoke-device", "import-catalog",
-                              "set-request-status", "export"}) {
+                              "set-request-status", "export", "duplicates"}) {
     CAPTURE(command);
     const auto help = cli({command, "--help"});
     CHECK(help.code == 0);
@@ -287,4 +287,68 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
   CHECK(cli({"export", "--db", db, "attendance", "--format", "json"}).out == "[]\n");
   CHECK(cli({"export", "--db", db, "things"}).code == 2);
   CHECK(cli({"export", "--db", db, "members", "--format", "xml"}).code == 2);
+}
+
+TEST_CASE("duplicates lists likely pairs within an office, not households or other offices") {
+  test::TempDir dir;
+  const auto db = (dir / "central.db").string();
+  // Amina Wanjiru registered on two kiosks of one office, once with her names
+  // swapped; a relative sharing her phone; the same person in another office.
+  auto first = test::member_with_id(0);
+  auto swapped = test::member_with_id(1);
+  swapped.given_name = first.family_name;
+  swapped.family_name = first.given_name;
+  swapped.phone = first.phone;
+  auto relative = test::member_with_id(7);  // Kofi Wanjiru
+  relative.phone = first.phone;
+  auto elsewhere = test::member_with_id(2);
+  elsewhere.given_name = first.given_name;
+  elsewhere.family_name = first.family_name;
+  elsewhere.phone = first.phone;
+  std::vector<model::Member> many;  // unrelated members, compared only where keys meet
+  for (int n = 8; n < 400; ++n) many.push_back(test::member_with_id(n));
+  {
+    auto store = central::CentralStore::open(db);
+    auto pushed = store->push({.id = "kiosk-a", .office = "Nairobi"},
+                              {test::change_of(first, test::hlc_at(1000, "a")),
+                               test::change_of(relative, test::hlc_at(1001, "a"))});
+    REQUIRE(pushed.results.size() == 2);
+    pushed = store->push({.id = "kiosk-b", .office = "Nairobi"},
+                         {test::change_of(swapped, test::hlc_at(1002, "b"))});
+    REQUIRE(pushed.results[0].outcome == protocol::Outcome::applied);
+    pushed = store->push({.id = "kiosk-c", .office = "Kampala"},
+                         {test::change_of(elsewhere, test::hlc_at(1003, "c"))});
+    REQUIRE(pushed.results[0].outcome == protocol::Outcome::applied);
+    std::vector<protocol::Change> changes;
+    for (std::size_t i = 0; i < many.size(); ++i) {
+      changes.push_back(
+          test::change_of(many[i], test::hlc_at(2000 + static_cast<std::int64_t>(i), "a")));
+    }
+    pushed = store->push({.id = "kiosk-a", .office = "Nairobi"}, changes);
+    REQUIRE(pushed.results.size() == many.size());
+  }
+
+  const auto csv = cli({"duplicates", "--db", db});
+  REQUIRE(csv.code == 0);
+  auto rows = util::parse_csv(csv.out);
+  REQUIRE(rows.has_value());
+  REQUIRE(rows->size() == 2);  // the header and one pair
+  CHECK(util::join((*rows)[0].fields, ',') ==
+        "office,verdict,score,reasons,first_id,first_reference_code,first_name,second_id,"
+        "second_reference_code,second_name");
+  const auto& pair = (*rows)[1].fields;
+  CHECK(pair[0] == "Nairobi");
+  CHECK(pair[1] == "likely");
+  CHECK(pair[3].find("name_swapped") != std::string::npos);
+  CHECK(pair[3].find("phone_same") != std::string::npos);
+  CHECK(((pair[4] == first.id && pair[7] == swapped.id) ||
+         (pair[4] == swapped.id && pair[7] == first.id)));
+
+  const auto json = cli({"duplicates", "--db", db, "--office", "Nairobi", "--format", "json"});
+  REQUIRE(json.code == 0);
+  CHECK(json.out.find("\"verdict\":\"likely\"") != std::string::npos);
+  CHECK(json.out.find(relative.id) == std::string::npos);
+  CHECK(cli({"duplicates", "--db", db, "--office", "Kampala", "--format", "json"}).out == "[]\n");
+  CHECK(cli({"duplicates", "--db", db, "--format", "xml"}).code == 2);
+  CHECK(cli({"duplicates", "--db", db, "--office", ""}).code == 2);
 }

@@ -160,6 +160,7 @@ TEST_CASE("a likely duplicate is offered and This is me checks them in instead")
   Desk d;
   const auto event = d.make_event();
   auto existing = test::sample_member(7);
+  existing.given_name = "Amina";  // the person typing: same name and phone
   existing.phone = "+254712345678";
   auto saved = d.store.register_member(existing, test::kenya_context());
   REQUIRE(saved.has_value());
@@ -176,6 +177,18 @@ TEST_CASE("a likely duplicate is offered and This is me checks them in instead")
   CHECK(d.state().screen == Screen::check_in_done);
   CHECK(d.store.member_count() == before);
   CHECK(d.store.attendance_for(event.id, d.state().today).size() == 1);
+}
+
+TEST_CASE("a household member who shares the phone is not offered on the public desk") {
+  Desk d;
+  auto relative = test::sample_member(7);  // Kofi Wanjiru
+  relative.phone = "+254712345678";        // the phone Amina Wanjiru types
+  REQUIRE(d.store.register_member(relative, test::kenya_context()).has_value());
+  d.fill_valid_registration();
+  CHECK(d.state().duplicate_candidates.empty());
+  d.send(intent::Save{});
+  CHECK(d.state().screen == Screen::register_saved);
+  CHECK(d.store.member_count() == 2);
 }
 
 TEST_CASE("Not me registers anyway, and a same-name member elsewhere is no duplicate") {
@@ -695,6 +708,7 @@ TEST_CASE("the request screen names the requester by given name and code end onl
 TEST_CASE("the duplicate offer and This is me show no one else's details") {
   Desk d;  // no event: This is me shows the recognised member
   auto existing = test::sample_member(7);
+  existing.given_name = "Amina";  // the person typing: same name and phone
   existing.phone = "+254712345678";
   existing.organisation = "Hidden Organisation";
   auto saved = d.store.register_member(existing, test::kenya_context());
@@ -731,6 +745,7 @@ TEST_CASE("staff mode keeps the full search") {
 TEST_CASE("possible duplicates are offered on the first step once name and phone are typed") {
   Desk d;
   auto existing = test::sample_member(7);
+  existing.given_name = "Amina";  // the person typing: same name and phone
   existing.phone = "+254712345678";
   auto saved = d.store.register_member(existing, test::kenya_context());
   REQUIRE(saved.has_value());
@@ -767,6 +782,7 @@ TEST_CASE("possible duplicates are offered on the first step once name and phone
 TEST_CASE("a stray Next or Enter on a step with an offer chooses nothing") {
   Desk d;
   auto existing = test::sample_member(7);
+  existing.given_name = "Amina";  // the person typing: same name and phone
   existing.phone = "+254712345678";
   REQUIRE(d.store.register_member(existing, test::kenya_context()).has_value());
   d.fill_valid_registration();  // Next through every step, offer on screen
@@ -783,6 +799,7 @@ TEST_CASE("This is me keeps what was typed as an update to that member, for staf
   Desk d;
   const auto event = d.make_event();
   auto existing = test::sample_member(7);
+  existing.given_name = "Amina";  // the person typing: same name and phone
   existing.phone = "+254712345678";
   existing.email = "old@example.org";
   existing.region = "Mombasa";
