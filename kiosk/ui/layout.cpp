@@ -179,7 +179,8 @@ bool in_field_columns() {
 }
 
 bool two_column_form() {
-  return ImGui::GetMainViewport()->Size.x >= ImGui::GetFontSize() * kTwoColumnFonts;
+  const float width = ImGui::GetMainViewport()->Size.x;
+  return width >= kTwoColumnMinPixels && width >= ImGui::GetFontSize() * kTwoColumnFonts;
 }
 
 FieldColumns::FieldColumns(const char* id) {
