@@ -33,8 +33,8 @@ void begin_action_bar(Ctx& c);
 
 // A form's fields in two columns when the window is wide (at least
 // kTwoColumnFonts font sizes, 1364 px at ui scale 1, and never under
-// kTwoColumnMinPixels: so 1366×768 and wider), in one column otherwise. Call next() before each field; the fields go left
-// to right, then down, which is also their focus order.
+// kTwoColumnMinPixels: so 1366×768 and wider), in one column otherwise. Call next() before each
+// field; the fields go left to right, then down, which is also their focus order.
 inline constexpr float kTwoColumnFonts = 62.0f;
 inline constexpr float kTwoColumnMinPixels = 1360.0f;
 bool two_column_form();
