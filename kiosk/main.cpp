@@ -28,6 +28,7 @@
 #include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 #include "kiosk/core/controller.hpp"
+#include "kiosk/core/database_marker.hpp"
 #include "kiosk/core/export.hpp"
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/core/import_members.hpp"
@@ -45,7 +46,7 @@ namespace util = alliance::util;
 constexpr std::string_view kVersion = "alliance-kiosk " ALLIANCE_VERSION;
 
 constexpr std::string_view kUsage =
-    "usage: alliance-kiosk [--db FILE] [--fullscreen] [--lang CODE]\n"
+    "usage: alliance-kiosk [--db FILE] [--fullscreen] [--lang CODE] [--new-database]\n"
     "       alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
     "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
     "                             [--output FILE]\n"
@@ -58,11 +59,16 @@ constexpr std::string_view kUsage =
     "                 the packaged kiosk session passes /var/lib/alliance/kiosk.db)\n"
     "  --fullscreen   fill the primary screen (staff settings can also turn this on)\n"
     "  --lang CODE    start in this language: en, fr, pt or es (not saved)\n"
+    "  --new-database start a new, empty database although FILE.in-use says one\n"
+    "                 was there (see below)\n"
     "\n"
     "The kiosk checks its database at start and takes no records into a damaged\n"
     "file or one it may not write (the window tells staff the fix); it also stops\n"
     "when the file is deleted, replaced or made read-only, or under 1 MiB is free.\n"
     "import-members and set-pin refuse such a file too; export only reads it.\n"
+    "The kiosk notes FILE.in-use next to its database; if FILE is then gone, it\n"
+    "takes no records and does not start an empty, un-enrolled database: restore\n"
+    "a backup (alliance-sync restore --db FILE BACKUP), or pass --new-database.\n"
     "Back up and restore with alliance-sync backup / restore.\n"
     "\n"
     "Every command takes --help and --version.\n";
@@ -209,7 +215,7 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
   // --font, --exit-after-first-frame, --bench-frames and --bench-screen are
   // for tests and benchmarks, so --help does not list them.
   auto args = parse(argv, {"--db", "--lang", "--font", "--bench-frames", "--bench-screen"},
-                    {"--fullscreen", "--exit-after-first-frame"});
+                    {"--fullscreen", "--exit-after-first-frame", "--new-database"});
   if (!args) return fail(args.error(), 2);
   if (args->switches.contains("--help")) return std::cout << kUsage, 0;
   if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
@@ -255,7 +261,19 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
   std::string refusal;
   std::optional<store::Store> device;
   try {
-    device = open_store(db, {.check_integrity = true});
+    if (kiosk::database_missing(db) && !args->switches.contains("--new-database")) {
+      // Deleted since the kiosk last ran on it: a new empty file would be
+      // un-enrolled, with no staff PIN, and its records gone unnoticed.
+      refused = kiosk::StoreProblem::missing;
+      refusal = util::cat(db.string(), " is missing but ", kiosk::database_marker(db).string(),
+                          " says it was in use; restore it (alliance-sync restore) or start "
+                          "anew with --new-database");
+      std::cerr << "alliance-kiosk: " << alliance::model::escape_for_terminal(refusal) << "\n";
+      device = store::Store::open(":memory:");
+    } else {
+      device = open_store(db, {.check_integrity = true});
+      kiosk::mark_database_in_use(db);
+    }
   } catch (const store::StoreError& e) {
     if (e.is_damaged()) {
       refused = kiosk::StoreProblem::damaged;

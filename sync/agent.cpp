@@ -618,6 +618,7 @@ int Agent::run() {
   bool auth_blocked = false;  // 401/403: wait for a new enrolment
   auto next_attempt = Clock::now();
   auto next_pull = Clock::now();
+  auto next_heartbeat = Clock::now();
   if (!credentials_) {
     SyncReport r;
     r.failure = ApiFailure{.kind = FailureKind::unauthorized,
@@ -646,6 +647,16 @@ int Agent::run() {
       }
     } catch (const store::StoreError& e) {
       log::warn("sync.store_busy", {{"reason", log::Text(e.what())}});
+    }
+    if (now >= next_heartbeat) {
+      // The kiosk tells staff when this stops (store::kAgentSilentAfter),
+      // also while the agent only waits: not enrolled, or a long retry.
+      next_heartbeat = now + store::kAgentHeartbeat;
+      try {
+        store_.note_agent_alive();
+      } catch (const store::StoreError& e) {
+        log::warn("sync.status_not_written", {{"reason", log::Text(e.what())}});
+      }
     }
     if (now >= next_pull) dirty = true;
     if (dirty && credentials_ && !auth_blocked && now >= next_attempt) {

@@ -163,27 +163,35 @@ Saved<CheckInResult> Store::check_in(const std::string& member_id, const std::st
   return CheckInResult{a, false};
 }
 
-bool Store::void_attendance(const std::string& id) {
+std::optional<bool> Store::set_attendance_voided(const std::string& id, bool voided) {
   Transaction tx(db_);
   model::Attendance a;
   {
     auto q = db_.query(util::format("SELECT {} FROM attendance WHERE id = ?", kAttendanceColumns));
     q.bind_all(id);
-    if (!q.step()) return false;
+    if (!q.step()) return std::nullopt;
     a = read_attendance(q);
   }
-  if (a.voided) return true;
-  a.voided = true;
+  if (a.voided == voided) return false;
+  a.voided = voided;
   a.hlc = next_hlc().to_string();
   write_attendance(a, "local");
   enqueue({.entity = protocol::Entity::attendance,
            .entity_id = a.id,
-           .op = protocol::Operation::void_record,
+           .op = voided ? protocol::Operation::void_record : protocol::Operation::update,
            .hlc = a.hlc,
            .changed_fields = {"voided"},
            .record = a});
   tx.commit();
   return true;
+}
+
+bool Store::void_attendance(const std::string& id) {
+  return set_attendance_voided(id, true).has_value();
+}
+
+bool Store::restore_attendance(const std::string& id) {
+  return set_attendance_voided(id, false).value_or(false);
 }
 
 std::vector<model::Attendance> Store::attendance_for(const std::string& event_id,

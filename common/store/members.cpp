@@ -346,24 +346,33 @@ void Store::clear_member_review(const std::string& member_id) {
   db_.query("DELETE FROM meta WHERE key = ?").bind_all(util::cat(kReviewPrefix, member_id)).run();
 }
 
-bool Store::void_member(const std::string& id, const std::string& reason) {
+std::optional<bool> Store::set_member_voided(const std::string& id, bool voided,
+                                             const std::string& reason) {
   Transaction tx(db_);
   auto m = find_member(id);
-  if (!m) return false;
-  if (m->voided) return true;
-  m->voided = true;
-  m->void_reason = reason;
+  if (!m) return std::nullopt;
+  if (m->voided == voided) return false;
+  m->voided = voided;
+  m->void_reason = voided ? reason : "";
   m->updated_at = now_iso();
   m->hlc = next_hlc().to_string();
   write_member(*m, /*insert=*/false, "local");
   enqueue({.entity = protocol::Entity::member,
            .entity_id = m->id,
-           .op = protocol::Operation::void_record,
+           .op = voided ? protocol::Operation::void_record : protocol::Operation::update,
            .hlc = m->hlc,
            .changed_fields = {"voided", "void_reason"},
            .record = *m});
   tx.commit();
   return true;
+}
+
+bool Store::void_member(const std::string& id, const std::string& reason) {
+  return set_member_voided(id, true, reason).has_value();
+}
+
+bool Store::restore_member(const std::string& id) {
+  return set_member_voided(id, false, {}).value_or(false);
 }
 
 std::optional<model::Member> Store::find_member(const std::string& id) {

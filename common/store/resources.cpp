@@ -235,6 +235,26 @@ std::vector<model::ResourceRequest> Store::requests_for_office(const std::string
     q.bind_all(office, open_only);
     while (q.step()) ids.push_back(q.text(0));
   }
+  return requests_by_id(ids);
+}
+
+std::vector<model::ResourceRequest> Store::requests_for_desk(const std::string& office,
+                                                             const std::string& made_by) {
+  std::vector<std::string> ids;
+  {
+    auto q = db_.query(
+        "SELECT id FROM requests r WHERE status NOT IN ('delivered', 'cancelled') AND "
+        "(office = ?1 OR office = '' OR EXISTS (SELECT 1 FROM request_transitions t WHERE "
+        "t.request_id = r.id AND t.seq = (SELECT min(seq) FROM request_transitions f WHERE "
+        "f.request_id = r.id) AND t.actor = ?2)) "
+        "ORDER BY office <> ?1, created_at");
+    q.bind_all(office, made_by);
+    while (q.step()) ids.push_back(q.text(0));
+  }
+  return requests_by_id(ids);
+}
+
+std::vector<model::ResourceRequest> Store::requests_by_id(const std::vector<std::string>& ids) {
   std::vector<model::ResourceRequest> out;
   for (const auto& id : ids) {
     if (auto r = find_request(id)) out.push_back(std::move(*r));

@@ -122,7 +122,21 @@ struct SyncStatus {
   // (server minus device, ms: positive when this device is behind); nothing
   // until measured.
   std::optional<std::int64_t> clock_offset_ms;
+  // When the agent last wrote its status (ISO-8601 UTC; write_sync_status and
+  // note_agent_alive set it): a running agent writes at least every
+  // kAgentHeartbeat.
+  std::string written_at;
 };
+
+// A running agent notes that it is alive at least this often, even when it
+// has nothing to do or waits for a long retry; a status older than
+// kAgentSilentAfter (four heartbeats, twice the default pull interval of 60 s)
+// means the agent is not running.
+inline constexpr std::chrono::seconds kAgentHeartbeat{30};
+inline constexpr std::chrono::seconds kAgentSilentAfter{120};
+// Whether the agent has written nothing for kAgentSilentAfter at `now`
+// (never having written counts as silent).
+bool agent_silent(const SyncStatus& status, std::chrono::system_clock::time_point now);
 
 class Store {
  public:
@@ -167,6 +181,9 @@ class Store {
   void clear_member_review(const std::string& member_id);
   // A void is a change that syncs, not a delete. Returns false if not found.
   bool void_member(const std::string& id, const std::string& reason);
+  // Undoes a void (staff): the member counts again, as an update that syncs.
+  // Returns false if not found or not voided.
+  bool restore_member(const std::string& id);
   std::optional<model::Member> find_member(const std::string& id);
   std::optional<model::Member> find_member_by_reference(std::string_view code);
   // By reference code, phone, e-mail or name, as a person types. Excludes
@@ -203,6 +220,8 @@ class Store {
   Saved<CheckInResult> check_in(const std::string& member_id, const std::string& event_id,
                                 const std::string& day);
   bool void_attendance(const std::string& id);
+  // Undoes a voided check-in, as restore_member does a member.
+  bool restore_attendance(const std::string& id);
   std::vector<model::Attendance> attendance_for(const std::string& event_id,
                                                 const std::string& day);
 
@@ -223,6 +242,12 @@ class Store {
   std::optional<model::ResourceRequest> find_request(const std::string& id);
   std::vector<model::ResourceRequest> requests_for_office(const std::string& office,
                                                           bool open_only = true);
+  // The distribution desk's open requests: those routed to `office`, then
+  // those routed elsewhere or nowhere that `made_by` made (the actor of their
+  // first transition: this kiosk, before its office was set, when the event's
+  // office or none was used) or that carry no office at all; by creation.
+  std::vector<model::ResourceRequest> requests_for_desk(const std::string& office,
+                                                        const std::string& made_by);
 
   // --- listing (exports) ------------------------------------------------
   // Every record, voided ones included, in id order (UUIDv7, so roughly
@@ -285,7 +310,10 @@ class Store {
   void apply_pulled(const std::vector<protocol::PulledChange>& changes, std::int64_t next_cursor);
   std::int64_t pull_cursor();
   SyncStatus sync_status();
+  // Also stamps written_at with now.
   void write_sync_status(const SyncStatus& status);
+  // The agent is running (written_at = now), status otherwise unchanged.
+  void note_agent_alive();
   // Raises this device's clock to the server's time as the agent measured it
   // (its wall clock plus the measured offset), in one transaction, so that
   // a device whose wall clock is behind writes after everything the server
@@ -318,6 +346,13 @@ class Store {
   // A code of this device's prefix (reference_code_prefix) that `table`
   // does not hold yet.
   std::string unused_reference_code(std::string_view table);
+  // Sets a record's voided flag as a change that syncs (a void, or an update
+  // that undoes one): nothing when there is no such record, false when it
+  // already had that flag.
+  std::optional<bool> set_member_voided(const std::string& id, bool voided,
+                                        const std::string& reason);
+  std::optional<bool> set_attendance_voided(const std::string& id, bool voided);
+  std::vector<model::ResourceRequest> requests_by_id(const std::vector<std::string>& ids);
   bool has_pending_change(const std::string& entity_id);
   void observe_remote(std::string_view hlc);
   // Takes the persisted clock (meta "hlc") as the floor of clock_.

@@ -87,6 +87,8 @@ SyncStatus Store::sync_status() {
       s.last_pulled = to_int64(value);
     else if (key == "clock_offset_ms" && !value.empty())
       s.clock_offset_ms = to_int64(value);
+    else if (key == "written_at")
+      s.written_at = std::move(value);
   }
   return s;
 }
@@ -103,6 +105,7 @@ void Store::write_sync_status(const SyncStatus& s) {
       {"last_pushed", std::to_string(s.last_pushed)},
       {"last_pulled", std::to_string(s.last_pulled)},
       {"clock_offset_ms", s.clock_offset_ms ? std::to_string(*s.clock_offset_ms) : ""},
+      {"written_at", now_iso()},
   };
   for (const auto& [key, value] : rows) {
     db_.query(
@@ -112,6 +115,20 @@ void Store::write_sync_status(const SyncStatus& s) {
         .run();
   }
   tx.commit();
+}
+
+void Store::note_agent_alive() {
+  db_.query(
+         "INSERT INTO sync_state (key, value) VALUES ('written_at', ?) "
+         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind_all(now_iso())
+      .run();
+}
+
+bool agent_silent(const SyncStatus& status, std::chrono::system_clock::time_point now) {
+  // ISO-8601 UTC stamps of one shape order as text.
+  return status.written_at.empty() ||
+         status.written_at < util::iso8601_utc(now - kAgentSilentAfter);
 }
 
 void Store::request_sync() {

@@ -61,26 +61,38 @@ void Controller::refresh_store_health() {
 }
 
 void Controller::go(Screen screen) {
-  if (state_.screen != screen) state_.field_errors.clear();
+  if (state_.screen != screen) {
+    state_.field_errors.clear();
+    // A notice from an earlier action was about the screen being left.
+    if (notice_raised_in_ != action_serial_) state_.notice.reset();
+  }
   state_.screen = screen;
   changed();
 }
 
 void Controller::notify(std::string key, bool is_error, std::vector<std::string> args) {
   state_.notice = Notice{std::move(key), std::move(args), is_error};
+  notice_raised_in_ = action_serial_;
   changed();
 }
 
 void Controller::store_error(const std::exception& e) {
   // The message says what happened and what to do; the form stays as typed.
+  // SQLite's words name tables and columns, never the values written.
   log::error("kiosk.store_error", {{"error", log::Text(e.what())}});
+  state_.last_store_error = e.what();
   refresh_store_health();
   if (!state_.store.accepting()) {
     // The file's problem, said in the staff's language.
     notify(problem_key(state_.store.problem), true, {state_.store.file});
     return;
   }
-  notify("notice.store_error", true, {e.what()});
+  // Participants get plain words; the technical ones are for staff only.
+  if (is_public_screen(state_.screen)) {
+    notify("notice.store_error_public", true);
+  } else {
+    notify("notice.store_error", true, {e.what()});
+  }
 }
 
 void Controller::show_errors(const model::FieldErrors& errors) {
@@ -121,6 +133,21 @@ void Controller::clear_public_state() {
   changed();
 }
 
+void Controller::end_participant_flow() {
+  clear_public_state();
+  if (state_.settings.language != state_.settings.staff_language) {
+    state_.settings.language = state_.settings.staff_language;
+    changed();
+  }
+}
+
+void Controller::check_agent_alive() {
+  const bool silent = store::agent_silent(state_.sync.status, clocks_.wall());
+  if (silent == state_.sync.agent_silent) return;
+  state_.sync.agent_silent = silent;
+  changed();
+}
+
 void Controller::refresh_sync() {
   try {
     state_.sync.status = store_.sync_status();
@@ -129,6 +156,7 @@ void Controller::refresh_sync() {
   } catch (const std::exception& e) {
     store_error(e);
   }
+  check_agent_alive();
   changed();
 }
 
@@ -157,6 +185,7 @@ std::chrono::milliseconds Controller::next_tick_in() const {
 
 void Controller::tick() {
   const auto now = clocks_.steady();
+  ++action_serial_;
 
   if (draft_dirty_ && now - last_input_ >= kDraftSaveDelay) save_draft();
 
@@ -174,6 +203,8 @@ void Controller::tick() {
   if (now - last_refresh_ >= std::chrono::seconds(1)) {
     last_refresh_ = now;
     refresh_store_health();
+    check_agent_alive();  // a stopped agent writes nothing: only the clock tells
+    if (state_.screen == Screen::staff_export) refresh_export_places();  // a drive plugged in
     try {
       const auto version = store_.db().data_version();
       if (version != data_version_) {
@@ -210,7 +241,7 @@ void Controller::tick() {
     const int left = kStillTherePromptSeconds - static_cast<int>(elapsed);
     if (left <= 0) {
       // Nobody answered: the form clears itself, draft included.
-      clear_public_state();
+      end_participant_flow();
       go(Screen::welcome);
     } else if (left != state_.idle_prompt_seconds_left) {
       state_.idle_prompt_seconds_left = left;
@@ -220,6 +251,7 @@ void Controller::tick() {
 }
 
 void Controller::dispatch(const Intent& intent) {
+  ++action_serial_;
   if (watch_.blocks(intent)) {
     refresh_store_health();
     notify(problem_key(state_.store.problem), true, {state_.store.file});
@@ -236,6 +268,7 @@ void Controller::on(const intent::GoTo& i) {
     go(i.screen);
     refresh_staff_lists();
     if (i.screen == Screen::staff_event) state_.event_draft = {};
+    if (i.screen == Screen::staff_export) refresh_export_places();
     return;
   }
   if (i.screen == Screen::welcome) {
@@ -243,7 +276,7 @@ void Controller::on(const intent::GoTo& i) {
       on(intent::LeaveStaff{});
       return;
     }
-    clear_public_state();
+    end_participant_flow();
     go(Screen::welcome);
   }
   // Other public screens are reached through their flows, not by jumping.
@@ -266,7 +299,7 @@ void Controller::on(const intent::Cancel&) {
     on(intent::LeaveStaff{});
     return;
   }
-  clear_public_state();
+  end_participant_flow();
   go(Screen::welcome);
 }
 

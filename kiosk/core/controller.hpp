@@ -114,10 +114,14 @@ class Controller {
   void on(const intent::SaveMemberEdit&);
   void on(const intent::VoidMember&);
   void on(const intent::VoidAttendance&);
+  void on(const intent::ConfirmVoid&);
+  void on(const intent::CancelVoid&);
+  void on(const intent::RestoreVoided&);
   void on(const intent::MarkRequest&);
   void on(const intent::MarkReviewed&);
   void on(const intent::SyncNow&);
   void on(const intent::SetExportFolder&);
+  void on(const intent::BrowseFolder&);
   void on(const intent::Export&);
   void on(const intent::Quit&);
   // preferences.cpp
@@ -146,6 +150,11 @@ class Controller {
   void show_errors(const model::FieldErrors& errors);
   model::ValidationContext validation_context() const;
   void clear_public_state();
+  // A participant's visit is over (done, cancelled, left idle, staff came):
+  // nothing of theirs stays, and the screens speak the staff language again.
+  void end_participant_flow();
+  // Whether the agent's last status write is too old (kAgentSilentAfter).
+  void check_agent_alive();
   void refresh_sync();
   void refresh_store_health();
 
@@ -172,10 +181,14 @@ class Controller {
 
   // Staff desk (staff_desk.cpp).
   void refresh_staff_lists();
+  // Who a member id is, for the desk (cached in state_.people until the lists refresh).
+  const PersonLabel& person(const std::string& member_id);
   // Copies the PIN flow's step and lockout into the state.
   void show_pin_flow();
   void apply_pin_result(const StaffPinFlow::Result& result);
   void leave_pin_screen();
+  // The drives mounted now and the browser's folder (the export screen).
+  void refresh_export_places();
 
   // Preferences (preferences.cpp).
   void load_settings();
@@ -191,6 +204,10 @@ class Controller {
   TimePoint last_refresh_;
   std::int64_t data_version_ = -1;
   bool draft_dirty_ = false;
+  // Notices belong to the screen that raised them: go() drops a notice not
+  // raised by the action now running (each dispatch and tick is one action).
+  std::uint64_t action_serial_ = 0;
+  std::uint64_t notice_raised_in_ = 0;
   // Members this person said they are not: never offered again in this registration.
   std::set<std::string> dismissed_duplicates_;
 };

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/model/text.hpp"
+#include "common/store/store.hpp"
 #include "kiosk/core/state.hpp"
 
 namespace alliance::kiosk::detail {
@@ -33,6 +34,11 @@ inline std::optional<int> parse_int(std::string_view s) {
   const auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
   if (ec != std::errc{} || end != trimmed.data() + trimmed.size()) return std::nullopt;
   return value;
+}
+
+// Who made a change at this kiosk, in a request's transitions.
+inline std::string kiosk_actor(store::Store& store) {
+  return "kiosk " + store.device_id();
 }
 
 // Inside staff mode, past the PIN.

@@ -98,12 +98,20 @@ struct EditMemberField {
   std::string value;
 };
 struct SaveMemberEdit {};
+// A void asks first: these only open the confirmation (AppState::void_pending).
 struct VoidMember {
   std::string member_id;
   std::string reason;
 };
 struct VoidAttendance {
   std::string attendance_id;
+};
+struct ConfirmVoid {};  // staff confirmed: void it
+struct CancelVoid {};   // staff changed their mind
+// Undo a void: a voided member (or check-in) counts again.
+struct RestoreVoided {
+  VoidTarget::Kind kind;
+  std::string id;
 };
 struct MarkRequest {
   std::string request_id;
@@ -115,6 +123,10 @@ struct MarkReviewed {
 };  // staff looked at a participant's own update
 struct SyncNow {};
 struct SetExportFolder {
+  std::string folder;
+};
+// The export screen's folder browser: show this folder's subfolders.
+struct BrowseFolder {
   std::string folder;
 };
 struct Export {
@@ -153,7 +165,8 @@ using Intent = std::variant<
     intent::EditEnrolmentCode, intent::SubmitEnrolmentCode, intent::ChangePin, intent::LeaveStaff,
     intent::ChooseEvent, intent::EditEventField, intent::CreateEvent, intent::EditMember,
     intent::EditMemberField, intent::SaveMemberEdit, intent::VoidMember, intent::VoidAttendance,
-    intent::MarkRequest, intent::MarkReviewed, intent::SyncNow, intent::SetExportFolder,
+    intent::ConfirmVoid, intent::CancelVoid, intent::RestoreVoided, intent::MarkRequest,
+    intent::MarkReviewed, intent::SyncNow, intent::SetExportFolder, intent::BrowseFolder,
     intent::Export, intent::SetIdleTimeout, intent::SetFullscreen, intent::SetHighContrast,
     intent::SetUiScale, intent::SetOffice, intent::DismissNotice, intent::Quit>;
 

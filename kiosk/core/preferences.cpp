@@ -26,6 +26,7 @@ void Controller::load_settings() {
   if (auto v = store_.meta(kMetaLanguage); v && model::is_code_in(model::language_codes(), *v)) {
     s.language = *v;
   }
+  s.staff_language = s.language;
   s.idle_timeout_seconds = static_cast<int>(to_int64(store_.meta(kMetaIdle).value_or("90"), 90));
   s.fullscreen = store_.meta(kMetaFullscreen).value_or("0") == "1";
   s.high_contrast = store_.meta(kMetaHighContrast).value_or("0") == "1";
@@ -48,6 +49,7 @@ void Controller::save_setting(const std::string& key, const std::string& value) 
 void Controller::override_language(const std::string& code) {
   if (model::is_code_in(model::language_codes(), code)) {
     state_.settings.language = code;
+    state_.settings.staff_language = code;
     changed();
   }
 }
@@ -60,7 +62,12 @@ void Controller::override_fullscreen(bool value) {
 void Controller::on(const intent::SetLanguage& i) {
   if (!model::is_code_in(model::language_codes(), i.code)) return;
   state_.settings.language = i.code;
-  save_setting(kMetaLanguage, i.code);
+  // On a public screen the choice is this participant's, for their visit
+  // only (end_participant_flow); staff choose the desk's default.
+  if (!is_public_screen(state_.screen)) {
+    state_.settings.staff_language = i.code;
+    save_setting(kMetaLanguage, i.code);
+  }
   changed();
 }
 

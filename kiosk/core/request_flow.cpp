@@ -101,7 +101,7 @@ void Controller::on(const intent::SubmitRequest&) {
                                                  : "";
   draft.event_id = state_.current_event ? state_.current_event->id : "";
   try {
-    auto saved = store_.create_request(draft, validation_context(), "kiosk " + store_.device_id());
+    auto saved = store_.create_request(draft, validation_context(), detail::kiosk_actor(store_));
     if (!saved) {
       show_errors(saved.error());
       notify(saved.error().front().key, true, {saved.error().front().value});

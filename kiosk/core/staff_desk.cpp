@@ -2,6 +2,7 @@
 // voids, the distribution desk, sync and exports.
 #include "kiosk/core/controller.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 
@@ -10,6 +11,7 @@
 #include "common/util/log.hpp"
 #include "kiosk/core/controller_shared.hpp"
 #include "kiosk/core/export.hpp"
+#include "kiosk/core/export_places.hpp"
 #include "kiosk/core/member_search.hpp"
 
 namespace alliance::kiosk {
@@ -28,12 +30,27 @@ std::string file_stamp(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
+const PersonLabel& Controller::person(const std::string& member_id) {
+  if (auto known = state_.people.find(member_id); known != state_.people.end()) {
+    return known->second;
+  }
+  PersonLabel label;
+  if (auto m = store_.find_member(member_id)) {
+    label = {.name = m->display_name(), .phone = m->phone, .voided = m->voided};
+  }
+  return state_.people.emplace(member_id, std::move(label)).first->second;
+}
+
 void Controller::refresh_staff_lists() {
   try {
     state_.events = store_.list_events();
     if (state_.current_event) {
       state_.current_event = store_.find_event(state_.current_event->id);
     }
+    state_.people.clear();
+    state_.export_drives.clear();
+    state_.browse_folder.clear();
+    state_.browse_entries.clear();
     if (state_.current_event) {
       state_.today_registrations =
           store_.members_registered(state_.current_event->id, state_.today);
@@ -42,10 +59,18 @@ void Controller::refresh_staff_lists() {
       state_.today_registrations.clear();
       state_.today_attendance.clear();
     }
+    // A voided member's check-in no longer counts: it leaves the list.
+    std::erase_if(state_.today_attendance,
+                  [&](const model::Attendance& a) { return person(a.member_id).voided; });
     const std::string office = !state_.settings.office.empty() ? state_.settings.office
                                : state_.current_event          ? state_.current_event->office
                                                                : "";
-    state_.office_requests = store_.requests_for_office(office);
+    // Requests this kiosk made before its office was set went to the
+    // event's office or none: the desk lists them too (marked), so none is lost.
+    state_.office_requests = store_.requests_for_desk(office, kiosk_actor(store_));
+    for (const model::ResourceRequest& r : state_.office_requests) {
+      if (!r.member_id.empty()) person(r.member_id);
+    }
     state_.member_reviews.clear();
     for (auto& review : store_.member_reviews()) {
       const auto member = store_.find_member(review.member_id);
@@ -61,7 +86,7 @@ void Controller::refresh_staff_lists() {
 
 void Controller::on(const intent::EnterStaff&) {
   if (!is_public_screen(state_.screen)) return;
-  clear_public_state();
+  end_participant_flow();
   state_.staff.pin_entry.clear();
   state_.staff.enrolment_code_entry.clear();
   guarded([&] { pin_.begin(clocks_.wall()); });
@@ -125,6 +150,7 @@ void Controller::apply_pin_result(const StaffPinFlow::Result& result) {
   show_pin_flow();
   if (result.notice) {
     state_.notice = *result.notice;
+    notice_raised_in_ = action_serial_;
   } else if (result.open_staff) {
     state_.notice.reset();
   }
@@ -160,7 +186,10 @@ void Controller::on(const intent::LeaveStaff&) {
   state_.member_reviews.clear();
   state_.editing.reset();
   state_.sync.rejected.clear();
-  clear_public_state();
+  state_.people.clear();
+  state_.void_pending.reset();
+  state_.last_void.reset();
+  end_participant_flow();
   go(Screen::welcome);
 }
 
@@ -283,17 +312,61 @@ void Controller::on(const intent::SaveMemberEdit&) {
 }
 
 void Controller::on(const intent::VoidMember& i) {
-  if (!staff_screen_open(state_)) return;
+  if (!staff_screen_open(state_) || model::collapse_whitespace(i.reason).empty()) return;
   guarded([&] {
-    if (store_.void_member(i.member_id, i.reason)) notify("notice.member_voided", false);
-    refresh_staff_lists();
+    const auto m = store_.find_member(i.member_id);
+    if (!m || m->voided) return;
+    state_.void_pending = VoidTarget{.kind = VoidTarget::Kind::member,
+                                     .id = m->id,
+                                     .reason = model::collapse_whitespace(i.reason),
+                                     .name = m->display_name()};
+    changed();
   });
 }
 
 void Controller::on(const intent::VoidAttendance& i) {
   if (!staff_screen_open(state_)) return;
+  const auto a =
+      std::ranges::find(state_.today_attendance, i.attendance_id, &model::Attendance::id);
+  if (a == state_.today_attendance.end()) return;
   guarded([&] {
-    if (store_.void_attendance(i.attendance_id)) notify("notice.member_voided", false);
+    state_.void_pending = VoidTarget{.kind = VoidTarget::Kind::attendance,
+                                     .id = a->id,
+                                     .reason = {},
+                                     .name = person(a->member_id).name};
+    changed();
+  });
+}
+
+void Controller::on(const intent::ConfirmVoid&) {
+  if (!staff_screen_open(state_) || !state_.void_pending) return;
+  VoidTarget target = *std::exchange(state_.void_pending, std::nullopt);
+  guarded([&] {
+    const bool done = target.kind == VoidTarget::Kind::member
+                          ? store_.void_member(target.id, target.reason)
+                          : store_.void_attendance(target.id);
+    if (done) {
+      state_.last_void = std::move(target);
+      notify("notice.member_voided", false);
+    }
+    refresh_staff_lists();
+  });
+  changed();
+}
+
+void Controller::on(const intent::CancelVoid&) {
+  if (!state_.void_pending) return;
+  state_.void_pending.reset();
+  changed();
+}
+
+void Controller::on(const intent::RestoreVoided& i) {
+  if (!staff_screen_open(state_)) return;
+  guarded([&] {
+    const bool done = i.kind == VoidTarget::Kind::member ? store_.restore_member(i.id)
+                                                         : store_.restore_attendance(i.id);
+    if (state_.last_void && state_.last_void->id == i.id) state_.last_void.reset();
+    if (done) notify("notice.void_undone", false);
     refresh_staff_lists();
   });
 }
@@ -334,6 +407,34 @@ void Controller::on(const intent::SetExportFolder& i) {
   if (!staff_screen_open(state_)) return;
   state_.export_folder = i.folder;
   save_setting(kMetaExportFolder, i.folder);
+  changed();
+}
+
+void Controller::refresh_export_places() {
+  auto drives = removable_drives();
+  if (drives != state_.export_drives) {
+    state_.export_drives = std::move(drives);
+    changed();
+  }
+  if (state_.browse_folder.empty()) {
+    // Start where the last export went, else at the first drive, else at /.
+    std::error_code ec;
+    const std::string start =
+        !state_.export_folder.empty() && std::filesystem::is_directory(state_.export_folder, ec)
+            ? state_.export_folder
+        : !state_.export_drives.empty() ? state_.export_drives.front()
+                                        : std::string("/");
+    on(intent::BrowseFolder{start});
+  }
+}
+
+void Controller::on(const intent::BrowseFolder& i) {
+  if (!staff_screen_open(state_)) return;
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::path(i.folder).lexically_normal();
+  if (!folder.is_absolute() || !std::filesystem::is_directory(folder, ec)) return;
+  state_.browse_folder = folder.string();
+  state_.browse_entries = subfolders(folder);
   changed();
 }
 

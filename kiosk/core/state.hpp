@@ -127,10 +127,17 @@ struct SyncBadge {
   store::QueueCounts queue;
   std::vector<store::OutboxEntry> rejected;  // shown in the staff sync panel
   bool sync_requested = false;
+  // The agent has not written its status for store::kAgentSilentAfter: it is
+  // not running, whatever its last status said.
+  bool agent_silent = false;
 };
 
 struct Settings {
+  // What the screens speak now. A participant's choice on a public screen
+  // changes only this, for their own visit; staff_language is the desk's
+  // saved default, back as soon as the participant's flow ends.
   std::string language = "en";
+  std::string staff_language = "en";
   int idle_timeout_seconds = 90;
   bool fullscreen = false;
   bool high_contrast = false;
@@ -172,6 +179,22 @@ struct FieldMessage {
   bool operator==(const FieldMessage&) const = default;
 };
 
+// A person as the staff desk names them: a name and a phone, never an id.
+struct PersonLabel {
+  std::string name;
+  std::string phone;
+  bool voided = false;
+};
+
+// A void on the staff Today list: a registration or a check-in, and whom it is about.
+struct VoidTarget {
+  enum class Kind { member, attendance };
+  Kind kind = Kind::member;
+  std::string id;      // the member's or the attendance's id
+  std::string reason;  // why (members)
+  std::string name;    // who, as staff see them
+};
+
 struct AppState {
   Screen screen = Screen::welcome;
   Settings settings;
@@ -204,9 +227,18 @@ struct AppState {
   std::vector<model::TrainingEvent> events;
   model::TrainingEvent event_draft;
   std::vector<model::Member> today_registrations;
+  // Today's check-ins that count: none voided, none of a voided member.
   std::vector<model::Attendance> today_attendance;
   std::optional<model::Member> editing;
+  // Requests routed to this office, then those made before any office was
+  // set (their office is empty; the desk marks them).
   std::vector<model::ResourceRequest> office_requests;
+  // Member id -> name and phone, for everyone the check-ins and requests name.
+  std::map<std::string, PersonLabel> people;
+  // A void staff asked for, waiting for them to confirm it; and the last one
+  // done, which staff can undo.
+  std::optional<VoidTarget> void_pending;
+  std::optional<VoidTarget> last_void;
   // Participants' own updates ("This is me") for staff to look at.
   struct ReviewRow {
     store::MemberReview review;
@@ -215,10 +247,18 @@ struct AppState {
   };
   std::vector<ReviewRow> member_reviews;
   std::string export_folder;
+  // The export screen: removable drives found mounted (export_places.hpp),
+  // and the folder browser's folder and its subfolders.
+  std::vector<std::string> export_drives;
+  std::string browse_folder;
+  std::vector<std::string> browse_entries;
 
   SyncBadge sync;
   StoreHealth store;  // the database file; records are taken only while accepting()
   std::optional<Notice> notice;
+  // The technical words of the last storage failure: for the staff sync
+  // panel only (participants see a plain, translated message).
+  std::string last_store_error;
 
   // Idle handling on public screens: "still there?" then clear.
   bool idle_prompt = false;

@@ -14,6 +14,7 @@ enum class StoreProblem {
   read_only,  // the mode bits or the mount no longer allow writing
   damaged,    // failed its integrity check (or could not be read) at start
   disk_low,   // less free space than new records need (store::kLowSpaceBytes)
+  missing,    // at start: the file a marker says existed is gone (database_marker.hpp)
 };
 
 struct StoreHealth {

@@ -26,6 +26,8 @@ std::string problem_key(StoreProblem problem) {
       return "store.problem.damaged";
     case StoreProblem::disk_low:
       return "store.problem.disk_low";
+    case StoreProblem::missing:
+      return "store.problem.missing";
   }
   return "";
 }
@@ -79,7 +81,9 @@ bool StoreWatch::blocks(const Intent& intent) {
                std::is_same_v<T, intent::StartRequest> ||
                std::is_same_v<T, intent::SubmitRequest> || std::is_same_v<T, intent::CreateEvent> ||
                std::is_same_v<T, intent::SaveMemberEdit> || std::is_same_v<T, intent::VoidMember> ||
-               std::is_same_v<T, intent::VoidAttendance> || std::is_same_v<T, intent::MarkRequest>;
+               std::is_same_v<T, intent::VoidAttendance> ||
+               std::is_same_v<T, intent::ConfirmVoid> || std::is_same_v<T, intent::RestoreVoided> ||
+               std::is_same_v<T, intent::MarkRequest>;
       },
       intent);
   return writes && !check().accepting();

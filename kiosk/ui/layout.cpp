@@ -170,4 +170,33 @@ std::string_view screen_name(Screen screen) {
   return "unknown";
 }
 
+namespace {
+int g_field_columns = 0;  // FieldColumns tables open now (the UI thread only)
+}  // namespace
+
+bool in_field_columns() {
+  return g_field_columns > 0;
+}
+
+bool two_column_form() {
+  const float width = ImGui::GetMainViewport()->Size.x;
+  return width >= kTwoColumnMinPixels && width >= ImGui::GetFontSize() * kTwoColumnFonts;
+}
+
+FieldColumns::FieldColumns(const char* id) {
+  table_ = two_column_form() &&
+           ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX);
+  if (table_) ++g_field_columns;
+}
+
+FieldColumns::~FieldColumns() {
+  if (!table_) return;
+  ImGui::EndTable();
+  --g_field_columns;
+}
+
+void FieldColumns::next() {
+  if (table_) ImGui::TableNextColumn();
+}
+
 }  // namespace alliance::kiosk::ui

@@ -31,6 +31,28 @@ void end_body(Ctx& c);
 // follows is drawn in the bar, under it. Safe to call once per frame.
 void begin_action_bar(Ctx& c);
 
+// A form's fields in two columns when the window is wide (at least
+// kTwoColumnFonts font sizes, 1364 px at ui scale 1, and never under
+// kTwoColumnMinPixels: so 1366×768 and wider), in one column otherwise. Call next() before each
+// field; the fields go left to right, then down, which is also their focus order.
+inline constexpr float kTwoColumnFonts = 62.0f;
+inline constexpr float kTwoColumnMinPixels = 1360.0f;
+bool two_column_form();
+// Inside a FieldColumns drawn as two columns: a field takes its column's
+// width, with its error message under it rather than beside it.
+bool in_field_columns();
+class FieldColumns {
+ public:
+  explicit FieldColumns(const char* id);
+  ~FieldColumns();
+  FieldColumns(const FieldColumns&) = delete;
+  FieldColumns& operator=(const FieldColumns&) = delete;
+  void next();
+
+ private:
+  bool table_ = false;
+};
+
 // Marks the item just drawn as one of the screen's primary actions.
 void note_primary_action(std::string_view id);
 

@@ -6,6 +6,7 @@
 #include "common/model/country.hpp"
 #include "common/util/strings.hpp"
 #include "kiosk/core/controller.hpp"
+#include "kiosk/ui/layout.hpp"
 #include "kiosk/ui/screens.hpp"
 #include "kiosk/ui/theme.hpp"
 
@@ -88,24 +89,38 @@ void draw_register_personal(Ctx& c) {
   ImGui::NewLine();
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
-  if (d.kind == model::MemberKind::individual) {
-    draft_field(c, c.tr("field.given_name"), "given_name", d.given_name, enter);
-    draft_field(c, c.tr("field.family_name"), "family_name", d.family_name, enter);
-    draft_combo(c, c.tr("field.gender"), "gender", "gender", model::gender_codes(), d.gender);
-    draft_field(c, c.tr("field.birth_year"), "birth_year", d.birth_year, enter,
-                ImGuiInputTextFlags_CharsDecimal);
-  } else {
-    draft_field(c, c.tr("field.organisation_name"), "organisation_name", d.organisation_name,
-                enter);
-    draft_field(c, c.tr("field.contact_person"), "contact_person", d.contact_person, enter);
+  {
+    FieldColumns columns("##person");
+    if (d.kind == model::MemberKind::individual) {
+      columns.next();
+      draft_field(c, c.tr("field.given_name"), "given_name", d.given_name, enter);
+      columns.next();
+      draft_field(c, c.tr("field.family_name"), "family_name", d.family_name, enter);
+      columns.next();
+      draft_combo(c, c.tr("field.gender"), "gender", "gender", model::gender_codes(), d.gender);
+      columns.next();
+      draft_field(c, c.tr("field.birth_year"), "birth_year", d.birth_year, enter,
+                  ImGuiInputTextFlags_CharsDecimal);
+    } else {
+      columns.next();
+      draft_field(c, c.tr("field.organisation_name"), "organisation_name", d.organisation_name,
+                  enter);
+      columns.next();
+      draft_field(c, c.tr("field.contact_person"), "contact_person", d.contact_person, enter);
+    }
   }
   // The country comes before the phone: it says how to read a national number.
   if (auto chosen = country_combo(c, c.tr("field.country"), "country", d.country, "country")) {
     c.emit(intent::EditField{"country", *chosen});
   }
   hint(c.tr("register.contact_hint"));
-  draft_field(c, c.tr("field.phone"), "phone", d.phone, enter);
-  draft_field(c, c.tr("field.email"), "email", d.email, enter);
+  {
+    FieldColumns columns("##contact");
+    columns.next();
+    draft_field(c, c.tr("field.phone"), "phone", d.phone, enter);
+    columns.next();
+    draft_field(c, c.tr("field.email"), "email", d.email, enter);
+  }
   duplicate_choices(c);
   wizard_nav(c, enter);
 }
@@ -115,16 +130,27 @@ void draw_register_work(Ctx& c) {
   const bool individual = d.kind == model::MemberKind::individual;
   step_heading(c, 2, c.tr("register.work.title"));
   bool enter = false;
-  draft_field(c, c.tr("field.region"), "region", d.region, enter);
-  if (individual) draft_field(c, c.tr("field.organisation"), "organisation", d.organisation, enter);
-  draft_combo(c, c.tr("field.organisation_type"), "organisation_type", "organisation_type",
-              model::organisation_type_codes(), d.organisation_type);
-  if (individual) {
-    draft_combo(c, c.tr("field.role"), "role", "role", model::role_codes(), d.role);
-    draft_field(c, c.tr("field.years_experience"), "years_experience", d.years_experience, enter,
-                ImGuiInputTextFlags_CharsDecimal);
-    draft_combo(c, c.tr("field.qualification"), "qualification", "qualification",
-                model::qualification_codes(), d.qualification);
+  {
+    FieldColumns columns("##work");
+    columns.next();
+    draft_field(c, c.tr("field.region"), "region", d.region, enter);
+    if (individual) {
+      columns.next();
+      draft_field(c, c.tr("field.organisation"), "organisation", d.organisation, enter);
+    }
+    columns.next();
+    draft_combo(c, c.tr("field.organisation_type"), "organisation_type", "organisation_type",
+                model::organisation_type_codes(), d.organisation_type);
+    if (individual) {
+      columns.next();
+      draft_combo(c, c.tr("field.role"), "role", "role", model::role_codes(), d.role);
+      columns.next();
+      draft_field(c, c.tr("field.years_experience"), "years_experience", d.years_experience, enter,
+                  ImGuiInputTextFlags_CharsDecimal);
+      columns.next();
+      draft_combo(c, c.tr("field.qualification"), "qualification", "qualification",
+                  model::qualification_codes(), d.qualification);
+    }
   }
   duplicate_choices(c);
   wizard_nav(c, enter);

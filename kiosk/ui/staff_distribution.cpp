@@ -23,6 +23,23 @@ std::string pack_title(const AppState& s, const std::string& id) {
   return id;
 }
 
+// Who asked, by name (never an id): the organisation, or the member with
+// their phone, or the contact person.
+std::string requester(const Ctx& c, const model::ResourceRequest& r) {
+  // The contact phone is shown under it; a member's own phone is not.
+  std::string name = r.organisation_name;
+  std::string phone;
+  if (name.empty() && !r.member_id.empty()) {
+    if (auto p = c.state.people.find(r.member_id); p != c.state.people.end()) {
+      name = p->second.name;
+      if (r.contact_phone.empty()) phone = p->second.phone;
+    }
+  }
+  if (name.empty()) name = r.contact_name;
+  if (name.empty()) name = c.tr("staff.unknown_person");
+  return phone.empty() ? name : util::cat(name, "  ·  ", phone);
+}
+
 }  // namespace
 
 void draw_staff_distribution(Ctx& c) {
@@ -39,10 +56,11 @@ void draw_staff_distribution(Ctx& c) {
   for (const model::ResourceRequest& r : s.office_requests) {
     ImGui::PushID(r.id.c_str());
     ImGui::Separator();
-    const std::string who = !r.organisation_name.empty() ? r.organisation_name
-                            : !r.contact_name.empty()    ? r.contact_name
-                                                         : r.member_id;
-    text(util::cat(r.reference_code, "  ·  ", who), {.colour = theme().accent});
+    text(util::cat(r.reference_code, "  ·  ", requester(c, r)), {.colour = theme().accent});
+    // Made here before this kiosk had an office: routed elsewhere or nowhere.
+    if (r.office != s.settings.office) {
+      hint(c.trf("staff.distribution.no_office", {r.office.empty() ? "—" : r.office}));
+    }
     text(c.trf("staff.distribution.status",
                {c.code_label("request_status", model::to_string(r.status)),
                 c.code_label("delivery", model::to_string(r.delivery))}));

@@ -47,7 +47,9 @@ void draw_staff_sync(Ctx& c) {
     const std::string state = st.state.empty()                                 ? "unknown"
                               : st.state == "idle" && !sync.queue.all_synced() ? "idle_unsynced"
                                                                                : st.state;
-    label_value_row(c.tr("staff.sync.state"), c.tr(util::cat("sync.state.", state)));
+    label_value_row(c.tr("staff.sync.state"), sync.agent_silent
+                                                  ? agent_silent_text(c)
+                                                  : c.tr(util::cat("sync.state.", state)));
     label_value_row(c.tr("staff.sync.waiting"), util::cat(sync.queue.pending));
     label_value_row(c.tr("staff.sync.held"), util::cat(sync.queue.held));
     label_value_row(c.tr("staff.sync.synced"), util::cat(sync.queue.acked));
@@ -63,6 +65,9 @@ void draw_staff_sync(Ctx& c) {
     label_value_row(c.tr("staff.sync.server"), st.server_url);
     label_value_row(c.tr("staff.sync.clock"), clock_offset_text(c, st.clock_offset_ms));
     label_value_row(c.tr("staff.sync.free_space"), free_space_text(c, c.state.store));
+    if (!c.state.last_store_error.empty()) {
+      label_value_row(c.tr("staff.sync.last_store_error"), c.state.last_store_error);
+    }
     ImGui::EndTable();
   }
 

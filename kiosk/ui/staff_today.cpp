@@ -1,12 +1,61 @@
 // Staff: today's registrations and check-ins, with edit and void per row.
 #include <imgui.h>
 
+#include <algorithm>
 #include <map>
 
 #include "common/util/strings.hpp"
 #include "kiosk/ui/screens.hpp"
 
 namespace alliance::kiosk::ui {
+namespace {
+
+// "Void Amina Wanjiru's registration?" until staff confirm or keep it. The
+// safe choice (keep) has the focus, so Enter alone never voids anything.
+void void_confirmation(Ctx& c) {
+  constexpr const char* kId = "##confirm_void";
+  const std::optional<VoidTarget>& pending = c.state.void_pending;
+  if (pending && !ImGui::IsPopupOpen(kId)) ImGui::OpenPopup(kId);
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(viewport->Size.x * 0.6f, 0.0f));
+  if (!ImGui::BeginPopupModal(kId, nullptr,
+                              ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings)) {
+    return;
+  }
+  if (!pending) {
+    ImGui::CloseCurrentPopup();
+  } else {
+    const bool member = pending->kind == VoidTarget::Kind::member;
+    title(c.trf(member ? "staff.today.void_confirm_member" : "staff.today.void_confirm_check_in",
+                {pending->name}));
+    if (member) text(c.trf("staff.today.void_confirm_reason", {pending->reason}), {.wrap = true});
+    hint(c.tr("staff.today.void_confirm_hint"));
+    ImGui::Dummy(ImVec2(0.0f, gap()));
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    if (big_button(c.tr("staff.today.void_keep"), "void_keep") || escape_pressed()) {
+      c.emit(intent::CancelVoid{});
+    }
+    ImGui::SameLine();
+    if (big_button(c.tr("staff.today.void_confirm"), "void_confirm")) {
+      c.emit(intent::ConfirmVoid{});
+    }
+  }
+  ImGui::EndPopup();
+}
+
+// Who checked in, as staff know them: never an id.
+std::string attendee(const Ctx& c, const std::string& member_id) {
+  const auto found = c.state.people.find(member_id);
+  if (found == c.state.people.end() || found->second.name.empty()) {
+    return c.tr("staff.unknown_person");
+  }
+  const PersonLabel& p = found->second;
+  return p.phone.empty() ? p.name : util::cat(p.name, "  ·  ", p.phone);
+}
+
+}  // namespace
 
 void draw_staff_today(Ctx& c) {
   // Void reasons being typed, per member id.
@@ -14,8 +63,18 @@ void draw_staff_today(Ctx& c) {
   const AppState& s = c.state;
   title(c.tr("staff.today.title"));
   if (c.entered_screen) reasons.clear();
-  text(c.trf("staff.today.counts", {util::cat(s.today_registrations.size()),
-                                    util::cat(s.today_attendance.size()), s.today}));
+  // Voided registrations stay listed (marked, to restore) but do not count.
+  const auto registered = std::ranges::count_if(s.today_registrations,
+                                                [](const model::Member& m) { return !m.voided; });
+  text(c.trf("staff.today.counts",
+             {util::cat(registered), util::cat(s.today_attendance.size()), s.today}));
+  if (s.last_void) {
+    if (row_button(c.tr("staff.today.undo_void"), "undo_void")) {
+      c.emit(intent::RestoreVoided{s.last_void->kind, s.last_void->id});
+    }
+    ImGui::SameLine();
+    text(c.trf("staff.today.last_void", {s.last_void->name}), {.wrap = true});
+  }
   ImGui::Dummy(ImVec2(0.0f, gap() * 0.5f));
 
   // The full search (the one `alliance-kiosk find` runs), to edit anyone.
@@ -57,7 +116,6 @@ void draw_staff_today(Ctx& c) {
   text(c.tr("staff.today.registrations"));
   constexpr ImGuiTableFlags kTable =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  std::map<std::string, std::string> names;  // member id -> name, for the check-ins
   if (s.today_registrations.empty()) hint(c.tr("staff.today.none"));
   if (!s.today_registrations.empty() && ImGui::BeginTable("##registrations", 4, kTable)) {
     ImGui::TableSetupColumn(c.tr("staff.today.name").c_str(), ImGuiTableColumnFlags_WidthStretch,
@@ -69,7 +127,6 @@ void draw_staff_today(Ctx& c) {
     ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthStretch, 4.0f);
     table_headers();
     for (const model::Member& m : s.today_registrations) {
-      names[m.id] = m.display_name();
       ImGui::PushID(m.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -80,6 +137,10 @@ void draw_staff_today(Ctx& c) {
       text(m.organisation, {.wrap = true});
       ImGui::TableNextColumn();
       if (m.voided) {
+        if (row_button(c.tr("staff.today.restore"), "restore")) {
+          c.emit(intent::RestoreVoided{VoidTarget::Kind::member, m.id});
+        }
+        ImGui::SameLine();
         text(c.tr("staff.today.voided"));
       } else {
         if (row_button(c.tr("staff.today.edit"), "edit")) c.emit(intent::EditMember{m.id});
@@ -111,8 +172,7 @@ void draw_staff_today(Ctx& c) {
       ImGui::PushID(a.id.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      const auto name = names.find(a.member_id);
-      text(name != names.end() ? name->second : a.member_id, {.wrap = true});
+      text(attendee(c, a.member_id), {.wrap = true});
       ImGui::TableNextColumn();
       text(local_hh_mm(a.checked_in_at));
       ImGui::TableNextColumn();
@@ -126,6 +186,7 @@ void draw_staff_today(Ctx& c) {
     ImGui::EndTable();
   }
   staff_back(c);
+  void_confirmation(c);
 }
 
 }  // namespace alliance::kiosk::ui

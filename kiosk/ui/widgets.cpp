@@ -374,8 +374,10 @@ void field_error(Ctx& c, std::string_view error_field) {
 
 namespace {
 
-// The field's width, leaving room on the right for its error message.
+// The field's width, leaving room on the right for its error message (in
+// two columns: the column's width, the message goes under the field).
 float field_width() {
+  if (in_field_columns()) return ImGui::GetContentRegionAvail().x - ImGui::GetFontSize();
   return std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetFontSize() * 30.0f);
 }
 
@@ -385,7 +387,7 @@ bool has_error(const Ctx& c, std::string_view error_field) {
 
 void error_beside(Ctx& c, std::string_view error_field) {
   if (!has_error(c, error_field)) return;
-  ImGui::SameLine();
+  if (!in_field_columns()) ImGui::SameLine();
   field_error(c, error_field);
 }
 
@@ -511,10 +513,17 @@ void notice_bar(Ctx& c, float height) {
   ImGui::PopStyleColor();
 }
 
+std::string agent_silent_text(const Ctx& c) {
+  const std::string& written_at = c.state.sync.status.written_at;
+  if (written_at.empty()) return c.tr("sync.state.unknown");
+  return c.trf("sync.agent_silent_since", {local_hh_mm(written_at)});
+}
+
 std::string sync_badge_text(const Ctx& c) {
   const SyncBadge& sync = c.state.sync;
   const auto& status = sync.status;
   const std::string state = status.state.empty() ? "unknown" : status.state;
+  if (sync.agent_silent) return agent_silent_text(c);
   if (state == "not_enrolled" || state == "revoked") {
     return c.trf("sync.badge.waiting_state",
                  {util::cat(sync.queue.pending), c.tr(util::cat("sync.state.", state))});
@@ -546,9 +555,9 @@ std::string sync_badge_text(const Ctx& c) {
 void sync_badge(Ctx& c) {
   const std::string badge = sync_badge_text(c);
   const SyncBadge& sync = c.state.sync;
-  const ImVec4 colour = sync.queue.need_attention() > 0 ? theme().error
-                        : sync.queue.pending > 0        ? theme().warning
-                                                        : theme().ok;
+  const ImVec4 colour = sync.queue.need_attention() > 0               ? theme().error
+                        : sync.queue.pending > 0 || sync.agent_silent ? theme().warning
+                                                                      : theme().ok;
   const float w = text_size(badge).x;
   const float x = ImGui::GetWindowContentRegionMax().x - w;
   if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);

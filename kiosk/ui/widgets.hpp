@@ -128,6 +128,8 @@ std::optional<std::string> country_combo(Ctx& c, const std::string& label, const
 // drawn over the header strip, so it never moves a control).
 void notice_bar(Ctx& c, float height);
 // "all N records synced at HH:MM" / "N waiting, no network since HH:MM".
+// "Sync agent not running since 14:02" (the last status write, local time).
+std::string agent_silent_text(const Ctx& c);
 std::string sync_badge_text(const Ctx& c);
 void sync_badge(Ctx& c);
 // The "still there?" modal with its countdown, while state.idle_prompt.

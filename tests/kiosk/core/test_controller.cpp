@@ -1,9 +1,13 @@
 // Kiosk controller without any UI: flows, validation, drafts, idle, staff mode.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "common/store/store.hpp"
 #include "common/util/reference_code.hpp"
 #include "common/util/secret.hpp"
+#include "common/util/time.hpp"
 #include "kiosk/core/controller.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -61,6 +65,14 @@ struct Desk {
     store.set_meta("kiosk.current_event", e->id);
     controller = make();
     return *e;
+  }
+  // A member registered (and so checked in) at the current event today.
+  model::Member register_today(int n) {
+    REQUIRE(state().current_event.has_value());
+    auto saved = store.register_member(test::sample_member(n), test::kenya_context(),
+                                       state().current_event->id, state().today);
+    REQUIRE(saved.has_value());
+    return saved->member;
   }
   static constexpr const char* kPin = "246813";
   // With the default PIN, sets it first if the kiosk has none, as
@@ -508,6 +520,7 @@ TEST_CASE("staff void an entry as a change that syncs, and it leaves today's lis
   d.send(intent::GoTo{Screen::staff_today});
   REQUIRE(d.state().today_registrations.size() == 1);
   d.send(intent::VoidMember{saved->member.id, "registered twice"});
+  d.send(intent::ConfirmVoid{});
   CHECK(d.state().today_registrations.size() == 1);  // listed, marked voided
   CHECK(d.state().today_registrations[0].voided);
   const auto changes = d.store.changes_for(saved->member.id);
@@ -570,9 +583,10 @@ TEST_CASE("sync now is a row for the agent and the badge reads what the agent wr
 
 TEST_CASE("settings persist across restarts and are clamped") {
   Desk d;
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_settings});
   d.send(intent::SetLanguage{"fr"});
   d.send(intent::SetLanguage{"xx"});
-  d.enter_staff();
   d.send(intent::SetIdleTimeout{5});
   d.send(intent::SetUiScale{1.5f});
   d.send(intent::SetOffice{"  Nairobi  "});
@@ -836,4 +850,229 @@ TEST_CASE("This is me keeps what was typed as an update to that member, for staf
   d.send(intent::MarkReviewed{saved->member.id});
   CHECK(d.state().member_reviews.empty());
   CHECK(d.store.member_reviews().empty());
+}
+
+TEST_CASE(
+    "the staff desk names people by name and phone, and lists requests made before the office") {
+  Desk d;
+  const auto event = d.make_event();
+  // Imported earlier (no event), checked in today: the Today list names them.
+  auto imported = d.store.register_members({test::sample_member(11)}, test::kenya_context());
+  REQUIRE(imported.has_value());
+  const model::Member& member = imported->at(0);
+  REQUIRE(d.store.check_in(member.id, event.id, d.state().today).has_value());
+  // Made at this kiosk before its office was set: routed to the event's office.
+  model::ResourceRequest early;
+  early.member_id = member.id;
+  early.lines = {{"CP-01", 2}};
+  early.office = "Nairobi Regional";
+  auto request =
+      d.store.create_request(early, test::kenya_context(), "kiosk " + d.store.device_id());
+  REQUIRE(request.has_value());
+  // Another kiosk's request for another office is not this desk's.
+  early.office = "Mombasa";
+  REQUIRE(d.store.create_request(early, test::kenya_context(), "kiosk other").has_value());
+
+  d.enter_staff();
+  d.send(intent::SetOffice{"Nairobi"});
+  d.send(intent::GoTo{Screen::staff_today});
+  REQUIRE(d.state().today_attendance.size() == 1);
+  const auto& people = d.state().people;
+  REQUIRE(people.contains(member.id));
+  CHECK(people.at(member.id).name == member.display_name());
+  CHECK(people.at(member.id).phone == member.phone);
+
+  d.send(intent::GoTo{Screen::staff_distribution});
+  REQUIRE(d.state().office_requests.size() == 1);
+  CHECK(d.state().office_requests[0].id == request->id);
+  CHECK(d.state().office_requests[0].office == "Nairobi Regional");  // the desk marks it
+  REQUIRE(d.state().people.contains(member.id));
+  CHECK(d.state().people.at(member.id).name == member.display_name());
+}
+
+TEST_CASE("a void asks first, can be undone, and a voided person's check-in stops counting") {
+  Desk d;
+  d.make_event();
+  const model::Member member = d.register_today(12);
+  const std::string id = member.id;
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  REQUIRE(d.state().today_attendance.size() == 1);
+
+  // Asking is not doing: nothing changes until staff confirm.
+  d.send(intent::VoidMember{id, "registered twice"});
+  REQUIRE(d.state().void_pending.has_value());
+  CHECK(d.state().void_pending->name == member.display_name());
+  CHECK_FALSE(d.store.find_member(id)->voided);
+  d.send(intent::CancelVoid{});
+  CHECK_FALSE(d.state().void_pending.has_value());
+  CHECK_FALSE(d.store.find_member(id)->voided);
+  d.send(intent::VoidMember{id, "   "});  // no reason, no void
+  CHECK_FALSE(d.state().void_pending.has_value());
+
+  d.send(intent::VoidMember{id, "registered twice"});
+  d.send(intent::ConfirmVoid{});
+  CHECK(d.store.find_member(id)->voided);
+  CHECK(d.state().today_attendance.empty());  // their check-in no longer counts
+  REQUIRE(d.state().last_void.has_value());
+  CHECK(d.state().last_void->id == id);
+
+  // Undo: the member and their check-in count again, as a change that syncs.
+  d.send(intent::RestoreVoided{d.state().last_void->kind, d.state().last_void->id});
+  CHECK_FALSE(d.store.find_member(id)->voided);
+  CHECK(d.store.find_member(id)->void_reason.empty());
+  CHECK_FALSE(d.state().last_void.has_value());
+  CHECK(d.state().today_attendance.size() == 1);
+  const auto changes = d.store.changes_for(id);
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[1].op == "void");
+  CHECK(changes[2].op == "update");
+
+  // A check-in on its own: voided after confirming, and restored.
+  const std::string attendance = d.state().today_attendance.at(0).id;
+  d.send(intent::VoidAttendance{attendance});
+  CHECK(d.state().today_attendance.size() == 1);
+  d.send(intent::ConfirmVoid{});
+  CHECK(d.state().today_attendance.empty());
+  d.send(intent::RestoreVoided{VoidTarget::Kind::attendance, attendance});
+  CHECK(d.state().today_attendance.size() == 1);
+}
+
+TEST_CASE("a participant's language lasts for their visit only") {
+  Desk d;
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_settings});
+  d.send(intent::SetLanguage{"es"});  // the desk's default
+  d.send(intent::LeaveStaff{});
+  CHECK(d.state().settings.language == "es");
+
+  // Chosen on the welcome screen: kept through the registration, not saved.
+  d.send(intent::SetLanguage{"fr"});
+  d.send(intent::StartRegistration{});
+  CHECK(d.state().settings.language == "fr");
+  CHECK(d.store.meta("kiosk.language") == "es");
+  d.send(intent::Cancel{});
+  CHECK(d.state().settings.language == "es");
+
+  // Left idle: the privacy clear brings the default back too.
+  d.send(intent::SetLanguage{"pt"});
+  d.send(intent::StartCheckIn{});
+  d.pass(std::chrono::seconds(d.state().settings.idle_timeout_seconds + 1));
+  REQUIRE(d.state().idle_prompt);
+  d.pass(std::chrono::seconds(kStillTherePromptSeconds + 1));
+  CHECK(d.state().screen == Screen::welcome);
+  CHECK(d.state().settings.language == "es");
+
+  // After a save, the done screen keeps the participant's language until they leave.
+  d.send(intent::SetLanguage{"fr"});
+  d.fill_valid_registration();
+  d.send(intent::Save{});
+  REQUIRE(d.state().screen == Screen::register_saved);
+  CHECK(d.state().settings.language == "fr");
+  d.send(intent::GoTo{Screen::welcome});
+  CHECK(d.state().settings.language == "es");
+  d.controller = d.make();
+  CHECK(d.state().settings.language == "es");
+}
+
+TEST_CASE("a notice belongs to the screen that raised it") {
+  Desk d;
+  d.make_event();
+  const model::Member first = d.register_today(13);
+  const model::Member second = d.register_today(14);
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_today});
+  d.send(intent::VoidMember{first.id, "registered twice"});
+  d.send(intent::ConfirmVoid{});
+  REQUIRE(d.state().notice.has_value());
+  CHECK(d.state().notice->key == "notice.member_voided");
+  d.send(intent::EditMember{second.id});
+  REQUIRE(d.state().screen == Screen::staff_edit);
+  CHECK_FALSE(d.state().notice.has_value());
+
+  // A notice raised by the action that moves on is shown where it lands.
+  d.send(intent::EditMemberField{"region", "Kisumu"});
+  d.send(intent::SaveMemberEdit{});
+  REQUIRE(d.state().screen == Screen::staff_today);
+  REQUIRE(d.state().notice.has_value());
+  CHECK(d.state().notice->key == "notice.member_updated");
+  d.send(intent::GoTo{Screen::staff_sync});
+  CHECK_FALSE(d.state().notice.has_value());
+}
+
+TEST_CASE("the sync panel says when the agent stopped writing its status") {
+  Desk d;
+  CHECK(d.state().sync.agent_silent);  // never ran on this database
+  auto agent = store::Store::open(d.dir / "kiosk.db");
+  agent.write_sync_status({.state = "idle"});
+  d.pass(2s);
+  CHECK_FALSE(d.state().sync.agent_silent);
+  CHECK_FALSE(d.state().sync.status.written_at.empty());
+  // Heartbeats keep it alive while the agent waits; then they stop.
+  d.pass(std::chrono::duration_cast<std::chrono::milliseconds>(store::kAgentSilentAfter) - 5s);
+  agent.note_agent_alive();
+  d.pass(2s);
+  CHECK_FALSE(d.state().sync.agent_silent);
+  d.wall += store::kAgentSilentAfter;
+  d.pass(2s);
+  CHECK(d.state().sync.agent_silent);
+}
+
+TEST_CASE("agent_silent judges the last status write against kAgentSilentAfter") {
+  const auto now = std::chrono::system_clock::now();
+  store::SyncStatus status;
+  CHECK(store::agent_silent(status, now));
+  status.written_at = util::iso8601_utc(now - store::kAgentSilentAfter + 1s);
+  CHECK_FALSE(store::agent_silent(status, now));
+  status.written_at = util::iso8601_utc(now - store::kAgentSilentAfter - 1s);
+  CHECK(store::agent_silent(status, now));
+  CHECK(store::kAgentSilentAfter >= 3 * store::kAgentHeartbeat);
+}
+
+TEST_CASE("a storage error reaches a participant in plain words, and staff in full") {
+  Desk d;
+  d.make_event();
+  auto member = d.store.register_member(test::sample_member(15), test::kenya_context());
+  REQUIRE(member.has_value());
+  // The attendance table is gone: the check-in's write fails, the file stays writable.
+  d.store.db().exec("DROP TABLE attendance");
+  d.send(intent::StartCheckIn{});
+  d.send(intent::Search{member->member.email});
+  d.send(intent::SelectMember{member->member.id});
+  d.send(intent::ConfirmCheckIn{});
+  REQUIRE(d.state().notice.has_value());
+  CHECK(d.state().notice->key == "notice.store_error_public");
+  CHECK(d.state().notice->args.empty());  // no technical words on a public screen
+  CHECK(d.state().last_store_error.find("attendance") != std::string::npos);
+  CHECK(d.state().screen == Screen::check_in);
+}
+
+TEST_CASE("staff choose the export folder in the browser, and the CSV starts with a BOM") {
+  Desk d;
+  REQUIRE(d.store.register_member(test::sample_member(16), test::kenya_context()).has_value());
+  std::filesystem::create_directories(d.dir / "stick" / "exports");
+  d.send(intent::BrowseFolder{(d.dir / "stick").string()});  // not in staff mode: ignored
+  CHECK(d.state().browse_folder.empty());
+  d.enter_staff();
+  d.send(intent::GoTo{Screen::staff_export});
+  CHECK_FALSE(d.state().browse_folder.empty());  // opens somewhere real
+  d.send(intent::BrowseFolder{(d.dir / "stick").string()});
+  CHECK(d.state().browse_folder == (d.dir / "stick").string());
+  CHECK(d.state().browse_entries == std::vector<std::string>{"exports"});
+  d.send(intent::BrowseFolder{"relative/path"});  // only whole paths
+  CHECK(d.state().browse_folder == (d.dir / "stick").string());
+  d.send(intent::BrowseFolder{(d.dir / "stick" / "exports").string()});
+  d.send(intent::SetExportFolder{d.state().browse_folder});
+  d.send(intent::Export{"members"});
+  REQUIRE(d.state().notice.has_value());
+  CHECK(d.state().notice->key == "notice.export_done");
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(d.dir / "stick" / "exports")) {
+    files.push_back(e.path());
+  }
+  REQUIRE(files.size() == 1);
+  std::ifstream csv(files[0], std::ios::binary);
+  std::string head(3, '\0');
+  csv.read(head.data(), 3);
+  CHECK(head == "\xEF\xBB\xBF");
 }

@@ -6,6 +6,7 @@
 
 #include "common/store/store.hpp"
 #include "kiosk/core/controller.hpp"
+#include "kiosk/core/database_marker.hpp"
 #include "kiosk/core/i18n.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -163,7 +164,7 @@ TEST_CASE("a file refused at start keeps the kiosk from taking any record") {
 TEST_CASE("every store problem has a staff message in all four languages") {
   const auto& i18n = I18n::embedded();
   for (auto problem : {StoreProblem::deleted, StoreProblem::replaced, StoreProblem::read_only,
-                       StoreProblem::damaged, StoreProblem::disk_low}) {
+                       StoreProblem::damaged, StoreProblem::disk_low, StoreProblem::missing}) {
     const std::string key = problem_key(problem);
     for (const auto& lang : i18n.languages()) {
       INFO(lang << " " << key);
@@ -174,4 +175,37 @@ TEST_CASE("every store problem has a staff message in all four languages") {
       }
     }
   }
+}
+
+TEST_CASE("a database a marker says was in use is missing, and nothing else is") {
+  test::TempDir dir;
+  const std::filesystem::path db = dir / "kiosk.db";
+  CHECK_FALSE(database_missing(db));  // never used here: a first start
+  { auto first = store::Store::open(db); }
+  mark_database_in_use(db);
+  REQUIRE(std::filesystem::exists(database_marker(db)));
+  struct stat st {};
+  REQUIRE(::stat(database_marker(db).c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK_FALSE(database_missing(db));
+  mark_database_in_use(db);  // again: still one marker, no error
+  std::filesystem::remove(db);
+  CHECK(database_missing(db));
+  CHECK_FALSE(database_missing(":memory:"));
+}
+
+TEST_CASE("a kiosk whose database went missing takes no records and says how to go on") {
+  auto stand_in = store::Store::open(":memory:");
+  Controller controller(stand_in);
+  controller.refuse_store(StoreProblem::missing, "/var/lib/alliance/kiosk.db",
+                          "/var/lib/alliance/kiosk.db is missing");
+  CHECK(controller.state().store.problem == StoreProblem::missing);
+  controller.dispatch(intent::StartRegistration{});
+  CHECK(controller.state().screen == Screen::welcome);
+  REQUIRE(controller.state().notice.has_value());
+  CHECK(controller.state().notice->key == "store.problem.missing");
+  const std::string text =
+      I18n::embedded().format("en", "store.problem.missing", {"/var/lib/alliance/kiosk.db"});
+  CHECK(text.find("--new-database") != std::string::npos);
+  CHECK(text.find("alliance-sync restore") != std::string::npos);
 }

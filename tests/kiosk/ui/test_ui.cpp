@@ -560,3 +560,67 @@ TEST_CASE("a possible duplicate on a step: Enter chooses neither This is me nor 
     CHECK_FALSE(contains<kiosk::intent::NotMe>(after_keypad));
   }
 }
+
+TEST_CASE("the staff desk draws people by name and phone, never by id") {
+  ImGuiHarness imgui;
+  AppState s = busy_state();
+  const std::string id = s.today_attendance.at(0).member_id;
+  const kiosk::PersonLabel& person = s.people.at(id);
+  s.screen = Screen::staff_today;
+  auto probe = draw_and_probe(imgui, s, i18n());
+  CHECK(drawn(probe, person.name + "  ·  " + person.phone));
+  CHECK_FALSE(drawn(probe, id));
+
+  // A request by a member: their name and phone, and a mark when it was made
+  // before the office was set.
+  s.screen = Screen::staff_distribution;
+  s.office_requests.at(0).organisation_name.clear();
+  s.office_requests.at(0).member_id = id;
+  s.office_requests.at(0).office = "Nairobi Regional";
+  probe = draw_and_probe(imgui, s, i18n());
+  CHECK(drawn(probe, s.office_requests.at(0).reference_code + "  ·  " + person.name + "  ·  " +
+                         person.phone));
+  CHECK(drawn(probe, i18n().format("en", "staff.distribution.no_office", {"Nairobi Regional"})));
+  for (const auto& shown : probe) CHECK(shown.text.find(id) == std::string::npos);
+}
+
+TEST_CASE("a void asks first: Enter never confirms it, Escape keeps the entry") {
+  ImGuiHarness imgui;
+  AppState s = busy_state();
+  s.notice.reset();
+  s.screen = Screen::staff_today;
+  s.void_pending = kiosk::VoidTarget{.kind = kiosk::VoidTarget::Kind::member,
+                                     .id = "member-1",
+                                     .reason = "registered twice",
+                                     .name = "Amina Wanjiru"};
+  auto probe = draw_and_probe(imgui, s, i18n());
+  CHECK(drawn(probe, i18n().format("en", "staff.today.void_confirm_member", {"Amina Wanjiru"})));
+  imgui.press(ImGuiHarness::enter);
+  auto intents = imgui.frame(s, i18n());
+  CHECK_FALSE(contains<kiosk::intent::ConfirmVoid>(intents));
+  CHECK_FALSE(contains<kiosk::intent::VoidMember>(intents));
+  imgui.frame(s, i18n());
+  imgui.press(ImGuiHarness::escape);
+  intents = imgui.frame(s, i18n());
+  CHECK(contains<kiosk::intent::CancelVoid>(intents));
+  CHECK_FALSE(contains<kiosk::intent::ConfirmVoid>(intents));
+}
+
+TEST_CASE("the registration fields take two columns from 1366 px, one below") {
+  ImGuiHarness imgui;
+  AppState s = busy_state();
+  s.screen = Screen::register_personal;
+  s.duplicate_candidates.clear();
+  const auto x_of = [&](const std::vector<kiosk::ui::DrawnText>& probe, const char* key) {
+    const auto label = drawn(probe, i18n().text("en", key));
+    REQUIRE(label);
+    return label->min.x;
+  };
+  imgui.display(1366.0f, 768.0f);
+  auto probe = draw_and_probe(imgui, s, i18n());
+  CHECK(x_of(probe, "field.family_name") > x_of(probe, "field.given_name") + 300.0f);
+  CHECK(x_of(probe, "field.email") > x_of(probe, "field.phone") + 300.0f);
+  imgui.display(1280.0f, 800.0f);
+  probe = draw_and_probe(imgui, s, i18n());
+  CHECK(x_of(probe, "field.family_name") == doctest::Approx(x_of(probe, "field.given_name")));
+}

@@ -112,6 +112,7 @@ inline kiosk::AppState busy_ui_state() {
   attendance.member_id = m1.id;
   attendance.checked_in_at = "2026-11-28T08:15:00Z";
   s.today_attendance = {attendance};
+  s.people[m1.id] = {.name = m1.display_name(), .phone = m1.phone};
   s.editing = m2;
   s.export_folder = "/media/usb";
 
