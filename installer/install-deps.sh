@@ -14,6 +14,7 @@ pkg-config
 libsqlite3-dev
 libcereal-dev
 libicu-dev
+iso-codes
 doctest-dev
 zlib1g-dev
 libcpp-httplib-dev
