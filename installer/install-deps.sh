@@ -15,6 +15,7 @@ libsqlite3-dev
 libcereal-dev
 libicu-dev
 libidn2-dev
+iso-codes
 doctest-dev
 zlib1g-dev
 libcpp-httplib-dev

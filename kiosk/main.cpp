@@ -47,7 +47,7 @@ constexpr std::string_view kVersion = "alliance-kiosk " ALLIANCE_VERSION;
 
 constexpr std::string_view kUsage =
     "usage: alliance-kiosk [--db FILE] [--fullscreen] [--lang CODE] [--new-database]\n"
-    "       alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
+    "       alliance-kiosk import-members --db FILE [--dry-run] [--lang CODE] PARTICIPANTS.csv\n"
     "       alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
     "                             [--output FILE]\n"
     "       alliance-kiosk set-pin --db FILE\n"
@@ -74,12 +74,28 @@ constexpr std::string_view kUsage =
     "Every command takes --help and --version.\n";
 
 constexpr std::string_view kImportUsage =
-    "usage: alliance-kiosk import-members --db FILE PARTICIPANTS.csv\n"
-    "Adds the members listed in a CSV file (a header row names the columns:\n"
-    "given_name, family_name, phone, email, country, organization, role, consent, ...)\n"
-    "to the kiosk database, each queued for sync. Every row is checked first: if any\n"
-    "is not valid, each problem is reported with its line number and nothing is\n"
-    "imported. Members already in the database are skipped. Use - for standard input.\n";
+    "usage: alliance-kiosk import-members --db FILE [--dry-run] [--lang CODE] PARTICIPANTS.csv\n"
+    "Adds the members listed in a spreadsheet saved as CSV or text to the kiosk\n"
+    "database, each queued for sync. Every row is checked first: if any is not\n"
+    "valid, nothing is imported and each problem is listed (the first 50) with its\n"
+    "line, column, the value as typed and what to do. People already registered\n"
+    "(same name, and same phone or e-mail) and rows repeated in the file are left\n"
+    "out, so importing a file twice adds nobody the second time.\n"
+    "  --dry-run    check the file and print what would be imported, left out and\n"
+    "               refused; writes nothing\n"
+    "  --lang CODE  messages in en, fr, pt or es (default: the kiosk's language)\n"
+    "Files: UTF-8 with or without byte order mark, UTF-16 with byte order mark\n"
+    "(Excel \"Unicode text\"), or Windows-1252 (Excel \"CSV\"); cells separated by\n"
+    "commas, semicolons or tabs. The header row names the columns in English,\n"
+    "French, Portuguese or Spanish, in any order and case: given name (First name,\n"
+    "Prénom, Nombre), family name (Last name, Surname, Nom, Apellidos, Sobrenome),\n"
+    "phone (Phone number, Mobile, Téléphone, Teléfono, Telefone), email (Email\n"
+    "address, E-mail, Courriel, Correo), country (Pays, País: an ISO code or a name\n"
+    "in the four languages), consent (yes/no, oui/non, sim/não, sí/no, true/false,\n"
+    "1/0, x), and optionally organisation, role, gender, birth_year, region, ...\n"
+    "(README.md lists all). Other columns, such as a Google Forms Timestamp, are\n"
+    "ignored with a warning; the kiosk's own members export imports as it is.\n"
+    "Use - for standard input.\n";
 
 constexpr std::string_view kExportUsage =
     "usage: alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
@@ -198,6 +214,19 @@ store::Store open_store(const fs::path& path, const store::OpenOptions& options 
   }
 }
 
+// The language given with --lang, if any, checked against the tables.
+std::expected<std::optional<std::string>, std::string> language_flag(const Args& args,
+                                                                     const kiosk::I18n& i18n) {
+  const auto it = args.values.find("--lang");
+  if (it == args.values.end()) return std::nullopt;
+  const auto languages = i18n.languages();
+  if (std::find(languages.begin(), languages.end(), it->second) == languages.end()) {
+    return std::unexpected(util::cat("unknown language '", it->second,
+                                     "'; choose one of: ", util::join(languages, ',')));
+  }
+  return it->second;
+}
+
 // Reasons may quote a file's or a record's text: escaped for the terminal.
 int fail(std::string_view reason, int code = 1) {
   std::cerr << "alliance-kiosk: " << alliance::model::escape_for_terminal(reason) << "\n";
@@ -224,16 +253,9 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
   }
 
   const auto& i18n = kiosk::I18n::embedded();
-  std::optional<std::string> lang;
-  if (auto it = args->values.find("--lang"); it != args->values.end()) {
-    const auto languages = i18n.languages();
-    if (std::find(languages.begin(), languages.end(), it->second) == languages.end()) {
-      return fail(util::cat("unknown language '", it->second,
-                            "'; choose one of: ", util::join(languages, ',')),
-                  2);
-    }
-    lang = it->second;
-  }
+  const auto chosen = language_flag(*args, i18n);
+  if (!chosen) return fail(chosen.error(), 2);
+  const std::optional<std::string> lang = *chosen;
   kiosk::platform::GuiOptions options;
   options.started_at = started;
   options.fullscreen = args->switches.contains("--fullscreen");
@@ -294,7 +316,7 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
 }
 
 int run_import(std::span<const std::string> argv) {
-  auto args = parse(argv, {"--db"}, {});
+  auto args = parse(argv, {"--db", "--lang"}, {"--dry-run"});
   if (!args) return fail(args.error(), 2);
   if (args->switches.contains("--help")) return std::cout << kImportUsage, 0;
   if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
@@ -302,6 +324,10 @@ int run_import(std::span<const std::string> argv) {
   if (args->positionals.size() != 1) {
     return fail("import-members: give exactly one CSV file (try --help)", 2);
   }
+  const kiosk::I18n& i18n = kiosk::I18n::embedded();
+  const auto chosen = language_flag(*args, i18n);
+  if (!chosen) return fail(util::cat("import-members: ", chosen.error()), 2);
+  std::optional<std::string> lang = *chosen;
   const std::string& file = args->positionals.front();
   std::ifstream in_file;
   if (file != "-") {
@@ -312,11 +338,14 @@ int run_import(std::span<const std::string> argv) {
 
   // A damaged or unwritable file is refused before anything is read into it.
   auto device = open_store(args->values.at("--db"), {.check_integrity = true});
+  if (!lang) lang = kiosk::saved_language(device);
   // National phone numbers read as the current event's country, as at the desk.
   const auto context = kiosk::validation_context_for(device, std::chrono::system_clock::now());
-  const auto report = kiosk::import_members(device, in, context);
-  if (!report.ok()) return fail(util::cat("import-members: ", report.summary()));
-  std::cout << alliance::model::escape_for_terminal(report.summary()) << "\n";
+  const bool dry_run = args->switches.contains("--dry-run");
+  const auto report = kiosk::import_members(device, in, context, {.dry_run = dry_run});
+  const std::string summary = report.summary(i18n, *lang);
+  if (!report.ok()) return fail(util::cat("import-members: ", summary));
+  std::cout << alliance::model::escape_for_terminal(summary) << "\n";
   return 0;
 }
 

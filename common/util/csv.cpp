@@ -1,8 +1,13 @@
 // RFC 4180 CSV reader and writer, with line numbers and formula-injection guards.
 #include "common/util/csv.hpp"
 
+#include <unicode/ucnv.h>
+
 #include <algorithm>
 #include <iterator>
+#include <stdexcept>
+
+#include "common/model/text.hpp"
 
 #include "common/util/strings.hpp"
 
@@ -120,6 +125,7 @@ char detect_delimiter(std::string_view text) {
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   std::size_t commas = 0;
   std::size_t semicolons = 0;
+  std::size_t tabs = 0;
   bool quoted = false;
   for (const char c : text) {
     if (c == '"') {
@@ -130,9 +136,47 @@ char detect_delimiter(std::string_view text) {
       ++commas;
     } else if (!quoted && c == ';') {
       ++semicolons;
+    } else if (!quoted && c == '\t') {
+      ++tabs;
     }
   }
+  if (tabs > commas && tabs > semicolons) return '\t';
   return semicolons > commas ? ';' : ',';
+}
+
+namespace {
+
+// bytes in ICU's `encoding` to UTF-8; what cannot be decoded becomes U+FFFD.
+std::string convert_to_utf8(std::string_view bytes, const char* encoding) {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit (2 bytes) and per single byte.
+  std::string out(bytes.size() * 3 + 4, '\0');
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length =
+      ucnv_convert("UTF-8", encoding, out.data(), static_cast<int32_t>(out.size()), bytes.data(),
+                   static_cast<int32_t>(bytes.size()), &status);
+  if (U_FAILURE(status)) {
+    throw std::runtime_error(format("cannot convert from {}: {}", encoding, u_errorName(status)));
+  }
+  out.resize(static_cast<std::size_t>(length));
+  return out;
+}
+
+}  // namespace
+
+DecodedText decode_spreadsheet_text(std::string_view bytes) {
+  if (bytes.starts_with("\xFF\xFE")) {
+    return {convert_to_utf8(bytes.substr(2), "UTF-16LE"), "UTF-16LE"};
+  }
+  if (bytes.starts_with("\xFE\xFF")) {
+    return {convert_to_utf8(bytes.substr(2), "UTF-16BE"), "UTF-16BE"};
+  }
+  if (bytes.starts_with(kBom)) {
+    bytes.remove_prefix(kBom.size());
+    if (model::is_valid_utf8(bytes)) return {std::string(bytes), "UTF-8 with BOM"};
+    return {convert_to_utf8(bytes, "windows-1252"), "Windows-1252"};
+  }
+  if (model::is_valid_utf8(bytes)) return {std::string(bytes), "UTF-8"};
+  return {convert_to_utf8(bytes, "windows-1252"), "Windows-1252"};
 }
 
 bool needs_formula_guard(std::string_view cell, CsvCell kind) {

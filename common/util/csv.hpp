@@ -37,9 +37,26 @@ struct CsvError {
 std::expected<std::vector<CsvRecord>, CsvError> parse_csv(std::string_view text,
                                                           char delimiter = ',');
 
-// ';' when the first line has more semicolons than commas outside quotes (what
-// spreadsheets write in locales with a decimal comma), otherwise ','.
+// The delimiter of the first line: whichever of ',', ';' (what spreadsheets
+// write in locales with a decimal comma) and tab ("Unicode text" and
+// tab-separated files) it holds most of outside quotes; ',' on a tie or when
+// it holds none.
 char detect_delimiter(std::string_view text);
+
+// A spreadsheet file's bytes as UTF-8, and the encoding they were read in.
+struct DecodedText {
+  std::string text;      // UTF-8 without a byte order mark
+  std::string encoding;  // "UTF-8", "UTF-8 with BOM", "UTF-16LE", "UTF-16BE", "Windows-1252"
+};
+
+// Reads what spreadsheets save: UTF-16 little- or big-endian after its byte
+// order mark (Excel's "Unicode text"), UTF-8 with or without a byte order
+// mark, and otherwise Windows-1252 (Excel's plain "CSV" and the French
+// semicolon CSV): bytes that are not valid UTF-8 are taken as Windows-1252,
+// which every byte decodes in. Unpaired UTF-16 surrogates become U+FFFD.
+// Uses ICU converters; throws std::runtime_error only if ICU lacks one (a
+// broken installation).
+DecodedText decode_spreadsheet_text(std::string_view bytes);
 
 // What a column holds, for the formula guard.
 enum class CsvCell {

@@ -28,24 +28,6 @@ std::string_view match_name(store::MatchKind kind) {
   return "name";
 }
 
-// A value on one line of tab-separated output: escape_for_terminal keeps tab
-// and line ends, which would split the value here, so they are escaped too.
-std::string cell(std::string_view value) {
-  std::string out;
-  for (const char c : model::escape_for_terminal(value)) {
-    if (c == '\t') {
-      out += "\\u0009";
-    } else if (c == '\n') {
-      out += "\\u000A";
-    } else if (c == '\r') {
-      out += "\\u000D";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // A JSON string with the exact value; the whole document then goes through
 // escape_for_terminal, whose \uXXXX escapes keep it valid JSON.
 std::string json_string(std::string_view text) {
@@ -100,6 +82,22 @@ PublicSearchResult one_of(std::vector<model::Member> members) {
 }
 
 }  // namespace
+
+std::string one_line_for_terminal(std::string_view value) {
+  std::string out;
+  for (const char c : model::escape_for_terminal(value)) {
+    if (c == '\t') {
+      out += "\\u0009";
+    } else if (c == '\n') {
+      out += "\\u000A";
+    } else if (c == '\r') {
+      out += "\\u000D";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 PublicMatch public_view(const model::Member& m) {
   const std::string& code = m.reference_code;
@@ -162,8 +160,9 @@ std::vector<store::MemberHit> staff_search(store::Store& store, std::string_view
 void write_match_lines(const std::vector<store::MemberHit>& hits, std::ostream& out) {
   for (const auto& hit : hits) {
     const model::Member& m = hit.member;
-    out << cell(m.id) << '\t' << cell(m.reference_code) << '\t' << cell(m.display_name()) << '\t'
-        << cell(m.phone) << '\t' << cell(m.email) << '\n';
+    out << one_line_for_terminal(m.id) << '\t' << one_line_for_terminal(m.reference_code) << '\t'
+        << one_line_for_terminal(m.display_name()) << '\t' << one_line_for_terminal(m.phone) << '\t'
+        << one_line_for_terminal(m.email) << '\n';
   }
 }
 

@@ -43,6 +43,10 @@ struct PublicSearchResult {
 PublicSearchResult public_search(store::Store& store, std::string_view query,
                                  std::string_view birth_year, std::string_view event_country);
 
+// A value on one line of terminal output: escape_for_terminal, and tab and
+// line ends (which it keeps, and which would split the value) as \uXXXX too.
+std::string one_line_for_terminal(std::string_view value);
+
 // One line per match: id, reference code, name, phone, e-mail, separated by
 // tabs. Control characters in a value (tab and line ends too) are printed as
 // \uXXXX (model::escape_for_terminal), so nothing stored in the database can

@@ -3,7 +3,7 @@
 #include <imgui.h>
 
 #include "common/model/codes.hpp"
-#include "common/model/country.hpp"
+#include "common/model/country_names.hpp"
 #include "common/util/strings.hpp"
 #include "kiosk/core/controller.hpp"
 #include "kiosk/ui/layout.hpp"
@@ -66,9 +66,9 @@ void duplicate_choices(Ctx& c) {
   if (big_button(c.tr("duplicate.not_me"), "not_me")) c.emit(intent::NotMe{});
 }
 
-std::string country_name(const std::string& code) {
-  const model::Country* country = model::find_country(code);
-  return country != nullptr ? std::string(country->name) : code;
+std::string country_name(const Ctx& c, const std::string& code) {
+  const std::string_view name = model::country_name(code, c.lang());
+  return name.empty() ? code : std::string(name);
 }
 
 }  // namespace
@@ -220,7 +220,7 @@ void draw_register_review(Ctx& c) {
     }
     label_value_row(c.tr("field.phone"), d.phone);
     label_value_row(c.tr("field.email"), d.email);
-    label_value_row(c.tr("field.country"), country_name(d.country));
+    label_value_row(c.tr("field.country"), country_name(c, d.country));
     label_value_row(c.tr("field.region"), d.region);
     if (individual) label_value_row(c.tr("field.organisation"), d.organisation);
     label_value_row(

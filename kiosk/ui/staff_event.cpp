@@ -2,7 +2,7 @@
 #include <imgui.h>
 
 #include "common/model/codes.hpp"
-#include "common/model/country.hpp"
+#include "common/model/country_names.hpp"
 #include "common/util/strings.hpp"
 #include "kiosk/ui/screens.hpp"
 #include "kiosk/ui/theme.hpp"
@@ -46,7 +46,10 @@ void draw_staff_event(Ctx& c) {
       text(util::cat(e.name, "  (", c.code_label("event_kind", model::to_string(e.kind)), ")"),
            {.wrap = true});
       ImGui::TableNextColumn();
-      text(util::cat(e.place, e.place.empty() ? "" : ", ", e.country), {.wrap = true});
+      const std::string_view country_name = model::country_name(e.country, c.lang());
+      text(util::cat(e.place, e.place.empty() ? "" : ", ",
+                     country_name.empty() ? std::string_view(e.country) : country_name),
+           {.wrap = true});
       ImGui::TableNextColumn();
       text(util::cat(e.start_date, " – ", e.end_date));
       ImGui::TableNextColumn();

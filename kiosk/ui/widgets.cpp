@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <unordered_map>
 
 #include "common/model/country.hpp"
+#include "common/model/country_names.hpp"
+#include "common/model/text.hpp"
 #include "common/util/strings.hpp"
 #include "kiosk/ui/focus.hpp"
 #include "kiosk/ui/layout.hpp"
@@ -454,15 +457,40 @@ std::optional<std::string> code_combo(Ctx& c, const std::string& label, const ch
   return chosen;
 }
 
+// The countries in the order of their names in `language`, each with the
+// search key of its name there and in English, so the filter ignores accents
+// and case ("cote" finds Côte d'Ivoire). Built once per language.
+struct CountryRow {
+  const model::CountryNames* country;
+  std::string label;  // "Quénia (KE)"
+  std::string key;    // folded local and English names
+};
+
+const std::vector<CountryRow>& country_rows(std::string_view language) {
+  static std::map<std::string, std::vector<CountryRow>, std::less<>> by_language;
+  auto found = by_language.find(language);
+  if (found != by_language.end()) return found->second;
+  std::vector<CountryRow> rows;
+  for (const model::CountryNames* country : model::countries_by_name(language)) {
+    const std::string_view name = model::country_name(country->alpha2, language);
+    rows.push_back(
+        {.country = country,
+         .label = util::cat(name, " (", country->alpha2, ")"),
+         .key = util::cat(model::fold_for_search(name), " ", model::fold_for_search(country->en))});
+  }
+  return by_language.emplace(std::string(language), std::move(rows)).first->second;
+}
+
 std::optional<std::string> country_combo(Ctx& c, const std::string& label, const char* id,
                                          const std::string& value, std::string_view error_field) {
   std::optional<std::string> chosen;
   text(label);
   ImGui::SetNextItemWidth(field_width());
-  const model::Country* current = value.empty() ? nullptr : model::find_country(value);
-  const std::string preview = current != nullptr ? std::string(current->name)
-                              : value.empty()    ? c.tr("ui.choose")
-                                                 : value;
+  const std::string_view current =
+      value.empty() ? std::string_view{} : model::country_name(value, c.lang());
+  const std::string preview = !current.empty() ? std::string(current)
+                              : value.empty()  ? c.tr("ui.choose")
+                                               : value;
   if (begin_combo(util::cat("##", id).c_str(), preview, ImGuiComboFlags_HeightLargest)) {
     std::string& filter = buffer_for(util::cat(id, "/filter").c_str());
     if (ImGui::IsWindowAppearing()) {
@@ -471,20 +499,19 @@ std::optional<std::string> country_combo(Ctx& c, const std::string& label, const
     }
     bool filter_entered = false;
     hint_field("##filter", c.tr("ui.filter_countries"), filter, -1.0f, &filter_entered);
-    for (const model::Country& country : model::all_countries()) {
-      if (!contains_folded(country.name, filter) && !contains_folded(country.code, filter)) {
-        continue;
-      }
+    const std::string folded_filter = model::fold_for_search(filter);
+    for (const CountryRow& row : country_rows(c.lang())) {
+      const std::string_view code = row.country->alpha2;
+      if (!contains_folded(row.key, folded_filter) && !contains_folded(code, filter)) continue;
       // Enter in the filter picks the first country it leaves.
       if (filter_entered) {
         filter_entered = false;
-        chosen = std::string(country.code);
+        chosen = std::string(code);
         ImGui::CloseCurrentPopup();
       }
-      ImGui::PushID(country.code.data(), country.code.data() + country.code.size());
-      const bool selected = value == country.code;
-      const std::string row = util::cat(country.name, " (", country.code, ")");
-      if (selectable(row, selected)) chosen = std::string(country.code);
+      ImGui::PushID(code.data(), code.data() + code.size());
+      const bool selected = value == code;
+      if (selectable(row.label, selected)) chosen = std::string(code);
       if (selected && ImGui::IsWindowAppearing()) ImGui::SetScrollHereY();
       ImGui::PopID();
     }
