@@ -313,8 +313,11 @@ std::string ImportProblem::to_string() const {
 std::string ImportProblem::message(const I18n& i18n, std::string_view language) const {
   // The model's desk wording ("tick the box") gives way to an import's where there is one.
   const std::string for_import = util::cat("import.", key);
+  // The model's texts quote the value as typed as {0} (a phone, an e-mail).
+  const std::vector<std::string>& quoted =
+      args.empty() && !value.empty() ? std::vector{value} : args;
   const std::string what =
-      i18n.format(language, i18n.has("en", for_import) ? for_import : key, args);
+      i18n.format(language, i18n.has("en", for_import) ? for_import : key, quoted);
   if (line == 0) return i18n.format(language, "import.where.file", {what});
   if (column.empty()) {
     return i18n.format(language, "import.where.line", {std::to_string(line), what});

@@ -27,7 +27,7 @@ save("excel_fr_semicolon_cp1252.csv", [
     ["Prénom", "Nom", "Téléphone", "Courriel", "Pays", "Organisation", "Consentement"],
     ["Amélie", "Diéye", "+221 77 123 45 67", "amelie@example.org", "Sénégal", "Santé Pour Tous",
      "Oui"],
-    ["Kouassi", "N'Guessan", "+225 07 12 34 56 78", "", "Côte d'Ivoire", "", "oui"],
+    ["Kouassi", "N'Guessan", "+225 01 23 45 67 89", "", "Côte d'Ivoire", "", "oui"],
 ], "cp1252", ";")
 
 # Excel "Unicode text": UTF-16LE with its byte order mark, tab-separated.

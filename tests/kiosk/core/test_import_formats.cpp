@@ -99,7 +99,7 @@ TEST_CASE("import reads spreadsheets in the encodings and delimiters people save
        "Windows-1252",
        ';',
        {{"Amélie", "Diéye", "+221771234567", "amelie@example.org", "SN"},
-        {"Kouassi", "N'Guessan", "+2250712345678", "", "CI"}}},
+        {"Kouassi", "N'Guessan", "+2250123456789", "", "CI"}}},
       {"excel_unicode_text_utf16le.txt",
        "Excel Unicode text",
        "UTF-16LE",
@@ -286,6 +286,22 @@ TEST_CASE("import problems say where, show the value as typed and what to do, tr
   CHECK(fr.find("Ligne 4 : Cette ligne est trop courte : elle a 3 cellules pour 5 colonnes") !=
         std::string::npos);
   CHECK(fr.find("Rien n’a été importé : 4 problèmes trouvés.") != std::string::npos);
+}
+
+TEST_CASE("a refused phone number is quoted in the message, never as a placeholder") {
+  test::TempDir dir;
+  auto s = store::Store::open(dir / "kiosk.db");
+  const auto report = import_bytes(s,
+                                   "First Name,Last Name,Phone Number,Country,Consent\n"
+                                   "Amina,Wanjiru,0712 34,Kenya,yes\n");
+  REQUIRE_FALSE(report.ok());
+  const auto& i18n = kiosk::I18n::embedded();
+  for (const char* language : {"en", "fr", "pt", "es"}) {
+    const std::string text = report.summary(i18n, language);
+    CAPTURE(text);
+    CHECK(text.find("0712 34") != std::string::npos);
+    CHECK(text.find("{0}") == std::string::npos);
+  }
 }
 
 TEST_CASE("import lists the first 50 problems, then how many more") {
