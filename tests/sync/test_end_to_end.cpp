@@ -182,3 +182,36 @@ TEST_CASE("without --db the commands use $ALLIANCE_DB") {
 }
 
 }  // namespace alliance::test
+
+namespace alliance::test {
+
+TEST_CASE("a void undone by staff reaches central as undone") {
+  keep_traffic_local();
+  TestServer server;
+  TempDir dir;
+  const auto db = dir / "kiosk.db";
+  auto kiosk = store::Store::open(db);
+  const auto ids = register_members(kiosk, 1);
+  enroll_with_binary(server, db, local_url(server), dir.path());
+  const auto central_member = [&] {
+    for (const auto& r : server.store().list(protocol::Entity::member)) {
+      const auto& m = std::get<model::Member>(r);
+      if (m.id == ids.front()) return std::optional<model::Member>(m);
+    }
+    return std::optional<model::Member>();
+  };
+
+  REQUIRE(kiosk.void_member(ids.front(), "registered twice"));
+  REQUIRE(run_process(sync_args("once", db), dir.path()).exit_code == 0);
+  REQUIRE(central_member().has_value());
+  CHECK(central_member()->voided);
+
+  REQUIRE(kiosk.restore_member(ids.front()));
+  auto synced = run_process(sync_args("once", db), dir.path());
+  INFO(synced.err);
+  REQUIRE(synced.exit_code == 0);
+  CHECK_FALSE(central_member()->voided);
+  CHECK(kiosk.queue_counts().pending == 0);
+}
+
+}  // namespace alliance::test
