@@ -99,11 +99,13 @@ constexpr std::string_view kImportUsage =
 
 constexpr std::string_view kExportUsage =
     "usage: alliance-kiosk export --db FILE members|requests|attendance [--format csv|json]\n"
-    "                             [--output FILE]\n"
+    "                             [--lang CODE] [--output FILE]\n"
     "Writes this kiosk's records (CSV with a header row by default) to a new FILE,\n"
     "readable by its owner only; an existing FILE or link there is refused, never\n"
     "overwritten. Without --output, to standard output with control characters shown\n"
-    "as \\uXXXX, and a shell redirection (>) gets the umask's mode: prefer --output.\n";
+    "as \\uXXXX, and a shell redirection (>) gets the umask's mode: prefer --output.\n"
+    "The CSV's country_name column names each country in --lang CODE (en, fr, pt or\n"
+    "es; default: the kiosk's language).\n";
 
 constexpr std::string_view kSetPinUsage =
     "usage: alliance-kiosk set-pin --db FILE\n"
@@ -350,7 +352,7 @@ int run_import(std::span<const std::string> argv) {
 }
 
 int run_export(std::span<const std::string> argv) {
-  auto args = parse(argv, {"--db", "--format", "--output"}, {});
+  auto args = parse(argv, {"--db", "--format", "--output", "--lang"}, {});
   if (!args) return fail(args.error(), 2);
   if (args->switches.contains("--help")) return std::cout << kExportUsage, 0;
   if (args->switches.contains("--version")) return std::cout << kVersion << "\n", 0;
@@ -370,12 +372,15 @@ int run_export(std::span<const std::string> argv) {
   if (!format) {
     return fail(util::cat("export: unknown format '", format_name, "'; choose csv or json"), 2);
   }
+  const auto chosen = language_flag(*args, kiosk::I18n::embedded());
+  if (!chosen) return fail(util::cat("export: ", chosen.error()), 2);
   // Exporting never creates a database (a mistyped path should say so) and
   // only reads: no write lock, so it runs while the kiosk or agent writes.
   auto device =
       open_store(args->values.at("--db"), {.create_if_missing = false, .read_only = true});
+  const std::string lang = chosen->value_or(kiosk::saved_language(device));
   std::ostringstream text;
-  kiosk::export_records(device, what, *format, text);
+  kiosk::export_records(device, what, *format, text, lang);
   if (auto it = args->values.find("--output"); it != args->values.end()) {
     auto written = util::write_new_private_file(it->second, text.str());
     if (!written) return fail(util::cat("export: ", written.error().message));

@@ -44,7 +44,8 @@ constexpr std::string_view kUsage =
     "  revoke-device --db FILE DEVICE_ID\n"
     "  import-catalog --db FILE CATALOG.json\n"
     "  set-request-status --db FILE REQUEST_ID STATUS\n"
-    "  export --db FILE members|requests|attendance [--format csv|json] [--output FILE]\n"
+    "  export --db FILE members|requests|attendance [--format csv|json] [--lang CODE]\n"
+    "         [--output FILE]\n"
     "  duplicates --db FILE [--office NAME] [--format csv|json]\n"
     "\n"
     "Every command takes --help and --version.\n";
@@ -121,12 +122,13 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         0}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
-        "                        [--output FILE]\n"
+        "                        [--lang en|fr|pt|es] [--output FILE]\n"
         "Writes the records (CSV with a header row by default) to a new FILE, readable by\n"
         "its owner only; an existing FILE or link there is refused, never overwritten.\n"
         "Without --output, to standard output with control characters shown as \\uXXXX,\n"
-        "and a shell redirection (>) gets the umask's mode: prefer --output.",
-        {"--db", "--format", "--output"},
+        "and a shell redirection (>) gets the umask's mode: prefer --output.\n"
+        "The CSV's country_name column names each country in --lang (default en).",
+        {"--db", "--format", "--output", "--lang"},
         1}},
   };
   return table;
@@ -342,7 +344,12 @@ int export_records(const Parsed& p, CentralStore& store, std::ostream& out, std:
     err << "alliance-central: --format must be csv or json\n";
     return 2;
   }
-  const std::string text = export_text(*entity, *format, store.list(*entity));
+  const std::string language = p.flags.contains("--lang") ? p.flags.at("--lang") : "en";
+  if (language != "en" && language != "fr" && language != "pt" && language != "es") {
+    err << "alliance-central: --lang must be en, fr, pt or es\n";
+    return 2;
+  }
+  const std::string text = export_text(*entity, *format, store.list(*entity), language);
   if (!p.flags.contains("--output")) {
     out << text;  // run_cli escapes control characters for the terminal
     return 0;

@@ -6,9 +6,9 @@
 namespace alliance::central {
 
 std::string export_text(protocol::Entity entity, protocol::ExportFormat format,
-                        const std::vector<protocol::Record>& records) {
+                        const std::vector<protocol::Record>& records, std::string_view language) {
   std::ostringstream out;
-  protocol::ExportWriter writer(out, entity, format);
+  protocol::ExportWriter writer(out, entity, format, language);
   for (const auto& record : records) writer.add(record);
   writer.finish();
   return std::move(out).str();

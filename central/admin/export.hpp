@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/protocol/export.hpp"
@@ -13,7 +14,9 @@ namespace alliance::central {
 // header row, quoting and formula guards; JSON: an array of API v1 records).
 // The bytes are the data exactly; the command line escapes control
 // characters before they reach a terminal.
+// The CSV's country_name column names countries in `language` (en, fr, pt, es).
 std::string export_text(protocol::Entity entity, protocol::ExportFormat format,
-                        const std::vector<protocol::Record>& records);
+                        const std::vector<protocol::Record>& records,
+                        std::string_view language = "en");
 
 }  // namespace alliance::central

@@ -9,10 +9,10 @@ namespace alliance::model {
 
 struct Country {
   std::string_view code;  // ISO 3166-1 alpha-2, upper case
-  std::string_view name;  // English short name
+  std::string_view name;  // English short name (iso-codes)
 };
 
-std::span<const Country> all_countries();            // sorted by code
+std::span<const Country> all_countries();            // sorted by code, from iso-codes
 const Country* find_country(std::string_view iso2);  // case-insensitive; nullptr if unknown
 // The country's calling code without "+" ("254" for "KE", "1" for "CA"), as
 // libphonenumber numbers it; empty for an unknown code or a country without

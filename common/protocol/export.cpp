@@ -19,9 +19,11 @@ std::optional<ExportFormat> export_format(std::string_view name) {
   return std::nullopt;
 }
 
-ExportWriter::ExportWriter(std::ostream& out, Entity entity, ExportFormat format)
+ExportWriter::ExportWriter(std::ostream& out, Entity entity, ExportFormat format,
+                           std::string_view language)
     : out_(out),
       format_(format),
+      language_(language),
       csv_(out, {.byte_order_mark = true, .columns = table_cells(entity)}) {
   if (format_ == ExportFormat::csv) {
     csv_.row(table_columns(entity));
@@ -32,7 +34,7 @@ ExportWriter::ExportWriter(std::ostream& out, Entity entity, ExportFormat format
 
 void ExportWriter::add(const Record& record) {
   if (format_ == ExportFormat::csv) {
-    csv_.row(table_row(record));
+    csv_.row(table_row(record, language_));
   } else {
     out_ << (first_ ? "\n" : ",\n") << encode_record(record);
   }

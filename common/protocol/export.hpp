@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "common/protocol/wire.hpp"
@@ -29,7 +30,9 @@ std::optional<ExportFormat> export_format(std::string_view name);
 // through model::escape_for_terminal.
 class ExportWriter {
  public:
-  ExportWriter(std::ostream& out, Entity entity, ExportFormat format);
+  // `language` names countries in the CSV's country_name column (table_row).
+  ExportWriter(std::ostream& out, Entity entity, ExportFormat format,
+               std::string_view language = "en");
   ExportWriter(const ExportWriter&) = delete;
   ExportWriter& operator=(const ExportWriter&) = delete;
 
@@ -40,6 +43,7 @@ class ExportWriter {
  private:
   std::ostream& out_;
   ExportFormat format_;
+  std::string language_;
   util::CsvWriter csv_;
   bool first_ = true;
 };

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/model/codes.hpp"
+#include "common/model/country_names.hpp"
 #include "common/util/csv.hpp"
 #include "common/util/strings.hpp"
 
@@ -20,7 +21,7 @@ std::string number(const std::optional<int>& value) {
   return value ? std::to_string(*value) : std::string();
 }
 
-std::vector<std::string> row_of(const model::Member& m) {
+std::vector<std::string> row_of(const model::Member& m, std::string_view language) {
   return {m.id,
           m.reference_code,
           std::string(model::to_string(m.kind)),
@@ -33,6 +34,7 @@ std::vector<std::string> row_of(const model::Member& m) {
           m.phone,
           m.email,
           m.country,
+          std::string(model::country_name(m.country, language)),
           m.region,
           m.organisation_type,
           m.role,
@@ -51,24 +53,25 @@ std::vector<std::string> row_of(const model::Member& m) {
           m.void_reason};
 }
 
-std::vector<std::string> row_of(const model::TrainingEvent& e) {
-  return {e.id,       std::string(model::to_string(e.kind)),
-          e.name,     e.place,
-          e.country,  e.start_date,
-          e.end_date, e.organiser,
-          e.office,   flag(e.voided)};
+std::vector<std::string> row_of(const model::TrainingEvent& e, std::string_view language) {
+  return {e.id,          std::string(model::to_string(e.kind)),
+          e.name,        e.place,
+          e.country,     std::string(model::country_name(e.country, language)),
+          e.start_date,  e.end_date,
+          e.organiser,   e.office,
+          flag(e.voided)};
 }
 
-std::vector<std::string> row_of(const model::Attendance& a) {
+std::vector<std::string> row_of(const model::Attendance& a, std::string_view) {
   return {a.id, a.member_id, a.event_id, a.day, a.checked_in_at, flag(a.voided)};
 }
 
-std::vector<std::string> row_of(const model::ResourcePack& p) {
+std::vector<std::string> row_of(const model::ResourcePack& p, std::string_view) {
   return {p.id, p.title, util::join(p.languages, ';'), std::string(model::to_string(p.format)),
           flag(p.retired)};
 }
 
-std::vector<std::string> row_of(const model::ResourceRequest& r) {
+std::vector<std::string> row_of(const model::ResourceRequest& r, std::string_view) {
   std::vector<std::string> lines;
   for (const auto& line : r.lines) lines.push_back(util::cat(line.pack_id, 'x', line.quantity));
   return {r.id,
@@ -111,6 +114,7 @@ const std::vector<Column>& layout(Entity entity) {
                                               {"phone", kPhone},
                                               {"email"},
                                               {"country"},
+                                              {"country_name"},
                                               {"region"},
                                               {"organisation_type"},
                                               {"role"},
@@ -128,7 +132,7 @@ const std::vector<Column>& layout(Entity entity) {
                                               {"voided"},
                                               {"void_reason"}};
   static const std::vector<Column> events = {
-      {"id"},         {"kind"},     {"name"},      {"place"},  {"country"},
+      {"id"},         {"kind"},     {"name"},      {"place"},  {"country"}, {"country_name"},
       {"start_date"}, {"end_date"}, {"organiser"}, {"office"}, {"voided"}};
   static const std::vector<Column> attendance = {{"id"},  {"member_id"},     {"event_id"},
                                                  {"day"}, {"checked_in_at"}, {"voided"}};
@@ -181,8 +185,8 @@ const std::vector<util::CsvCell>& table_cells(Entity entity) {
   return cells[static_cast<std::size_t>(entity)];
 }
 
-std::vector<std::string> table_row(const Record& record) {
-  return std::visit([](const auto& r) { return row_of(r); }, record);
+std::vector<std::string> table_row(const Record& record, std::string_view language) {
+  return std::visit([&](const auto& r) { return row_of(r, language); }, record);
 }
 
 }  // namespace alliance::protocol

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/protocol/wire.hpp"
@@ -22,7 +23,9 @@ const std::vector<util::CsvCell>& table_cells(Entity entity);
 // One cell per table_columns(entity of record), as plain text: empty for an
 // absent value, booleans as true/false, enums as their wire names, lists joined
 // by ';' and request lines as "PACKxQTY;PACKxQTY" with an ASCII x. No quoting
-// and no formula guard: that is the writer's job (util::CsvWriter).
-std::vector<std::string> table_row(const Record& record);
+// and no formula guard: that is the writer's job (util::CsvWriter). The
+// country_name column (members, events) names the country column's ISO code
+// in `language` ("en", "fr", "pt" or "es"; iso-codes' names).
+std::vector<std::string> table_row(const Record& record, std::string_view language = "en");
 
 }  // namespace alliance::protocol

@@ -43,18 +43,18 @@ const std::vector<std::string>& export_columns(std::string_view what) {
 }
 
 void export_records(store::Store& store, std::string_view what, ExportFormat format,
-                    std::ostream& out) {
+                    std::ostream& out, std::string_view language) {
   const protocol::Entity entity = parse_what(what);
-  protocol::ExportWriter writer(out, entity, format);
+  protocol::ExportWriter writer(out, entity, format, language);
   walk(store, entity, [&](const auto& record) { writer.add(protocol::Record(record)); });
   writer.finish();
 }
 
 std::expected<std::filesystem::path, std::string> export_to_folder(
     store::Store& store, std::string_view what, const std::filesystem::path& folder,
-    std::string_view stamp) {
+    std::string_view stamp, std::string_view language) {
   std::ostringstream csv;
-  export_records(store, what, ExportFormat::csv, csv);
+  export_records(store, what, ExportFormat::csv, csv, language);
   const std::string contents = std::move(csv).str();
   // Two exports within a second get distinct names; a name already taken is
   // never overwritten. The bound keeps a folder full of look-alikes from

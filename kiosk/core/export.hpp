@@ -23,10 +23,11 @@ const std::vector<std::string>& export_columns(std::string_view what);
 // voided ones included, in id order, to out, in the format alliance-central
 // exports too (protocol::ExportWriter: CSV with a byte order mark, a header
 // row, quoting and formula guards; or a JSON array of API v1 records).
+// The CSV's country_name column names countries in `language` (en, fr, pt, es).
 // Throws std::invalid_argument before writing anything for an unknown `what`,
 // and StoreError for database failures.
 void export_records(store::Store& store, std::string_view what, ExportFormat format,
-                    std::ostream& out);
+                    std::ostream& out, std::string_view language = "en");
 
 // The staff screen's export: every record of `what` as CSV in a new file
 // "<what>-<stamp>.csv" in folder ("<what>-<stamp>-2.csv" and so on if that
@@ -35,6 +36,6 @@ void export_records(store::Store& store, std::string_view what, ExportFormat for
 // Returns the file written, or a message for the notice bar.
 std::expected<std::filesystem::path, std::string> export_to_folder(
     store::Store& store, std::string_view what, const std::filesystem::path& folder,
-    std::string_view stamp);
+    std::string_view stamp, std::string_view language = "en");
 
 }  // namespace alliance::kiosk

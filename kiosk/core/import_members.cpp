@@ -164,6 +164,11 @@ constexpr std::array<std::string_view, 8> kExportOnlyColumns = {
     "id",       "reference_code", "consent_version", "consent_at",
     "event_id", "created_at",     "updated_at",      "void_reason"};
 
+// A column of country names (the kiosk's and central's exports carry one next
+// to the ISO code): read only when the file has no country column.
+constexpr std::array<std::string_view, 4> kCountryNameColumns = {"country_name", "nom_du_pays",
+                                                                 "nome_do_pais", "nombre_del_pais"};
+
 // "  Given Name ", "given-name", "Prénom" -> "given_name", "prenom": folded
 // (case, accents, punctuation; apostrophes dropped, so "Lettre d'information"
 // is "lettre_dinformation"), spaces as '_', a "(...)" remark dropped.
@@ -411,10 +416,16 @@ ImportReport import_members(store::Store& store, std::istream& csv,
   // Header: each member field once; other columns are read past, named in a warning.
   std::map<std::string_view, std::size_t> column_of;  // member field -> cell index
   std::vector<std::size_t> unnamed;
+  std::optional<std::size_t> country_name_column;
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     const std::string name = normalise_header(header.fields[i]);
     if (name.empty()) {
       unnamed.push_back(i);
+      continue;
+    }
+    if (std::find(kCountryNameColumns.begin(), kCountryNameColumns.end(), name) !=
+        kCountryNameColumns.end()) {
+      if (!country_name_column) country_name_column = i;
       continue;
     }
     const auto field = field_for_header(name);
@@ -436,6 +447,9 @@ ImportReport import_members(store::Store& store, std::istream& csv,
                                .value = {},
                                .args = {header_text(it->second), header_text(i)}});
     }
+  }
+  if (country_name_column && !column_of.contains("country")) {
+    column_of.emplace("country", *country_name_column);
   }
   for (const auto required : kRequiredColumns) {
     if (!column_of.contains(required)) {

@@ -451,7 +451,8 @@ void Controller::on(const intent::Export& i) {
     }
     // Exports hold personal data: a new owner-only file, never written
     // through a link or over another file.
-    auto written = export_to_folder(store_, i.what, folder, file_stamp(clocks_.wall()));
+    auto written = export_to_folder(store_, i.what, folder, file_stamp(clocks_.wall()),
+                                    state_.settings.staff_language);
     if (!written) {
       notify("notice.export_failed", true, {written.error()});
       return;

@@ -286,6 +286,16 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
   CHECK(empty.out == "\xEF\xBB\xBFid,member_id,event_id,day,checked_in_at,voided\r\n");
   CHECK(cli({"export", "--db", db, "attendance", "--format", "json"}).out == "[]\n");
   CHECK(cli({"export", "--db", db, "things"}).code == 2);
+  CHECK(cli({"export", "--db", db, "members", "--lang", "de"}).code == 2);
+  // Country names in the operator's language, next to the ISO code.
+  const auto spanish = cli({"export", "--db", db, "members", "--lang", "es"});
+  REQUIRE(spanish.code == 0);
+  auto spanish_rows = util::parse_csv(spanish.out);
+  REQUIRE(spanish_rows.has_value());
+  REQUIRE(spanish_rows->size() == 3);
+  CHECK(spanish_rows->at(1).fields.at(static_cast<std::size_t>(
+            std::find(columns.begin(), columns.end(), "country_name") - columns.begin())) ==
+        "Kenia");
   CHECK(cli({"export", "--db", db, "members", "--format", "xml"}).code == 2);
 }
 

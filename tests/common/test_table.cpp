@@ -1,6 +1,7 @@
 // The shared tabular form of records: a cell per column, and rows that survive CSV.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "common/protocol/codec.hpp"
@@ -64,6 +65,28 @@ TEST_CASE("cells: lists joined by ';', request lines as PACKxQTY, booleans as wo
   CHECK(cell(records[0], "years_experience") == "5");
   CHECK(cell(records[3], "languages") == "en;fr");
   CHECK(cell(records[4], "lines") == "CP-TOOLKIT-01x2;GUIDE-2x1");
+}
+
+TEST_CASE("the country_name column names the country in the language asked for") {
+  const auto records = one_of_each();
+  const auto cell = [](const protocol::Record& record, std::string_view column,
+                       std::string_view language) {
+    const auto& columns = protocol::table_columns(protocol::entity_of(record));
+    const auto row = protocol::table_row(record, language);
+    const auto at = std::find(columns.begin(), columns.end(), column);
+    REQUIRE(at != columns.end());
+    return row.at(static_cast<std::size_t>(at - columns.begin()));
+  };
+  // The member and the event are in Kenya.
+  CHECK(cell(records[0], "country", "pt") == "KE");
+  CHECK(cell(records[0], "country_name", "en") == "Kenya");
+  CHECK(cell(records[0], "country_name", "pt") == "Quénia");
+  CHECK(cell(records[0], "country_name", "es") == "Kenia");
+  CHECK(cell(records[1], "country_name", "pt") == "Quénia");
+  CHECK(cell(records[1], "country_name", "xx") == "Kenya");  // unknown language: English
+  auto nowhere = std::get<model::Member>(records[0]);
+  nowhere.country = "";
+  CHECK(cell(nowhere, "country_name", "fr") == "");
 }
 
 TEST_CASE("rows written with the CSV writer read back cell for cell") {

@@ -96,10 +96,10 @@ TEST_CASE("members export as CSV with a header and every member including voided
   CHECK(rows[0].fields == kiosk::export_columns("members"));
   // The same header alliance-central writes, so offices can merge the files.
   CHECK(rows[0].fields == protocol::table_columns(protocol::Entity::member));
-  CHECK(rows[0].fields.size() == 28);
+  CHECK(rows[0].fields.size() == 29);
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& m = seeded.members[r - 1];
-    CHECK(rows[r].fields.size() == 28);
+    CHECK(rows[r].fields.size() == 29);
     CHECK(cell(rows, r, "members", "id") == m.id);
     CHECK(cell(rows, r, "members", "reference_code") == m.reference_code);
     CHECK(cell(rows, r, "members", "kind") == "individual");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/store/store.hpp"
+#include "common/util/csv.hpp"
 #include "common/util/strings.hpp"
 #include "kiosk/core/export.hpp"
 #include "kiosk/core/i18n.hpp"
@@ -231,6 +232,53 @@ TEST_CASE("the kiosk's own members export re-imports as it is") {
   REQUIRE(again.ok());
   CHECK(again.imported == 0);
   CHECK(again.skipped.size() == 5);
+}
+
+TEST_CASE("exports name countries in the staff language and still re-import") {
+  test::TempDir dir;
+  auto source = store::Store::open(dir / "source.db");
+  auto german = test::sample_member(0);
+  german.country = "DE";
+  german.phone = "+4915112345678";
+  REQUIRE(source.register_member(german, test::kenya_context()));
+  const auto column = [](const std::string& csv, std::string_view name) {
+    auto rows = util::parse_csv(csv);
+    REQUIRE(rows.has_value());
+    REQUIRE(rows->size() == 2);
+    const auto& header = (*rows)[0].fields;
+    const auto at = std::find(header.begin(), header.end(), name);
+    REQUIRE(at != header.end());
+    return (*rows)[1].fields.at(static_cast<std::size_t>(at - header.begin()));
+  };
+  const std::pair<const char*, const char*> names[] = {
+      {"en", "Germany"}, {"fr", "Allemagne"}, {"pt", "Alemanha"}, {"es", "Alemania"}};
+  for (const auto& [language, name] : names) {
+    CAPTURE(language);
+    std::ostringstream exported;
+    kiosk::export_records(source, "members", kiosk::ExportFormat::csv, exported, language);
+    CHECK(column(exported.str(), "country") == "DE");
+    CHECK(column(exported.str(), "country_name") == name);
+
+    // The French export re-imports into another kiosk with the code, silently.
+    auto target = store::Store::open(dir / util::cat("target-", language, ".db"));
+    const auto report = import_bytes(target, exported.str());
+    INFO(report.summary());
+    REQUIRE(report.ok());
+    CHECK(report.warnings.empty());
+    CHECK(stored(target, german.given_name).country == "DE");
+  }
+
+  // A sheet with country names only (no code column) reads them as the country.
+  auto names_only = store::Store::open(dir / "names-only.db");
+  const auto report = import_bytes(names_only,
+                                   "Prénom;Nom;Téléphone;Nom du pays;Consentement\n"
+                                   "Jonas;Keller;015112345678;Allemagne;oui\n");
+  INFO(report.summary());
+  REQUIRE(report.ok());
+  CHECK(report.warnings.empty());
+  const auto jonas = stored(names_only, "Jonas");
+  CHECK(jonas.country == "DE");
+  CHECK(jonas.phone == "+4915112345678");
 }
 
 TEST_CASE("re-importing 80 rows that share one phone adds nobody the second time") {
