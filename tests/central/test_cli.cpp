@@ -363,16 +363,19 @@ TEST_CASE("merge joins a listed pair once, then says already merged; other offic
   auto elsewhere = test::member_with_id(2);
   {
     auto store = central::CentralStore::open(db);
-    REQUIRE(store->push({.id = "kiosk-a", .office = "Nairobi"},
-                        {test::change_of(first, test::hlc_at(1000, "a"))})
+    REQUIRE(store
+                ->push({.id = "kiosk-a", .office = "Nairobi"},
+                       {test::change_of(first, test::hlc_at(1000, "a"))})
                 .results[0]
                 .outcome == protocol::Outcome::applied);
-    REQUIRE(store->push({.id = "kiosk-b", .office = "Nairobi"},
-                        {test::change_of(second, test::hlc_at(1001, "b"))})
+    REQUIRE(store
+                ->push({.id = "kiosk-b", .office = "Nairobi"},
+                       {test::change_of(second, test::hlc_at(1001, "b"))})
                 .results[0]
                 .outcome == protocol::Outcome::applied);
-    REQUIRE(store->push({.id = "kiosk-c", .office = "Kampala"},
-                        {test::change_of(elsewhere, test::hlc_at(1002, "c"))})
+    REQUIRE(store
+                ->push({.id = "kiosk-c", .office = "Kampala"},
+                       {test::change_of(elsewhere, test::hlc_at(1002, "c"))})
                 .results[0]
                 .outcome == protocol::Outcome::applied);
   }
