@@ -57,6 +57,29 @@ constexpr FieldOp<Member> kMemberFields[] = {
     ALLIANCE_FIELD(Member, created_at),
     ALLIANCE_FIELD(Member, voided),
     ALLIANCE_FIELD(Member, void_reason),
+    ALLIANCE_FIELD(Member, merged_into),
+};
+
+// Who the person is and how to reach them: not identity (kind, reference
+// code), history (event, created), void state, consent or e-update opt-in,
+// which stay each record's own.
+constexpr std::string_view kPersonFields[] = {
+    "given_name",
+    "family_name",
+    "gender",
+    "birth_year",
+    "contact_person",
+    "phone",
+    "email",
+    "country",
+    "region",
+    "organisation",
+    "organisation_type",
+    "role",
+    "years_experience",
+    "qualification",
+    "interest_groups",
+    "preferred_language",
 };
 
 constexpr FieldOp<TrainingEvent> kEventFields[] = {
@@ -195,6 +218,28 @@ MergeResult merge_typed(const T* existing, const FieldClocks* existing_clocks, c
 }
 
 }  // namespace
+
+std::span<const std::string_view> person_fields() {
+  return kPersonFields;
+}
+
+std::vector<std::string> fill_missing_person_fields(model::Member& keep,
+                                                    const model::Member& drop) {
+  std::vector<std::string> filled;
+  const Member blank;
+  for (const auto& field : kMemberFields) {
+    if (std::find(std::begin(kPersonFields), std::end(kPersonFields), field.name) ==
+        std::end(kPersonFields)) {
+      continue;
+    }
+    // Empty on keep (as a blank member has it), set on drop.
+    if (same_field(field, keep, blank) && !same_field(field, drop, blank)) {
+      field.copy(keep, drop);
+      filled.emplace_back(field.name);
+    }
+  }
+  return filled;
+}
 
 std::string encode_clocks(const FieldClocks& clocks) {
   std::string out;

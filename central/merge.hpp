@@ -10,8 +10,10 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/protocol/wire.hpp"
 
@@ -41,5 +43,15 @@ struct MergeResult {
 // The record types of existing and incoming must match.
 MergeResult merge(const HeldRecord* existing, const protocol::Record& incoming,
                   std::string_view hlc, const std::vector<std::string>& changed_fields);
+
+// The member fields that describe the person (names, contact, country,
+// organisation, role, ...), not identity (kind, reference code), history
+// (event, created), void state, merge, consent or e-update opt-in. Merging two
+// members fills these on the kept one from the dropped one; a device's later
+// edit of the dropped member carries these over to the kept one.
+std::span<const std::string_view> person_fields();
+// Copies into `keep` every person field it lacks (empty or unset) that
+// `drop` has; returns their names, in field order.
+std::vector<std::string> fill_missing_person_fields(model::Member& keep, const model::Member& drop);
 
 }  // namespace alliance::central

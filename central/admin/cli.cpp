@@ -47,6 +47,7 @@ constexpr std::string_view kUsage =
     "  export --db FILE members|requests|attendance [--format csv|json] [--lang CODE]\n"
     "         [--output FILE]\n"
     "  duplicates --db FILE [--office NAME] [--format csv|json]\n"
+    "  merge --db FILE KEEP_ID DROP_ID\n"
     "\n"
     "Every command takes --help and --version.\n";
 
@@ -120,6 +121,19 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         "name, likeliest first (CSV by default). --office lists that office only.",
         {"--db", "--office", "--format"},
         0}},
+      {"merge",
+       {"alliance-central merge --db FILE KEEP_ID DROP_ID\n"
+        "Merges two members of one office who are one person (see duplicates): KEEP_ID\n"
+        "takes over DROP_ID's check-ins and requests and the details it lacks (names,\n"
+        "phone, e-mail, ... that are empty on it), and DROP_ID becomes a tombstone\n"
+        "pointing at KEEP_ID; every kiosk of the office pulls the result and shows one\n"
+        "person, and DROP_ID's reference code finds KEEP_ID. A check-in of DROP_ID on\n"
+        "an event and day KEEP_ID already has one for is voided instead. Edits of\n"
+        "DROP_ID that kiosks push later go to KEEP_ID. Merging the same pair again\n"
+        "changes nothing. The merge is recorded with admin:<the account running the\n"
+        "command> (and the account that ran sudo, if any).",
+        {"--db"},
+        2}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
         "                        [--lang en|fr|pt|es] [--output FILE]\n"
@@ -361,6 +375,32 @@ int export_records(const Parsed& p, CentralStore& store, std::ostream& out, std:
   return 0;
 }
 
+int merge_members(const Parsed& p, CentralStore& store, std::ostream& out, std::ostream& err) {
+  const std::string& keep = p.positionals[0];
+  const std::string& drop = p.positionals[1];
+  const auto merged = store.merge_members(keep, drop, admin_actor());
+  if (!merged) {
+    err << "alliance-central: " << merged.error().message << "\n";
+    return 1;
+  }
+  if (merged->already_merged) {
+    out << "already merged: " << drop << " into " << keep << " at " << merged->merged_at << " by "
+        << merged->actor << "; nothing changed\n";
+    return 0;
+  }
+  out << "merged " << drop << " into " << keep << ": " << merged->attendance_moved
+      << " check-in(s) moved, " << merged->attendance_folded << " voided as the same visit, "
+      << merged->requests_moved << " request(s) moved";
+  if (merged->tombstones_moved > 0) {
+    out << ", " << merged->tombstones_moved << " earlier merge(s) now pointing at " << keep;
+  }
+  out << "; filled from " << drop << ": "
+      << (merged->fields_filled.empty() ? std::string("nothing")
+                                        : util::join(merged->fields_filled, ','))
+      << "\n";
+  return 0;
+}
+
 int run_command(const std::string& name, const Parsed& p, std::ostream& out, std::ostream& err) {
   auto store = CentralStore::open(p.flags.at("--db"));
   if (name == "serve") return serve(p, *store, err);
@@ -438,6 +478,7 @@ int run_command(const std::string& name, const Parsed& p, std::ostream& out, std
     return 0;
   }
   if (name == "export") return export_records(p, *store, out, err);
+  if (name == "merge") return merge_members(p, *store, out, err);
   if (name == "duplicates") {
     const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "csv";
     if (format != "csv" && format != "json") {

@@ -595,6 +595,20 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
                     std::move(errors));
   }
 
+  // Members merged at central (member_merge.cpp): an edit of a merged-away
+  // member goes to the kept one, records naming it are re-pointed, and only
+  // central sets merged_into.
+  if (auto* member = std::get_if<model::Member>(&incoming)) {
+    if (const std::string keep = kept_member_of(member->id); !keep.empty()) {
+      return apply_to_kept_member(change, *member, hlc_text, keep);
+    }
+    if (!member->merged_into.empty()) {
+      member->merged_into.clear();
+      rewritten = true;
+    }
+  }
+  point_at_kept_member(incoming, rewritten);
+
   const auto member_elsewhere = [&](const std::string& member_id) {
     if (member_id.empty()) return false;
     const auto office = office_of(Entity::member, member_id);
@@ -784,6 +798,26 @@ StoreResult<model::ResourceRequest> CentralStore::set_request_status(const std::
   save(db_, merged.held, existing->office, next_seq(), std::string());
   tx.commit();
   return std::get<model::ResourceRequest>(merged.held.record);
+}
+
+std::optional<CentralStore::StoredRecord> CentralStore::load_stored(Entity entity,
+                                                                    const std::string& id) {
+  auto row = load(db_, entity, id);
+  if (!row) return std::nullopt;
+  return StoredRecord{.held = std::move(row->held), .office = std::move(row->office)};
+}
+
+void CentralStore::write_server_change(StoredRecord& stored, const Record& record,
+                                       const std::vector<std::string>& changed_fields,
+                                       std::string_view hlc) {
+  const std::string clock = hlc.empty() ? next_server_hlc().to_string() : std::string(hlc);
+  MergeResult merged = merge(&stored.held, record, clock, changed_fields);
+  save(db_, merged.held, stored.office, next_seq(), std::string());
+  stored.held = std::move(merged.held);
+}
+
+void CentralStore::send_again(const StoredRecord& stored) {
+  save(db_, stored.held, stored.office, next_seq(), std::string());
 }
 
 std::vector<Record> CentralStore::list(Entity entity) {

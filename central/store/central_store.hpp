@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "central/merge.hpp"
 #include "common/model/member.hpp"
 #include "common/protocol/wire.hpp"
 #include "common/store/database.hpp"
@@ -121,6 +122,22 @@ struct CatalogImport {
   int events = 0;
 };
 
+// What `alliance-central merge KEEP DROP` did (central/store/member_merge.cpp).
+struct MemberMerge {
+  std::string keep_id;
+  std::string drop_id;
+  // Nothing changed: drop was merged into keep before (merged_at and actor
+  // are that merge's).
+  bool already_merged = false;
+  std::string merged_at;      // ISO-8601 UTC
+  std::string actor;          // e.g. "admin:<user>"
+  int attendance_moved = 0;   // drop's check-ins now keep's
+  int attendance_folded = 0;  // drop's check-ins on a day keep was checked in: voided, left on drop
+  int requests_moved = 0;
+  int tombstones_moved = 0;                // members merged into drop before, now merged into keep
+  std::vector<std::string> fields_filled;  // keep's empty person fields taken from drop
+};
+
 class CentralStore {
  public:
   // Opens (creating if missing) and migrates the file. Throws StoreError.
@@ -179,6 +196,21 @@ class CentralStore {
                                                          model::RequestStatus status,
                                                          const std::string& actor);
 
+  // Merges member `drop_id` into `keep_id`, one person registered twice, in
+  // one transaction of server writes that every device of the office pulls:
+  // drop's attendance and requests move to keep (a check-in on an event and
+  // day keep already has a check-in for is voided instead and stays on drop),
+  // members merged into drop before now point at keep, keep's empty person
+  // fields (model::Member; merge.hpp person_fields) are filled from drop,
+  // and drop becomes a tombstone (merged_into = keep, voided). `actor` is
+  // recorded with the merge. Merging the same pair again changes nothing and
+  // says already_merged. Refusals: "same_member", "not_found",
+  // "different_offices", "different_kinds", "keep_merged", "keep_voided",
+  // "merged_elsewhere". Pushed changes naming drop afterwards are applied to
+  // keep (docs/ARCHITECTURE.md, "Merging members").
+  StoreResult<MemberMerge> merge_members(const std::string& keep_id, const std::string& drop_id,
+                                         const std::string& actor);
+
   // Every record of one entity, in change order.
   std::vector<protocol::Record> list(protocol::Entity entity);
   // Every member with the office whose devices wrote it, in change order;
@@ -204,6 +236,34 @@ class CentralStore {
   std::optional<std::string> office_of(protocol::Entity entity, const std::string& id);
   void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms);
   void write_server_record(const protocol::Record& record, const std::string& office);
+
+  // Member merges (member_merge.cpp), inside the push or merge transaction.
+  struct StoredRecord {
+    HeldRecord held;
+    std::string office;
+  };
+  std::optional<StoredRecord> load_stored(protocol::Entity entity, const std::string& id);
+  // Merges `record` into `stored` as a change of `changed_fields` at `hlc`
+  // (empty: the server's next HLC), saves it as the server's write, which
+  // every device in scope pulls, and keeps `stored` up to date.
+  void write_server_change(StoredRecord& stored, const protocol::Record& record,
+                           const std::vector<std::string>& changed_fields,
+                           std::string_view hlc = {});
+  // Saves `stored` unchanged at the next sequence value, as the server's:
+  // every device in scope pulls it again.
+  void send_again(const StoredRecord& stored);
+  // The member `member_id` was merged into ("" when it was not): one read.
+  std::string kept_member_of(const std::string& member_id);
+  // A pushed member change for a member merged into `keep_id`: its changed
+  // person fields go to keep at the change's clock, and drop's tombstone is
+  // sent again so the pushing device pulls it over its own copy.
+  protocol::ChangeResult apply_to_kept_member(const protocol::Change& change,
+                                              const model::Member& incoming, const std::string& hlc,
+                                              const std::string& keep_id);
+  // A pushed attendance or request naming a merged member: re-pointed to the
+  // kept one (an attendance on a day the kept member has one is voided
+  // instead); `rewritten` is set when anything changed.
+  void point_at_kept_member(protocol::Record& incoming, bool& rewritten);
   std::int64_t next_seq();
   util::Hlc next_server_hlc();
 

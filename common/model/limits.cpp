@@ -61,6 +61,7 @@ constexpr FieldLimit kLimits[] = {
     text("member", "updated_at", kMaxTimestampLength, S::timestamp),
     text("member", "hlc", kMaxHlcLength, S::hlc),
     text("member", "void_reason", kMaxTextLength, S::text),
+    text("member", "merged_into", kMaxIdLength, S::id),
 
     // TrainingEvent
     text("event", "id", kMaxIdLength, S::id),

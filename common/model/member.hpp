@@ -59,6 +59,10 @@ struct Member {
   std::string hlc;         // hybrid logical clock of the last change, see util/hlc.hpp
   bool voided = false;     // a voided entry stays (and syncs) but is hidden from lists
   std::string void_reason;
+  // Set by central only (`alliance-central merge`): this member was one
+  // person registered twice and is now a tombstone (also voided) for the
+  // member with this id, which took over its attendance and requests.
+  std::string merged_into;
 
   // The name staff see in lists: "Given Family" or the organisation's name.
   std::string display_name() const;

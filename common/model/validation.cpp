@@ -474,6 +474,7 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
   errors.bookkeeping(member.updated_at, "updated_at");
   errors.bookkeeping(member.hlc, "hlc");
   check_text(errors, member.void_reason, "void_reason", false);
+  errors.id(member.merged_into, "merged_into", false);
   return errors.take();
 }
 

@@ -214,6 +214,7 @@ void write(Writer& w, const model::Member& v) {
   w.text("hlc", v.hlc);
   w.flag("voided", v.voided);
   w.text("void_reason", v.void_reason);
+  w.text("merged_into", v.merged_into);
 }
 
 void write(Writer& w, const model::TrainingEvent& v) {
@@ -642,6 +643,7 @@ void read(Reader& r, model::Member& v) {
   r.optional("hlc", v.hlc);
   r.optional("voided", v.voided);
   r.optional("void_reason", v.void_reason);
+  r.optional("merged_into", v.merged_into);
 }
 
 void read(Reader& r, model::TrainingEvent& v) {

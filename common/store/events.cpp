@@ -1,5 +1,6 @@
 // Store: training events and attendance (check-ins).
 #include <chrono>
+#include <set>
 
 #include "common/model/codes.hpp"
 #include "common/store/store.hpp"
@@ -130,10 +131,11 @@ Saved<CheckInResult> Store::check_in(const std::string& member_id, const std::st
   if (!errors.empty()) return std::unexpected(std::move(errors));
 
   Transaction tx(db_);
-  if (!find_member(member_id)) {
+  a.member_id = kept_member_id(member_id);
+  if (!find_member(a.member_id)) {
     return std::unexpected(model::FieldErrors{{"member_id", "attendance.member_id.not_found"}});
   }
-  if (auto existing = find_attendance(member_id, event_id, day)) {
+  if (auto existing = find_attendance(a.member_id, event_id, day)) {
     if (!existing->voided) return CheckInResult{*existing, true};
     // Checking in again after a void restores the same row.
     a = *existing;
@@ -198,11 +200,19 @@ std::vector<model::Attendance> Store::attendance_for(const std::string& event_id
                                                      const std::string& day) {
   std::vector<model::Attendance> out;
   auto q = db_.query(
-      util::format("SELECT {} FROM attendance WHERE event_id = ? AND day = ? AND voided = 0 "
-                   "ORDER BY checked_in_at DESC",
+      util::format("SELECT {}, COALESCE((SELECT merged_into FROM members "
+                   "WHERE members.id = attendance.member_id), '') FROM attendance "
+                   "WHERE event_id = ? AND day = ? AND voided = 0 ORDER BY checked_in_at DESC",
                    kAttendanceColumns));
   q.bind_all(event_id, day);
-  while (q.step()) out.push_back(read_attendance(q));
+  std::set<std::string> people;
+  while (q.step()) {
+    auto attendance = read_attendance(q);
+    // Until central's re-pointed records arrive, a check-in made here for a
+    // member merged since counts for the member kept, once.
+    if (!q.text(7).empty()) attendance.member_id = kept_member_id(attendance.member_id);
+    if (people.insert(attendance.member_id).second) out.push_back(std::move(attendance));
+  }
   return out;
 }
 

@@ -21,7 +21,8 @@ constexpr std::string_view kMemberColumns =
     "id, kind, reference_code, given_name, family_name, gender, birth_year, contact_person, "
     "phone, email, country, region, organisation, organisation_type, role, years_experience, "
     "qualification, interest_groups, e_updates, preferred_language, consent_given, "
-    "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason";
+    "consent_version, consent_at, event_id, created_at, updated_at, hlc, voided, void_reason, "
+    "merged_into";
 
 // Reads kMemberColumns starting at column `first`.
 model::Member read_member(const Query& q, int first = 0) {
@@ -56,6 +57,7 @@ model::Member read_member(const Query& q, int first = 0) {
   m.hlc = q.text(c++);
   m.voided = q.integer(c++) != 0;
   m.void_reason = q.text(c++);
+  m.merged_into = q.text(c++);
   return m;
 }
 
@@ -181,7 +183,7 @@ void Store::write_member(const model::Member& m, bool insert, std::string_view o
                             kMemberColumns,
                             [] {
                               std::string marks;
-                              for (int i = 0; i < 29; ++i) marks += "?, ";
+                              for (int i = 0; i < 30; ++i) marks += "?, ";
                               return marks;
                             }())
              : std::string(
@@ -192,7 +194,8 @@ void Store::write_member(const model::Member& m, bool insert, std::string_view o
                    "qualification = ?17, interest_groups = ?18, e_updates = ?19, "
                    "preferred_language = ?20, consent_given = ?21, consent_version = ?22, "
                    "consent_at = ?23, event_id = ?24, created_at = ?25, updated_at = ?26, "
-                   "hlc = ?27, voided = ?28, void_reason = ?29, origin = ?30, name_key = ?31 "
+                   "hlc = ?27, voided = ?28, void_reason = ?29, merged_into = ?30, origin = ?31, "
+                   "name_key = ?32 "
                    "WHERE id = ?1");
   const std::string key = name_key(m);
   db_.query(sql)
@@ -201,7 +204,8 @@ void Store::write_member(const model::Member& m, bool insert, std::string_view o
                 m.organisation, m.organisation_type, m.role, m.years_experience, m.qualification,
                 util::join(m.interest_groups, ','), m.e_updates, m.preferred_language,
                 m.consent.given, m.consent.text_version, m.consent.given_at, m.event_id,
-                m.created_at, m.updated_at, m.hlc, m.voided, m.void_reason, origin, key)
+                m.created_at, m.updated_at, m.hlc, m.voided, m.void_reason, m.merged_into, origin,
+                key)
       .run();
 
   std::int64_t rowid = 0;
@@ -308,6 +312,7 @@ Saved<model::Member> Store::update_member(const model::Member& edited,
   next.event_id = current->event_id;
   next.voided = current->voided;
   next.void_reason = current->void_reason;
+  next.merged_into = current->merged_into;
   if (next.consent.given && next.consent.given_at.empty()) next.consent.given_at = now_iso();
   next.updated_at = now_iso();
   next.hlc = next_hlc().to_string();
@@ -351,7 +356,8 @@ std::optional<bool> Store::set_member_voided(const std::string& id, bool voided,
   Transaction tx(db_);
   auto m = find_member(id);
   if (!m) return std::nullopt;
-  if (m->voided == voided) return false;
+  // A member merged at central stays a tombstone: neither voided again nor restored.
+  if (m->voided == voided || !m->merged_into.empty()) return false;
   m->voided = voided;
   m->void_reason = voided ? reason : "";
   m->updated_at = now_iso();
@@ -390,7 +396,25 @@ std::optional<model::Member> Store::find_member_by_reference(std::string_view co
       kMemberColumns));
   q.bind_all(*canonical);
   if (!q.step()) return std::nullopt;
-  return read_member(q);
+  auto found = read_member(q);
+  // An old card of a member merged at central finds the member kept.
+  if (!found.merged_into.empty()) {
+    if (auto kept = find_member(kept_member_id(found.id))) return kept;
+  }
+  return found;
+}
+
+std::string Store::kept_member_id(const std::string& id) {
+  std::string current = id;
+  // Central points every tombstone at a member that is not merged, so one
+  // step is the rule; the bound keeps a chain pulled half-way from looping.
+  for (int step = 0; step < 8; ++step) {
+    auto q = db_.query("SELECT merged_into FROM members WHERE id = ?");
+    q.bind_all(current);
+    if (!q.step() || q.text(0).empty()) return current;
+    current = q.text(0);
+  }
+  return current;
 }
 
 std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t limit,
@@ -431,6 +455,15 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
           kMemberColumns));
       q.bind_all(prefix, prefix_end(prefix), lim);
       collect(q, MatchKind::reference_code);
+      if (code.size() == length && hits.size() < limit) {
+        // The whole code of a member merged at central: the member kept.
+        if (auto kept = find_member_by_reference(prefix);
+            kept && !kept->voided &&
+            std::none_of(hits.begin(), hits.end(),
+                         [&](const MemberHit& h) { return h.member.id == kept->id; })) {
+          hits.push_back({std::move(*kept), MatchKind::reference_code});
+        }
+      }
     }
   }
 
@@ -610,7 +643,7 @@ std::vector<model::Member> Store::members_registered(const std::string& event_id
   // created_at is UTC; the desk's day is a local date.
   auto q = db_.query(util::format(
       "SELECT {} FROM members WHERE event_id = ? AND date(created_at, 'localtime') = ? "
-      "ORDER BY created_at DESC",
+      "AND merged_into = '' ORDER BY created_at DESC",
       kMemberColumns));
   q.bind_all(event_id, day);
   while (q.step()) out.push_back(read_member(q));

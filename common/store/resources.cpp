@@ -144,6 +144,8 @@ Saved<model::ResourceRequest> Store::create_request(model::ResourceRequest draft
   auto errors = model::normalize_and_validate(draft, context);
   if (!errors.empty()) return std::unexpected(std::move(errors));
   Transaction tx(db_);
+  // A member merged at central asks as the member kept.
+  if (!draft.member_id.empty()) draft.member_id = kept_member_id(draft.member_id);
   if (!draft.member_id.empty() && !find_member(draft.member_id)) {
     return std::unexpected(model::FieldErrors{{"member_id", "request.member_id.not_found"}});
   }
@@ -257,7 +259,11 @@ std::vector<model::ResourceRequest> Store::requests_for_desk(const std::string& 
 std::vector<model::ResourceRequest> Store::requests_by_id(const std::vector<std::string>& ids) {
   std::vector<model::ResourceRequest> out;
   for (const auto& id : ids) {
-    if (auto r = find_request(id)) out.push_back(std::move(*r));
+    auto r = find_request(id);
+    if (!r) continue;
+    // Made here for a member merged at central since: the member kept asked.
+    if (!r->member_id.empty()) r->member_id = kept_member_id(r->member_id);
+    out.push_back(std::move(*r));
   }
   return out;
 }

@@ -185,7 +185,12 @@ class Store {
   // Returns false if not found or not voided.
   bool restore_member(const std::string& id);
   std::optional<model::Member> find_member(const std::string& id);
+  // A reference code of a member merged at central (a tombstone) finds the
+  // member it was merged into: people keep their old card.
   std::optional<model::Member> find_member_by_reference(std::string_view code);
+  // The member `id` stands for: itself, or the member central merged it
+  // into (model::Member::merged_into, followed to its end).
+  std::string kept_member_id(const std::string& id);
   // By reference code, phone, e-mail or name, as a person types. Excludes
   // voided members. default_country reads national phone numbers. Names
   // match by their search keys (model::fold_for_search): every word of three
@@ -208,7 +213,8 @@ class Store {
   // program's rules and ICU data (model::search_key_version). Store::open
   // calls it; returns whether it rebuilt.
   bool refresh_search_keys();
-  // Members registered at an event on a local day (YYYY-MM-DD), newest first.
+  // Members registered at an event on a local day (YYYY-MM-DD), newest
+  // first; members merged at central are left out (the kept one is the person).
   std::vector<model::Member> members_registered(const std::string& event_id,
                                                 const std::string& day);
   std::int64_t member_count();
@@ -217,11 +223,15 @@ class Store {
   Saved<model::TrainingEvent> save_event(model::TrainingEvent event);
   std::optional<model::TrainingEvent> find_event(const std::string& id);
   std::vector<model::TrainingEvent> list_events();
+  // A member merged at central is checked in as the member kept.
   Saved<CheckInResult> check_in(const std::string& member_id, const std::string& event_id,
                                 const std::string& day);
   bool void_attendance(const std::string& id);
   // Undoes a voided check-in, as restore_member does a member.
   bool restore_attendance(const std::string& id);
+  // Check-ins of an event on a day, newest first, not voided; one per person:
+  // a check-in of a member merged at central reads as the kept member's, and
+  // is left out when the kept member has one that day.
   std::vector<model::Attendance> attendance_for(const std::string& event_id,
                                                 const std::string& day);
 

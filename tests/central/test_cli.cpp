@@ -40,7 +40,7 @@ Run cli(std::vector<std::string> args) {
 
 TEST_CASE("every command answers --help and --version with exit 0") {
   for (const char* command : {"serve", "enroll-code", "devices", "revoke-device", "import-catalog",
-                              "set-request-status", "export", "duplicates"}) {
+                              "set-request-status", "export", "duplicates", "merge"}) {
     CAPTURE(command);
     const auto help = cli({command, "--help"});
     CHECK(help.code == 0);
@@ -361,4 +361,52 @@ TEST_CASE("duplicates lists likely pairs within an office, not households or oth
   CHECK(cli({"duplicates", "--db", db, "--office", "Kampala", "--format", "json"}).out == "[]\n");
   CHECK(cli({"duplicates", "--db", db, "--format", "xml"}).code == 2);
   CHECK(cli({"duplicates", "--db", db, "--office", ""}).code == 2);
+}
+
+TEST_CASE("merge joins a listed pair once, then says already merged; other offices refused") {
+  test::TempDir dir;
+  const auto db = (dir / "central.db").string();
+  auto first = test::member_with_id(0);
+  auto second = test::member_with_id(0);  // the same person on another kiosk
+  second.region = "Kisumu";
+  first.region.clear();
+  auto elsewhere = test::member_with_id(2);
+  {
+    auto store = central::CentralStore::open(db);
+    REQUIRE(store
+                ->push({.id = "kiosk-a", .office = "Nairobi"},
+                       {test::change_of(first, test::hlc_at(1000, "a"))})
+                .results[0]
+                .outcome == protocol::Outcome::applied);
+    REQUIRE(store
+                ->push({.id = "kiosk-b", .office = "Nairobi"},
+                       {test::change_of(second, test::hlc_at(1001, "b"))})
+                .results[0]
+                .outcome == protocol::Outcome::applied);
+    REQUIRE(store
+                ->push({.id = "kiosk-c", .office = "Kampala"},
+                       {test::change_of(elsewhere, test::hlc_at(1002, "c"))})
+                .results[0]
+                .outcome == protocol::Outcome::applied);
+  }
+  const auto merged = cli({"merge", "--db", db, first.id, second.id});
+  INFO(merged.err);
+  REQUIRE(merged.code == 0);
+  CHECK(merged.out == "merged " + second.id + " into " + first.id +
+                          ": 0 check-in(s) moved, 0 voided as the same visit, 0 request(s) "
+                          "moved; filled from " +
+                          second.id + ": region\n");
+  // The pair is no longer listed: the dropped member is a tombstone.
+  CHECK(cli({"duplicates", "--db", db, "--format", "json"}).out == "[]\n");
+  const auto again = cli({"merge", "--db", db, first.id, second.id});
+  CHECK(again.code == 0);
+  CHECK(again.out.starts_with("already merged: " + second.id + " into " + first.id));
+  CHECK(again.out.find("admin:") != std::string::npos);
+
+  const auto across = cli({"merge", "--db", db, first.id, elsewhere.id});
+  CHECK(across.code == 1);
+  CHECK(across.err.find("only members of one office can be merged") != std::string::npos);
+  CHECK(std::count(across.err.begin(), across.err.end(), '\n') == 1);
+  CHECK(cli({"merge", "--db", db, first.id, first.id}).code == 1);
+  CHECK(cli({"merge", "--db", db, first.id}).code == 2);
 }

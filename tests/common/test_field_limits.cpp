@@ -107,7 +107,7 @@ TEST_CASE("the limits table is consistent") {
     CHECK((l.max_length > 0 || l.max_items > 0));
     CHECK(&model::limit_of(l.message, l.path) != nullptr);
   }
-  CHECK(model::field_limits("member").size() == 23);
+  CHECK(model::field_limits("member").size() == 24);
   CHECK(model::field_limits("nothing").empty());
   CHECK_FALSE(model::find_limit("member", "nothing").has_value());
   CHECK_THROWS_AS(model::limit_of("member", "nothing"), std::logic_error);
