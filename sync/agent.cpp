@@ -106,6 +106,20 @@ std::optional<std::string> damage(const store::OutboxEntry& e) {
   return std::nullopt;
 }
 
+// Adds a further push pass to an attempt's report; its failure ends the attempt.
+void add_push(SyncReport& report, const SyncReport& again) {
+  report.pushed += again.pushed;
+  report.applied += again.applied;
+  report.duplicate += again.duplicate;
+  report.conflict += again.conflict;
+  report.rejected += again.rejected;
+  report.held += again.held;
+  report.quarantined += again.quarantined;
+  report.batches += again.batches;
+  report.requeued += again.requeued;
+  report.failure = again.failure;
+}
+
 // Sleeps up to `total`, waking early when *stop is raised.
 void nap(milliseconds total, const std::atomic<bool>* stop) {
   const auto until = Clock::now() + total;
@@ -132,7 +146,8 @@ Agent::Agent(store::Store& store, AgentOptions options, const std::atomic<bool>*
       backoff_(options_.backoff, seed_or_random(options_.seed)),
       status_(store_.sync_status()),
       batch_count_(std::max<std::size_t>(1, options_.batch_max_changes)),
-      pull_limit_(std::max(1, options_.pull_limit)) {
+      pull_limit_(std::max(1, options_.pull_limit)),
+      central_watch_(store) {
   options_.http.stop = stop_;
   if (options_.http.user_agent.empty() || options_.http.user_agent == "alliance-sync") {
     options_.http.user_agent = user_agent();
@@ -308,6 +323,7 @@ SyncReport Agent::push_all() {
       }
       // The server has these: recording that must not fail for a full disk.
       store::with_disk_reserve(store_.db().path(), [&] { store_.acknowledge(acks); });
+      watch_central(answer->central, std::nullopt, report);
       for (const auto* r : refusals) {
         std::string message = r->message;
         for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
@@ -373,16 +389,7 @@ void Agent::after_answers(SyncReport& report) {
     // The clock is right again: what a server refused for it goes at once.
     const std::int64_t magnitude = offset < 0 ? -offset : offset;
     if (magnitude <= kClockInStepMs && store_.release_holds("clock_ahead") > 0 && report.ok()) {
-      const SyncReport again = push_all();
-      report.pushed += again.pushed;
-      report.applied += again.applied;
-      report.duplicate += again.duplicate;
-      report.conflict += again.conflict;
-      report.rejected += again.rejected;
-      report.held += again.held;
-      report.quarantined += again.quarantined;
-      report.batches += again.batches;
-      if (again.failure) report.failure = again.failure;
+      add_push(report, push_all());
     }
   } catch (const store::StoreError& e) {
     log::warn("sync.clock_not_recorded", {{"reason", log::Text(e.what())}});
@@ -403,6 +410,9 @@ SyncReport Agent::pull_all() {
     // Enrolled before central handed out reference-code prefixes, or
     // restored from a backup: the first page brings one.
     bool new_code_prefix = store_.reference_code_prefix().empty();
+    // Asked once per pass: does central still hold the newest change it
+    // acknowledged to this device?
+    std::string acked_probe = central_watch_.acked_probe();
     const int full_page = std::max(1, options_.pull_limit);
     if (pull_limit_ < full_page && Clock::now() >= pull_limit_held_until_) {
       // Held long enough: try a larger page again, one step per hold period.
@@ -416,7 +426,9 @@ SyncReport Agent::pull_all() {
         return report;
       }
       auto page = client_->pull(cursor, pull_limit_,
-                                {.include_own = include_own, .new_code_prefix = new_code_prefix});
+                                {.include_own = include_own,
+                                 .new_code_prefix = new_code_prefix,
+                                 .acked_change = acked_probe});
       if (!page) {
         const ApiFailure& f = page.error();
         const bool oversized =
@@ -455,6 +467,14 @@ SyncReport Agent::pull_all() {
         }
         return report;
       }
+      const std::optional<bool> acked_held = acked_probe.empty() ? std::nullopt : page->acked_held;
+      acked_probe.clear();
+      watch_central(page->central, acked_held, report);
+      if (report.pull_restarted) {
+        // The page's cursor belongs to a sequence central no longer holds:
+        // the attempt sends the requeued changes and pulls again from 0.
+        return report;
+      }
       if (new_code_prefix) {
         new_code_prefix = false;  // asked once per pass: each answer spends a prefix
         adopt_code_prefix(page->code_prefix);
@@ -479,6 +499,16 @@ SyncReport Agent::pull_all() {
     report.failure = store_failure(e);
     return report;
   }
+}
+
+void Agent::watch_central(const protocol::CentralLineage& lineage, std::optional<bool> acked_held,
+                          SyncReport& report) {
+  std::optional<RollbackFound> found;
+  store::with_disk_reserve(store_.db().path(),
+                           [&] { found = central_watch_.observe(lineage, acked_held); });
+  if (!found) return;
+  report.requeued += found->requeued;
+  report.pull_restarted = true;
 }
 
 void Agent::adopt_code_prefix(const std::string& prefix) {
@@ -572,10 +602,16 @@ Attempt Agent::attempt() {
   write_status(nullptr, {});
   SyncReport pushed = push_all();
   result.report = pushed;
-  if (pushed.ok()) {
+  // A pull that finds central went back stops, requeues and resets its
+  // cursor; the requeued changes go first, then the pull starts again from 0.
+  // Once is enough: the new lineage is remembered, so it cannot repeat at once.
+  for (int pass = 0; pass < 2 && result.report.ok(); ++pass) {
     SyncReport pulled = pull_all();
-    result.report.pulled = pulled.pulled;
+    result.report.pulled += pulled.pulled;
+    result.report.requeued += pulled.requeued;
     result.report.failure = pulled.failure;
+    if (!pulled.pull_restarted || !pulled.ok()) break;
+    add_push(result.report, push_all());
   }
   after_answers(result.report);
   tidy_disk(result.report);
@@ -710,7 +746,8 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
   try {
     auto previous = store::load_credentials(store);
     if (previous && previous->server_url != credentials.server_url) {
-      store.apply_pulled({}, 0);  // another server's sequence: start from its beginning
+      store.apply_pulled({}, 0);    // another server's sequence: start from its beginning
+      CentralWatch::forget(store);  // and another database: nothing to compare with yet
     }
     store::save_credentials(store, credentials, code);  // its hash lets staff set the first PIN
     store::SyncStatus status = store.sync_status();
@@ -764,6 +801,7 @@ std::string format_status(store::Store& store, bool json) {
   }
   const auto& offset = status.clock_offset_ms;
   const std::string clock = offset ? describe_clock_offset(*offset) : "";
+  const RollbackRecord rollback = CentralWatch::last_rollback(store);
   if (json) {
     const std::string json_offset = offset ? util::cat(*offset) : "null";
     const std::string json_clock = offset ? util::cat("\"", json_escape(clock), "\"") : "null";
@@ -773,14 +811,19 @@ std::string format_status(store::Store& store, bool json) {
         "\"acknowledged\":{},\"last_attempt_at\":\"{}\",\"last_success_at\":\"{}\","
         "\"last_error\":\"{}\",\"next_retry_at\":\"{}\",\"server_url\":\"{}\","
         "\"device_id\":\"{}\",\"last_pushed\":{},\"last_pulled\":{},"
-        "\"clock_offset_ms\":{},\"clock\":{}}\n",
+        "\"clock_offset_ms\":{},\"clock\":{},\"central_rollback\":{}}\n",
         json_escape(status.state), json_escape(headline), counts.all_synced() ? "true" : "false",
         counts.pending, counts.held, counts.rejected, counts.quarantined, counts.discarded,
         counts.acked, json_escape(status.last_attempt_at), json_escape(status.last_success_at),
         json_escape(status.last_error), json_escape(status.next_retry_at),
         json_escape(credentials ? credentials->server_url : status.server_url),
         json_escape(credentials ? credentials->device_id : ""), status.last_pushed,
-        status.last_pulled, json_offset, json_clock);
+        status.last_pulled, json_offset, json_clock,
+        rollback.detected_at.empty()
+            ? std::string("null")
+            : util::format("{\"detected_at\":\"{}\",\"reason\":\"{}\",\"resent\":{}}",
+                           json_escape(rollback.detected_at), json_escape(rollback.reason),
+                           rollback.resent));
   }
   auto or_never = [](const std::string& s) { return s.empty() ? std::string("never") : s; };
   std::string out = util::cat("state:         ", status.state, " (", headline, ")\n");
@@ -801,6 +844,10 @@ std::string format_status(store::Store& store, bool json) {
       credentials ? credentials->server_url : (status.server_url.empty() ? "-" : status.server_url),
       "\n");
   if (offset) out += util::cat("clock:         ", clock, "\n");
+  if (!rollback.detected_at.empty()) {
+    out += util::cat("central rollback: ", rollback.detected_at, " (", rollback.reason, "); ",
+                     rollback.resent, " acknowledged changes sent again\n");
+  }
   return out;
 }
 

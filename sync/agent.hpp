@@ -20,6 +20,7 @@
 #include "common/store/store.hpp"
 #include "sync/api_client.hpp"
 #include "sync/backoff.hpp"
+#include "sync/recovery.hpp"
 #include "sync/transport/http_client.hpp"
 
 namespace alliance::sync {
@@ -58,6 +59,10 @@ struct SyncReport {
   std::int64_t quarantined = 0;  // damaged or never matched: set aside for staff
   std::int64_t pulled = 0;
   std::int64_t batches = 0;
+  // Central went back in time (sync/recovery.hpp): acknowledged changes put
+  // back in the queue, and whether a pull stopped to start again at cursor 0.
+  std::int64_t requeued = 0;
+  bool pull_restarted = false;
   std::optional<ApiFailure> failure;  // why the attempt ended early
   bool ok() const { return !failure; }
 };
@@ -113,6 +118,9 @@ class Agent {
   // Keeps a reference-code prefix a pull brought, when it is one central may
   // hand out (the answer is checked like any input from the network).
   void adopt_code_prefix(const std::string& prefix);
+  // Every push answer and pull page: what central's lineage says (recovery.hpp).
+  void watch_central(const protocol::CentralLineage& lineage, std::optional<bool> acked_held,
+                     SyncReport& report);
 
   store::Store& store_;
   AgentOptions options_;
@@ -125,6 +133,7 @@ class Agent {
   int pull_limit_;           // shrinks after oversized answers, grows back after a hold
   std::chrono::steady_clock::time_point pull_limit_held_until_{};
   TrafficStats retired_traffic_;  // of clients replaced after re-enrolment
+  CentralWatch central_watch_;
 };
 
 // Exchanges a one-time code for credentials and saves them in the store.

@@ -171,7 +171,8 @@ ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit
   headers.push_back(util::cat(protocol::kDeviceTimeHeader, ": ", sent_ms));
   auto response = http_.get(
       util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, "&limit=", limit,
-                ask.include_own ? "&own=1" : "", ask.new_code_prefix ? "&code_prefix=new" : ""),
+                ask.include_own ? "&own=1" : "", ask.new_code_prefix ? "&code_prefix=new" : "",
+                ask.acked_change.empty() ? "" : "&acked=", ask.acked_change),
       headers);
   const std::int64_t received_ms = wall_ms();
   count(response);

@@ -65,6 +65,8 @@ struct TrafficStats {
 struct PullAsk {
   bool include_own = false;      // own=1: this device's own records too (after a restore)
   bool new_code_prefix = false;  // code_prefix=new: a reference-code prefix for this device
+  // acked=: whether central still holds this change it acknowledged (sync/recovery.hpp)
+  std::string acked_change;
 };
 
 class ApiClient {

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "central/admin/backup.hpp"
 #include "central/admin/catalog.hpp"
 #include "central/admin/devices.hpp"
 #include "central/admin/duplicates.hpp"
@@ -48,6 +49,9 @@ constexpr std::string_view kUsage =
     "         [--output FILE]\n"
     "  duplicates --db FILE [--office NAME] [--format csv|json]\n"
     "  merge --db FILE KEEP_ID DROP_ID\n"
+    "  backup --db FILE OUT\n"
+    "  restore --db FILE --from BACKUP\n"
+    "  mark-restored --db FILE\n"
     "\n"
     "Every command takes --help and --version.\n";
 
@@ -134,6 +138,29 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         "command> (and the account that ran sudo, if any).",
         {"--db"},
         2}},
+      {"backup",
+       {"alliance-central backup --db FILE OUT\n"
+        "Copies the central database into a new file OUT (readable by its owner only,\n"
+        "never over an existing file) with SQLite's online backup API, while serve keeps\n"
+        "running; the copy is checked with the full integrity check before it is written.",
+        {"--db"},
+        1}},
+      {"restore",
+       {"alliance-central restore --db FILE --from BACKUP\n"
+        "Puts a backup in place of FILE. Stop serve first: refused while any program\n"
+        "has FILE open. The replaced file is kept as FILE.replaced-<UTC time>. The\n"
+        "restore count is raised, so every device notices central went back and sends\n"
+        "again the changes it holds (docs/OPERATIONS.md, \"Restore central\").",
+        {"--db", "--from"},
+        0}},
+      {"mark-restored",
+       {"alliance-central mark-restored --db FILE\n"
+        "Raises the restore count of the database as it is now, after a restore made by\n"
+        "other means (a file copied back by hand, a database server's own restore), so\n"
+        "every device notices central went back and sends again the changes it holds.\n"
+        "alliance-central restore does this itself.",
+        {"--db"},
+        0}},
       {"export",
        {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
         "                        [--lang en|fr|pt|es] [--output FILE]\n"
@@ -398,10 +425,41 @@ int merge_members(const Parsed& p, CentralStore& store, std::ostream& out, std::
       << (merged->fields_filled.empty() ? std::string("nothing")
                                         : util::join(merged->fields_filled, ','))
       << "\n";
+// backup and restore work on the file itself: neither may open (or create)
+// it as a store first.
+int backup_or_restore(const std::string& name, const Parsed& p, std::ostream& out,
+                      std::ostream& err) {
+  const std::filesystem::path db = p.flags.at("--db");
+  if (name == "backup") {
+    auto done = backup_central(db, p.positionals[0]);
+    if (!done) {
+      err << "alliance-central: " << done.error() << "\n";
+      return 1;
+    }
+    out << "backed up " << db.string() << " to " << p.positionals[0] << " (" << done->bytes
+        << " bytes)\n";
+    return 0;
+  }
+  if (!p.flags.contains("--from")) {
+    err << "alliance-central: --from BACKUP is required\n";
+    return 2;
+  }
+  auto done = restore_central(db, p.flags.at("--from"));
+  if (!done) {
+    err << "alliance-central: " << done.error() << "\n";
+    return 1;
+  }
+  out << "restored " << db.string() << " from " << p.flags.at("--from") << "; restore count "
+      << done->lineage.restore_epoch << ", change sequence " << done->lineage.server_seq << "\n";
+  if (!done->replaced.moved_aside.empty()) {
+    out << "the replaced file is kept as " << done->replaced.moved_aside.string() << "\n";
+  }
+  out << "devices send again, at their next sync, the changes this backup lacks\n";
   return 0;
 }
 
 int run_command(const std::string& name, const Parsed& p, std::ostream& out, std::ostream& err) {
+  if (name == "backup" || name == "restore") return backup_or_restore(name, p, out, err);
   auto store = CentralStore::open(p.flags.at("--db"));
   if (name == "serve") return serve(p, *store, err);
   if (name == "enroll-code") {
@@ -475,6 +533,12 @@ int run_command(const std::string& name, const Parsed& p, std::ostream& out, std
       return 1;
     }
     out << p.positionals[0] << " " << model::to_string(updated->status) << "\n";
+    return 0;
+  }
+  if (name == "mark-restored") {
+    const std::int64_t epoch = store->mark_restored(0);
+    out << "restore count of " << p.flags.at("--db") << " is now " << epoch
+        << "; devices send again, at their next sync, the changes it lacks\n";
     return 0;
   }
   if (name == "export") return export_records(p, *store, out, err);

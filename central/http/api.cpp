@@ -9,6 +9,7 @@
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
+#include "common/util/uuid.hpp"
 
 #ifndef ALLIANCE_VERSION
 #define ALLIANCE_VERSION "0.0.0"
@@ -310,6 +311,7 @@ ApiResponse Api::pull(const ApiRequest& http) {
   const auto limit = http.param("limit");
   const auto own = http.param("own");
   const auto code_prefix = http.param("code_prefix");
+  const auto acked = http.param("acked");
   return guarded(limits_.busy_retry_after_s, [&] {
     auto device = authenticate(http.header("authorization"));
     if (!device) return failure_response(device.error());
@@ -342,11 +344,16 @@ ApiResponse Api::pull(const ApiRequest& http) {
     if (code_prefix && *code_prefix != "new") {
       return with_device(error_response(400, "invalid_parameter", "code_prefix must be new"));
     }
+    if (acked && !util::is_uuid(*acked)) {
+      return with_device(
+          error_response(400, "invalid_parameter", "acked must be a change id (a UUID)"));
+    }
     const PullOptions options{
         .max_bytes = limits_.max_pull_bytes,
         .device_time_ms = parse_device_time(http.header(device_time_header())),
         .include_own = own && *own == "1",
-        .new_code_prefix = code_prefix.has_value()};
+        .new_code_prefix = code_prefix.has_value(),
+        .acked_change = acked ? std::string(*acked) : std::string()};
     return with_device(
         ApiResponse{.body = protocol::encode(store_.pull(*device, from, count, options))});
   });

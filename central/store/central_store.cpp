@@ -2,6 +2,7 @@
 #include "central/store/central_store.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -230,6 +231,17 @@ std::unique_ptr<CentralStore> CentralStore::open(const std::filesystem::path& pa
                                                  int busy_timeout_ms) {
   auto db = store::Database::open(path, store::OpenOptions{.busy_timeout_ms = busy_timeout_ms});
   store::migrate(db, central_schema());
+  // The identity is made with the database and copied by every backup, so a
+  // restored file keeps it; a database made before it gets one now.
+  {
+    store::Transaction tx(db);
+    db.query(
+          "INSERT INTO meta (key, value) VALUES ('database_id', ?1), ('restore_epoch', '0') "
+          "ON CONFLICT (key) DO NOTHING")
+        .bind_all(util::new_uuid_v7())
+        .run();
+    tx.commit();
+  }
   return std::unique_ptr<CentralStore>(new CentralStore(std::move(db)));
 }
 
@@ -415,6 +427,43 @@ std::int64_t CentralStore::next_seq() {
   return q.int64(0);
 }
 
+protocol::CentralLineage CentralStore::read_lineage() {
+  protocol::CentralLineage lineage;
+  auto q = db_.query(
+      "SELECT key, value FROM meta WHERE key IN ('database_id', 'restore_epoch', 'change_seq')");
+  while (q.step()) {
+    const std::string key = q.text(0);
+    if (key == "database_id") {
+      lineage.database_id = q.text(1);
+    } else {
+      const std::string value = q.text(1);
+      std::int64_t number = 0;
+      std::from_chars(value.data(), value.data() + value.size(), number);
+      (key == "restore_epoch" ? lineage.restore_epoch : lineage.server_seq) = number;
+    }
+  }
+  return lineage;
+}
+
+protocol::CentralLineage CentralStore::lineage() {
+  std::lock_guard lock(mutex_);
+  return read_lineage();
+}
+
+std::int64_t CentralStore::mark_restored(std::int64_t replaced_epoch) {
+  std::lock_guard lock(mutex_);
+  store::Transaction tx(db_);
+  const std::int64_t epoch = std::max(read_lineage().restore_epoch, replaced_epoch) + 1;
+  db_.query(
+         "INSERT INTO meta (key, value) VALUES ('restore_epoch', ?1), ('restored_at', ?2) "
+         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind_all(std::to_string(epoch), now_iso())
+      .run();
+  tx.commit();
+  log::info("central.restored", {{"restore_epoch", epoch}});
+  return epoch;
+}
+
 util::Hlc CentralStore::next_server_hlc() {
   std::optional<util::Hlc> last;
   {
@@ -476,6 +525,7 @@ protocol::PushResponse CentralStore::push(const Device& device,
     response.results.push_back(
         apply(acting, change, sha256_hex(protocol::encode(change)), options));
   }
+  response.central = read_lineage();
   tx.commit();
   response.server_time_ms = now_ms();
   return response;
@@ -726,6 +776,12 @@ protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cur
     if (q.step()) last_seq = std::max(last_seq, q.int64(0));
   }
   response.next_cursor = last_seq;
+  response.central = read_lineage();
+  if (!options.acked_change.empty()) {
+    auto q = db_.query("SELECT 1 FROM applied_changes WHERE change_id = ?1");
+    q.bind_all(options.acked_change);
+    response.acked_held = q.step();
+  }
   tx.commit();
   response.server_time_ms = now_ms();
   return response;

@@ -110,6 +110,9 @@ struct PullOptions {
   bool include_own = false;
   // Hand the device a new reference-code prefix (API v1 code_prefix=new).
   bool new_code_prefix = false;
+  // A change id the device holds as acknowledged (API v1 acked=): the answer
+  // says whether this database still holds it (acked_held).
+  std::string acked_change;
 };
 
 // Reference-code prefixes a device may hold: one per enrolment, and one per
@@ -217,6 +220,16 @@ class CentralStore {
   // only office `office` when it is not empty.
   std::vector<OfficeMember> list_members(const std::string& office = {});
 
+  // This database's identity, restore count and change sequence, as every
+  // push and pull answer carries them (protocol::CentralLineage).
+  protocol::CentralLineage lineage();
+
+  // Called by `alliance-central restore` on the file it has just put in
+  // place: the restore count becomes one more than the larger of the
+  // backup's and `replaced_epoch` (the replaced file's), so devices notice.
+  // Returns the new count.
+  std::int64_t mark_restored(std::int64_t replaced_epoch);
+
   // For tests and operators: rows in records for one entity, and applied change ids.
   std::int64_t count_records(protocol::Entity entity);
   std::int64_t count_applied_changes();
@@ -265,6 +278,7 @@ class CentralStore {
   // instead); `rewritten` is set when anything changed.
   void point_at_kept_member(protocol::Record& incoming, bool& rewritten);
   std::int64_t next_seq();
+  protocol::CentralLineage read_lineage();
   util::Hlc next_server_hlc();
 
   std::mutex mutex_;

@@ -129,6 +129,8 @@ constexpr FieldLimit kLimits[] = {
     text("enroll_response", "office", kMaxOfficeLength, S::text),
     text("enroll_response", "code_prefix", kMaxCodePrefixLength, S::code),
     text("pull_response", "code_prefix", kMaxCodePrefixLength, S::code),
+    text("pull_response", "database_id", kMaxIdLength, S::id),
+    text("push_response", "database_id", kMaxIdLength, S::id),
     text("health", "status", kMaxCodeLength, S::code),
     text("health", "server_version", kMaxCodeLength, S::code),
     text("result", "change_id", kMaxUuidLength, S::id),

@@ -127,6 +127,10 @@ class Writer {
   void flag(const char* name, bool value) {
     if (value) ar_(cereal::make_nvp(name, value));
   }
+  // A yes or no that means something either way: written when known.
+  void answer(const char* name, const std::optional<bool>& value) {
+    if (value) ar_(cereal::make_nvp(name, *value));
+  }
   void texts(const char* name, const std::vector<std::string>& values) {
     if (values.empty()) return;
     begin_array(name);
@@ -822,10 +826,17 @@ void read(Reader& r, PushRequest& v) {
   read_objects(r, "changes", v.changes, [&](Change& c) { read(r, c); });
 }
 
+void read_lineage(Reader& r, std::string_view message, CentralLineage& v) {
+  read_bounded<false>(r, message, "database_id", v.database_id);
+  r.optional("restore_epoch", v.restore_epoch);
+  r.optional("server_seq", v.server_seq);
+}
+
 void read(Reader& r, PushResponse& v) {
   read_schema(r, v.schema);
   read_objects(r, "results", v.results, [&](ChangeResult& c) { read(r, c); });
   r.optional("server_time_ms", v.server_time_ms);
+  read_lineage(r, "push_response", v.central);
 }
 
 void read(Reader& r, PullResponse& v) {
@@ -835,6 +846,9 @@ void read(Reader& r, PullResponse& v) {
   r.optional("more", v.more);
   r.optional("server_time_ms", v.server_time_ms);
   read_bounded<false>(r, "pull_response", "code_prefix", v.code_prefix);
+  read_lineage(r, "pull_response", v.central);
+  bool held = false;
+  if (r.optional("acked_held", held)) v.acked_held = held;
 }
 
 void read(Reader& r, ErrorBody& v) {
@@ -935,6 +949,17 @@ std::string encode(const HealthResponse& v) {
   });
 }
 
+namespace {
+
+void write_lineage(Writer& w, const CentralLineage& v) {
+  if (v.database_id.empty()) return;
+  w.text("database_id", v.database_id);
+  w.number("restore_epoch", v.restore_epoch);
+  w.number("server_seq", v.server_seq);
+}
+
+}  // namespace
+
 std::string encode(const EnrollRequest& v) {
   return write_json([&](Writer& w) {
     w.number("schema", v.schema);
@@ -967,6 +992,7 @@ std::string encode(const PushResponse& v) {
     w.number("schema", v.schema);
     w.objects("results", v.results, [&](const ChangeResult& c) { write(w, c); });
     if (v.server_time_ms != 0) w.number("server_time_ms", v.server_time_ms);
+    write_lineage(w, v.central);
   });
 }
 
@@ -978,6 +1004,8 @@ std::string encode(const PullResponse& v) {
     w.flag("more", v.more);
     if (v.server_time_ms != 0) w.number("server_time_ms", v.server_time_ms);
     if (!v.code_prefix.empty()) w.text("code_prefix", v.code_prefix);
+    write_lineage(w, v.central);
+    w.answer("acked_held", v.acked_held);
   });
 }
 

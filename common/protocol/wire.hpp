@@ -100,10 +100,22 @@ struct PushRequest {
   std::vector<Change> changes;
 };
 
+// Which central database answered and how far its change sequence has come.
+// The agent remembers it and notices from it that central went back in time
+// (restored from a backup), then sends again what central may no longer hold
+// (sync/README.md, "Central restored from a backup"). database_id empty: a
+// central that sends none (older than this field); the agent checks nothing.
+struct CentralLineage {
+  std::string database_id;         // made with the database; its backups keep it
+  std::int64_t restore_epoch = 0;  // backups put in place with alliance-central restore
+  std::int64_t server_seq = 0;     // the highest change sequence value handed out; never falls
+};
+
 struct PushResponse {
   int schema = kSchemaVersion;
   std::vector<ChangeResult> results;  // one per change, same order
   std::int64_t server_time_ms = 0;    // the server's wall clock (Unix ms); 0: not sent
+  CentralLineage central;
 };
 
 // A change as the server's sequence delivers it to pull.
@@ -124,6 +136,10 @@ struct PullResponse {
   // A new reference-code prefix for the device, only when the pull asked for
   // one (code_prefix=new: enrolled before prefixes, or restored from a backup).
   std::string code_prefix;
+  CentralLineage central;
+  // Whether central holds the change id the pull named (acked=CHANGE_ID: the
+  // newest change it acknowledged to this device); absent when none was named.
+  std::optional<bool> acked_held;
 };
 
 // Request header in which the agent sends its own wall clock (Unix ms) with

@@ -63,8 +63,8 @@ std::string single_text(sqlite3* db, const char* sql) {
   return value;
 }
 
-// What is wrong with an image of a device database, if anything.
-std::optional<std::string> image_problem(sqlite3* db) {
+// What is wrong with an image of a database of `schema`, if anything.
+std::optional<std::string> image_problem(sqlite3* db, const Schema& schema) {
   std::string problems;
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(20)", -1, &stmt, nullptr) != SQLITE_OK) {
@@ -79,13 +79,13 @@ std::optional<std::string> image_problem(sqlite3* db) {
   if (rc != SQLITE_DONE) return util::cat("it is damaged (", sqlite3_errmsg(db), ")");
   if (!problems.empty()) return util::cat("it fails the integrity check: ", problems);
   const auto app_id = single_text(db, "PRAGMA application_id");
-  if (app_id != util::cat(device_schema().application_id)) {
-    return std::string("it is not an Alliance Field Kit kiosk database");
+  if (app_id != util::cat(schema.application_id)) {
+    return util::cat("it is not an Alliance Field Kit ", schema.what);
   }
   const int version = std::atoi(single_text(db, "PRAGMA user_version").c_str());
-  if (version > device_schema().latest_version()) {
+  if (version > schema.latest_version()) {
     return util::format("it was written by a newer version (schema {}; this program knows {})",
-                        version, device_schema().latest_version());
+                        version, schema.latest_version());
   }
   return std::nullopt;
 }
@@ -127,7 +127,8 @@ std::string utc_stamp() {
 }  // namespace
 
 std::expected<BackupInfo, std::string> backup_database(const std::filesystem::path& db_path,
-                                                       const std::filesystem::path& out) {
+                                                       const std::filesystem::path& out,
+                                                       const Schema& schema) {
   try {
     if (!std::filesystem::exists(db_path)) {
       return std::unexpected(util::format("no database at {}; check --db", db_path.string()));
@@ -135,7 +136,7 @@ std::expected<BackupInfo, std::string> backup_database(const std::filesystem::pa
     Database source = Database::open(db_path, {.create_if_missing = false, .read_only = true});
     MemoryDb copy = open_memory();
     copy_pages(source.handle(), copy.get());
-    if (auto problem = image_problem(copy.get())) {
+    if (auto problem = image_problem(copy.get(), schema)) {
       return std::unexpected(util::format(
           "{}: {}; no backup was written (a damaged copy cannot be restored). Keep the last good "
           "backup; see docs/OPERATIONS.md",
@@ -159,6 +160,11 @@ std::expected<BackupInfo, std::string> backup_database(const std::filesystem::pa
   }
 }
 
+std::expected<BackupInfo, std::string> backup_database(const std::filesystem::path& db_path,
+                                                       const std::filesystem::path& out) {
+  return backup_database(db_path, out, device_schema());
+}
+
 bool database_in_use(const std::filesystem::path& db_path) {
   std::filesystem::path shm = db_path;
   shm += "-shm";
@@ -175,8 +181,10 @@ bool database_in_use(const std::filesystem::path& db_path) {
   return busy;
 }
 
-std::expected<RestoreInfo, std::string> restore_database(const std::filesystem::path& db_path,
-                                                         const std::filesystem::path& backup) {
+std::expected<RestoreInfo, std::string> replace_with_backup(const std::filesystem::path& db_path,
+                                                            const std::filesystem::path& backup,
+                                                            const Schema& schema,
+                                                            std::string_view stop_first) {
   const std::string file = db_path.string();
   std::ifstream in(backup, std::ios::binary);
   if (!in) return std::unexpected(util::format("cannot read the backup {}", backup.string()));
@@ -185,15 +193,13 @@ std::expected<RestoreInfo, std::string> restore_database(const std::filesystem::
   std::string image = std::move(bytes).str();
   if (database_in_use(db_path)) {
     return std::unexpected(util::format(
-        "{} is open in another program (the kiosk or the sync agent); nothing was changed. Stop "
-        "them first (close the kiosk session; systemctl stop alliance-sync), then run restore "
-        "again",
-        file));
+        "{} is open in another program; nothing was changed. {}, then run restore again", file,
+        stop_first));
   }
   RestoreInfo info;
   try {
     MemoryDb loaded = deserialize(image);
-    if (auto problem = image_problem(loaded.get())) {
+    if (auto problem = image_problem(loaded.get(), schema)) {
       return std::unexpected(util::format("{} cannot be restored: {}; nothing was changed",
                                           backup.string(), *problem));
     }
@@ -228,6 +234,17 @@ std::expected<RestoreInfo, std::string> restore_database(const std::filesystem::
   if (!written) return std::unexpected(written.error().message);
   std::filesystem::permissions(db_path, database_file_mode(db_path),
                                std::filesystem::perm_options::replace, ec);
+  return info;
+}
+
+std::expected<RestoreInfo, std::string> restore_database(const std::filesystem::path& db_path,
+                                                         const std::filesystem::path& backup) {
+  const std::string file = db_path.string();
+  auto info = replace_with_backup(
+      db_path, backup, device_schema(),
+      "Stop the kiosk and the sync agent first (close the kiosk session; systemctl stop "
+      "alliance-sync)");
+  if (!info) return info;
 
   try {
     // Upgrades an older backup, checks it as the programs will, and starts

@@ -1,5 +1,7 @@
-// Backups of a device database and restoring one: a consistent copy taken
-// while the kiosk and the agent run, checked before it is written or used.
+// Backups of a database and restoring one: a consistent copy taken while the
+// programs using it run, checked before it is written or used. The device
+// store's backup and restore are here in full; central's add their own steps
+// around the generic ones (central/admin/backup.*).
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+
+#include "common/store/migrations.hpp"
 
 namespace alliance::store {
 
@@ -27,6 +31,10 @@ struct BackupInfo {
 // read-only stick. Errors come back as a message naming the file and the fix.
 std::expected<BackupInfo, std::string> backup_database(const std::filesystem::path& db_path,
                                                        const std::filesystem::path& out);
+// The same for a database of `schema` (a central store, say).
+std::expected<BackupInfo, std::string> backup_database(const std::filesystem::path& db_path,
+                                                       const std::filesystem::path& out,
+                                                       const Schema& schema);
 
 // Whether another process has the database open: every SQLite connection to
 // a WAL database holds a shared lock on its -shm file while it is open.
@@ -47,6 +55,17 @@ struct RestoreInfo {
 // keys). The pull cursor is reset, so the next pull brings back, once, all
 // the server holds for this device's office, its own records made after the
 // backup included.
+// The part of a restore every database shares: refused while any program
+// has db_path open (`stop_first` tells a person what to stop) and when the
+// backup is not an intact database of `schema` of this version or older;
+// the replaced file is kept with its -wal and -shm as
+// db_path.replaced-<UTC time>, and the backup is written in its place with
+// the intended mode. The caller then opens (and migrates) it.
+std::expected<RestoreInfo, std::string> replace_with_backup(const std::filesystem::path& db_path,
+                                                            const std::filesystem::path& backup,
+                                                            const Schema& schema,
+                                                            std::string_view stop_first);
+
 std::expected<RestoreInfo, std::string> restore_database(const std::filesystem::path& db_path,
                                                          const std::filesystem::path& backup);
 

@@ -173,6 +173,34 @@ bool Store::discard(const std::string& change_id) {
   return changed;
 }
 
+std::int64_t Store::last_outbox_seq() {
+  auto q = db_.query("SELECT COALESCE(MAX(seq), 0) FROM outbox");
+  q.step();
+  return q.int64(0);
+}
+
+std::string Store::newest_acknowledged(std::int64_t after_seq) {
+  auto q = db_.query(
+      "SELECT change_id FROM outbox WHERE state = 'acked' AND seq > ? ORDER BY seq DESC LIMIT 1");
+  q.bind_all(after_seq);
+  return q.step() ? q.text(0) : std::string();
+}
+
+std::int64_t Store::resend_acknowledged(
+    std::int64_t after_seq, const std::vector<std::pair<std::string, std::string>>& rows) {
+  Transaction tx(db_);
+  db_.query(
+         "UPDATE outbox SET state = 'pending', outcome = '', resolved_at = '', attempts = 0, "
+         "retry_at = '', reject_code = '', reject_message = '' WHERE state = 'acked' AND seq > ?")
+      .bind_all(after_seq)
+      .run();
+  const auto requeued = static_cast<std::int64_t>(db_.changes());
+  set_sync_value("pull_cursor", "0");
+  for (const auto& [key, value] : rows) set_sync_value(key, value);
+  tx.commit();
+  return requeued;
+}
+
 QueueCounts Store::queue_counts() {
   QueueCounts counts;
   auto q = db_.query(

@@ -332,6 +332,22 @@ class Store {
   // The wall clock the device clock reads (Unix ms); tests step it. Default:
   // the system clock.
   void set_wall_clock(util::HybridClock::WallClock wall_clock);
+  // Rows of sync_state the agent keeps for itself (sync/recovery.hpp: what
+  // it remembers of central); "" when absent. set_sync_value is one
+  // statement: inside a caller's transaction or committed on its own.
+  std::string sync_value(std::string_view key);
+  void set_sync_value(std::string_view key, std::string_view value);
+  // The highest outbox seq, 0 for an empty outbox.
+  std::int64_t last_outbox_seq();
+  // The newest change central acknowledged (state acked) of those after
+  // outbox seq `after_seq`; "" if there is none.
+  std::string newest_acknowledged(std::int64_t after_seq);
+  // Central went back in time: in one transaction, every acknowledged
+  // change after outbox seq `after_seq` is pending again (central answers
+  // those it still holds as duplicates), the pull cursor goes back to 0,
+  // and `rows` are written to sync_state. Returns how many changes wait again.
+  std::int64_t resend_acknowledged(std::int64_t after_seq,
+                                   const std::vector<std::pair<std::string, std::string>>& rows);
   // "Sync now": the kiosk writes a row; the agent takes it (marks it handled).
   void request_sync();
   bool take_sync_request();

@@ -131,6 +131,20 @@ bool agent_silent(const SyncStatus& status, std::chrono::system_clock::time_poin
          status.written_at < util::iso8601_utc(now - kAgentSilentAfter);
 }
 
+std::string Store::sync_value(std::string_view key) {
+  auto q = db_.query("SELECT value FROM sync_state WHERE key = ?");
+  q.bind_all(key);
+  return q.step() ? q.text(0) : std::string();
+}
+
+void Store::set_sync_value(std::string_view key, std::string_view value) {
+  db_.query(
+         "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind_all(key, value)
+      .run();
+}
+
 void Store::request_sync() {
   Transaction tx(db_);
   db_.query("INSERT INTO sync_requests (requested_at) VALUES (?)").bind_all(now_iso()).run();

@@ -31,6 +31,7 @@ SCHEMAS = {
     "error": "ErrorBody",
     "pulled_change": "PulledChange",
     "pull_response": "PullResponse",
+    "push_response": "PushResponse",
 }
 
 

@@ -1,0 +1,255 @@
+// Recovery after a central restore: the real alliance-central admin commands,
+// a real central server on 127.0.0.1, two devices running the real
+// alliance-sync binary; changes sent after the backup are sent again and held
+// once, and both devices converge.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "common/util/strings.hpp"
+#include "harness.hpp"
+
+namespace alliance::test {
+namespace {
+
+// The central database a test runs on. The backend is a parameter: SQLite
+// (a file in the test's folder) by default; ALLIANCE_TEST_DB_BACKEND=postgres
+// needs the throwaway-cluster helper wired in here (see the report).
+class CentralBackend {
+ public:
+  explicit CentralBackend(const TempDir& dir) : file_(dir / "central.db") {
+    const char* chosen = std::getenv("ALLIANCE_TEST_DB_BACKEND");
+    backend_ = chosen != nullptr && *chosen != '\0' ? chosen : "sqlite";
+  }
+  bool supported() const { return backend_ == "sqlite"; }
+  const std::string& name() const { return backend_; }
+  // What --db names, and what the test server opens.
+  std::filesystem::path db() const { return file_; }
+
+  // An operator's restore done by other means than alliance-central restore:
+  // the backup file copied back over the database (serve stopped), its -wal
+  // and -shm removed. PostgreSQL: pg_restore into a clean database.
+  void copy_back_by_hand(const std::filesystem::path& backup) const {
+    for (const char* suffix : {"-wal", "-shm"}) {
+      std::filesystem::path side = file_;
+      side += suffix;
+      std::filesystem::remove(side);
+    }
+    std::filesystem::copy_file(backup, file_, std::filesystem::copy_options::overwrite_existing);
+  }
+
+ private:
+  std::string backend_;
+  std::filesystem::path file_;
+};
+
+struct Device {
+  std::filesystem::path db;
+  std::unique_ptr<store::Store> store;
+  std::vector<std::string> members;  // ids registered here
+};
+
+Device make_device(const TempDir& dir, const std::string& name) {
+  Device d{.db = dir / (name + ".db"), .store = nullptr, .members = {}};
+  d.store = std::make_unique<store::Store>(store::Store::open(d.db));
+  return d;
+}
+
+ProcessResult central_command(std::vector<std::string> args, const TempDir& dir) {
+  args.insert(args.begin(), kCentralBinary);
+  return run_process(args, dir.path(), std::chrono::seconds(60));
+}
+
+int sync_once(const Device& d, const TempDir& dir) {
+  return run_process(sync_args("once", d.db), dir.path(), std::chrono::seconds(60)).exit_code;
+}
+
+// Agents run in turns, a bounded number of rounds, until central and both
+// devices hold `expected` members; returns the rounds it took (0: never).
+int converge(std::vector<Device*> devices, TestServer& server, std::size_t expected,
+             const TempDir& dir) {
+  for (int round = 1; round <= 6; ++round) {
+    for (auto* d : devices) sync_once(*d, dir);
+    bool done = central_member_ids(server.store()).size() == expected;
+    for (auto* d : devices) {
+      done = done && d->store->member_count() == static_cast<std::int64_t>(expected) &&
+             d->store->queue_counts().pending == 0;
+    }
+    if (done) return round;
+  }
+  return 0;
+}
+
+// A restarted test server listens on a new random port; in the field central
+// comes back at its old address. The devices are pointed at it, nothing else
+// of their enrolment changes.
+void point_at(const std::vector<Device*>& devices, const TestServer& server) {
+  for (auto* d : devices) {
+    auto credentials = store::load_credentials(*d->store);
+    if (!credentials) throw std::runtime_error("a test device lost its enrolment");
+    credentials->server_url = local_url(server);
+    store::save_credentials(*d->store, *credentials, "");
+  }
+}
+
+std::string status_json(const Device& d, const TempDir& dir) {
+  return run_process(sync_args("status", d.db, {"--json"}), dir.path()).out;
+}
+
+}  // namespace
+
+TEST_CASE("after alliance-central restore every change sent since the backup is held once") {
+  keep_traffic_local();
+  TempDir dir;
+  CentralBackend backend(dir);
+  REQUIRE_MESSAGE(backend.supported(), "backend ", backend.name(),
+                  " is not wired into this test yet (tests/sync/test_central_restore.cpp)");
+  auto server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
+  Device a = make_device(dir, "kiosk-a");
+  Device b = make_device(dir, "kiosk-b");
+  enroll_with_binary(*server, a.db, local_url(*server), dir.path());
+  enroll_with_binary(*server, b.db, local_url(*server), dir.path());
+
+  a.members = register_members(*a.store, 10, 0);
+  b.members = register_members(*b.store, 10, 1000);
+  REQUIRE(converge({&a, &b}, *server, 20, dir) > 0);
+
+  const auto backup = dir / "central-backup.db";
+  auto backed = central_command({"backup", "--db", backend.db().string(), backup.string()}, dir);
+  INFO(backed.err);
+  REQUIRE(backed.exit_code == 0);
+
+  // After the backup: both devices send more and pull each other's.
+  auto more_a = register_members(*a.store, 15, 2000);
+  auto more_b = register_members(*b.store, 12, 3000);
+  REQUIRE(converge({&a, &b}, *server, 47, dir) > 0);
+  const std::int64_t applied_before = server->store().count_applied_changes();
+  CHECK(applied_before == 47);
+
+  // The operator restores last night's backup.
+  server.reset();
+  auto restored =
+      central_command({"restore", "--db", backend.db().string(), "--from", backup.string()}, dir);
+  INFO(restored.err);
+  REQUIRE(restored.exit_code == 0);
+  CHECK(restored.out.find("restore count 1") != std::string::npos);
+  server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
+  point_at({&a, &b}, *server);
+  CHECK(server->store().count_records(protocol::Entity::member) == 20);
+
+  const int rounds = converge({&a, &b}, *server, 47, dir);
+  MESSAGE("converged after ", rounds, " rounds of both agents");
+  CHECK(rounds > 0);
+  // Every change exactly once: one record per registration, one applied id
+  // per change, and every device change acknowledged again.
+  CHECK(server->store().count_records(protocol::Entity::member) == 47);
+  CHECK(server->store().count_applied_changes() == 47);
+  std::set<std::string> expected(a.members.begin(), a.members.end());
+  expected.insert(b.members.begin(), b.members.end());
+  expected.insert(more_a.begin(), more_a.end());
+  expected.insert(more_b.begin(), more_b.end());
+  CHECK(central_member_ids(server->store()) == expected);
+  for (const Device* d : {&a, &b}) {
+    const auto counts = d->store->queue_counts();
+    CHECK(counts.pending == 0);
+    CHECK(counts.acked == (d == &a ? 25 : 22));
+    const std::string status = status_json(*d, dir);
+    INFO(status);
+    CHECK(status.find("\"reason\":\"central was restored from a backup\"") != std::string::npos);
+    CHECK(status.find(util::cat("\"resent\":", counts.acked)) != std::string::npos);
+  }
+
+  // Nothing more happens on the next runs: the new lineage is remembered.
+  const std::int64_t applied = server->store().count_applied_changes();
+  CHECK(sync_once(a, dir) == 0);
+  CHECK(sync_once(b, dir) == 0);
+  CHECK(a.store->queue_counts().pending == 0);
+  CHECK(server->store().count_applied_changes() == applied);
+}
+
+TEST_CASE("a central copied back by hand while a device was away is noticed by that device") {
+  keep_traffic_local();
+  TempDir dir;
+  CentralBackend backend(dir);
+  REQUIRE_MESSAGE(backend.supported(), "backend ", backend.name(),
+                  " is not wired into this test yet (tests/sync/test_central_restore.cpp)");
+  auto server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
+  Device a = make_device(dir, "kiosk-a");
+  Device b = make_device(dir, "kiosk-b");
+  enroll_with_binary(*server, a.db, local_url(*server), dir.path());
+  enroll_with_binary(*server, b.db, local_url(*server), dir.path());
+  a.members = register_members(*a.store, 5, 0);
+  b.members = register_members(*b.store, 5, 1000);
+  REQUIRE(converge({&a, &b}, *server, 10, dir) > 0);
+
+  const auto backup = dir / "central-backup.db";
+  REQUIRE(
+      central_command({"backup", "--db", backend.db().string(), backup.string()}, dir).exit_code ==
+      0);
+  // A sends 10 more after the backup, then goes away.
+  auto lost = register_members(*a.store, 10, 2000);
+  REQUIRE(converge({&a, &b}, *server, 20, dir) > 0);
+
+  // Copied back by hand: no restore count raised. While A is away, B sends
+  // more than A saw in all, so central's sequence passes A's remembered one.
+  server.reset();
+  backend.copy_back_by_hand(backup);
+  server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
+  point_at({&a, &b}, *server);
+  REQUIRE(server->store().count_records(protocol::Entity::member) == 10);
+  auto after = register_members(*b.store, 30, 3000);
+  REQUIRE(sync_once(b, dir) == 0);
+  CHECK(server->store().lineage().server_seq > 20);
+
+  // A comes back: the newest change central acknowledged to it is gone.
+  CHECK(sync_once(a, dir) == 0);
+  const std::string status = status_json(a, dir);
+  INFO(status);
+  CHECK(status.find("\"reason\":\"central no longer holds a change it acknowledged\"") !=
+        std::string::npos);
+  CHECK(status.find("\"resent\":15") != std::string::npos);
+
+  const int rounds = converge({&a, &b}, *server, 50, dir);
+  MESSAGE("converged after ", rounds, " rounds of both agents");
+  CHECK(rounds > 0);
+  CHECK(server->store().count_records(protocol::Entity::member) == 50);
+  CHECK(server->store().count_applied_changes() == 50);
+  std::set<std::string> expected(a.members.begin(), a.members.end());
+  for (const auto* ids : {&b.members, &lost, &after}) expected.insert(ids->begin(), ids->end());
+  CHECK(central_member_ids(server->store()) == expected);
+}
+
+TEST_CASE("alliance-central restore refuses an open database and mark-restored raises the count") {
+  TempDir dir;
+  CentralBackend backend(dir);
+  REQUIRE_MESSAGE(backend.supported(), "backend ", backend.name(),
+                  " is not wired into this test yet (tests/sync/test_central_restore.cpp)");
+  TestServer server(backend.db(), central::ServerOptions{});
+  const auto backup = dir / "backup.db";
+  REQUIRE(
+      central_command({"backup", "--db", backend.db().string(), backup.string()}, dir).exit_code ==
+      0);
+  const auto lineage = server.store().lineage();
+  CHECK(!lineage.database_id.empty());
+  auto refused =
+      central_command({"restore", "--db", backend.db().string(), "--from", backup.string()}, dir);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("open in another program") != std::string::npos);
+  CHECK(server.store().lineage().restore_epoch == lineage.restore_epoch);
+  // After a restore made by other means, the operator raises the count.
+  auto marked = central_command({"mark-restored", "--db", backend.db().string()}, dir);
+  INFO(marked.err);
+  CHECK(marked.exit_code == 0);
+  CHECK(server.store().lineage().restore_epoch == lineage.restore_epoch + 1);
+  CHECK(server.store().lineage().database_id == lineage.database_id);
+  // A backup never replaces a file.
+  auto again = central_command({"backup", "--db", backend.db().string(), backup.string()}, dir);
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("already exists") != std::string::npos);
+}
+
+}  // namespace alliance::test
