@@ -204,11 +204,16 @@ class CentralStore {
   std::optional<std::string> office_of(protocol::Entity entity, const std::string& id);
   void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms);
   void write_server_record(const protocol::Record& record, const std::string& office);
+  // The next change sequence number: counted in memory while a push batch
+  // is open (read once, written back once before it commits), else one
+  // statement per call.
   std::int64_t next_seq();
   util::Hlc next_server_hlc();
 
   std::mutex mutex_;
   store::Database db_;
+  // The last sequence number handed out by the open push batch, if any.
+  std::optional<std::int64_t> batch_seq_;
 };
 
 }  // namespace alliance::central
