@@ -107,16 +107,17 @@ std::optional<HeldRow> load(store::Database& db, Entity entity, const std::strin
       .office = q.text(3)};
 }
 
+// `json` is the record as encode_record writes it, when the caller has it already.
 void save(store::Database& db, const HeldRecord& held, const std::string& office, std::int64_t seq,
-          const std::string& last_device) {
+          const std::string& last_device, std::optional<std::string> json = std::nullopt) {
   db.query(
         "INSERT INTO records (entity, id, office, json, field_hlcs, hlc, seq, last_device) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, id) DO UPDATE SET "
         "office = excluded.office, json = excluded.json, field_hlcs = excluded.field_hlcs, "
         "hlc = excluded.hlc, seq = excluded.seq, last_device = excluded.last_device")
       .bind_all(protocol::to_string(protocol::entity_of(held.record)), record_id(held.record),
-                office, protocol::encode_record(held.record), encode_clocks(held.clocks), held.hlc,
-                seq, last_device)
+                office, json ? std::move(*json) : protocol::encode_record(held.record),
+                encode_clocks(held.clocks), held.hlc, seq, last_device)
       .run();
 }
 
@@ -420,6 +421,7 @@ std::vector<DeviceListing> CentralStore::list_devices() {
 }
 
 std::int64_t CentralStore::next_seq() {
+  if (batch_seq_) return ++*batch_seq_;
   auto q = db_.query(
       "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq' "
       "RETURNING CAST(value AS INTEGER)");
@@ -521,10 +523,31 @@ protocol::PushResponse CentralStore::push(const Device& device,
   Device acting = device;  // its HLC node may be bound by the first change
   store::Transaction tx(db_);
   note_contact(acting, options.device_time_ms);
+  // The batch's sequence numbers are counted in memory and written back once.
+  // The write transaction (BEGIN IMMEDIATE) and mutex_ are held from the read
+  // to the commit, so no other writer takes a number in between: seq order
+  // stays commit order, and a rollback takes the numbers back with the rows.
+  std::int64_t first_seq = 0;
+  {
+    auto q = db_.query("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'change_seq'");
+    if (!q.step()) throw store::StoreError(0, "the central database has no change sequence");
+    first_seq = q.int64(0);
+  }
+  batch_seq_ = first_seq;
+  struct EndBatch {
+    std::optional<std::int64_t>& seq;
+    ~EndBatch() { seq.reset(); }
+  } end_batch{batch_seq_};
   for (const auto& change : changes) {
     response.results.push_back(
         apply(acting, change, sha256_hex(protocol::encode(change)), options));
   }
+  if (*batch_seq_ != first_seq) {
+    db_.query("UPDATE meta SET value = ?1 WHERE key = 'change_seq'")
+        .bind(1, std::to_string(*batch_seq_))
+        .run();
+  }
+  // After the batch's sequence is written back: server_seq counts this batch.
   response.central = read_lineage();
   tx.commit();
   response.server_time_ms = now_ms();
@@ -692,11 +715,12 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
       merge(existing ? &existing->held : nullptr, incoming, hlc_text, change.changed_fields);
   // The device's own copy carries the change's clock once acknowledged.
   std::visit([&](auto& r) { r.hlc = merged.held.hlc; }, incoming);
+  std::string merged_json = protocol::encode_record(merged.held.record);
   const bool verbatim =
-      !merged.lost && !rewritten && !clamped &&
-      protocol::encode_record(merged.held.record) == protocol::encode_record(incoming);
+      !merged.lost && !rewritten && !clamped && merged_json == protocol::encode_record(incoming);
   const std::string office = existing ? existing->office : device.office;
-  save(db_, merged.held, office, next_seq(), verbatim ? device.id : std::string());
+  save(db_, merged.held, office, next_seq(), verbatim ? device.id : std::string(),
+       std::move(merged_json));
 
   ChangeResult result{.change_id = change.change_id};
   if (merged.lost) {

@@ -277,12 +277,17 @@ class CentralStore {
   // kept one (an attendance on a day the kept member has one is voided
   // instead); `rewritten` is set when anything changed.
   void point_at_kept_member(protocol::Record& incoming, bool& rewritten);
+  // The next change sequence number: counted in memory while a push batch
+  // is open (read once, written back once before it commits), else one
+  // statement per call.
   std::int64_t next_seq();
   protocol::CentralLineage read_lineage();
   util::Hlc next_server_hlc();
 
   std::mutex mutex_;
   store::Database db_;
+  // The last sequence number handed out by the open push batch, if any.
+  std::optional<std::int64_t> batch_seq_;
 };
 
 }  // namespace alliance::central

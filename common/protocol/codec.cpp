@@ -1,12 +1,14 @@
-// JSON encoding and decoding of the API v1 wire types with cereal's JSON archives.
+// JSON encoding and decoding of the API v1 wire types with rapidjson (cereal's rules and
+// exceptions).
 //
 // Every type is written field by field as named values straight into the
-// archive, never through cereal's generic serialize(), so the output has no
+// JSON writer, never through cereal's generic serialize(), so the output has no
 // "value0" names and no {"nullopt": ...} wrappers. Empty strings, empty lists,
 // absent optionals and false flags are left out and read back as empty; JSON
 // null reads as absent. Enums travel as snake_case strings.
 //
-// Reading goes through Reader, which turns cereal's exceptions into DecodeError
+// Reading goes through Reader (over JsonCursor, below), which turns the
+// exceptions of cereal's RAPIDJSON_ASSERT into DecodeError
 // codes naming the field's path (e.g. "changes[2].record.birth_year").
 #include "common/protocol/codec.hpp"
 
@@ -14,19 +16,21 @@
 // RAPIDJSON_ASSERT to throw cereal::RapidJSONException instead of aborting.
 #include <cereal/archives/json.hpp>
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <optional>
 #include <span>
-#include <spanstream>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -81,51 +85,38 @@ std::optional<E> value_in(NameTable<E> table, std::string_view name) {
 // ---------------------------------------------------------------------------
 // Writing.
 
-// Removes the line breaks and spaces cereal's PrettyWriter puts between tokens
-// even with NoIndent(). Raw whitespace inside strings never occurs except as
-// spaces, which are kept.
-std::string compact(std::string_view pretty) {
-  std::string out;
-  out.reserve(pretty.size());
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : pretty) {
-    if (in_string) {
-      out.push_back(c);
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
-    if (c == '"') in_string = true;
-    out.push_back(c);
-  }
-  return out;
-}
-
-// Named-value writer over a JSONOutputArchive; knows the omission rules.
+// Named-value writer straight into a rapidjson string buffer (compact, the
+// same escaping cereal's archive used through rapidjson); knows the omission
+// rules. No std::ostream in between: encoding is on every change's path.
 class Writer {
  public:
-  explicit Writer(cereal::JSONOutputArchive& ar) : ar_(ar) {}
+  using Json = rapidjson::Writer<rapidjson::StringBuffer>;
+  explicit Writer(Json& out) : out_(out) {}
 
   void text(const char* name, const std::string& value) {
-    if (!value.empty()) ar_(cereal::make_nvp(name, value));
+    if (value.empty()) return;
+    key(name);
+    string(value);
   }
   void code(const char* name, std::string_view value) {
-    ar_(cereal::make_nvp(name, std::string(value)));
+    key(name);
+    string(value);
   }
-  void number(const char* name, int value) { ar_(cereal::make_nvp(name, value)); }
-  void number(const char* name, std::int64_t value) { ar_(cereal::make_nvp(name, value)); }
+  void number(const char* name, int value) {
+    key(name);
+    out_.Int(value);
+  }
+  void number(const char* name, std::int64_t value) {
+    key(name);
+    out_.Int64(value);
+  }
   void number(const char* name, const std::optional<int>& value) {
     if (value) number(name, *value);
   }
   void flag(const char* name, bool value) {
-    if (value) ar_(cereal::make_nvp(name, value));
+    if (!value) return;
+    key(name);
+    out_.Bool(true);
   }
   // A yes or no that means something either way: written when known.
   void answer(const char* name, const std::optional<bool>& value) {
@@ -134,7 +125,7 @@ class Writer {
   void texts(const char* name, const std::vector<std::string>& values) {
     if (values.empty()) return;
     begin_array(name);
-    for (const std::string& value : values) ar_(value);
+    for (const std::string& value : values) string(value);
     end();
   }
   // Writes a non-empty list as an array of objects, each filled by write_item.
@@ -143,42 +134,55 @@ class Writer {
     if (items.empty()) return;
     begin_array(name);
     for (const T& item : items) {
-      ar_.startNode();
+      out_.StartObject();
       write_item(item);
-      ar_.finishNode();
+      out_.EndObject();
     }
     end();
   }
 
   void begin_object(const char* name) {
-    ar_.setNextName(name);
-    ar_.startNode();
+    key(name);
+    out_.StartObject();
+    arrays_.push_back(false);
   }
   void begin_array(const char* name) {
-    ar_.setNextName(name);
-    ar_.startNode();
-    ar_.makeArray();
+    key(name);
+    out_.StartArray();
+    arrays_.push_back(true);
   }
-  void end() { ar_.finishNode(); }
+  void end() {
+    const bool array = arrays_.back();
+    arrays_.pop_back();
+    if (array) {
+      out_.EndArray();
+    } else {
+      out_.EndObject();
+    }
+  }
 
  private:
-  cereal::JSONOutputArchive& ar_;
+  void key(const char* name) {
+    out_.Key(name, static_cast<rapidjson::SizeType>(std::char_traits<char>::length(name)));
+  }
+  void string(std::string_view value) {
+    out_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+
+  Json& out_;
+  std::vector<bool> arrays_;  // per open begin_*: whether it is an array
 };
 
 // Runs body on a fresh root object and returns the compact JSON text.
 template <class Fn>
 std::string write_json(Fn&& body) {
-  std::ostringstream os;
-  {
-    // The archive writes its closing brace only when destroyed.
-    cereal::JSONOutputArchive ar(os, cereal::JSONOutputArchive::Options::NoIndent());
-    Writer writer(ar);
-    body(writer);
-  }
-  std::string out = compact(os.view());
-  // An archive that was given nothing writes nothing at all.
-  if (out.empty()) out = "{}";
-  return out;
+  rapidjson::StringBuffer buffer;
+  Writer::Json json(buffer);
+  json.StartObject();
+  Writer writer(json);
+  body(writer);
+  json.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 void write(Writer& w, const model::Consent& v) {
@@ -356,19 +360,115 @@ class DecodeFailure : public std::exception {
   throw DecodeFailure(DecodeError{std::move(code), std::move(message)});
 }
 
-// Named-value reader over a JSONInputArchive. cereal signals a name that is
-// not there with cereal::Exception and a value of the wrong JSON type with
-// cereal::RapidJSONException (its RAPIDJSON_ASSERT); neither moves the
-// archive's position, so a failed load can be retried as a null check.
+// The parsed document and a stack of positions in it: cereal's
+// JSONInputArchive as the Reader used it (same document, same reading order,
+// same exceptions: cereal::RapidJSONException from RAPIDJSON_ASSERT for a
+// value of the wrong JSON type, cereal::Exception past the end of a node),
+// except that a name that is absent is answered by find() instead of an
+// exception. Empty fields are left out when encoding, so absent names are
+// the common case, and throwing for each one made exceptions the largest
+// single cost of decoding a push.
+class JsonCursor {
+ public:
+  explicit JsonCursor(std::string_view json) {
+    document_.Parse(json.data(), json.size());
+    // A document that did not parse is null: MemberBegin() asserts (throws).
+    push(document_);
+  }
+
+  // Moves to member `name` of the current object; false if it has none (or
+  // the current node is an array). The member in reading order is tried first.
+  bool find(const char* name) {
+    Position& at = positions_.back();
+    if (!at.members) return false;
+    if (const char* current = at.name(); current != nullptr && std::strcmp(current, name) == 0) {
+      return true;
+    }
+    const std::size_t length = std::strlen(name);
+    for (std::size_t i = 0; i < at.size; ++i) {
+      const auto& key = at.node->MemberBegin()[static_cast<rapidjson::SizeType>(i)].name;
+      if (key.GetStringLength() == length && std::strcmp(key.GetString(), name) == 0) {
+        at.index = i;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  template <class T>
+  void loadValue(T& out) {
+    const rapidjson::Value& value = positions_.back().value();
+    if constexpr (std::is_same_v<T, std::string>) {
+      out = value.GetString();  // as cereal read it: up to a NUL
+    } else if constexpr (std::is_same_v<T, bool>) {
+      out = value.GetBool();
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      out = value.GetInt64();
+    } else if constexpr (std::is_same_v<T, int>) {
+      out = value.GetInt();
+    } else {
+      static_assert(std::is_same_v<T, std::nullptr_t>);
+      RAPIDJSON_ASSERT(value.IsNull());
+    }
+    ++positions_.back().index;
+  }
+
+  // Enters the current value: an array, or else it must be an object.
+  void startNode() { push(positions_.back().value()); }
+  void finishNode() {
+    positions_.pop_back();
+    ++positions_.back().index;
+  }
+  // The length of the array most recently entered.
+  void loadSize(cereal::size_type& size) {
+    size = positions_.size() == 1 ? document_.Size() : positions_.rbegin()[1].value().Size();
+  }
+  // The name of the current member; nullptr in an array or past the end.
+  const char* getNodeName() const { return positions_.back().name(); }
+
+ private:
+  struct Position {
+    const rapidjson::Value* node;
+    bool members;
+    std::size_t size;
+    std::size_t index = 0;
+
+    const char* name() const {
+      if (!members || index >= size) return nullptr;
+      return node->MemberBegin()[static_cast<rapidjson::SizeType>(index)].name.GetString();
+    }
+    const rapidjson::Value& value() const {
+      if (index >= size) throw cereal::Exception("No more objects in input");
+      const auto i = static_cast<rapidjson::SizeType>(index);
+      return members ? node->MemberBegin()[i].value : (*node)[i];
+    }
+  };
+
+  void push(const rapidjson::Value& node) {
+    if (node.IsArray()) {
+      positions_.push_back(Position{.node = &node, .members = false, .size = node.Size()});
+    } else {
+      node.MemberBegin();  // asserts (throws) unless it is an object
+      positions_.push_back(Position{.node = &node, .members = true, .size = node.MemberCount()});
+    }
+  }
+
+  rapidjson::Document document_;
+  std::vector<Position> positions_;
+};
+
+// Named-value reader over a JsonCursor. A value of the wrong JSON type comes
+// as cereal::RapidJSONException, which does not move the cursor, so a failed
+// load can be retried as a null check.
 class Reader {
  public:
-  explicit Reader(cereal::JSONInputArchive& ar) : ar_(ar) {}
+  explicit Reader(JsonCursor& ar) : ar_(ar) {}
 
   // Loads a scalar (std::string, int, std::int64_t, bool). Returns false and
   // leaves `out` alone if the field is absent or null.
   template <class T>
   bool optional(const char* name, T& out) {
-    ar_.setNextName(name);
+    if (!ar_.find(name)) return false;
     try {
       ar_.loadValue(out);
       return true;
@@ -409,7 +509,7 @@ class Reader {
 
   // Enters a nested object; false (and nothing entered) if absent or null.
   bool begin_object(const char* name) {
-    ar_.setNextName(name);
+    if (!ar_.find(name)) return false;
     try {
       ar_.startNode();
     } catch (const cereal::RapidJSONException&) {
@@ -429,7 +529,7 @@ class Reader {
 
   // Enters an array and returns its length; nullopt if absent or null.
   std::optional<std::size_t> begin_array(const char* name) {
-    ar_.setNextName(name);
+    if (!ar_.find(name)) return std::nullopt;
     try {
       ar_.startNode();
     } catch (const cereal::RapidJSONException&) {
@@ -522,7 +622,7 @@ class Reader {
   };
 
   bool is_null(const char* name) {
-    ar_.setNextName(name);
+    if (!ar_.find(name)) return false;
     try {
       std::nullptr_t null_value = nullptr;
       ar_.loadValue(null_value);
@@ -545,7 +645,7 @@ class Reader {
     fail("wrong_type", "field '" + where(nullptr) + "' must be an object");
   }
 
-  cereal::JSONInputArchive& ar_;
+  JsonCursor& ar_;
   std::vector<Segment> path_;
 };
 
@@ -869,9 +969,8 @@ Decoded<T> decode_with(std::string_view json, Fn&& read_root) {
     if (first == std::string_view::npos || json[first] != '{') {
       return std::unexpected(DecodeError{"wrong_type", "the body must be a JSON object"});
     }
-    std::ispanstream in(std::span<const char>(json.data(), json.size()));
-    // On a parse error the archive's document is null and its constructor throws.
-    cereal::JSONInputArchive archive(in);
+    // On a parse error the document is null and the constructor throws.
+    JsonCursor archive(json);
     parsed = true;
     Reader reader(archive);
     T value{};

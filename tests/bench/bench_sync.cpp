@@ -5,6 +5,8 @@
 //   --quick  small sizes, to check the benchmark runs (ctest uses it)
 //
 // Figures: records/s end to end (store → push → server commit → ack written),
+// for the agent in this process and for the real `alliance-sync once` binary
+// (process start to exit: opening and checking the file, push, pull),
 // bytes on the wire per record (request and answer, headers included), and on
 // the bad link (256 kbit/s, 300 ms round trip, random stalls) the agent's time
 // as a ratio to the best any client could do: compressed bytes sent ÷ 256
@@ -23,6 +25,7 @@
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/agent.hpp"
+#include "sync/process.hpp"
 
 using namespace alliance;
 using Clock = std::chrono::steady_clock;
@@ -62,13 +65,7 @@ struct Run {
   bool ok = false;
 };
 
-// Saves `records` registrations, then times the agent pushing them all.
-Run push_run(int records, std::size_t batch, const std::optional<test::LinkShape>& link) {
-  test::TestServer server;
-  std::optional<test::FaultProxy> proxy;
-  if (link) proxy.emplace(server.port(), test::FaultPlan{.seed = 7, .link = *link});
-  test::TempDir dir;
-  auto kiosk = store::Store::open(dir / "kiosk.db");
+void register_varied(store::Store& kiosk, int records) {
   std::mt19937 rng(42);
   for (int start = 0; start < records; start += 500) {
     std::vector<model::Member> drafts;
@@ -80,6 +77,16 @@ Run push_run(int records, std::size_t batch, const std::optional<test::LinkShape
       std::exit(1);
     }
   }
+}
+
+// Saves `records` registrations, then times the agent pushing them all.
+Run push_run(int records, std::size_t batch, const std::optional<test::LinkShape>& link) {
+  test::TestServer server;
+  std::optional<test::FaultProxy> proxy;
+  if (link) proxy.emplace(server.port(), test::FaultPlan{.seed = 7, .link = *link});
+  test::TempDir dir;
+  auto kiosk = store::Store::open(dir / "kiosk.db");
+  register_varied(kiosk, records);
   const auto enrolled = server.enroll();
   const std::string url =
       proxy ? proxy->url() : "http://127.0.0.1:" + std::to_string(server.port());
@@ -113,6 +120,36 @@ Run push_run(int records, std::size_t batch, const std::optional<test::LinkShape
   if (!run.ok) {
     std::fprintf(stderr, "bench_sync: the push did not finish cleanly (%s)\n",
                  report.failure ? report.failure->message.c_str() : "counts differ");
+  }
+  return run;
+}
+
+// Saves `records` registrations, then times `alliance-sync once` from its
+// start to its exit, as an operator would run it against central on loopback.
+Run once_run(int records) {
+  test::TestServer server;
+  test::TempDir dir;
+  const auto db = dir / "kiosk.db";
+  {
+    auto kiosk = store::Store::open(db);
+    register_varied(kiosk, records);
+    const auto enrolled = server.enroll();
+    store::save_credentials(
+        kiosk,
+        {.server_url = server.url(), .device_id = enrolled.device_id, .token = enrolled.token});
+  }
+  const auto start = Clock::now();
+  const auto result = test::run_process({ALLIANCE_SYNC_BINARY, "once", "--db", db.string()},
+                                        dir.path(), std::chrono::minutes(5));
+  const auto stop = Clock::now();
+  Run run;
+  run.records = records;
+  run.seconds = std::chrono::duration<double>(stop - start).count();
+  const auto stored = server.store().count_records(protocol::Entity::member);
+  run.ok = result.exit_code == 0 && stored == records;
+  if (!run.ok) {
+    std::fprintf(stderr, "bench_sync: alliance-sync once exited %d with %lld of %d stored: %s\n",
+                 result.exit_code, static_cast<long long>(stored), records, result.err.c_str());
   }
   return run;
 }
@@ -155,6 +192,11 @@ int main(int argc, char** argv) {
   std::printf("    push bodies: %.1f B/record before gzip, %.1f B/record after (%.1fx)\n",
               per_record(batched.body_raw, n), per_record(batched.body_sent, n),
               static_cast<double>(batched.body_raw) / static_cast<double>(batched.body_sent));
+  const Run once = once_run(n);
+  std::printf("  %-34s %6d records  %8.2f s  %9.0f records/s (process start to exit)\n",
+              "alliance-sync once, end to end", once.records, once.seconds,
+              once.records / once.seconds);
+  all_ok = all_ok && once.ok;
   const Run single = push_run(loopback_sample, 1, std::nullopt);
   print_run("baseline, one POST per record", single);
   const double single_total = single.seconds * n / loopback_sample;
