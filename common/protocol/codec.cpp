@@ -120,7 +120,9 @@ class Writer {
   }
   // A yes or no that means something either way: written when known.
   void answer(const char* name, const std::optional<bool>& value) {
-    if (value) ar_(cereal::make_nvp(name, *value));
+    if (!value) return;
+    key(name);
+    out_.Bool(*value);
   }
   void texts(const char* name, const std::vector<std::string>& values) {
     if (values.empty()) return;
