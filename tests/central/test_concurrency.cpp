@@ -61,9 +61,17 @@ TEST_CASE("8 clients pushing overlapping batches apply every change exactly once
   CHECK(server.store().count_records(protocol::Entity::member) == kChanges);
   {
     auto db = store::Database::open(server.dir() / "central.db");
-    auto q = db.query("SELECT COUNT(DISTINCT seq), COUNT(*) FROM records");
+    auto q = db.query("SELECT COUNT(DISTINCT seq), COUNT(*), MIN(seq), MAX(seq) FROM records");
     REQUIRE(q.step());
     CHECK(q.int64(0) == q.int64(1));
+    // A batch counts its numbers in memory and writes the last one back: the
+    // concurrent batches took 1..N without a gap or an overlap, and the
+    // sequence's high-water mark (what pull's next_cursor reaches) is N.
+    CHECK(q.int64(2) == 1);
+    CHECK(q.int64(3) == kChanges);
+    auto seq = db.query("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'change_seq'");
+    REQUIRE(seq.step());
+    CHECK(seq.int64(0) == kChanges);
   }
 
   // Replays from any device return identical results, every time.
