@@ -208,7 +208,10 @@ changed centrally, and retries with backoff over slow or flaky links.")
 
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_NAME "alliance-central")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_SECTION "net")
-set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "${_common_dep}")
+# libpq5 (the PostgreSQL backend) is named although shlibdeps finds it too:
+# the package must not lose it if central is ever linked differently.
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "${_common_dep}, libpq5")
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_SUGGESTS "postgresql")
 set(CPACK_DEBIAN_CENTRAL_DESCRIPTION
 "central API server for Alliance Field Kit
 Alliance Field Kit is an offline registration kiosk, sync agent and central

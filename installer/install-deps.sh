@@ -12,6 +12,8 @@ build-essential
 cmake
 pkg-config
 libsqlite3-dev
+libpq-dev
+postgresql
 libcereal-dev
 libicu-dev
 libidn2-dev

@@ -21,6 +21,7 @@
 #include "central/admin/devices.hpp"
 #include "central/admin/duplicates.hpp"
 #include "central/admin/export.hpp"
+#include "central/admin/migrate.hpp"
 #include "central/http/client_address.hpp"
 #include "central/http/server.hpp"
 #include "central/store/central_store.hpp"
@@ -39,21 +40,24 @@ constexpr std::string_view kUsage =
     "usage: alliance-central <command> [options]\n"
     "\n"
     "commands:\n"
-    "  serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [limits...]\n"
-    "  enroll-code --db FILE --office NAME [--ttl-hours N]\n"
-    "  devices --db FILE [--format csv|json]\n"
-    "  revoke-device --db FILE DEVICE_ID\n"
-    "  import-catalog --db FILE CATALOG.json\n"
-    "  set-request-status --db FILE REQUEST_ID STATUS\n"
-    "  export --db FILE members|requests|attendance [--format csv|json] [--lang CODE]\n"
+    "  serve --db DB --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [limits...]\n"
+    "  enroll-code --db DB --office NAME [--ttl-hours N]\n"
+    "  devices --db DB [--format csv|json]\n"
+    "  revoke-device --db DB DEVICE_ID\n"
+    "  import-catalog --db DB CATALOG.json\n"
+    "  set-request-status --db DB REQUEST_ID STATUS\n"
+    "  export --db DB members|requests|attendance [--format csv|json] [--lang CODE]\n"
     "         [--output FILE]\n"
-    "  duplicates --db FILE [--office NAME] [--format csv|json]\n"
-    "  merge --db FILE KEEP_ID DROP_ID\n"
+    "  duplicates --db DB [--office NAME] [--format csv|json]\n"
+    "  merge --db DB KEEP_ID DROP_ID\n"
     "  backup --db FILE OUT\n"
     "  restore --db FILE --from BACKUP\n"
-    "  mark-restored --db FILE\n"
+    "  mark-restored --db DB\n"
+    "  migrate --from FILE --to postgresql://USER@HOST:PORT/DBNAME\n"
     "\n"
-    "Every command takes --help and --version.\n";
+    "DB is a SQLite file (created if missing), or a PostgreSQL database:\n"
+    "postgresql://USER[:PASSWORD]@HOST:PORT/DBNAME (also postgres://; a socket\n"
+    "folder as ?host=/run/postgresql). Every command takes --help and --version.\n";
 
 struct CommandSpec {
   std::string_view usage;
@@ -64,7 +68,7 @@ struct CommandSpec {
 const std::map<std::string, CommandSpec, std::less<>>& commands() {
   static const std::map<std::string, CommandSpec, std::less<>> table = {
       {"serve",
-       {"alliance-central serve --db FILE --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
+       {"alliance-central serve --db DB --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
         "                       [--trusted-proxy ADDR[/PREFIX]]... [limits]\n"
         "Serves API v1 until SIGTERM or SIGINT.\n"
         "\n"
@@ -86,31 +90,31 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
          "--keep-alive-timeout", "--body-timeout", "--workers"},
         0}},
       {"enroll-code",
-       {"alliance-central enroll-code --db FILE --office NAME [--ttl-hours N]\n"
+       {"alliance-central enroll-code --db DB --office NAME [--ttl-hours N]\n"
         "Prints one single-use enrolment code (default: valid 72 hours). The device\n"
         "enrolled with it acts for office NAME only: it reads and writes that office's\n"
         "members, attendance, requests and events.",
         {"--db", "--office", "--ttl-hours"},
         0}},
       {"devices",
-       {"alliance-central devices --db FILE [--format csv|json]\n"
+       {"alliance-central devices --db DB [--format csv|json]\n"
         "Lists every device: id, name, office, HLC node, app version, when it was\n"
         "enrolled and last heard from, its clock offset (device minus server, in ms,\n"
         "from its last push or pull) and when it was revoked (CSV by default).",
         {"--db", "--format"},
         0}},
       {"revoke-device",
-       {"alliance-central revoke-device --db FILE DEVICE_ID\n"
+       {"alliance-central revoke-device --db DB DEVICE_ID\n"
         "Revokes a device: its token is refused from now on.",
         {"--db"},
         1}},
       {"import-catalog",
-       {"alliance-central import-catalog --db FILE CATALOG.json\n"
+       {"alliance-central import-catalog --db DB CATALOG.json\n"
         "Adds or updates resource packs and training events from a catalogue file.",
         {"--db"},
         1}},
       {"set-request-status",
-       {"alliance-central set-request-status --db FILE REQUEST_ID STATUS\n"
+       {"alliance-central set-request-status --db DB REQUEST_ID STATUS\n"
         "Records a regional office's decision on a request; devices pull it.\n"
         "STATUS: approved, ready, dispatched, delivered, cancelled. The transition's\n"
         "actor is admin:<the account running the command> (and the account that ran\n"
@@ -118,7 +122,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         {"--db"},
         2}},
       {"duplicates",
-       {"alliance-central duplicates --db FILE [--office NAME] [--format csv|json]\n"
+       {"alliance-central duplicates --db DB [--office NAME] [--format csv|json]\n"
         "Lists pairs of members of one office that may be one person, by the duplicate\n"
         "rule the kiosks use (docs/ARCHITECTURE.md, \"Duplicates\"): office, verdict\n"
         "(likely or possible), score, reasons, and each member's id, reference code and\n"
@@ -126,7 +130,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         {"--db", "--office", "--format"},
         0}},
       {"merge",
-       {"alliance-central merge --db FILE KEEP_ID DROP_ID\n"
+       {"alliance-central merge --db DB KEEP_ID DROP_ID\n"
         "Merges two members of one office who are one person (see duplicates): KEEP_ID\n"
         "takes over DROP_ID's check-ins and requests and the details it lacks (names,\n"
         "phone, e-mail, ... that are empty on it), and DROP_ID becomes a tombstone\n"
@@ -154,15 +158,25 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         {"--db", "--from"},
         0}},
       {"mark-restored",
-       {"alliance-central mark-restored --db FILE\n"
+       {"alliance-central mark-restored --db DB\n"
         "Raises the restore count of the database as it is now, after a restore made by\n"
         "other means (a file copied back by hand, a database server's own restore), so\n"
         "every device notices central went back and sends again the changes it holds.\n"
         "alliance-central restore does this itself.",
         {"--db"},
         0}},
+      {"migrate",
+       {"alliance-central migrate --from FILE --to postgresql://USER@HOST:PORT/DBNAME\n"
+        "Copies a central SQLite file into an empty PostgreSQL database (create it first\n"
+        "with createdb): every table a device depends on (records and their sequence\n"
+        "numbers, applied change ids and their results, devices and token hashes,\n"
+        "enrolment codes, reference-code prefixes, counters), then compares each table's\n"
+        "rows and checksum on both sides and prints them. Stop every central process\n"
+        "first; a database that already holds central data is refused.",
+        {"--from", "--to"},
+        0}},
       {"export",
-       {"alliance-central export --db FILE members|requests|attendance [--format csv|json]\n"
+       {"alliance-central export --db DB members|requests|attendance [--format csv|json]\n"
         "                        [--lang en|fr|pt|es] [--output FILE]\n"
         "Writes the records (CSV with a header row by default) to a new FILE, readable by\n"
         "its owner only; an existing FILE or link there is refused, never overwritten.\n"
@@ -214,8 +228,8 @@ std::optional<Parsed> parse(const CommandSpec& spec, const std::vector<std::stri
     }
   }
   if (parsed.help || parsed.version) return parsed;
-  if (!parsed.flags.contains("--db")) {
-    error = "--db FILE is required";
+  if (spec.value_flags.front() == "--db" && !parsed.flags.contains("--db")) {
+    error = "--db DB is required";
     return std::nullopt;
   }
   if (parsed.positionals.size() != spec.positionals) {
@@ -425,10 +439,20 @@ int merge_members(const Parsed& p, CentralStore& store, std::ostream& out, std::
       << (merged->fields_filled.empty() ? std::string("nothing")
                                         : util::join(merged->fields_filled, ','))
       << "\n";
+  return 0;
+}
+
 // backup and restore work on the file itself: neither may open (or create)
 // it as a store first.
 int backup_or_restore(const std::string& name, const Parsed& p, std::ostream& out,
                       std::ostream& err) {
+  if (sql::is_postgresql_url(p.flags.at("--db"))) {
+    err << "alliance-central: " << name
+        << " works on a SQLite file; back up a PostgreSQL database with pg_dump or continuous "
+           "archiving, restore it with the server's own tools, then run alliance-central "
+           "mark-restored --db URL (docs/OPERATIONS.md, \"Restore central\")\n";
+    return 2;
+  }
   const std::filesystem::path db = p.flags.at("--db");
   if (name == "backup") {
     auto done = backup_central(db, p.positionals[0]);
@@ -456,6 +480,28 @@ int backup_or_restore(const std::string& name, const Parsed& p, std::ostream& ou
   }
   out << "devices send again, at their next sync, the changes this backup lacks\n";
   return 0;
+}
+
+int migrate(const Parsed& p, std::ostream& out, std::ostream& err) {
+  if (!p.flags.contains("--from") || !p.flags.contains("--to")) {
+    err << "alliance-central migrate: --from FILE and --to postgresql://... are required\n";
+    return 2;
+  }
+  try {
+    const auto copied = migrate_sqlite_to_postgresql(p.flags.at("--from"), p.flags.at("--to"));
+    if (!copied) {
+      err << "alliance-central migrate: " << model::escape_for_terminal(copied.error()) << "\n";
+      return 1;
+    }
+    for (const auto& table : *copied) {
+      out << util::format("{}: {} rows, checksum {}, verified\n", table.table, table.rows,
+                          table.checksum);
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    err << "alliance-central migrate: " << model::escape_for_terminal(e.what()) << "\n";
+    return 1;
+  }
 }
 
 int run_command(const std::string& name, const Parsed& p, std::ostream& out, std::ostream& err) {
@@ -598,6 +644,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << "alliance-central " << server_version() << "\n";
     return 0;
   }
+  if (args[0] == "migrate") return migrate(*parsed, out, err);
   if (args[0] == "serve") {
     try {
       return run_command(args[0], *parsed, out, err);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "central/crypto.hpp"
@@ -92,7 +93,7 @@ struct HeldRow {
   std::string office;
 };
 
-std::optional<HeldRow> load(store::Database& db, Entity entity, const std::string& id) {
+std::optional<HeldRow> load(sql::Connection& db, Entity entity, const std::string& id) {
   auto q =
       db.query("SELECT json, field_hlcs, hlc, office FROM records WHERE entity = ?1 AND id = ?2");
   q.bind_all(protocol::to_string(entity), id);
@@ -108,7 +109,7 @@ std::optional<HeldRow> load(store::Database& db, Entity entity, const std::strin
 }
 
 // `json` is the record as encode_record writes it, when the caller has it already.
-void save(store::Database& db, const HeldRecord& held, const std::string& office, std::int64_t seq,
+void save(sql::Connection& db, const HeldRecord& held, const std::string& office, std::int64_t seq,
           const std::string& last_device, std::optional<std::string> json = std::nullopt) {
   db.query(
         "INSERT INTO records (entity, id, office, json, field_hlcs, hlc, seq, last_device) "
@@ -228,14 +229,23 @@ const store::Schema& central_schema() {
   return schema;
 }
 
-std::unique_ptr<CentralStore> CentralStore::open(const std::filesystem::path& path,
-                                                 int busy_timeout_ms) {
-  auto db = store::Database::open(path, store::OpenOptions{.busy_timeout_ms = busy_timeout_ms});
-  store::migrate(db, central_schema());
+const store::Schema& central_postgresql_schema() {
+  static const store::Schema schema = store::make_schema("central database", kCentralApplicationId,
+                                                         store::central_postgresql_migrations());
+  return schema;
+}
+
+std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int busy_timeout_ms) {
+  auto db = sql::Connection::open(db_spec, sql::ConnectOptions{.busy_timeout_ms = busy_timeout_ms});
+  if (auto* file = db.impl().sqlite()) {
+    store::migrate(*file, central_schema());
+  } else {
+    sql::migrate_postgresql(db, central_postgresql_schema());
+  }
   // The identity is made with the database and copied by every backup, so a
-  // restored file keeps it; a database made before it gets one now.
+  // restored database keeps it; a database made before it gets one now.
   {
-    store::Transaction tx(db);
+    sql::Transaction tx(db);
     db.query(
           "INSERT INTO meta (key, value) VALUES ('database_id', ?1), ('restore_epoch', '0') "
           "ON CONFLICT (key) DO NOTHING")
@@ -246,14 +256,30 @@ std::unique_ptr<CentralStore> CentralStore::open(const std::filesystem::path& pa
   return std::unique_ptr<CentralStore>(new CentralStore(std::move(db)));
 }
 
-CentralStore::CentralStore(store::Database db) : db_(std::move(db)) {}
+CentralStore::CentralStore(sql::Connection db) : db_(std::move(db)) {}
+
+template <class Body>
+auto CentralStore::retrying(std::string_view what, Body&& body) -> decltype(body()) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return body();
+    } catch (const sql::SqlError& e) {
+      if (!e.retryable() || attempt >= kMaxTransactionAttempts) throw;
+      log::info(
+          "central.transaction_retried",
+          {{"what", log::Text(what)}, {"sqlstate", log::Text(e.sqlstate())}, {"attempt", attempt}});
+      // Concurrent transactions collided: back off a little, differently each time.
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 5 + std::rand() % 10));
+    }
+  }
+}
 
 std::string CentralStore::create_enrolment_code(const std::string& office,
                                                 std::chrono::seconds ttl) {
   if (auto problem = office_name_problem(office)) throw std::invalid_argument(*problem);
   std::lock_guard lock(mutex_);
   const std::string code = random_enrolment_code();
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   db_.query(
          "INSERT INTO enrolment_codes (code_hash, office, created_at, expires_at_ms) "
          "VALUES (?1, ?2, ?3, ?4)")
@@ -272,9 +298,14 @@ bool CentralStore::node_taken_elsewhere(const std::string& node, const std::stri
 }
 
 StoreResult<protocol::EnrollResponse> CentralStore::enroll(const protocol::EnrollRequest& request) {
+  return retrying("enroll", [&] { return enroll_once(request); });
+}
+
+StoreResult<protocol::EnrollResponse> CentralStore::enroll_once(
+    const protocol::EnrollRequest& request) {
   std::lock_guard lock(mutex_);
   const std::string code_hash = sha256_hex(normalize_enrolment_code(request.code));
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   std::string office;
   {
     auto q = db_.query(
@@ -384,7 +415,7 @@ StoreResult<Device> CentralStore::authenticate(std::string_view token) {
 
 bool CentralStore::revoke_device(const std::string& device_id) {
   std::lock_guard lock(mutex_);
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   db_.query("UPDATE devices SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL")
       .bind_all(now_iso(), device_id)
       .run();
@@ -423,8 +454,8 @@ std::vector<DeviceListing> CentralStore::list_devices() {
 std::int64_t CentralStore::next_seq() {
   if (batch_seq_) return ++*batch_seq_;
   auto q = db_.query(
-      "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_seq' "
-      "RETURNING CAST(value AS INTEGER)");
+      "UPDATE meta SET value = CAST(value AS BIGINT) + 1 WHERE key = 'change_seq' "
+      "RETURNING CAST(value AS BIGINT)");
   if (!q.step()) throw store::StoreError(0, "the central database has no change sequence");
   return q.int64(0);
 }
@@ -454,7 +485,7 @@ protocol::CentralLineage CentralStore::lineage() {
 
 std::int64_t CentralStore::mark_restored(std::int64_t replaced_epoch) {
   std::lock_guard lock(mutex_);
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   const std::int64_t epoch = std::max(read_lineage().restore_epoch, replaced_epoch) + 1;
   db_.query(
          "INSERT INTO meta (key, value) VALUES ('restore_epoch', ?1), ('restored_at', ?2) "
@@ -517,11 +548,17 @@ std::optional<std::string> CentralStore::office_of(Entity entity, const std::str
 protocol::PushResponse CentralStore::push(const Device& device,
                                           const std::vector<protocol::Change>& changes,
                                           const PushOptions& options) {
+  return retrying("push", [&] { return push_once(device, changes, options); });
+}
+
+protocol::PushResponse CentralStore::push_once(const Device& device,
+                                               const std::vector<protocol::Change>& changes,
+                                               const PushOptions& options) {
   std::lock_guard lock(mutex_);
   protocol::PushResponse response;
   response.results.reserve(changes.size());
   Device acting = device;  // its HLC node may be bound by the first change
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   note_contact(acting, options.device_time_ms);
   // The batch's sequence numbers are counted in memory and written back once.
   // The write transaction (BEGIN IMMEDIATE) and mutex_ are held from the read
@@ -529,7 +566,7 @@ protocol::PushResponse CentralStore::push(const Device& device,
   // stays commit order, and a rollback takes the numbers back with the rows.
   std::int64_t first_seq = 0;
   {
-    auto q = db_.query("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'change_seq'");
+    auto q = db_.query("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'change_seq'");
     if (!q.step()) throw store::StoreError(0, "the central database has no change sequence");
     first_seq = q.int64(0);
   }
@@ -748,10 +785,15 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
 
 protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cursor, int limit,
                                           const PullOptions& options) {
+  return retrying("pull", [&] { return pull_once(device, cursor, limit, options); });
+}
+
+protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_t cursor, int limit,
+                                               const PullOptions& options) {
   std::lock_guard lock(mutex_);
   protocol::PullResponse response;
   // One transaction: the rows and the sequence's high-water mark are one snapshot.
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_, sql::TxKind::snapshot);
   note_contact(device, options.device_time_ms);
   if (options.new_code_prefix) {
     auto held = db_.query("SELECT count(*) FROM code_prefixes WHERE device_id = ?1");
@@ -796,7 +838,7 @@ protocol::PullResponse CentralStore::pull(const Device& device, std::int64_t cur
     }
   }
   if (!response.more) {
-    auto q = db_.query("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'change_seq'");
+    auto q = db_.query("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'change_seq'");
     if (q.step()) last_seq = std::max(last_seq, q.int64(0));
   }
   response.next_cursor = last_seq;
@@ -837,7 +879,7 @@ StoreResult<CatalogImport> CentralStore::import_catalog(std::vector<model::Resou
     }
   }
   std::lock_guard lock(mutex_);
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   const std::string now = now_iso();
   for (auto& pack : packs) {
     pack.updated_at = now;
@@ -856,7 +898,7 @@ StoreResult<model::ResourceRequest> CentralStore::set_request_status(const std::
                                                                      model::RequestStatus status,
                                                                      const std::string& actor) {
   std::lock_guard lock(mutex_);
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   const auto existing = load(db_, Entity::request, request_id);
   if (!existing) {
     return std::unexpected(StoreFailure{"not_found", "there is no request with this id"});

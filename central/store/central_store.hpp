@@ -1,12 +1,15 @@
-// alliance-central's own SQLite store: devices, enrolment codes, merged records,
-// applied change ids and the change sequence pull walks.
+// alliance-central's own store, on SQLite or PostgreSQL: devices, enrolment codes,
+// merged records, applied change ids and the change sequence pull walks.
 //
 // Thread safety: every public method may be called from any thread; one
 // connection is shared behind a mutex, and each push batch is one write
 // transaction, so concurrent pushes of the same change id apply it once.
-// Other processes (the admin commands) may write the same file at once.
-// Errors: domain refusals come back as StoreFailure values; SQLite problems
-// (busy past the timeout, disk full) throw store::StoreError.
+// Other processes (the admin commands, other central processes on one
+// PostgreSQL database) may write the same database at once: writers take
+// one lock per database (sql::TxKind::write), so seq order is commit order
+// and a pull's snapshot never skips a change (docs/ARCHITECTURE.md).
+// Errors: domain refusals come back as StoreFailure values; database problems
+// (busy past the timeout, disk full, server unreachable) throw store::StoreError.
 #pragma once
 
 #include <chrono>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "central/merge.hpp"
+#include "central/store/sql_connection.hpp"
 #include "common/model/member.hpp"
 #include "common/protocol/wire.hpp"
 #include "common/store/database.hpp"
@@ -143,9 +147,12 @@ struct MemberMerge {
 
 class CentralStore {
  public:
-  // Opens (creating if missing) and migrates the file. Throws StoreError.
-  static std::unique_ptr<CentralStore> open(const std::filesystem::path& path,
+  // Opens and migrates the database: a PostgreSQL URL (sql::is_postgresql_url)
+  // or a SQLite file (created if missing). Throws StoreError.
+  static std::unique_ptr<CentralStore> open(const std::string& db_spec,
                                             int busy_timeout_ms = 10'000);
+
+  sql::Backend backend() const { return db_.backend(); }
 
   CentralStore(CentralStore&&) = delete;
   CentralStore(const CentralStore&) = delete;
@@ -235,7 +242,20 @@ class CentralStore {
   std::int64_t count_applied_changes();
 
  private:
-  explicit CentralStore(store::Database db);
+  explicit CentralStore(sql::Connection db);
+
+  // Runs body again when concurrent transactions of several central
+  // processes collided (sql::SqlError::retryable), at most
+  // kMaxTransactionAttempts times in all.
+  template <class Body>
+  auto retrying(std::string_view what, Body&& body) -> decltype(body());
+  static constexpr int kMaxTransactionAttempts = 8;
+  StoreResult<protocol::EnrollResponse> enroll_once(const protocol::EnrollRequest& request);
+  protocol::PushResponse push_once(const Device& device,
+                                   const std::vector<protocol::Change>& changes,
+                                   const PushOptions& options);
+  protocol::PullResponse pull_once(const Device& device, std::int64_t cursor, int limit,
+                                   const PullOptions& options);
 
   protocol::ChangeResult apply(Device& device, const protocol::Change& change,
                                const std::string& payload_hash, const PushOptions& options);
@@ -285,7 +305,7 @@ class CentralStore {
   util::Hlc next_server_hlc();
 
   std::mutex mutex_;
-  store::Database db_;
+  sql::Connection db_;
   // The last sequence number handed out by the open push batch, if any.
   std::optional<std::int64_t> batch_seq_;
 };

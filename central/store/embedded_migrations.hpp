@@ -9,5 +9,7 @@ namespace alliance::store {
 
 // central/migrations/*.sql, sorted by name (and so by number).
 std::span<const EmbeddedFile> central_migrations();
+// central/migrations/postgresql/*.sql: the same versions for PostgreSQL.
+std::span<const EmbeddedFile> central_postgresql_migrations();
 
 }  // namespace alliance::store

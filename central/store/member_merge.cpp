@@ -22,7 +22,7 @@ std::unexpected<StoreFailure> refuse(std::string code, std::string message) {
 // The attendance or request records held for `office` whose member_id is one
 // of `members`, in id order. A merge or a push naming a merged member is
 // rare, so a scan of the office's records (no index on member_id) is fine.
-std::vector<Record> records_naming(store::Database& db, Entity entity, const std::string& office,
+std::vector<Record> records_naming(sql::Connection& db, Entity entity, const std::string& office,
                                    const std::set<std::string>& members) {
   std::vector<Record> out;
   auto q = db.query("SELECT json FROM records WHERE entity = ?1 AND office = ?2 ORDER BY id");
@@ -60,7 +60,7 @@ StoreResult<MemberMerge> CentralStore::merge_members(const std::string& keep_id,
     return refuse("same_member", "KEEP_ID and DROP_ID are the same member; name two members");
   }
   std::lock_guard lock(mutex_);
-  store::Transaction tx(db_);
+  sql::Transaction tx(db_);
   auto keep = load_stored(Entity::member, keep_id);
   if (!keep) return refuse("not_found", util::cat("there is no member ", keep_id, " (KEEP_ID)"));
   auto drop = load_stored(Entity::member, drop_id);

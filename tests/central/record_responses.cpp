@@ -240,8 +240,8 @@ int run(const std::filesystem::path& folder) {
 
   // Busy database: 503 with Retry-After.
   {
-    auto db = store::Database::open(server.dir() / "central.db");
-    store::Transaction hold(db);
+    auto db = server.open_db();
+    central::sql::Transaction hold(db);
     rec.record("POST", kPush,
                client->Post(kPush, auth,
                             test::push_body(

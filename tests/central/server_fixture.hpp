@@ -19,6 +19,7 @@
 #include "common/util/uuid.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 
 namespace alliance::test {
 
@@ -28,14 +29,16 @@ class TestServer {
       : TestServer(central::ServerOptions{.limits = limits}, busy_timeout_ms) {}
   // With tls_cert and tls_key set in options, it speaks only HTTPS.
   explicit TestServer(central::ServerOptions options, int busy_timeout_ms = 10'000)
-      : TestServer(std::filesystem::path(), std::move(options), busy_timeout_ms) {}
-  // Serves the central database at `db` (empty: one in its own temporary
-  // folder), so a test can restart a server on the same data with other options.
-  TestServer(const std::filesystem::path& db, central::ServerOptions options,
-             int busy_timeout_ms = 10'000)
+      : TestServer(std::string(), std::move(options), busy_timeout_ms) {}
+  // Serves the central database `db`, a file or a PostgreSQL URL (empty: a
+  // new one, a file in its own temporary folder or a database on the test
+  // cluster, see test_database.hpp), so a test can restart a server on the
+  // same data with other options.
+  TestServer(const std::string& db, central::ServerOptions options, int busy_timeout_ms = 10'000)
       : https_(!options.tls_cert.empty()) {
     log::set_level(log::Level::warn);
-    store_ = central::CentralStore::open(db.empty() ? dir_ / "central.db" : db, busy_timeout_ms);
+    db_spec_ = db.empty() ? central_db_spec(dir_ / "central.db") : db;
+    store_ = central::CentralStore::open(db_spec_, busy_timeout_ms);
     server_ = std::make_unique<central::Server>(*store_, options);
     port_ = server_->bind_to_any_port();
     if (port_ <= 0) throw std::runtime_error("cannot bind a test port");
@@ -56,6 +59,10 @@ class TestServer {
     return (https_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
   }
   central::CentralStore& store() { return *store_; }
+  // The database it serves: a SQLite file or a PostgreSQL URL.
+  const std::string& db_spec() const { return db_spec_; }
+  // Another connection to the same database, for looking at what is stored.
+  central::sql::Connection open_db() const { return central::sql::Connection::open(db_spec_); }
   const TempDir& dir() const { return dir_; }
 
   std::unique_ptr<httplib::Client> client() const {
@@ -86,6 +93,7 @@ class TestServer {
 
  private:
   TempDir dir_;
+  std::string db_spec_;
   std::unique_ptr<central::CentralStore> store_;
   std::unique_ptr<central::Server> server_;
   std::thread thread_;

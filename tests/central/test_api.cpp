@@ -53,7 +53,7 @@ TEST_CASE("enrolment exchanges a code for a device id and a token once") {
     CHECK(test::error_of(again).code == "code_used");
   }
   SUBCASE("the token is never stored, only its hash") {
-    auto db = store::Database::open(server.dir() / "central.db");
+    auto db = server.open_db();
     auto q = db.query("SELECT token_hash FROM devices");
     REQUIRE(q.step());
     CHECK(q.text(0) != enrolled->token);
@@ -339,8 +339,8 @@ TEST_CASE("a busy database gives 503 with Retry-After and the server recovers") 
   const auto a = server.enroll();
   auto client = server.client();
   {
-    auto other = store::Database::open(server.dir() / "central.db");
-    store::Transaction hold(other);
+    auto other = server.open_db();
+    central::sql::Transaction hold(other);
     auto res = client->Post(
         "/v1/sync/push", test::bearer(a.token),
         test::push_body({test::change_of(test::member_with_id(1), test::hlc_at(1, "a"))}),

@@ -76,7 +76,7 @@ TEST_CASE("serve names its limits in --help and refuses bad values with exit 2")
     CHECK(help.out.find(flag) != std::string::npos);
   }
   test::TempDir dir;
-  const std::string db = (dir / "central.db").string();
+  const std::string db = test::central_db_spec(dir / "central.db");
   const std::vector<std::vector<std::string>> bad = {
       {"--max-connections", "0"},       {"--max-connections-per-client", "x"},
       {"--header-timeout", "0"},        {"--keep-alive-timeout", "99999"},
@@ -95,7 +95,7 @@ TEST_CASE("serve names its limits in --help and refuses bad values with exit 2")
 
 TEST_CASE("enroll-code prints a code that enrols once") {
   test::TempDir dir;
-  const auto db = (dir / "central.db").string();
+  const auto db = test::central_db_spec(dir / "central.db");
   const auto run = cli({"enroll-code", "--db", db, "--office", "Dakar", "--ttl-hours", "2"});
   REQUIRE(run.code == 0);
   const std::string code = run.out.substr(0, run.out.find('\n'));
@@ -118,7 +118,7 @@ TEST_CASE("enroll-code prints a code that enrols once") {
 
 TEST_CASE("devices lists each device with its office, last contact and clock offset") {
   test::TempDir dir;
-  const auto db = (dir / "central.db").string();
+  const auto db = test::central_db_spec(dir / "central.db");
   std::string late_id;
   std::string quiet_id;
   {
@@ -181,7 +181,7 @@ TEST_CASE("devices lists each device with its office, last contact and clock off
 
 TEST_CASE("import-catalog loads the demo catalogue and is repeatable") {
   test::TempDir dir;
-  const auto db = (dir / "central.db").string();
+  const auto db = test::central_db_spec(dir / "central.db");
   const std::string file = std::string(ALLIANCE_SOURCE_DIR) + "/assets/demo/catalog.json";
   const auto run = cli({"import-catalog", "--db", db, file});
   CHECK(run.err == "");
@@ -210,7 +210,7 @@ TEST_CASE("import-catalog loads the demo catalogue and is repeatable") {
 
 TEST_CASE("set-request-status moves a request forward only") {
   test::TempDir dir;
-  const auto db = (dir / "central.db").string();
+  const auto db = test::central_db_spec(dir / "central.db");
   std::string request_id = util::new_uuid_v7();
   {
     auto store = central::CentralStore::open(db);
@@ -242,7 +242,7 @@ TEST_CASE("set-request-status moves a request forward only") {
 
 TEST_CASE("export writes CSV in the shared table format with quoting and formula guards") {
   test::TempDir dir;
-  const auto db = (dir / "central.db").string();
+  const auto db = test::central_db_spec(dir / "central.db");
   auto member = test::member_with_id(1);
   member.organisation = "Care, \"Hope\" & Co";
   auto tricky = test::member_with_id(2);
@@ -301,7 +301,7 @@ TEST_CASE("export writes CSV in the shared table format with quoting and formula
 
 TEST_CASE("duplicates lists likely pairs within an office, not households or other offices") {
   test::TempDir dir;
-  const auto db = (dir / "central.db").string();
+  const auto db = test::central_db_spec(dir / "central.db");
   // Amina Wanjiru registered on two kiosks of one office, once with her names
   // swapped; a relative sharing her phone; the same person in another office.
   auto first = test::member_with_id(0);

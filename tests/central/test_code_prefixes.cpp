@@ -12,6 +12,7 @@
 #include "central/store/central_store.hpp"
 #include "common/util/reference_code.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 
 using namespace alliance;
 
@@ -28,7 +29,7 @@ protocol::EnrollResponse enrol(central::CentralStore& central, int n) {
 
 TEST_CASE("codes minted on 1,000 enrolled devices never collide") {
   test::TempDir dir;
-  auto central = central::CentralStore::open(dir / "central.db");
+  auto central = central::CentralStore::open(test::central_db_spec(dir / "central.db"));
   constexpr int kDevices = 1000;
   constexpr int kCodesPerDevice = 2000;
 
@@ -73,7 +74,7 @@ TEST_CASE("codes minted on 1,000 enrolled devices never collide") {
 
 TEST_CASE("a pull that asks hands out a new prefix, at most 16 per device") {
   test::TempDir dir;
-  auto central = central::CentralStore::open(dir / "central.db");
+  auto central = central::CentralStore::open(test::central_db_spec(dir / "central.db"));
   const auto enrolled = enrol(*central, 1);
   auto device = central->authenticate(enrolled.token);
   REQUIRE(device.has_value());

@@ -60,7 +60,7 @@ TEST_CASE("8 clients pushing overlapping batches apply every change exactly once
   CHECK(server.store().count_applied_changes() == kChanges);
   CHECK(server.store().count_records(protocol::Entity::member) == kChanges);
   {
-    auto db = store::Database::open(server.dir() / "central.db");
+    auto db = server.open_db();
     auto q = db.query("SELECT COUNT(DISTINCT seq), COUNT(*), MIN(seq), MAX(seq) FROM records");
     REQUIRE(q.step());
     CHECK(q.int64(0) == q.int64(1));

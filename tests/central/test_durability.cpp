@@ -11,6 +11,7 @@
 #include <set>
 
 #include "../support/free_port.hpp"
+#include "central_process.hpp"
 #include "server_fixture.hpp"
 
 using namespace alliance;
@@ -19,55 +20,9 @@ using namespace alliance;
 #error "ALLIANCE_CENTRAL_BINARY must name the alliance-central executable"
 #endif
 
-namespace {
-
-class Child {
- public:
-  Child(const std::string& db, int port) : port_(port) {
-    const std::string listen = "127.0.0.1:" + std::to_string(port);
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl(ALLIANCE_CENTRAL_BINARY, ALLIANCE_CENTRAL_BINARY, "serve", "--db", db.c_str(),
-            "--listen", listen.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) kill_now();
-  }
-  bool wait_ready() const {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_connection_timeout(0, 200'000);
-    for (int i = 0; i < 250; ++i) {
-      if (auto res = client.Get("/v1/health"); res && res->status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-  void kill_now() {
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  int terminate() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_;
-};
-
-}  // namespace
-
 TEST_CASE("everything acknowledged survives a SIGKILL of the server") {
   test::TempDir dir;
-  const std::string db = (dir / "central.db").string();
+  const std::string db = test::central_db_spec(dir / "central.db");
   std::string code_a;
   std::string code_b;
   {
@@ -80,7 +35,7 @@ TEST_CASE("everything acknowledged survives a SIGKILL of the server") {
   protocol::EnrollResponse a;
   protocol::EnrollResponse b;
   {
-    Child child(db, port);
+    test::CentralProcess child(db, port);
     REQUIRE(child.wait_ready());
     httplib::Client client("127.0.0.1", port);
     for (auto* pair : {&a, &b}) {
@@ -110,7 +65,7 @@ TEST_CASE("everything acknowledged survives a SIGKILL of the server") {
   }
   REQUIRE(acknowledged.size() == 200);
 
-  Child restarted(db, port);
+  test::CentralProcess restarted(db, port);
   REQUIRE(restarted.wait_ready());
   httplib::Client client("127.0.0.1", port);
   std::set<std::string> pulled;

@@ -20,7 +20,7 @@ TEST_CASE("the server speaks HTTPS with a certificate the client verifies") {
   REQUIRE_MESSAGE(std::system(command.c_str()) == 0,
                   "openssl could not make a test certificate; run installer/install-deps.sh");
   log::set_level(log::Level::warn);
-  auto store = central::CentralStore::open(dir / "central.db");
+  auto store = central::CentralStore::open(test::central_db_spec(dir / "central.db"));
   central::ServerOptions options{.tls_cert = cert, .tls_key = key};
   central::Server server(*store, options);
   const int port = server.bind_to_any_port();
@@ -47,7 +47,7 @@ TEST_CASE("the server speaks HTTPS with a certificate the client verifies") {
 
 TEST_CASE("missing or mismatched TLS files are refused with a reason") {
   test::TempDir dir;
-  auto store = central::CentralStore::open(dir / "central.db");
+  auto store = central::CentralStore::open(test::central_db_spec(dir / "central.db"));
   CHECK_THROWS_WITH_AS(central::Server(*store, {.tls_cert = dir / "nope.pem"}),
                        "TLS needs both --tls-cert and --tls-key", std::runtime_error);
   CHECK_THROWS_AS(central::Server(*store, {.tls_cert = dir / "a.pem", .tls_key = dir / "b.pem"}),

@@ -38,10 +38,9 @@ TEST_CASE("once pushes 1000 registrations exactly once and brings central change
   CHECK(kiosk.queue_counts().acked == 1000);
 
   // The central export (the real admin command) holds exactly those 1,000.
-  auto exported =
-      run_process({kCentralBinary, "export", "--db", (server.dir() / "central.db").string(),
-                   "members", "--format", "csv"},
-                  dir.path());
+  auto exported = run_process(
+      {kCentralBinary, "export", "--db", server.db_spec(), "members", "--format", "csv"},
+      dir.path());
   REQUIRE(exported.exit_code == 0);
   CHECK(count_lines(exported.out) == 1001);  // a header and one row each
   for (const auto& id : ids) {
@@ -65,7 +64,7 @@ TEST_CASE("once pushes 1000 registrations exactly once and brings central change
   REQUIRE(request.has_value());
   REQUIRE(run_process(sync_args("once", db), dir.path()).exit_code == 0);
 
-  const auto central_db = (server.dir() / "central.db").string();
+  const auto central_db = server.db_spec();
   auto status = run_process(
       {kCentralBinary, "set-request-status", "--db", central_db, request->id, "approved"},
       dir.path());

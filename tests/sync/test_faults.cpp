@@ -123,9 +123,9 @@ TEST_CASE("a revoked device keeps its records and resumes after enrolling again"
 
   const auto credentials = store::load_credentials(kiosk);
   REQUIRE(credentials.has_value());
-  auto revoke = run_process({kCentralBinary, "revoke-device", "--db",
-                             (server.dir() / "central.db").string(), credentials->device_id},
-                            dir.path());
+  auto revoke = run_process(
+      {kCentralBinary, "revoke-device", "--db", server.db_spec(), credentials->device_id},
+      dir.path());
   INFO(revoke.err);
   REQUIRE(revoke.exit_code == 0);
 

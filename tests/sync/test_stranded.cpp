@@ -142,7 +142,7 @@ TEST_CASE("a change too large for the server is held and syncs once the limit is
   test::keep_traffic_local();
   test::TempDir dir;
   const auto db = dir / "kiosk.db";
-  const auto central_db = dir / "central.db";
+  const std::string central_db = test::central_db_spec(dir / "central.db");
   std::string big_member;
   std::size_t limit = 0;
   {
