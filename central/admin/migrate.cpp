@@ -55,7 +55,8 @@ TableCopy summarize(sql::Connection& db, const std::string& table,
 
 const std::vector<std::string>& migrated_tables() {
   static const std::vector<std::string> tables = {
-      "meta", "enrolment_codes", "devices", "code_prefixes", "records", "applied_changes"};
+      "meta",    "enrolment_codes", "devices",      "code_prefixes",
+      "records", "applied_changes", "member_merges"};
   return tables;
 }
 
