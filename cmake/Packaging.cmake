@@ -208,7 +208,7 @@ changed centrally, and retries with backoff over slow or flaky links.")
 
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_NAME "alliance-central")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_SECTION "net")
-set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "${_common_dep}")
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "${_common_dep}, libsodium23")
 set(CPACK_DEBIAN_CENTRAL_DESCRIPTION
 "central API server for Alliance Field Kit
 Alliance Field Kit is an offline registration kiosk, sync agent and central

@@ -185,6 +185,9 @@ class CentralStore {
   // only office `office` when it is not empty.
   std::vector<OfficeMember> list_members(const std::string& office = {});
 
+  // The database file (the console opens its own connection to it).
+  const std::filesystem::path& path() const { return db_.path(); }
+
   // For tests and operators: rows in records for one entity, and applied change ids.
   std::int64_t count_records(protocol::Entity entity);
   std::int64_t count_applied_changes();
