@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -28,7 +29,7 @@ namespace {
 constexpr std::string_view kSessionCookie = "console_session";
 constexpr std::string_view kLoginCookie = "console_login";  // the sign-in form's CSRF token
 constexpr std::string_view kLangCookie = "console_lang";
-constexpr std::size_t kMaxRows = 100;  // a page stays far under 100 KB
+constexpr std::size_t kMaxRows = 50;  // a page of requests stays well under 100 KB
 constexpr std::size_t kMaxReasonLength = 500;
 
 constexpr std::string_view kStyle =
@@ -414,11 +415,32 @@ ApiResponse Console::requests_page(const ApiRequest& request, Context& context, 
   if (requests.empty()) {
     main += util::cat("<p>", context.t("requests.none"), "</p>");
   } else {
-    if (requests.size() > kMaxRows) {
-      main += util::cat(
-          "<p>",
-          html_escape(util::format(tr(context.lang, "requests.more"), kMaxRows, requests.size())),
-          "</p>");
+    // Newest first, kMaxRows a page; ?page=N (from 0) for older ones.
+    std::size_t page_index = 0;
+    if (const auto asked = request.param("page")) {
+      std::size_t parsed = 0;
+      const auto [end, ec] = std::from_chars(asked->data(), asked->data() + asked->size(), parsed);
+      if (ec == std::errc{} && end == asked->data() + asked->size()) page_index = parsed;
+    }
+    const std::size_t last_page = (requests.size() - 1) / kMaxRows;
+    page_index = std::min(page_index, last_page);
+    const std::size_t first = page_index * kMaxRows;
+    const std::size_t end_row = std::min(requests.size(), first + kMaxRows);
+    main += util::cat("<p>",
+                      html_escape(util::format(tr(context.lang, "requests.range"), first + 1,
+                                               end_row, requests.size())),
+                      "</p>");
+    if (page_index > 0 || page_index < last_page) {
+      main += "<nav class=\"pages\">";
+      if (page_index > 0) {
+        main += util::cat("<a href=\"/console/requests?page=", page_index - 1, "\">",
+                          context.t("page.newer"), "</a> ");
+      }
+      if (page_index < last_page) {
+        main += util::cat("<a href=\"/console/requests?page=", page_index + 1, "\">",
+                          context.t("page.older"), "</a>");
+      }
+      main += "</nav>";
     }
     main += util::cat("<table><thead><tr><th>", context.t("col.code"), "</th><th>",
                       context.t("col.office"), "</th><th>", context.t("col.requester"), "</th><th>",
@@ -427,7 +449,7 @@ ApiResponse Console::requests_page(const ApiRequest& request, Context& context, 
     if (may_decide) main += util::cat("<th>", context.t("col.actions"), "</th>");
     main += "</tr></thead><tbody>";
     const std::string csrf = hidden_csrf(context.session->csrf_token);
-    for (std::size_t i = 0; i < requests.size() && i < kMaxRows; ++i) {
+    for (std::size_t i = first; i < end_row; ++i) {
       const auto& [request_office, r] = requests[i];
       std::string packs;
       for (const auto& line : r.lines) {
