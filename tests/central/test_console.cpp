@@ -3,6 +3,7 @@
 // page weight, the audit log, and the user and audit commands.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <sstream>
 #include <thread>
 
@@ -624,4 +625,34 @@ TEST_CASE("console accounts: user add, list, passwd, remove and audit on the com
   CHECK(contains(audit.out, ",user_remove,alice,"));
   CHECK_FALSE(contains(audit.out, "another password"));
   CHECK(contains(cli({"audit", "--db", db, "--format", "json"}).out, "\"action\":\"user_add\""));
+}
+
+TEST_CASE("console: over TLS its cookies are Secure") {
+  test::TempDir dir;
+  const auto cert = dir / "cert.pem";
+  const auto key = dir / "key.pem";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" +
+      key.string() + "' -out '" + cert.string() + "' >/dev/null 2>&1";
+  REQUIRE_MESSAGE(std::system(command.c_str()) == 0,
+                  "openssl could not make a test certificate; run installer/install-deps.sh");
+  test::TestServer server(central::ServerOptions{.tls_cert = cert, .tls_key = key});
+  add_account(server, "alice", "Nairobi", central::ConsoleRole::manager);
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.set_ca_cert_path(cert.c_str());
+  client.enable_server_certificate_verification(true);
+  const auto page = client.Get("/console/login");
+  REQUIRE(page);
+  const std::string form_cookie = page->get_header_value("Set-Cookie");
+  CHECK(contains(form_cookie, "; Secure"));
+  const std::string token = form_cookie.substr(14, form_cookie.find(';') - 14);
+  const auto signed_in = client.Post("/console/login", {{"Cookie", "console_login=" + token}},
+                                     "csrf=" + token + "&name=alice&password=correct+horse+battery",
+                                     "application/x-www-form-urlencoded");
+  REQUIRE(signed_in);
+  CHECK(signed_in->status == 303);
+  const std::string session_cookie = signed_in->get_header_value("Set-Cookie", 0);
+  CHECK(session_cookie.starts_with("console_session="));
+  CHECK(contains(session_cookie, "HttpOnly; SameSite=Strict; Secure"));
 }
