@@ -36,7 +36,7 @@ constexpr std::string_view kStyle =
     "body{font-family:sans-serif;margin:0;color:#1a1a1a;background:#f6f6f4}"
     "header{background:#1d4e89;color:#fff;padding:.5em 1em;display:flex;flex-wrap:wrap;"
     "gap:1em;align-items:center}header h1{font-size:1.2em;margin:0;flex:1}"
-    "header a,header button{color:#fff}main{padding:1em;max-width:72em}"
+    "header a{color:#fff}main{padding:1em;max-width:72em}"
     "table{border-collapse:collapse;width:100%;background:#fff}"
     "th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
     "form.inline{display:inline-block;margin:.1em}.msg{padding:.5em;background:#e6f2e6}"
