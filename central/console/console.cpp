@@ -327,6 +327,7 @@ ApiResponse Console::login_page(const ApiRequest& request, Context& context) {
 }
 
 ApiResponse Console::login(const ApiRequest& request, Context& context) {
+  context.session.reset();  // a sign-in replaces whatever session the browser had
   const auto form = parse_form(request.body);
   const auto field = [&](std::string_view name) -> std::string {
     if (!form) return {};
@@ -343,8 +344,9 @@ ApiResponse Console::login(const ApiRequest& request, Context& context) {
     auto response = login_page(request, context);
     const std::string marker = "<form method=\"post\"";
     response.status = status;
-    response.body.insert(response.body.find(marker),
-                         util::cat("<p class=\"err\">", context.t(message_key), "</p>"));
+    const auto at = response.body.find(marker);
+    if (at == std::string::npos) return response;
+    response.body.insert(at, util::cat("<p class=\"err\">", context.t(message_key), "</p>"));
     return response;
   };
   // The audit names what was typed only when it could be an account name.
