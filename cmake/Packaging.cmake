@@ -210,7 +210,7 @@ set(CPACK_DEBIAN_CENTRAL_PACKAGE_NAME "alliance-central")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_SECTION "net")
 # libpq5 (the PostgreSQL backend) is named although shlibdeps finds it too:
 # the package must not lose it if central is ever linked differently.
-set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "${_common_dep}, libpq5")
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "${_common_dep}, libpq5, libsodium23")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_SUGGESTS "postgresql")
 set(CPACK_DEBIAN_CENTRAL_DESCRIPTION
 "central API server for Alliance Field Kit

@@ -26,6 +26,7 @@ libphonenumber-dev
 libbrotli-dev
 libcurl4-openssl-dev
 libssl-dev
+libsodium-dev
 openssl
 libimgui-dev
 libglfw3-dev
@@ -44,6 +45,9 @@ imagemagick
 python3
 python3-yaml
 python3-jsonschema
+python3-selenium
+chromium
+chromium-driver
 faketime
 dpkg-dev
 file

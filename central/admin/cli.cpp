@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -22,6 +23,7 @@
 #include "central/admin/duplicates.hpp"
 #include "central/admin/export.hpp"
 #include "central/admin/migrate.hpp"
+#include "central/console/accounts.hpp"
 #include "central/http/client_address.hpp"
 #include "central/http/server.hpp"
 #include "central/store/central_store.hpp"
@@ -54,6 +56,11 @@ constexpr std::string_view kUsage =
     "  restore --db FILE --from BACKUP\n"
     "  mark-restored --db DB\n"
     "  migrate --from FILE --to postgresql://USER@HOST:PORT/DBNAME\n"
+    "  user add --db DB NAME --office OFFICE --role admin|manager|viewer --password-stdin\n"
+    "  user passwd --db DB NAME --password-stdin\n"
+    "  user remove --db DB NAME\n"
+    "  user list --db DB [--format csv|json]\n"
+    "  audit --db DB [--format csv|json]\n"
     "\n"
     "DB is a SQLite file (created if missing), or a PostgreSQL database:\n"
     "postgresql://USER[:PASSWORD]@HOST:PORT/DBNAME (also postgres://; a socket\n"
@@ -63,6 +70,7 @@ struct CommandSpec {
   std::string_view usage;
   std::vector<std::string_view> value_flags;
   std::size_t positionals;
+  std::vector<std::string_view> switches = {};  // flags without a value
 };
 
 const std::map<std::string, CommandSpec, std::less<>>& commands() {
@@ -185,6 +193,43 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         "The CSV's country_name column names each country in --lang (default en).",
         {"--db", "--format", "--output", "--lang"},
         1}},
+      {"user add",
+       {"alliance-central user add --db FILE NAME --office OFFICE --role admin|manager|viewer\n"
+        "                          --password-stdin\n"
+        "Creates an office console account. The password is read from standard input\n"
+        "(one line, at least 10 characters), never from the command line. Managers\n"
+        "decide on their office's requests; viewers only look; admins see and decide\n"
+        "for every office. NAME: 1 to 64 letters, digits, '.', '_', '@' or '-'.",
+        {"--db", "--office", "--role"},
+        1,
+        {"--password-stdin"}}},
+      {"user passwd",
+       {"alliance-central user passwd --db FILE NAME --password-stdin\n"
+        "Sets a console account's password (read from standard input, one line, at\n"
+        "least 10 characters) and signs the account out everywhere.",
+        {"--db"},
+        1,
+        {"--password-stdin"}}},
+      {"user remove",
+       {"alliance-central user remove --db FILE NAME\n"
+        "Removes a console account and ends its sessions.",
+        {"--db"},
+        1}},
+      {"user list",
+       {"alliance-central user list --db FILE [--format csv|json]\n"
+        "Lists the console accounts: name, office, role, created_at, updated_at (CSV by\n"
+        "default). Password hashes are never shown.",
+        {"--db", "--format"},
+        0}},
+      {"audit",
+       {"alliance-central audit --db FILE [--format csv|json]\n"
+        "Prints the console's audit log, oldest first (CSV by default): id, at, actor,\n"
+        "action (login, login_failed, login_refused, logout, request_status, user_add,\n"
+        "user_passwd, user_remove), target, client_address, and the state before and\n"
+        "after as JSON. Written to standard output: redirect it to a file readable by\n"
+        "admins only.",
+        {"--db", "--format"},
+        0}},
   };
   return table;
 }
@@ -206,6 +251,8 @@ std::optional<Parsed> parse(const CommandSpec& spec, const std::vector<std::stri
       parsed.help = true;
     } else if (arg == "--version") {
       parsed.version = true;
+    } else if (std::find(spec.switches.begin(), spec.switches.end(), arg) != spec.switches.end()) {
+      parsed.flags[arg] = "1";
     } else if (arg.starts_with("--")) {
       const auto eq = arg.find('=');
       const std::string name = arg.substr(0, eq);
@@ -504,7 +551,117 @@ int migrate(const Parsed& p, std::ostream& out, std::ostream& err) {
   }
 }
 
-int run_command(const std::string& name, const Parsed& p, std::ostream& out, std::ostream& err) {
+// One line from `in`, without its line ending; nullopt if over the maximum.
+std::optional<std::string> read_password(std::istream& in) {
+  std::string line;
+  char c = 0;
+  while (in.get(c) && c != '\n') {
+    if (line.size() > kMaxPasswordLength) return std::nullopt;
+    line += c;
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::string format_flag(const Parsed& p) {
+  return p.flags.contains("--format") ? p.flags.at("--format") : "csv";
+}
+
+int user_command(const std::string& name, const Parsed& p, std::istream& in, std::ostream& out,
+                 std::ostream& err) {
+  const std::string format = format_flag(p);
+  if (format != "csv" && format != "json") {
+    err << "alliance-central: --format must be csv or json\n";
+    return 2;
+  }
+  const bool needs_password = name == "user add" || name == "user passwd";
+  if (needs_password && !p.flags.contains("--password-stdin")) {
+    err << "alliance-central: give the password on standard input with --password-stdin (never "
+           "on the command line)\n";
+    return 2;
+  }
+  std::optional<ConsoleRole> role;
+  if (name == "user add") {
+    role = console_role_from(p.flags.contains("--role") ? p.flags.at("--role") : "");
+    if (!role) {
+      err << "alliance-central: --role must be admin, manager or viewer\n";
+      return 2;
+    }
+    if (!p.flags.contains("--office")) {
+      err << "alliance-central: --office OFFICE is required (an admin's office is informative)\n";
+      return 2;
+    }
+  }
+  std::string password;
+  if (needs_password) {
+    auto read = read_password(in);
+    if (!read) {
+      err << "alliance-central: the password is too long: use at most " << kMaxPasswordLength
+          << " bytes\n";
+      return 2;
+    }
+    password = std::move(*read);
+    if (auto problem = password_problem(password)) {
+      err << "alliance-central: " << *problem << "; nothing was changed\n";
+      return 2;
+    }
+  }
+  auto accounts = AccountStore::open(p.flags.at("--db"));
+  const std::string actor = admin_actor();
+  if (name == "user list") {
+    const auto users = accounts->list_users();
+    out << (format == "csv" ? users_csv(users) : users_json(users));
+    return 0;
+  }
+  if (name == "audit") {
+    const auto entries = accounts->list_audit();
+    out << (format == "csv" ? audit_csv(entries) : audit_json(entries));
+    return 0;
+  }
+  const std::string& account = p.positionals[0];
+  if (name == "user add") {
+    auto added = accounts->add_user(account, p.flags.at("--office"), *role, password);
+    if (!added) {
+      err << "alliance-central: " << added.error() << "\n";
+      return 1;
+    }
+    accounts->audit(
+        {.actor = actor,
+         .action = "user_add",
+         .target = account,
+         .after_json = util::cat("{\"office\":", protocol::json_string(p.flags.at("--office")),
+                                 ",\"role\":", protocol::json_string(to_string(*role)), "}")});
+    out << "added " << account << " (" << to_string(*role) << ")\n";
+    return 0;
+  }
+  if (name == "user passwd") {
+    auto changed = accounts->set_password(account, password);
+    if (!changed) {
+      err << "alliance-central: " << changed.error() << "\n";
+      return 1;
+    }
+    accounts->audit({.actor = actor, .action = "user_passwd", .target = account});
+    out << "password changed for " << account << "; its sessions were ended\n";
+    return 0;
+  }
+  const auto before = accounts->find_user(account);
+  if (!before || !accounts->remove_user(account)) {
+    err << "alliance-central: there is no account named " << account << "\n";
+    return 1;
+  }
+  accounts->audit({.actor = actor,
+                   .action = "user_remove",
+                   .target = account,
+                   .before_json = util::cat(
+                       "{\"office\":", protocol::json_string(before->office),
+                       ",\"role\":", protocol::json_string(to_string(before->role)), "}")});
+  out << "removed " << account << "\n";
+  return 0;
+}
+
+int run_command(const std::string& name, const Parsed& p, std::istream& in, std::ostream& out,
+                std::ostream& err) {
+  if (name.starts_with("user ") || name == "audit") return user_command(name, p, in, out, err);
   if (name == "backup" || name == "restore") return backup_or_restore(name, p, out, err);
   auto store = CentralStore::open(p.flags.at("--db"));
   if (name == "serve") return serve(p, *store, err);
@@ -613,6 +770,22 @@ int run_command(const std::string& name, const Parsed& p, std::ostream& out, std
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return run_cli(args, std::cin, out, err);
+}
+
+int run_cli(const std::vector<std::string>& args_in, std::istream& in, std::ostream& out,
+            std::ostream& err) {
+  // "user add ..." is one command of two words.
+  std::vector<std::string> args = args_in;
+  if (args.size() >= 2 && args[0] == "user" && !args[1].starts_with("-")) {
+    args[1] = "user " + args[1];
+    args.erase(args.begin());
+  } else if (!args.empty() && args[0] == "user") {
+    const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
+    (help ? out : err) << "usage: alliance-central user add|passwd|remove|list --db FILE ... "
+                          "(try alliance-central user add --help)\n";
+    return help ? 0 : 2;
+  }
   if (args.empty()) {
     err << "alliance-central: no command given (try --help)\n";
     return 2;
@@ -647,7 +820,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (args[0] == "migrate") return migrate(*parsed, out, err);
   if (args[0] == "serve") {
     try {
-      return run_command(args[0], *parsed, out, err);
+      return run_command(args[0], *parsed, in, out, err);
     } catch (const std::exception& e) {
       err << "alliance-central serve: " << model::escape_for_terminal(e.what()) << "\n";
       return 1;
@@ -659,7 +832,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::ostringstream command_err;
   int code = 1;
   try {
-    code = run_command(args[0], *parsed, command_out, command_err);
+    code = run_command(args[0], *parsed, in, command_out, command_err);
   } catch (const std::exception& e) {
     command_err << "alliance-central " << args[0] << ": " << e.what() << "\n";
   }

@@ -1,6 +1,7 @@
 // alliance-central's command line: serve and the admin commands, on one database.
 #pragma once
 
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -11,5 +12,8 @@ namespace alliance::central {
 // `out` and a one-line reason to `err`; returns the process exit code
 // (0 success, 1 failure, 2 usage error). `serve` blocks until SIGTERM/SIGINT.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// The same, reading a password given with --password-stdin from `in`.
+int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+            std::ostream& err);
 
 }  // namespace alliance::central

@@ -55,8 +55,9 @@ TableCopy summarize(sql::Connection& db, const std::string& table,
 
 const std::vector<std::string>& migrated_tables() {
   static const std::vector<std::string> tables = {
-      "meta",    "enrolment_codes", "devices",      "code_prefixes",
-      "records", "applied_changes", "member_merges"};
+      "meta",          "enrolment_codes", "devices",
+      "code_prefixes", "records",         "applied_changes",
+      "member_merges", "console_users",   "console_audit"};
   return tables;
 }
 
@@ -119,6 +120,12 @@ std::expected<std::vector<TableCopy>, std::string> migrate_sqlite_to_postgresql(
       }
       copied.push_back(copy);
     }
+    // Audit ids were copied as they are: the identity continues after them.
+    target
+        .query(
+            "SELECT setval(pg_get_serial_sequence('console_audit', 'id'), "
+            "(SELECT COALESCE(MAX(id), 0) + 1 FROM console_audit), false)")
+        .step();
     writing.commit();
   }
   for (const auto& expected : copied) {

@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "central/console/console.hpp"
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
@@ -102,8 +103,8 @@ ApiResponse error_response(int status, std::string code, std::string message,
           .code = std::move(code), .message = std::move(message), .errors = std::move(errors)})};
 }
 
-RateLimiter::RateLimiter(int max_attempts, std::chrono::seconds window)
-    : max_attempts_(max_attempts), window_(window) {}
+RateLimiter::RateLimiter(int max_attempts, std::chrono::seconds window, std::size_t max_keys)
+    : max_attempts_(max_attempts), window_(window), max_keys_(max_keys) {}
 
 std::optional<int> RateLimiter::attempt(const std::string& key,
                                         std::chrono::steady_clock::time_point now) {
@@ -113,6 +114,9 @@ std::optional<int> RateLimiter::attempt(const std::string& key,
     std::erase_if(attempts_, [&](const auto& entry) {
       return entry.second.empty() || entry.second.back() + window_ <= now;
     });
+  }
+  if (attempts_.size() >= max_keys_ && !attempts_.contains(key)) {
+    return std::max(1, static_cast<int>(window_.count()));
   }
   auto& times = attempts_[key];
   while (!times.empty() && times.front() + window_ <= now) times.pop_front();
@@ -129,7 +133,10 @@ Api::Api(CentralStore& store, ApiLimits limits)
       limits_(limits),
       enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window),
       enroll_code_limiter_(limits.enroll_attempts_per_code, limits.enroll_window),
-      enroll_name_limiter_(limits.enroll_attempts_per_name, limits.enroll_window) {}
+      enroll_name_limiter_(limits.enroll_attempts_per_name, limits.enroll_window),
+      console_(std::make_unique<Console>(store, limits.console)) {}
+
+Api::~Api() = default;
 
 std::string_view ApiRequest::header(std::string_view lower_case_name) const {
   const auto it = headers.find(lower_case_name);
@@ -180,6 +187,7 @@ ApiResponse method_not_allowed(const RouteSpec& spec) {
 }  // namespace
 
 std::optional<ApiResponse> Api::screen(const ApiRequest& head) {
+  if (Console::owns(head.path)) return console_->screen(head);
   const RouteSpec* spec = find_route(head.path);
   if (spec == nullptr) return not_found();
   if (head.method != spec->method) return method_not_allowed(*spec);
@@ -201,6 +209,7 @@ std::optional<ApiResponse> Api::screen(const ApiRequest& head) {
 }
 
 ApiResponse Api::handle(const ApiRequest& request) {
+  if (Console::owns(request.path)) return console_->handle(request);
   const RouteSpec* spec = find_route(request.path);
   if (spec == nullptr) return not_found();
   if (request.method != spec->method) return method_not_allowed(*spec);

@@ -8,15 +8,31 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "central/store/central_store.hpp"
 
 namespace alliance::central {
+
+// The office console's limits (central/console/console.hpp).
+struct ConsoleLimits {
+  // Failed or not, sign-in attempts per window: per client address (behind a
+  // reverse proxy only with --trusted-proxy) and per account name typed.
+  int login_attempts_per_address = 30;
+  int login_attempts_per_account = 10;
+  std::chrono::seconds login_window{15 * 60};
+  std::chrono::milliseconds session_idle{30 * 60 * 1000};
+  std::chrono::milliseconds session_absolute{12 * 60 * 60 * 1000};
+  bool secure_cookies = false;  // set by the server when it speaks TLS
+  std::size_t max_form_bytes = 16 * 1024;
+};
 
 struct ApiLimits {
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // after decompression
@@ -35,6 +51,7 @@ struct ApiLimits {
   // A pushed change whose clock is further ahead of the server's is applied
   // with the server's clock instead ("clock_clamped").
   std::chrono::milliseconds max_clock_ahead = kDefaultMaxClockAhead;
+  ConsoleLimits console;
 };
 
 // The value of X-Alliance-Device-Time (protocol::kDeviceTimeHeader): Unix ms
@@ -60,11 +77,12 @@ struct ApiRequest {
 
 struct ApiResponse {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;  // JSON (HTML for the console)
   std::string content_type = "application/json";
-  int retry_after_s = 0;       // sent as Retry-After when > 0
-  bool ask_for_token = false;  // sent with WWW-Authenticate: Bearer
-  std::string device_id;       // for the request log line
+  std::vector<std::pair<std::string, std::string>> headers;  // more fields, e.g. Set-Cookie
+  int retry_after_s = 0;                                     // sent as Retry-After when > 0
+  bool ask_for_token = false;                                // sent with WWW-Authenticate: Bearer
+  std::string device_id;                                     // for the request log line
 };
 
 // The JSON error body (protocol::ErrorBody) with its status.
@@ -74,21 +92,30 @@ ApiResponse error_response(int status, std::string code, std::string message,
 // Sliding-window attempt counter per key (an address, a code, a name). Thread-safe.
 class RateLimiter {
  public:
-  RateLimiter(int max_attempts, std::chrono::seconds window);
+  // At most max_keys keys are remembered; a new key beyond them is refused
+  // (fails closed) until stale ones expire.
+  RateLimiter(int max_attempts, std::chrono::seconds window, std::size_t max_keys = 100'000);
   // Counts an attempt; if the key is over its limit, the seconds to wait.
   std::optional<int> attempt(const std::string& key, std::chrono::steady_clock::time_point now);
 
  private:
   int max_attempts_;
   std::chrono::seconds window_;
+  std::size_t max_keys_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::deque<std::chrono::steady_clock::time_point>> attempts_;
 };
 
 // The handlers and their routes. Thread-safe: the store serialises its own access.
+class Console;
+
 class Api {
  public:
+  // Also opens the office console (central/console/console.hpp) on the store's file.
   Api(CentralStore& store, ApiLimits limits);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
 
   const ApiLimits& limits() const { return limits_; }
 
@@ -114,6 +141,7 @@ class Api {
   RateLimiter enroll_limiter_;  // per client address
   RateLimiter enroll_code_limiter_;
   RateLimiter enroll_name_limiter_;
+  std::unique_ptr<Console> console_;
 };
 
 // The server's version string (the project version).

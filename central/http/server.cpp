@@ -27,6 +27,7 @@
 
 #include "central/http/client_address.hpp"
 #include "central/http/coding.hpp"
+#include "central/http/form.hpp"
 #include "common/util/log.hpp"
 #include "common/util/strings.hpp"
 
@@ -285,34 +286,6 @@ std::optional<ApiResponse> framing_problem(const http::request<http::empty_body>
   return std::nullopt;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded decoding; nullopt for a broken escape.
-std::optional<std::string> form_decoded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 // The request line and headers as the Api sees them; nullopt if the query
 // string cannot be decoded.
 std::optional<ApiRequest> head_of(const http::request<http::empty_body>& request,
@@ -323,16 +296,9 @@ std::optional<ApiRequest> head_of(const http::request<http::empty_body>& request
   const auto question = target.find('?');
   head.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) {
-    for (const auto& pair : util::split(target.substr(question + 1), '&')) {
-      if (pair.empty()) continue;
-      const auto equals = pair.find('=');
-      auto name = form_decoded(std::string_view(pair).substr(0, equals));
-      auto value =
-          form_decoded(equals == std::string::npos ? std::string_view()
-                                                   : std::string_view(pair).substr(equals + 1));
-      if (!name || !value) return std::nullopt;
-      head.query.emplace(std::move(*name), std::move(*value));
-    }
+    auto query = parse_form(target.substr(question + 1));
+    if (!query) return std::nullopt;
+    head.query = std::move(*query);
   }
   std::string forwarded_for;
   for (const auto& field : request) {
@@ -808,6 +774,7 @@ asio::awaitable<bool> Server::Impl::answer(Stream& stream, beast::flat_buffer& b
   if (response.retry_after_s > 0) {
     message.set(http::field::retry_after, std::to_string(response.retry_after_s));
   }
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
   if (response.ask_for_token) {
     message.set(http::field::www_authenticate, "Bearer realm=\"alliance\"");
   }
@@ -862,9 +829,20 @@ asio::awaitable<bool> Server::Impl::on_worker(F& fn, R& result) {
   co_return true;
 }
 
+namespace {
+
+// Console cookies are Secure whenever the server speaks TLS.
+ApiLimits api_limits_of(const ServerOptions& options) {
+  ApiLimits limits = options.limits;
+  limits.console.secure_cookies = !options.tls_cert.empty();
+  return limits;
+}
+
+}  // namespace
+
 Server::Server(CentralStore& store, ServerOptions options)
     : options_(std::move(options)),
-      api_(store, options_.limits),
+      api_(store, api_limits_of(options_)),
       impl_(std::make_unique<Impl>(options_, api_)) {}
 
 Server::~Server() {

@@ -235,13 +235,17 @@ const store::Schema& central_postgresql_schema() {
   return schema;
 }
 
-std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int busy_timeout_ms) {
-  auto db = sql::Connection::open(db_spec, sql::ConnectOptions{.busy_timeout_ms = busy_timeout_ms});
+void migrate_central(sql::Connection& db) {
   if (auto* file = db.impl().sqlite()) {
     store::migrate(*file, central_schema());
   } else {
     sql::migrate_postgresql(db, central_postgresql_schema());
   }
+}
+
+std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int busy_timeout_ms) {
+  auto db = sql::Connection::open(db_spec, sql::ConnectOptions{.busy_timeout_ms = busy_timeout_ms});
+  migrate_central(db);
   // The identity is made with the database and copied by every backup, so a
   // restored database keeps it; a database made before it gets one now.
   {
@@ -253,7 +257,9 @@ std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int
         .run();
     tx.commit();
   }
-  return std::unique_ptr<CentralStore>(new CentralStore(std::move(db)));
+  auto store = std::unique_ptr<CentralStore>(new CentralStore(std::move(db)));
+  store->db_spec_ = db_spec;
+  return store;
 }
 
 CentralStore::CentralStore(sql::Connection db) : db_(std::move(db)) {}

@@ -36,6 +36,8 @@ namespace alliance::central {
 // 'ALCE' marks a file as a central store.
 inline constexpr std::int32_t kCentralApplicationId = 0x414C4345;
 const store::Schema& central_schema();
+// Brings a connection's database (either backend) to the latest central schema.
+void migrate_central(sql::Connection& db);
 
 struct StoreFailure {
   // "invalid_code", "code_expired", "code_used", "hlc_node_in_use",
@@ -236,6 +238,9 @@ class CentralStore {
   // backup's and `replaced_epoch` (the replaced file's), so devices notice.
   // Returns the new count.
   std::int64_t mark_restored(std::int64_t replaced_epoch);
+  // The --db it was opened with, a file or a URL (the console opens its own
+  // connection to it).
+  const std::string& db_spec() const { return db_spec_; }
 
   // For tests and operators: rows in records for one entity, and applied change ids.
   std::int64_t count_records(protocol::Entity entity);
@@ -306,6 +311,7 @@ class CentralStore {
 
   std::mutex mutex_;
   sql::Connection db_;
+  std::string db_spec_;
   // The last sequence number handed out by the open push batch, if any.
   std::optional<std::int64_t> batch_seq_;
 };

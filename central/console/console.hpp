@@ -1,0 +1,53 @@
+// The office console: server-rendered HTML pages under /console/ on the API's
+// listener (login, the requests queue, logout), with sessions, CSRF tokens,
+// roles and the audit log. No JavaScript and no external resources.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "central/console/accounts.hpp"
+#include "central/http/api.hpp"
+
+namespace alliance::central {
+
+// Text made safe for HTML element content and quoted attribute values.
+std::string html_escape(std::string_view text);
+
+class Console {
+ public:
+  // Opens its own connection to the store's file. Throws store::StoreError.
+  Console(CentralStore& store, const ConsoleLimits& limits);
+
+  // Whether a path is the console's ("/console" and below).
+  static bool owns(std::string_view path);
+
+  // From the request line and headers alone: nullopt to read the body, or
+  // the answer (wrong method, media type or size).
+  std::optional<ApiResponse> screen(const ApiRequest& head) const;
+  ApiResponse handle(const ApiRequest& request);
+
+  AccountStore& accounts() { return *accounts_; }
+
+  // What one request carries through the pages (language, session, headers).
+  struct Context;
+
+ private:
+  ApiResponse route(const ApiRequest& request, Context& context);
+  ApiResponse login_page(const ApiRequest& request, Context& context);
+  ApiResponse login(const ApiRequest& request, Context& context);
+  ApiResponse logout(const ApiRequest& request, Context& context);
+  ApiResponse requests_page(const ApiRequest& request, Context& context, int status = 200,
+                            std::string_view error = {});
+  ApiResponse decide(const ApiRequest& request, Context& context);
+
+  CentralStore& store_;
+  ConsoleLimits limits_;
+  std::unique_ptr<AccountStore> accounts_;
+  RateLimiter login_per_address_;
+  RateLimiter login_per_account_;
+};
+
+}  // namespace alliance::central

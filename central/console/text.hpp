@@ -1,0 +1,20 @@
+// The console's words in its four languages (en, fr, pt, es), and how a
+// request picks one: ?lang=, then the remembered cookie, then Accept-Language.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace alliance::central::console {
+
+enum class Lang { en, fr, pt, es };
+
+std::string_view code_of(Lang lang);
+std::optional<Lang> lang_from(std::string_view code);  // "fr", "FR", "fr-CA" -> fr
+// The best of the four for an Accept-Language header (q-values honoured); en by default.
+Lang lang_from_accept_language(std::string_view header);
+
+// The text for `key` in `lang` (English when missing, the key itself when unknown).
+std::string_view tr(Lang lang, std::string_view key);
+
+}  // namespace alliance::central::console
