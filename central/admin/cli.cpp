@@ -740,7 +740,7 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
   }
   if (name == "mark-restored") {
     const std::int64_t epoch = store->mark_restored(0);
-    out << "restore count of " << p.flags.at("--db") << " is now " << epoch
+    out << "restore count of " << sql::redact_url(p.flags.at("--db")) << " is now " << epoch
         << "; devices send again, at their next sync, the changes it lacks\n";
     return 0;
   }

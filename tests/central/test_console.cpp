@@ -115,7 +115,7 @@ std::string csrf_of(const std::string& html) {
 
 void add_account(test::TestServer& server, const std::string& name, const std::string& office,
                  central::ConsoleRole role) {
-  auto accounts = central::AccountStore::open(server.store().path());
+  auto accounts = central::AccountStore::open(server.store().db_spec());
   REQUIRE(accounts->add_user(name, office, role, kPassword).has_value());
 }
 
@@ -213,7 +213,7 @@ TEST_CASE(
   CHECK(contains(requests->body, "alice"));
 
   // The audit log has the two failures and the success; no password anywhere.
-  auto accounts = central::AccountStore::open(server.store().path());
+  auto accounts = central::AccountStore::open(server.store().db_spec());
   const auto audit = accounts->list_audit();
   REQUIRE(audit.size() == 3);
   CHECK(audit[0].action == "login_failed");
@@ -259,7 +259,7 @@ TEST_CASE("console: sign-in attempts are limited per account and per address") {
   const auto sixth = browser.post(
       "/console/login", {{"csrf", form_token}, {"name", "bruno"}, {"password", kPassword}});
   CHECK(sixth->status == 429);
-  auto accounts = central::AccountStore::open(server.store().path());
+  auto accounts = central::AccountStore::open(server.store().db_spec());
   CHECK(accounts->list_audit().back().action == "login_refused");
 }
 
@@ -353,7 +353,7 @@ TEST_CASE("console: a manager approves, rejects with a reason and dispatches; de
   CHECK(saw_console_actor);
 
   // Each decision is in the audit log with before and after.
-  auto accounts = central::AccountStore::open(server.store().path());
+  auto accounts = central::AccountStore::open(server.store().db_spec());
   std::vector<central::AuditEntry> decisions;
   for (const auto& e : accounts->list_audit()) {
     if (e.action == "request_status") decisions.push_back(e);

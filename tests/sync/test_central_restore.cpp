@@ -16,35 +16,68 @@
 namespace alliance::test {
 namespace {
 
-// The central database a test runs on. The backend is a parameter: SQLite
-// (a file in the test's folder) by default; ALLIANCE_TEST_DB_BACKEND=postgres
-// needs the throwaway-cluster helper wired in here (see the report).
+ProcessResult central_command(std::vector<std::string> args, const TempDir& dir);
+
+// A PostgreSQL client program of the newest server version installed
+// (/usr/lib/postgresql/N/bin), as tests/support/pg-cluster.sh finds initdb.
+std::string pg_program(const std::string& name) {
+  std::filesystem::path best;
+  std::error_code ec;
+  for (const auto& version : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+    const auto candidate = version.path() / "bin" / name;
+    if (std::filesystem::exists(candidate) && (best.empty() || candidate > best)) best = candidate;
+  }
+  if (best.empty())
+    FAIL("no /usr/lib/postgresql/*/bin/", name, ": installer/install-deps.sh installs postgresql");
+  return best.string();
+}
+
+// The central database a test runs on, and how an operator backs it up and
+// restores it: a SQLite file with alliance-central backup/restore, or (with
+// ALLIANCE_TEST_DB_BACKEND=postgres) a database on the throwaway cluster with
+// pg_dump -Fc, pg_restore and alliance-central mark-restored.
 class CentralBackend {
  public:
-  explicit CentralBackend(const TempDir& dir) : file_(dir / "central.db") {
-    const char* chosen = std::getenv("ALLIANCE_TEST_DB_BACKEND");
-    backend_ = chosen != nullptr && *chosen != '\0' ? chosen : "sqlite";
-  }
-  bool supported() const { return backend_ == "sqlite"; }
-  const std::string& name() const { return backend_; }
+  explicit CentralBackend(const TempDir& dir)
+      : dir_(dir), db_(central_db_spec(dir / "central.db")) {}
+  bool postgres() const { return testing_postgres(); }
   // What --db names, and what the test server opens.
-  std::filesystem::path db() const { return file_; }
+  const std::string& db() const { return db_; }
 
-  // An operator's restore done by other means than alliance-central restore:
-  // the backup file copied back over the database (serve stopped), its -wal
-  // and -shm removed. PostgreSQL: pg_restore into a clean database.
-  void copy_back_by_hand(const std::filesystem::path& backup) const {
-    for (const char* suffix : {"-wal", "-shm"}) {
-      std::filesystem::path side = file_;
-      side += suffix;
-      std::filesystem::remove(side);
+  ProcessResult backup(const std::filesystem::path& out) const {
+    if (!postgres()) return central_command({"backup", "--db", db_, out.string()}, dir_);
+    return run_process({pg_program("pg_dump"), "-Fc", "-f", out.string(), "-d", db_}, dir_.path(),
+                       std::chrono::seconds(60));
+  }
+  // The operator's restore procedure (serve stopped): alliance-central
+  // restore, or pg_restore then alliance-central mark-restored.
+  ProcessResult restore(const std::filesystem::path& backup) const {
+    if (!postgres()) {
+      return central_command({"restore", "--db", db_, "--from", backup.string()}, dir_);
     }
-    std::filesystem::copy_file(backup, file_, std::filesystem::copy_options::overwrite_existing);
+    auto restored = copy_back_by_hand(backup);
+    if (restored.exit_code != 0) return restored;
+    return central_command({"mark-restored", "--db", db_}, dir_);
+  }
+  // A restore that forgets to raise the restore count: the backup file
+  // copied back over the database (its -wal and -shm removed), or a bare
+  // pg_restore.
+  ProcessResult copy_back_by_hand(const std::filesystem::path& backup) const {
+    if (postgres()) {
+      return run_process({pg_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "-d",
+                          db_, backup.string()},
+                         dir_.path(), std::chrono::seconds(60));
+    }
+    for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(db_ + suffix);
+    std::filesystem::copy_file(backup, db_, std::filesystem::copy_options::overwrite_existing);
+    ProcessResult copied;
+    copied.exit_code = 0;
+    return copied;
   }
 
  private:
-  std::string backend_;
-  std::filesystem::path file_;
+  const TempDir& dir_;
+  std::string db_;
 };
 
 struct Device {
@@ -106,8 +139,6 @@ TEST_CASE("after alliance-central restore every change sent since the backup is 
   keep_traffic_local();
   TempDir dir;
   CentralBackend backend(dir);
-  REQUIRE_MESSAGE(backend.supported(), "backend ", backend.name(),
-                  " is not wired into this test yet (tests/sync/test_central_restore.cpp)");
   auto server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
   Device a = make_device(dir, "kiosk-a");
   Device b = make_device(dir, "kiosk-b");
@@ -119,7 +150,7 @@ TEST_CASE("after alliance-central restore every change sent since the backup is 
   REQUIRE(converge({&a, &b}, *server, 20, dir) > 0);
 
   const auto backup = dir / "central-backup.db";
-  auto backed = central_command({"backup", "--db", backend.db().string(), backup.string()}, dir);
+  auto backed = backend.backup(backup);
   INFO(backed.err);
   REQUIRE(backed.exit_code == 0);
 
@@ -132,12 +163,11 @@ TEST_CASE("after alliance-central restore every change sent since the backup is 
 
   // The operator restores last night's backup.
   server.reset();
-  auto restored =
-      central_command({"restore", "--db", backend.db().string(), "--from", backup.string()}, dir);
+  auto restored = backend.restore(backup);
   INFO(restored.err);
   REQUIRE(restored.exit_code == 0);
-  CHECK(restored.out.find("restore count 1") != std::string::npos);
   server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
+  CHECK(server->store().lineage().restore_epoch == 1);
   point_at({&a, &b}, *server);
   CHECK(server->store().count_records(protocol::Entity::member) == 20);
 
@@ -175,8 +205,6 @@ TEST_CASE("a central copied back by hand while a device was away is noticed by t
   keep_traffic_local();
   TempDir dir;
   CentralBackend backend(dir);
-  REQUIRE_MESSAGE(backend.supported(), "backend ", backend.name(),
-                  " is not wired into this test yet (tests/sync/test_central_restore.cpp)");
   auto server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
   Device a = make_device(dir, "kiosk-a");
   Device b = make_device(dir, "kiosk-b");
@@ -187,9 +215,7 @@ TEST_CASE("a central copied back by hand while a device was away is noticed by t
   REQUIRE(converge({&a, &b}, *server, 10, dir) > 0);
 
   const auto backup = dir / "central-backup.db";
-  REQUIRE(
-      central_command({"backup", "--db", backend.db().string(), backup.string()}, dir).exit_code ==
-      0);
+  REQUIRE(backend.backup(backup).exit_code == 0);
   // A sends 10 more after the backup, then goes away.
   auto lost = register_members(*a.store, 10, 2000);
   REQUIRE(converge({&a, &b}, *server, 20, dir) > 0);
@@ -197,7 +223,7 @@ TEST_CASE("a central copied back by hand while a device was away is noticed by t
   // Copied back by hand: no restore count raised. While A is away, B sends
   // more than A saw in all, so central's sequence passes A's remembered one.
   server.reset();
-  backend.copy_back_by_hand(backup);
+  REQUIRE(backend.copy_back_by_hand(backup).exit_code == 0);
   server = std::make_unique<TestServer>(backend.db(), central::ServerOptions{});
   point_at({&a, &b}, *server);
   REQUIRE(server->store().count_records(protocol::Entity::member) == 10);
@@ -226,30 +252,39 @@ TEST_CASE("a central copied back by hand while a device was away is noticed by t
 TEST_CASE("alliance-central restore refuses an open database and mark-restored raises the count") {
   TempDir dir;
   CentralBackend backend(dir);
-  REQUIRE_MESSAGE(backend.supported(), "backend ", backend.name(),
-                  " is not wired into this test yet (tests/sync/test_central_restore.cpp)");
   TestServer server(backend.db(), central::ServerOptions{});
   const auto backup = dir / "backup.db";
-  REQUIRE(
-      central_command({"backup", "--db", backend.db().string(), backup.string()}, dir).exit_code ==
-      0);
   const auto lineage = server.store().lineage();
   CHECK(!lineage.database_id.empty());
-  auto refused =
-      central_command({"restore", "--db", backend.db().string(), "--from", backup.string()}, dir);
-  CHECK(refused.exit_code == 1);
-  CHECK(refused.err.find("open in another program") != std::string::npos);
+  if (backend.postgres()) {
+    // backup and restore are the database server's own tools there.
+    for (auto args :
+         {std::vector<std::string>{"backup", "--db", backend.db(), backup.string()},
+          std::vector<std::string>{"restore", "--db", backend.db(), "--from", backup.string()}}) {
+      auto refused = central_command(args, dir);
+      CHECK(refused.exit_code == 2);
+      CHECK(refused.err.find("pg_dump") != std::string::npos);
+    }
+  } else {
+    REQUIRE(backend.backup(backup).exit_code == 0);
+    auto refused =
+        central_command({"restore", "--db", backend.db(), "--from", backup.string()}, dir);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("open in another program") != std::string::npos);
+  }
   CHECK(server.store().lineage().restore_epoch == lineage.restore_epoch);
   // After a restore made by other means, the operator raises the count.
-  auto marked = central_command({"mark-restored", "--db", backend.db().string()}, dir);
+  auto marked = central_command({"mark-restored", "--db", backend.db()}, dir);
   INFO(marked.err);
   CHECK(marked.exit_code == 0);
   CHECK(server.store().lineage().restore_epoch == lineage.restore_epoch + 1);
   CHECK(server.store().lineage().database_id == lineage.database_id);
-  // A backup never replaces a file.
-  auto again = central_command({"backup", "--db", backend.db().string(), backup.string()}, dir);
-  CHECK(again.exit_code == 1);
-  CHECK(again.err.find("already exists") != std::string::npos);
+  if (!backend.postgres()) {
+    // A backup never replaces a file.
+    auto again = backend.backup(backup);
+    CHECK(again.exit_code == 1);
+    CHECK(again.err.find("already exists") != std::string::npos);
+  }
 }
 
 }  // namespace alliance::test

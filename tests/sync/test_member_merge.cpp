@@ -46,7 +46,7 @@ TEST_CASE("a merge at central converges on two kiosks and central, edits made me
   TempDir dir;
   const auto db_a = dir / "kiosk-a.db";
   const auto db_b = dir / "kiosk-b.db";
-  const auto central_db = (server.dir() / "central.db").string();
+  const std::string central_db = server.db_spec();  // a file, or a PostgreSQL URL
   auto kiosk_a = store::Store::open(db_a);
   auto kiosk_b = store::Store::open(db_b);
   enroll_with_binary(server, db_a, local_url(server), dir.path());
