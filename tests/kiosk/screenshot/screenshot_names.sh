@@ -21,7 +21,10 @@ out=$3/screenshots
 fonts=/usr/share/fonts
 sans=$fonts/truetype/noto/NotoSans-Regular.ttf
 
-rm -rf "$out"
+# Only this test's own files: other tests keep theirs in the same folder
+# (layout/, console/).
+rm -rf "$out/names" "$out/names.tsv"
+rm -f "$out"/review-*.png "$out"/today.png
 mkdir -p "$out/names"
 "$render" "$out" || { echo "screenshot-names: FAIL: render_names failed" >&2; exit 1; }
 [ -s "$out/names.tsv" ] || { echo "screenshot-names: FAIL: no names were drawn" >&2; exit 1; }
