@@ -1,6 +1,6 @@
 // The office console: server-rendered HTML pages under /console/ on the API's
-// listener (login, the requests queue, logout), with sessions, CSRF tokens,
-// roles and the audit log. No JavaScript and no external resources.
+// listener, with sessions, CSRF tokens, roles and the audit log; the pages
+// are in pages.hpp. No JavaScript and no external resources.
 #pragma once
 
 #include <memory>
@@ -9,12 +9,10 @@
 #include <string_view>
 
 #include "central/console/accounts.hpp"
+#include "central/console/page.hpp"
 #include "central/http/api.hpp"
 
 namespace alliance::central {
-
-// Text made safe for HTML element content and quoted attribute values.
-std::string html_escape(std::string_view text);
 
 class Console {
  public:
@@ -31,17 +29,12 @@ class Console {
 
   AccountStore& accounts() { return *accounts_; }
 
-  // What one request carries through the pages (language, session, headers).
-  struct Context;
-
  private:
+  using Context = console::Context;
   ApiResponse route(const ApiRequest& request, Context& context);
   ApiResponse login_page(const ApiRequest& request, Context& context);
   ApiResponse login(const ApiRequest& request, Context& context);
   ApiResponse logout(const ApiRequest& request, Context& context);
-  ApiResponse requests_page(const ApiRequest& request, Context& context, int status = 200,
-                            std::string_view error = {});
-  ApiResponse decide(const ApiRequest& request, Context& context);
 
   CentralStore& store_;
   ConsoleLimits limits_;

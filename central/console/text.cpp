@@ -92,6 +92,20 @@ constexpr Row kTable[] = {
   {"back", "Back to the requests", "Retour aux demandes", "Voltar aos pedidos",
    "Volver a las solicitudes"},
   {"language", "Language", "Langue", "Idioma", "Idioma"},
+  {"nav.label", "Pages", "Pages", "Páginas", "Páginas"},
+  {"nav.requests", "Requests", "Demandes", "Pedidos", "Solicitudes"},
+
+  // --- dashboard and members (dashboard_page.cpp, members_page.cpp) ---
+
+  // (end of dashboard and members)
+
+  // --- devices, events and catalogue, exports (devices_page.cpp, events_page.cpp, exports_page.cpp) ---
+
+  // (end of devices, events and catalogue, exports)
+
+  // --- duplicates and merge, bulk decisions, stock (duplicates_page.cpp, requests_page.cpp) ---
+
+  // (end of duplicates and merge, bulk decisions, stock)
 };
 // clang-format on
 

@@ -42,6 +42,9 @@ def main():
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+        from selenium.common.exceptions import TimeoutException
     except ImportError:
         fail("python3-selenium is not installed; run installer/install-deps.sh")
     os.makedirs(out_dir, exist_ok=True)
@@ -76,6 +79,15 @@ def main():
         browser = webdriver.Chrome(service=Service(driver_path), options=options)
         browser.set_page_load_timeout(30)
 
+        def submit(selector):
+            # Clicks a submit button and waits (at most 10 s) for the next page.
+            old_page = browser.find_element(By.TAG_NAME, "html")
+            browser.find_element(By.CSS_SELECTOR, selector).click()
+            try:
+                WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old_page))
+            except TimeoutException:
+                fail("no page came back within 10 s of clicking " + selector)
+
         def shot(name):
             browser.save_screenshot(os.path.join(out_dir, name + ".png"))
 
@@ -83,7 +95,7 @@ def main():
             browser.get(base + "/console/login")
             browser.find_element(By.NAME, "name").send_keys("alice")
             browser.find_element(By.NAME, "password").send_keys(password)
-            browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            submit("button[type=submit]")
 
         # A wrong password: the generic message, still on the sign-in page.
         sign_in("not the password")
@@ -111,7 +123,7 @@ def main():
         # A form posted without its CSRF token: 403 and a page saying so.
         browser.execute_script(
             "document.querySelector('form[action=\"/console/logout\"] input[name=csrf]').remove()")
-        browser.find_element(By.CSS_SELECTOR, "form[action='/console/logout'] button").click()
+        submit("form[action='/console/logout'] button")
         if "Ce formulaire a expiré" not in browser.page_source:
             fail("a form without its CSRF token was not refused")
         shot("csrf-refused-fr")
@@ -120,7 +132,7 @@ def main():
             fail("the refused sign-out signed out anyway")
 
         # Signing out with the token works.
-        browser.find_element(By.CSS_SELECTOR, "form[action='/console/logout'] button").click()
+        submit("form[action='/console/logout'] button")
         if "/console/login" not in browser.current_url:
             fail("signing out did not lead to the sign-in page")
         shot("signed-out-fr")
