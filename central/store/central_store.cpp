@@ -566,11 +566,37 @@ std::optional<std::string> CentralStore::office_of(Entity entity, const std::str
 protocol::PushResponse CentralStore::push(const Device& device,
                                           const std::vector<protocol::Change>& changes,
                                           const PushOptions& options) {
-  return retrying("push", [&] { return push_once(device, changes, options); });
+  std::vector<PreparedChange> prepared;
+  prepared.reserve(changes.size());
+  for (const auto& change : changes) prepared.push_back(prepare(device, change));
+  return retrying("push", [&] { return push_once(device, changes, prepared, options); });
+}
+
+CentralStore::PreparedChange CentralStore::prepare(const Device& device,
+                                                   const protocol::Change& change) {
+  PreparedChange prepared{.payload_hash = sha256_hex(protocol::encode(change)),
+                          .incoming = change.record};
+  // What the server writes itself makes the record differ from what the
+  // device holds, so the device pulls it back (decide's `rewritten`).
+  const auto fill_office = [&](std::string& office) {
+    if (office.empty()) {
+      office = device.office;
+      prepared.office_filled = true;
+    }
+  };
+  if (auto* event = std::get_if<model::TrainingEvent>(&prepared.incoming)) {
+    fill_office(event->office);
+  }
+  if (auto* request = std::get_if<model::ResourceRequest>(&prepared.incoming)) {
+    fill_office(request->office);
+  }
+  prepared.errors = validate(prepared.incoming);
+  return prepared;
 }
 
 protocol::PushResponse CentralStore::push_once(const Device& device,
                                                const std::vector<protocol::Change>& changes,
+                                               const std::vector<PreparedChange>& prepared,
                                                const PushOptions& options) {
   std::lock_guard lock(mutex_);
   protocol::PushResponse response;
@@ -593,9 +619,8 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
     std::optional<std::int64_t>& seq;
     ~EndBatch() { seq.reset(); }
   } end_batch{batch_seq_};
-  for (const auto& change : changes) {
-    response.results.push_back(
-        apply(acting, change, sha256_hex(protocol::encode(change)), options));
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    response.results.push_back(apply(acting, changes[i], prepared[i], options));
   }
   if (*batch_seq_ != first_seq) {
     db_.query("UPDATE meta SET value = ?1 WHERE key = 'change_seq'")
@@ -610,7 +635,8 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
 }
 
 ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
-                                 const std::string& payload_hash, const PushOptions& options) {
+                                 const PreparedChange& prepared, const PushOptions& options) {
+  const std::string& payload_hash = prepared.payload_hash;
   if (!util::is_uuid(change.change_id)) {
     return rejected(change, "invalid_change", "change_id must be a UUID");
   }
@@ -648,7 +674,7 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
   if (redecide) {
     db_.query("DELETE FROM applied_changes WHERE change_id = ?1").bind_all(change.change_id).run();
   }
-  ChangeResult result = decide(device, change, options);
+  ChangeResult result = decide(device, change, prepared, options);
   db_.query(
          "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, entity_id, "
          "outcome, result_json, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
@@ -660,10 +686,9 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
 }
 
 ChangeResult CentralStore::decide(Device& device, const protocol::Change& change,
-                                  const PushOptions& options) {
+                                  const PreparedChange& prepared, const PushOptions& options) {
   const Entity entity = protocol::entity_of(change.record);
-  Record incoming = change.record;
-  if (change.entity_id.empty() || change.entity_id != record_id(incoming)) {
+  if (change.entity_id.empty() || change.entity_id != record_id(change.record)) {
     return rejected(change, "invalid_change", "entity_id must equal the record's id");
   }
   if (entity == Entity::pack) {
@@ -708,19 +733,10 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
   }
   // What the server writes itself makes the record differ from what the
   // device holds, so the device pulls it back.
-  bool rewritten = false;
-  const auto fill_office = [&](std::string& office) {
-    if (office.empty()) {
-      office = device.office;
-      rewritten = true;
-    }
-  };
-  if (auto* event = std::get_if<model::TrainingEvent>(&incoming)) fill_office(event->office);
-  if (auto* request = std::get_if<model::ResourceRequest>(&incoming)) fill_office(request->office);
-
-  if (auto errors = validate(incoming); !errors.empty()) {
-    return rejected(change, "validation_failed", "the record has invalid fields",
-                    std::move(errors));
+  bool rewritten = prepared.office_filled;
+  Record incoming = prepared.incoming;  // normalised by prepare()
+  if (!prepared.errors.empty()) {
+    return rejected(change, "validation_failed", "the record has invalid fields", prepared.errors);
   }
 
   // Members merged at central (member_merge.cpp): an edit of a merged-away

@@ -261,16 +261,27 @@ class CentralStore {
   auto retrying(std::string_view what, Body&& body) -> decltype(body());
   static constexpr int kMaxTransactionAttempts = 8;
   StoreResult<protocol::EnrollResponse> enroll_once(const protocol::EnrollRequest& request);
+  // What a change needs that the database does not decide: its payload
+  // hash and the record normalised and validated. Worked out before the
+  // writers' lock is taken, so pushes of several devices do it in parallel.
+  struct PreparedChange {
+    std::string payload_hash;
+    protocol::Record incoming;  // normalised; events and requests carry the device's office
+    bool office_filled = false;
+    model::FieldErrors errors;
+  };
+  static PreparedChange prepare(const Device& device, const protocol::Change& change);
   protocol::PushResponse push_once(const Device& device,
                                    const std::vector<protocol::Change>& changes,
+                                   const std::vector<PreparedChange>& prepared,
                                    const PushOptions& options);
   protocol::PullResponse pull_once(const Device& device, std::int64_t cursor, int limit,
                                    const PullOptions& options);
 
   protocol::ChangeResult apply(Device& device, const protocol::Change& change,
-                               const std::string& payload_hash, const PushOptions& options);
+                               const PreparedChange& prepared, const PushOptions& options);
   protocol::ChangeResult decide(Device& device, const protocol::Change& change,
-                                const PushOptions& options);
+                                const PreparedChange& prepared, const PushOptions& options);
   bool bind_hlc_node(Device& device, const std::string& node);
   bool node_taken_elsewhere(const std::string& node, const std::string& office);
   // Inside a write transaction: a prefix nobody has had, recorded as

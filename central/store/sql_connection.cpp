@@ -291,8 +291,12 @@ std::string redact_url(std::string_view url) {
 
 Connection Connection::open(const std::string& spec, const ConnectOptions& options) {
   if (is_postgresql_url(spec)) return Connection(std::make_unique<PgConnection>(spec, options));
-  return Connection(std::make_unique<SqliteConnection>(
-      store::Database::open(spec, store::OpenOptions{.busy_timeout_ms = options.busy_timeout_ms})));
+  auto db =
+      store::Database::open(spec, store::OpenOptions{.busy_timeout_ms = options.busy_timeout_ms});
+  // A batch of 500 changes dirties more pages than SQLite's default 2 MiB
+  // cache holds; spilling them mid-transaction costs a write per page.
+  db.exec("PRAGMA cache_size=-65536");
+  return Connection(std::make_unique<SqliteConnection>(std::move(db)));
 }
 
 Transaction::Transaction(Connection& db, TxKind kind) : db_(db) {
