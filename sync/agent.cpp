@@ -2,9 +2,11 @@
 #include "sync/agent.hpp"
 
 #include <algorithm>
+#include <future>
 #include <random>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "common/model/text.hpp"
@@ -162,8 +164,9 @@ bool Agent::reload_credentials() {
   const bool same = loaded && credentials_ && loaded->token == credentials_->token &&
                     loaded->server_url == credentials_->server_url;
   if (same) return false;
-  if (client_) {
-    const auto& t = client_->stats();
+  for (const auto* client : {client_.get(), ahead_client_.get()}) {
+    if (client == nullptr) continue;
+    const auto& t = client->stats();
     retired_traffic_.requests += t.requests;
     retired_traffic_.bytes_sent += t.bytes_sent;
     retired_traffic_.bytes_received += t.bytes_received;
@@ -172,11 +175,19 @@ bool Agent::reload_credentials() {
   }
   credentials_ = std::move(loaded);
   client_.reset();
+  ahead_client_.reset();
   status_.clock_offset_ms.reset();  // another enrolment: measured anew
   if (credentials_) {
-    client_ = std::make_unique<ApiClient>(credentials_->server_url, options_.http);
-    client_->set_token(credentials_->token);
-    client_->set_gzip(options_.gzip);
+    const auto make_client = [&] {
+      auto client = std::make_unique<ApiClient>(credentials_->server_url, options_.http);
+      client->set_token(credentials_->token);
+      client->set_gzip(options_.gzip);
+      return client;
+    };
+    client_ = make_client();
+    // A second connection for the batch sent ahead (push_all). Not under a
+    // bandwidth cap: two uploads at once would each take the whole cap.
+    if (options_.pipeline_pushes && options_.http.max_rate == 0) ahead_client_ = make_client();
   }
   return true;
 }
@@ -188,8 +199,9 @@ bool Agent::enrolled() {
 
 TrafficStats Agent::traffic() const {
   TrafficStats t = retired_traffic_;
-  if (client_) {
-    const auto& c = client_->stats();
+  for (const auto* client : {client_.get(), ahead_client_.get()}) {
+    if (client == nullptr) continue;
+    const auto& c = client->stats();
     t.requests += c.requests;
     t.bytes_sent += c.bytes_sent;
     t.bytes_received += c.bytes_received;
@@ -205,6 +217,13 @@ SyncReport Agent::push_all() {
     report.failure = not_enrolled();
     return report;
   }
+  // The batch whose answer is awaited, and (in steady state) the one after
+  // it, sent before that answer comes so the link and central never idle.
+  // Changes are acknowledged only from their own answer, in queue order; a
+  // batch sent ahead whose answer goes unused (any path but success below)
+  // is waited for and dropped: its changes stay pending and are sent again,
+  // and central answers the replays as duplicates.
+  std::optional<SentBatch> current;
   try {
     while (true) {
       if (stopping()) {
@@ -212,13 +231,27 @@ SyncReport Agent::push_all() {
             ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
         return report;
       }
-      auto batch = store_.next_batch(batch_count_, options_.batch_max_bytes);
-      if (batch.empty()) return report;
-      if (quarantine_damaged(batch, report)) continue;
-      std::vector<std::string_view> payloads;
-      payloads.reserve(batch.size());
-      for (const auto& e : batch) payloads.emplace_back(e.payload);
-      auto answer = client_->push(protocol::encode_push_request_from_encoded(payloads));
+      if (!current) {
+        auto first = store_.next_batch(batch_count_, options_.batch_max_bytes);
+        if (first.empty()) return report;
+        if (quarantine_damaged(first, report)) continue;
+        current = send_batch(std::move(first), *client_);
+      }
+      std::optional<SentBatch> ahead;
+      if (options_.pipeline_pushes && ahead_client_ &&
+          batch_count_ >= std::max<std::size_t>(1, options_.batch_max_changes)) {
+        auto next =
+            store_.next_batch(batch_count_, options_.batch_max_bytes, current->batch.back().seq);
+        const bool independent = may_send_ahead(current->batch, next);
+        if (!next.empty() && independent) {
+          ApiClient& other = current->client == client_.get() ? *ahead_client_ : *client_;
+          ahead = send_batch(std::move(next), other);
+        }
+      }
+      auto batch = std::move(current->batch);
+      auto answer = current->answer.get();
+      const std::int64_t seq_seen_when_sent = current->seq_seen_when_sent;
+      current.reset();
       if (!answer) {
         const ApiFailure& f = answer.error();
         if (f.kind == FailureKind::answer_too_large) {
@@ -323,7 +356,7 @@ SyncReport Agent::push_all() {
       }
       // The server has these: recording that must not fail for a full disk.
       store::with_disk_reserve(store_.db().path(), [&] { store_.acknowledge(acks); });
-      watch_central(answer->central, std::nullopt, report);
+      watch_central(answer->central, std::nullopt, report, seq_seen_when_sent);
       for (const auto* r : refusals) {
         std::string message = r->message;
         for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
@@ -348,11 +381,35 @@ SyncReport Agent::push_all() {
                                 {"rejected", report.rejected}});
       batch_count_ =
           std::min(std::max<std::size_t>(1, options_.batch_max_changes), batch_count_ * 2);
+      current = std::move(ahead);
     }
   } catch (const store::StoreError& e) {
     report.failure = store_failure(e);
     return report;
   }
+}
+
+bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
+                    const std::vector<store::OutboxEntry>& next) {
+  std::unordered_set<std::string_view> records;
+  for (const auto& e : in_flight) records.insert(e.entity_id);
+  return std::none_of(next.begin(), next.end(), [&](const store::OutboxEntry& e) {
+    return records.contains(e.entity_id) || damage(e).has_value();
+  });
+}
+
+Agent::SentBatch Agent::send_batch(std::vector<store::OutboxEntry> batch, ApiClient& client) {
+  std::vector<std::string_view> payloads;
+  payloads.reserve(batch.size());
+  for (const auto& e : batch) payloads.emplace_back(e.payload);
+  auto body = protocol::encode_push_request_from_encoded(payloads);
+  // Only the HTTP exchange runs on the other thread; the store stays on this one.
+  auto answer = std::async(std::launch::async,
+                           [&client, body = std::move(body)] { return client.push(body); });
+  return SentBatch{.batch = std::move(batch),
+                   .client = &client,
+                   .seq_seen_when_sent = central_watch_.remembered().seq_seen,
+                   .answer = std::move(answer)};
 }
 
 std::chrono::milliseconds Agent::hold_delay(std::int64_t attempts) const {
@@ -502,10 +559,11 @@ SyncReport Agent::pull_all() {
 }
 
 void Agent::watch_central(const protocol::CentralLineage& lineage, std::optional<bool> acked_held,
-                          SyncReport& report) {
+                          SyncReport& report, std::optional<std::int64_t> seq_seen_when_sent) {
   std::optional<RollbackFound> found;
-  store::with_disk_reserve(store_.db().path(),
-                           [&] { found = central_watch_.observe(lineage, acked_held); });
+  store::with_disk_reserve(store_.db().path(), [&] {
+    found = central_watch_.observe(lineage, acked_held, seq_seen_when_sent);
+  });
   if (!found) return;
   report.requeued += found->requeued;
   report.pull_restarted = true;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,7 +42,20 @@ struct AgentOptions {
   // A change sent back for a reason that can clear waits this long, doubling
   // with each return, up to store::kLongestHold.
   std::chrono::milliseconds hold_base{60'000};
+  // Send the next push batch before the previous one's answer arrives (on a
+  // second connection), so a slow link or a busy central never idles. Off
+  // under http.max_rate, so the cap holds for the two connections together.
+  bool pipeline_pushes = true;
 };
+
+// Whether `next` may be pushed while `in_flight` still awaits its answer:
+// central then applies the two in either order. That is safe for changes of
+// different records (merges are field by field by clock, and a reference to
+// a record not there yet is allowed), not for two changes of one record (a
+// request's later status must not arrive before the request). A damaged
+// change is never sent ahead (the agent sets it aside first).
+bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
+                    const std::vector<store::OutboxEntry>& next);
 
 // A change whose answers never match it is set aside after this many tries.
 inline constexpr std::int64_t kMaxUnmatchedAnswers = 3;
@@ -118,15 +132,24 @@ class Agent {
   // Keeps a reference-code prefix a pull brought, when it is one central may
   // hand out (the answer is checked like any input from the network).
   void adopt_code_prefix(const std::string& prefix);
+  // A push batch on its way: its changes, the connection, the answer to come.
+  struct SentBatch {
+    std::vector<store::OutboxEntry> batch;
+    ApiClient* client = nullptr;
+    std::int64_t seq_seen_when_sent = 0;  // central's sequence as known at sending
+    std::future<ApiResult<protocol::PushResponse>> answer;  // waits when dropped
+  };
+  SentBatch send_batch(std::vector<store::OutboxEntry> batch, ApiClient& client);
   // Every push answer and pull page: what central's lineage says (recovery.hpp).
   void watch_central(const protocol::CentralLineage& lineage, std::optional<bool> acked_held,
-                     SyncReport& report);
+                     SyncReport& report, std::optional<std::int64_t> seq_seen_when_sent = {});
 
   store::Store& store_;
   AgentOptions options_;
   const std::atomic<bool>* stop_;
   std::optional<store::DeviceCredentials> credentials_;
   std::unique_ptr<ApiClient> client_;
+  std::unique_ptr<ApiClient> ahead_client_;  // the batch sent ahead (pipeline_pushes)
   Backoff backoff_;
   store::SyncStatus status_;
   std::size_t batch_count_;  // shrinks after 413 or a 4xx, grows back after successes

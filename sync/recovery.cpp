@@ -1,6 +1,8 @@
 // Noticing that central went back in time and sending again what it may have lost.
 #include "sync/recovery.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 #include <chrono>
 
@@ -69,10 +71,13 @@ std::string CentralWatch::acked_probe() {
 }
 
 std::optional<RollbackFound> CentralWatch::observe(const protocol::CentralLineage& answer,
-                                                   std::optional<bool> acked_held) {
+                                                   std::optional<bool> acked_held,
+                                                   std::optional<std::int64_t> seq_seen_when_sent) {
   if (answer.database_id.empty()) return std::nullopt;
   const RememberedCentral before = remembered();
-  const Rollback verdict = judge_central(before, answer, acked_held);
+  RememberedCentral baseline = before;
+  if (seq_seen_when_sent) baseline.seq_seen = std::min(baseline.seq_seen, *seq_seen_when_sent);
+  const Rollback verdict = judge_central(baseline, answer, acked_held);
   if (verdict == Rollback::none) {
     // Only what moved is written: most answers change only the sequence.
     if (before.database_id != answer.database_id) {

@@ -73,8 +73,12 @@ class CentralWatch {
   // Called with every push answer and pull page. Remembers the lineage; when
   // central went back, requeues the acknowledged changes and resets the pull
   // cursor (one transaction), records it for status, and says so.
+  // seq_seen_when_sent: the highest sequence seen when the request was sent,
+  // if answers to other requests may have come in since (a push batch sent
+  // ahead): an answer is behind only if it is behind what was known then.
   std::optional<RollbackFound> observe(const protocol::CentralLineage& answer,
-                                       std::optional<bool> acked_held = std::nullopt);
+                                       std::optional<bool> acked_held = std::nullopt,
+                                       std::optional<std::int64_t> seq_seen_when_sent = {});
 
   // Enrolment with another server: its lineage is unknown, and changes this
   // device's outbox holds so far belong to the previous server.

@@ -284,7 +284,10 @@ class Store {
   // Pending changes in order, at most max_count and, after the first, at most
   // max_bytes of payload; one oversized change is still returned alone so it
   // can never block the queue.
-  std::vector<OutboxEntry> next_batch(std::size_t max_count, std::size_t max_bytes);
+  // after_seq: only entries queued after that one (the agent sends the next
+  // batch while the previous one's answer is on its way).
+  std::vector<OutboxEntry> next_batch(std::size_t max_count, std::size_t max_bytes,
+                                      std::int64_t after_seq = 0);
   // Marks changes acknowledged, all in one transaction. Unknown ids are ignored.
   void acknowledge(const std::vector<Ack>& acks);
   // Marks one change rejected with the server's reason; it stays visible.
