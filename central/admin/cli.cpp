@@ -669,8 +669,8 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
     int hours = 72;
     if (p.flags.contains("--ttl-hours")) {
       const auto parsed = to_int(p.flags.at("--ttl-hours"));
-      if (!parsed || *parsed < 1 || *parsed > 24 * 90) {
-        err << "alliance-central: --ttl-hours must be 1 to 2160\n";
+      if (!parsed || *parsed < 1 || *parsed > kMaxEnrolmentTtlHours) {
+        err << "alliance-central: --ttl-hours must be 1 to " << kMaxEnrolmentTtlHours << "\n";
         return 2;
       }
       hours = *parsed;
