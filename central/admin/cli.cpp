@@ -225,7 +225,9 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
        {"alliance-central audit --db FILE [--format csv|json]\n"
         "Prints the console's audit log, oldest first (CSV by default): id, at, actor,\n"
         "action (login, login_failed, login_refused, logout, request_status, user_add,\n"
-        "user_passwd, user_remove), target, client_address, and the state before and\n"
+        "user_passwd, user_remove, device_revoke, enrolment_code, event_create,\n"
+        "event_edit, pack_create, pack_edit, export, audit_export), target,\n"
+        "client_address, and the state before and\n"
         "after as JSON. Written to standard output: redirect it to a file readable by\n"
         "admins only.",
         {"--db", "--format"},

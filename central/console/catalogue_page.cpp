@@ -101,8 +101,8 @@ std::string pack_form(const Context& context, const model::ResourcePack& pack, b
   html += text_field(context, errors, "adm.field.languages", "languages",
                      util::join(pack.languages, ','), "text", "required");
   html += select_field(context, errors, "adm.field.format", "format",
-                       {{"print", tr(context.lang, "adm.format.print")},
-                        {"digital", tr(context.lang, "adm.format.digital")}},
+                       {{"print", std::string(tr(context.lang, "adm.format.print"))},
+                        {"digital", std::string(tr(context.lang, "adm.format.digital"))}},
                        model::to_string(pack.format));
   html += util::cat("<label>", context.t("adm.field.stock"),
                     "<br><textarea name=\"stock\" rows=\"4\" cols=\"40\">",

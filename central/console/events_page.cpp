@@ -54,8 +54,8 @@ std::string event_form(const Context& context, const model::TrainingEvent& event
   html += text_field(context, errors, "adm.field.name", "name", event.name, "text",
                      "required maxlength=\"200\"");
   html += select_field(context, errors, "adm.field.kind", "kind",
-                       {{"training", tr(context.lang, "adm.kind.training")},
-                        {"webinar", tr(context.lang, "adm.kind.webinar")}},
+                       {{"training", std::string(tr(context.lang, "adm.kind.training"))},
+                        {"webinar", std::string(tr(context.lang, "adm.kind.webinar"))}},
                        model::to_string(event.kind));
   html += text_field(context, errors, "adm.field.place", "place", event.place);
   html += text_field(context, errors, "adm.field.country", "country", event.country, "text",

@@ -48,9 +48,9 @@ ApiResponse exports_page(Env& env, Context& context, int status, const ExportFil
                     "</p><form method=\"post\" action=\"/console/exports\">",
                     hidden_csrf(context.session->csrf_token));
   main += select_field(context, errors, "exports.what", "what",
-                       {{"members", tr(context.lang, "exports.members")},
-                        {"requests", tr(context.lang, "exports.requests")},
-                        {"attendance", tr(context.lang, "exports.attendance")}},
+                       {{"members", std::string(tr(context.lang, "exports.members"))},
+                        {"requests", std::string(tr(context.lang, "exports.requests"))},
+                        {"attendance", std::string(tr(context.lang, "exports.attendance"))}},
                        filter.what);
   if (context.user().role == ConsoleRole::admin) {
     main += text_field(context, errors, "exports.office", "office", filter.office, "text",
@@ -62,7 +62,7 @@ ApiResponse exports_page(Env& env, Context& context, int status, const ExportFil
   main += text_field(context, errors, "exports.from", "from", filter.from, "date");
   main += text_field(context, errors, "exports.to", "to", filter.to, "date");
   std::vector<std::pair<std::string, std::string>> events{
-      {"", tr(context.lang, "exports.any_event")}};
+      {"", std::string(tr(context.lang, "exports.any_event"))}};
   for (const auto& event : event_choices(env, context)) {
     events.emplace_back(event.id, util::cat(event.start_date, " ", event.name));
   }
