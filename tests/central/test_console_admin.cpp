@@ -32,18 +32,23 @@ std::string node_of(const protocol::EnrollResponse& device) {
 
 // A member pushed by `device`; returns its id.
 std::string push_member(test::TestServer& server, const protocol::EnrollResponse& device, int n,
-                        const std::string& given_name, std::int64_t clock) {
+                        const std::string& given_name, std::int64_t clock,
+                        const std::string& organisation = "Child Welfare Society") {
   model::Member member = test::member_with_id(n);
   member.given_name = given_name;
+  member.organisation = organisation;
   member.created_at = "2026-11-28T10:00:00.000Z";
   auto client = server.client();
   const auto pushed = test::push(*client, device.token,
                                  {test::change_of(member, test::hlc_at(clock, node_of(device)))});
   if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
-    throw std::runtime_error("the fixture's member was not applied: " +
-                             (pushed.results.empty()
-                                  ? std::string("no result")
-                                  : pushed.results[0].code + " " + pushed.results[0].message));
+    throw std::runtime_error(
+        "the fixture's member was not applied: " +
+        (pushed.results.empty()
+             ? std::string("no result")
+             : pushed.results[0].code + " " +
+                   (pushed.results[0].errors.empty() ? std::string()
+                                                     : pushed.results[0].errors[0].field)));
   }
   return member.id;
 }
@@ -504,7 +509,8 @@ TEST_CASE("console exports: CSV with a BOM, formula-safe, only the account's off
   test::TestServer server;
   const auto nairobi = server.enroll("Nairobi");
   const auto lagos = server.enroll("Lagos");
-  push_member(server, nairobi, 1, "=cmd", 1000);
+  // Names cannot hold '=' (validation), but may start with '-'; organisations hold anything.
+  push_member(server, nairobi, 1, "-Amina", 1000, "=cmd|' /C calc'!A0");
   push_member(server, nairobi, 2, "Wanjiku", 2000);
   push_member(server, lagos, 3, "Adebayo", 3000);
   add_account(server, "alice", "Nairobi", central::ConsoleRole::manager);
@@ -524,8 +530,10 @@ TEST_CASE("console exports: CSV with a BOM, formula-safe, only the account's off
   CHECK(contains(header_of(csv, "Content-Type"), "text/csv"));
   CHECK(contains(header_of(csv, "Content-Disposition"), "attachment; filename=\"members-"));
   CHECK(csv->body.starts_with(kBom));
-  CHECK(contains(csv->body, "'=cmd"));
+  CHECK(contains(csv->body, ",'=cmd|' /C calc'!A0,"));
   CHECK_FALSE(contains(csv->body, ",=cmd"));
+  CHECK(contains(csv->body, ",'-Amina,"));
+  CHECK_FALSE(contains(csv->body, ",-Amina,"));
   CHECK(contains(csv->body, "Wanjiku"));
   CHECK_FALSE(contains(csv->body, "Adebayo"));
 
@@ -671,7 +679,8 @@ TEST_CASE("console admin pages: full pages stay under 100 KB in every language")
       CHECK(res->status == 200);
       CHECK(contains(res->body, util::cat("<html lang=\"", lang, "\">")));
       CHECK(res->body.size() < 100 * 1024);
-      if (std::string_view(lang) == "en") MESSAGE(path << ": " << res->body.size() << " bytes");
+      if (std::string_view(lang) == "en")
+        MESSAGE(std::string(path) << ": " << res->body.size() << " bytes");
     }
   }
 }
