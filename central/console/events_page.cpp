@@ -23,18 +23,6 @@ bool may_write(const Context& context) {
   return context.user().role != ConsoleRole::viewer;
 }
 
-// The account's offices' events, latest first day first.
-std::vector<model::TrainingEvent> visible_events(Env& env, const Context& context) {
-  std::vector<model::TrainingEvent> events;
-  for (auto& record : env.store.list(protocol::Entity::event)) {
-    auto& event = std::get<model::TrainingEvent>(record);
-    if (context.may_see(event.office)) events.push_back(std::move(event));
-  }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return a.start_date > b.start_date; });
-  return events;
-}
-
 std::optional<model::TrainingEvent> find_visible(Env& env, const Context& context,
                                                  std::string_view id) {
   if (id.empty()) return std::nullopt;

@@ -25,19 +25,6 @@ struct ExportFilter {
   std::string event_id;
 };
 
-// The account's offices' events, latest first day first, at most kMaxEventChoices.
-std::vector<model::TrainingEvent> event_choices(Env& env, const Context& context) {
-  std::vector<model::TrainingEvent> events;
-  for (auto& record : env.store.list(protocol::Entity::event)) {
-    auto& event = std::get<model::TrainingEvent>(record);
-    if (context.may_see(event.office)) events.push_back(std::move(event));
-  }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return a.start_date > b.start_date; });
-  if (events.size() > kMaxEventChoices) events.resize(kMaxEventChoices);
-  return events;
-}
-
 ApiResponse exports_page(Env& env, Context& context, int status, const ExportFilter& filter,
                          const FieldMessages& errors) {
   std::string main;
@@ -63,7 +50,9 @@ ApiResponse exports_page(Env& env, Context& context, int status, const ExportFil
   main += text_field(context, errors, "exports.to", "to", filter.to, "date");
   std::vector<std::pair<std::string, std::string>> events{
       {"", std::string(tr(context.lang, "exports.any_event"))}};
-  for (const auto& event : event_choices(env, context)) {
+  auto choices = visible_events(env, context);
+  if (choices.size() > kMaxEventChoices) choices.resize(kMaxEventChoices);
+  for (const auto& event : choices) {
     events.emplace_back(event.id, util::cat(event.start_date, " ", event.name));
   }
   main += select_field(context, errors, "exports.event", "event", events, filter.event_id);
@@ -125,12 +114,10 @@ ApiResponse exports_post(Env& env, const ApiRequest& request, Context& context) 
     errors.emplace("to", context.t("adm.err.date_order"));
   }
   if (!filter.event_id.empty()) {
-    bool known = false;
-    for (const auto& record : env.store.list(protocol::Entity::event)) {
-      const auto& event = std::get<model::TrainingEvent>(record);
-      known |= event.id == filter.event_id && context.may_see(event.office);
-    }
-    if (!known) errors.emplace("event", context.t("adm.err.no_event"));
+    const auto events = visible_events(env, context);
+    if (std::none_of(events.begin(), events.end(),
+                     [&](const auto& event) { return event.id == filter.event_id; }))
+      errors.emplace("event", context.t("adm.err.no_event"));
   }
   if (!errors.empty()) {
     if (context.user().role != ConsoleRole::admin) filter.office.clear();

@@ -1,8 +1,10 @@
-// Labelled form fields with their errors, and paged-list links, for the console's pages.
+// Labelled form fields with their errors, paged-list links and visible events, for the console's
+// pages.
 #include "central/console/form_parts.hpp"
 
 #include <algorithm>
 
+#include "central/store/central_store.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central::console {
@@ -85,6 +87,17 @@ std::string pager(const Context& context, std::string_view path, const PageSlice
                       context.t("page.older"), "</a>");
   }
   return html + "</nav>";
+}
+
+std::vector<model::TrainingEvent> visible_events(Env& env, const Context& context) {
+  std::vector<model::TrainingEvent> events;
+  for (auto& record : env.store.list(protocol::Entity::event)) {
+    auto& event = std::get<model::TrainingEvent>(record);
+    if (context.may_see(event.office)) events.push_back(std::move(event));
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return a.start_date > b.start_date; });
+  return events;
 }
 
 }  // namespace alliance::central::console

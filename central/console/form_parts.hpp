@@ -1,6 +1,7 @@
 // Pieces the console's form pages share: labelled fields with their error
 // next to them in the user's language, validation errors from common/model
-// turned into those messages, and the newer/older links of a paged list.
+// turned into those messages, the newer/older links of a paged list, and the
+// events an account may see.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "central/console/page.hpp"
+#include "common/model/event.hpp"
 #include "common/model/validation.hpp"
 
 namespace alliance::central::console {
@@ -53,5 +55,9 @@ struct PageSlice {
 PageSlice slice_of(const ApiRequest& request, std::size_t total, std::size_t per_page);
 // "Newer" / "Older" links to `path`?page=N (nothing when one page holds all).
 std::string pager(const Context& context, std::string_view path, const PageSlice& slice);
+
+// The training events of the account's offices (every office for admins),
+// latest first day first.
+std::vector<model::TrainingEvent> visible_events(Env& env, const Context& context);
 
 }  // namespace alliance::central::console
