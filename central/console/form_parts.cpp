@@ -1,5 +1,4 @@
-// Labelled form fields with their errors, paged-list links and visible events, for the console's
-// pages.
+// Form fields with their errors, paged-list links and visible events for the console's pages.
 #include "central/console/form_parts.hpp"
 
 #include <algorithm>
