@@ -82,13 +82,17 @@ ApiResponse events_page(Env& env, const ApiRequest& request, Context& context, i
                     html_escape(util::format(tr(context.lang, "events.done"), event.name)), "</p>");
     }
   }
+  // A form being edited or corrected comes first; a blank one after the list.
+  std::string form;
   if (may_write(context)) {
     model::TrainingEvent blank;
     blank.office = context.user().role == ConsoleRole::admin ? "" : context.user().office;
-    main += event_form(context, editing ? *editing : blank, is_new, errors);
+    form = event_form(context, editing ? *editing : blank, is_new, errors);
   }
+  const bool form_first = editing.has_value() || !errors.empty();
+  if (form_first) main += form;
   if (events.empty()) {
-    main += util::cat("<p>", context.t("events.none"), "</p>");
+    main += util::cat("<p>", context.t("events.none"), "</p>", form_first ? "" : form);
     return page(status, context, tr(context.lang, "events.title"), kPath, main);
   }
   const PageSlice slice = slice_of(request, events.size(), kRowsPerPage);
@@ -118,6 +122,7 @@ ApiResponse events_page(Env& env, const ApiRequest& request, Context& context, i
     main += "</tr>";
   }
   main += "</tbody></table>";
+  if (!form_first) main += form;
   return page(status, context, tr(context.lang, "events.title"), kPath, main);
 }
 
