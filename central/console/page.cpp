@@ -70,9 +70,12 @@ struct NavItem {
   bool admin_only;
 };
 constexpr NavItem kNavigation[] = {
-    {"/console/requests", "nav.requests", false}, {"/console/devices", "nav.devices", false},
-    {"/console/events", "nav.events", false},     {"/console/catalogue", "nav.catalogue", false},
-    {"/console/exports", "nav.exports", false},   {"/console/audit", "nav.audit", true},
+    {"/console/requests", "nav.requests", false},
+    {"/console/devices", "nav.devices", false},
+    {"/console/events", "nav.events", false},
+    {"/console/catalogue", "nav.catalogue", false},
+    {"/console/exports", "nav.exports", false},
+    {"/console/audit", "nav.audit", true},
 };
 
 std::string base64(const unsigned char* bytes, int size) {
