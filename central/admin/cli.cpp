@@ -225,7 +225,9 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
        {"alliance-central audit --db FILE [--format csv|json]\n"
         "Prints the console's audit log, oldest first (CSV by default): id, at, actor,\n"
         "action (login, login_failed, login_refused, logout, request_status, user_add,\n"
-        "user_passwd, user_remove), target, client_address, and the state before and\n"
+        "user_passwd, user_remove, device_revoke, enrolment_code, event_create,\n"
+        "event_edit, pack_create, pack_edit, export, audit_export), target,\n"
+        "client_address, and the state before and\n"
         "after as JSON. Written to standard output: redirect it to a file readable by\n"
         "admins only.",
         {"--db", "--format"},
@@ -669,8 +671,8 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
     int hours = 72;
     if (p.flags.contains("--ttl-hours")) {
       const auto parsed = to_int(p.flags.at("--ttl-hours"));
-      if (!parsed || *parsed < 1 || *parsed > 24 * 90) {
-        err << "alliance-central: --ttl-hours must be 1 to 2160\n";
+      if (!parsed || *parsed < 1 || *parsed > kMaxEnrolmentTtlHours) {
+        err << "alliance-central: --ttl-hours must be 1 to " << kMaxEnrolmentTtlHours << "\n";
         return 2;
       }
       hours = *parsed;

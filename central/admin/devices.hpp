@@ -9,6 +9,10 @@
 
 namespace alliance::central {
 
+// The longest an enrolment code may be valid (enroll-code --ttl-hours and the
+// console's form): 90 days.
+inline constexpr int kMaxEnrolmentTtlHours = 24 * 90;
+
 // Column names, in order: id, name, office, hlc_node, app_version,
 // enrolled_at, last_contact_at, clock_offset_ms, revoked_at.
 std::string devices_csv(const std::vector<DeviceListing>& devices);

@@ -252,22 +252,29 @@ void AccountStore::audit(AuditEntry entry) {
       .run();
 }
 
+namespace {
+
+AuditEntry audit_entry_from(sql::Query& q) {
+  return AuditEntry{.id = q.int64(0),
+                    .at = q.text(1),
+                    .actor = q.text(2),
+                    .action = q.text(3),
+                    .target = q.text(4),
+                    .client_address = q.text(5),
+                    .before_json = q.text(6),
+                    .after_json = q.text(7)};
+}
+
+constexpr std::string_view kAuditColumns =
+    "id, at, actor, action, target, client_address, before_json, after_json";
+
+}  // namespace
+
 std::vector<AuditEntry> AccountStore::list_audit() {
   std::lock_guard lock(mutex_);
   std::vector<AuditEntry> out;
-  auto q = db_.query(
-      "SELECT id, at, actor, action, target, client_address, before_json, after_json "
-      "FROM console_audit ORDER BY id");
-  while (q.step()) {
-    out.push_back(AuditEntry{.id = q.int64(0),
-                             .at = q.text(1),
-                             .actor = q.text(2),
-                             .action = q.text(3),
-                             .target = q.text(4),
-                             .client_address = q.text(5),
-                             .before_json = q.text(6),
-                             .after_json = q.text(7)});
-  }
+  auto q = db_.query(util::cat("SELECT ", kAuditColumns, " FROM console_audit ORDER BY id"));
+  while (q.step()) out.push_back(audit_entry_from(q));
   return out;
 }
 
@@ -278,6 +285,23 @@ std::optional<int> AccountStore::count_attempt(std::string_view scope, std::stri
                                   .count();
   std::lock_guard lock(mutex_);
   return count_shared_attempt(db_, scope, key, max_attempts, window, now_ms);
+}
+
+std::vector<AuditEntry> AccountStore::list_audit_newest(std::size_t offset, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<AuditEntry> out;
+  auto q = db_.query(util::cat("SELECT ", kAuditColumns,
+                               " FROM console_audit ORDER BY id DESC LIMIT ?1 OFFSET ?2"));
+  q.bind_all(static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset));
+  while (q.step()) out.push_back(audit_entry_from(q));
+  return out;
+}
+
+std::int64_t AccountStore::count_audit() {
+  std::lock_guard lock(mutex_);
+  auto q = db_.query("SELECT COUNT(*) FROM console_audit");
+  q.step();
+  return q.int64(0);
 }
 
 std::vector<OfficeRequest> AccountStore::list_requests(const std::string& office) {

@@ -115,6 +115,9 @@ class AccountStore {
   // Appends to the audit log (entry.id and an empty entry.at are filled in).
   void audit(AuditEntry entry);
   std::vector<AuditEntry> list_audit();
+  // At most `limit` entries, newest first, after skipping the `offset` newest.
+  std::vector<AuditEntry> list_audit_newest(std::size_t offset, std::size_t limit);
+  std::int64_t count_audit();
 
   // Requests of `office` (every office when empty), newest first.
   std::vector<OfficeRequest> list_requests(const std::string& office);

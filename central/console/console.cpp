@@ -34,6 +34,11 @@ struct Route {
 };
 constexpr Route kRoutes[] = {
     {"/console/requests", &requests_get, &requests_post},
+    {"/console/devices", &devices_get, &devices_post},
+    {"/console/events", &events_get, &events_post},
+    {"/console/catalogue", &catalogue_get, &catalogue_post},
+    {"/console/exports", &exports_get, &exports_post},
+    {"/console/audit", &audit_get, &audit_post},
 };
 
 std::string cookie_attributes(const ConsoleLimits& limits) {

@@ -71,6 +71,11 @@ struct NavItem {
 };
 constexpr NavItem kNavigation[] = {
     {"/console/requests", "nav.requests", false},
+    {"/console/devices", "nav.devices", false},
+    {"/console/events", "nav.events", false},
+    {"/console/catalogue", "nav.catalogue", false},
+    {"/console/exports", "nav.exports", false},
+    {"/console/audit", "nav.audit", true},
 };
 
 std::string base64(const unsigned char* bytes, int size) {

@@ -11,4 +11,20 @@ namespace alliance::central::console {
 ApiResponse requests_get(Env& env, const ApiRequest& request, Context& context);
 ApiResponse requests_post(Env& env, const ApiRequest& request, Context& context);
 
+// devices_page.cpp: devices with last contact and clock offset; revoke; enrolment codes.
+ApiResponse devices_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse devices_post(Env& env, const ApiRequest& request, Context& context);
+// events_page.cpp: training events, created and edited as server changes.
+ApiResponse events_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse events_post(Env& env, const ApiRequest& request, Context& context);
+// catalogue_page.cpp: resource packs and their stock per office.
+ApiResponse catalogue_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse catalogue_post(Env& env, const ApiRequest& request, Context& context);
+// exports_page.cpp: CSV downloads of members, requests and attendance.
+ApiResponse exports_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse exports_post(Env& env, const ApiRequest& request, Context& context);
+// audit_page.cpp: the audit log (admins only) and its CSV download.
+ApiResponse audit_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse audit_post(Env& env, const ApiRequest& request, Context& context);
+
 }  // namespace alliance::central::console

@@ -1002,6 +1002,21 @@ std::vector<OfficeMember> CentralStore::list_members(const std::string& office) 
   return out;
 }
 
+std::vector<std::pair<std::string, Record>> CentralStore::list_with_offices(
+    Entity entity, const std::string& office) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, Record>> out;
+  auto q = db_.query(
+      "SELECT office, json FROM records WHERE entity = ?1 AND (?2 = '' OR office = ?2) "
+      "ORDER BY seq");
+  q.bind_all(protocol::to_string(entity), office);
+  while (q.step()) {
+    auto record = protocol::decode_record(entity, q.text(1));
+    if (record) out.emplace_back(q.text(0), std::move(*record));
+  }
+  return out;
+}
+
 std::int64_t CentralStore::count_records(Entity entity) {
   std::lock_guard lock(mutex_);
   auto q = db_.query("SELECT COUNT(*) FROM records WHERE entity = ?1");

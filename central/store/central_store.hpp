@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "central/merge.hpp"
@@ -233,6 +234,10 @@ class CentralStore {
   // Every member with the office whose devices wrote it, in change order;
   // only office `office` when it is not empty.
   std::vector<OfficeMember> list_members(const std::string& office = {});
+  // Every record of one entity with the office its row belongs to, in change
+  // order; only office `office` when it is not empty (the console's exports).
+  std::vector<std::pair<std::string, protocol::Record>> list_with_offices(
+      protocol::Entity entity, const std::string& office = {});
 
   // This database's identity, restore count and change sequence, as every
   // push and pull answer carries them (protocol::CentralLineage).

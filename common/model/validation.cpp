@@ -478,6 +478,10 @@ FieldErrors normalize_and_validate(Member& member, const ValidationContext& cont
   return errors.take();
 }
 
+bool is_calendar_date(std::string_view text) {
+  return is_valid_date(text);
+}
+
 FieldErrors normalize_and_validate(TrainingEvent& event) {
   clean_entered_text(event.name, event.place, event.organiser);
   Errors errors("event");

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/model/event.hpp"
@@ -32,6 +33,9 @@ struct ValidationContext {
   std::string default_country;
   int current_year = 2026;  // for birth-year bounds
 };
+
+// Whether `text` is a calendar date written YYYY-MM-DD (the check the date fields get).
+bool is_calendar_date(std::string_view text);
 
 // Trims and normalises fields in place (phone to E.164 through
 // libphonenumber, read with the member's own country; e-mail to lower case
