@@ -34,6 +34,8 @@ struct Route {
 };
 constexpr Route kRoutes[] = {
     {"/console/requests", &requests_get, &requests_post},
+    {"/console/duplicates", &duplicates_get, &duplicates_post},
+    {"/console/stock", &stock_get, &stock_post},
 };
 
 std::string cookie_attributes(const ConsoleLimits& limits) {

@@ -71,6 +71,8 @@ struct NavItem {
 };
 constexpr NavItem kNavigation[] = {
     {"/console/requests", "nav.requests", false},
+    {"/console/duplicates", "nav.duplicates", false},
+    {"/console/stock", "nav.stock", false},
 };
 
 std::string base64(const unsigned char* bytes, int size) {
