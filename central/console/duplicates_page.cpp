@@ -75,15 +75,14 @@ std::string pair_html(const Context& context, const DuplicatePair& pair, bool ma
   if (may_merge) {
     const std::string csrf = hidden_csrf(context.session->csrf_token);
     const auto keep_form = [&](const model::Member& keep, const model::Member& drop) {
-      return util::cat(
-          "<form class=\"inline\" method=\"post\" action=\"/console/duplicates\">", csrf,
-          "<input type=\"hidden\" name=\"office\" value=\"", html_escape(pair.office),
-          "\"><input type=\"hidden\" name=\"keep\" value=\"", html_escape(keep.id),
-          "\"><input type=\"hidden\" name=\"drop\" value=\"", html_escape(drop.id),
-          "\"><button type=\"submit\">",
-          html_escape(util::format(tr(context.lang, "dup.keep"), keep.reference_code,
-                                   drop.reference_code)),
-          "</button></form>");
+      return util::cat("<form class=\"inline\" method=\"post\" action=\"/console/duplicates\">",
+                       csrf, "<input type=\"hidden\" name=\"office\" value=\"",
+                       html_escape(pair.office), "\"><input type=\"hidden\" name=\"keep\" value=\"",
+                       html_escape(keep.id), "\"><input type=\"hidden\" name=\"drop\" value=\"",
+                       html_escape(drop.id), "\"><button type=\"submit\">",
+                       html_escape(util::format(tr(context.lang, "dup.keep"), keep.reference_code,
+                                                drop.reference_code)),
+                       "</button></form>");
     };
     html += util::cat("<p>", keep_form(a, b), keep_form(b, a), "</p>");
   }
@@ -91,8 +90,7 @@ std::string pair_html(const Context& context, const DuplicatePair& pair, bool ma
 }
 
 ApiResponse duplicates_page(Env& env, const ApiRequest& request, Context& context, int status,
-                            std::string_view error, std::string_view done,
-                            std::string office) {
+                            std::string_view error, std::string_view done, std::string office) {
   std::string main;
   if (!error.empty()) main += util::cat("<p class=\"err\">", html_escape(error), "</p>");
   if (!done.empty()) main += util::cat("<p class=\"msg\">", html_escape(done), "</p>");
@@ -106,8 +104,8 @@ ApiResponse duplicates_page(Env& env, const ApiRequest& request, Context& contex
     } else {
       main += util::cat("<p>", context.t("dup.pick_office"), "</p><ul>");
       for (std::size_t i = 0; i < offices.size() && i < kMaxOfficesListed; ++i) {
-        main += util::cat("<li><a href=\"", office_link(offices[i]), "\">",
-                          html_escape(offices[i]), "</a></li>");
+        main += util::cat("<li><a href=\"", office_link(offices[i]), "\">", html_escape(offices[i]),
+                          "</a></li>");
       }
       main += "</ul>";
       return page(status, context, tr(context.lang, "dup.title"), "/console/duplicates", main);
@@ -139,8 +137,8 @@ ApiResponse duplicates_page(Env& env, const ApiRequest& request, Context& contex
                         context.t("page.previous"), "</a> ");
     }
     if (index < last_page) {
-      main += util::cat("<a href=\"", office_link(office, index + 1), "\">",
-                        context.t("page.next"), "</a>");
+      main += util::cat("<a href=\"", office_link(office, index + 1), "\">", context.t("page.next"),
+                        "</a>");
     }
     main += "</nav>";
   }
@@ -175,10 +173,9 @@ ApiResponse duplicates_post(Env& env, const ApiRequest& request, Context& contex
   const auto merged = env.store.merge_members(keep, drop, context.actor());
   if (!merged) return refused(409, util::cat("merge.refused.", merged.error().code));
   if (merged->already_merged) {
-    return duplicates_page(env, request, context, 200, {},
-                           util::format(tr(context.lang, "merge.already"), merged->merged_at,
-                                        merged->actor),
-                           office);
+    return duplicates_page(
+        env, request, context, 200, {},
+        util::format(tr(context.lang, "merge.already"), merged->merged_at, merged->actor), office);
   }
   env.accounts.audit(
       {.actor = context.actor(),
@@ -186,14 +183,13 @@ ApiResponse duplicates_post(Env& env, const ApiRequest& request, Context& contex
        .target = drop,
        .client_address = request.client_address,
        .before_json = json_object({{"keep", keep}, {"drop", drop}, {"merged_into", ""}}),
-       .after_json = json_object(
-           {{"keep", keep},
-            {"drop", drop},
-            {"merged_into", keep},
-            {"attendance_moved", std::to_string(merged->attendance_moved)},
-            {"attendance_folded", std::to_string(merged->attendance_folded)},
-            {"requests_moved", std::to_string(merged->requests_moved)},
-            {"fields_filled", util::join(merged->fields_filled, ',')}})});
+       .after_json = json_object({{"keep", keep},
+                                  {"drop", drop},
+                                  {"merged_into", keep},
+                                  {"attendance_moved", std::to_string(merged->attendance_moved)},
+                                  {"attendance_folded", std::to_string(merged->attendance_folded)},
+                                  {"requests_moved", std::to_string(merged->requests_moved)},
+                                  {"fields_filled", util::join(merged->fields_filled, ',')}})});
   return duplicates_page(env, request, context, 200, {},
                          util::format(tr(context.lang, "merge.done"), merged->attendance_moved,
                                       merged->requests_moved),

@@ -107,8 +107,10 @@ ApiResponse requests_page(Env& env, const ApiRequest& request, Context& context,
           "<form id=\"bulk\" method=\"post\" action=\"/console/requests\">", csrf,
           "<input type=\"hidden\" name=\"bulk\" value=\"1\"><b>", context.t("bulk.title"),
           "</b> <button type=\"submit\" name=\"action\" value=\"approve\">",
-          context.t("action.approve"), "</button> <button type=\"submit\" name=\"action\" "
-          "value=\"dispatch\">", context.t("action.dispatch"),
+          context.t("action.approve"),
+          "</button> <button type=\"submit\" name=\"action\" "
+          "value=\"dispatch\">",
+          context.t("action.dispatch"),
           "</button> <input type=\"text\" name=\"reason\" maxlength=\"500\" placeholder=\"",
           context.t("action.reason"), "\" aria-label=\"", context.t("action.reason"),
           "\"> <button type=\"submit\" name=\"action\" value=\"reject\">",
@@ -116,10 +118,10 @@ ApiResponse requests_page(Env& env, const ApiRequest& request, Context& context,
     }
     main += "<table><thead><tr>";
     if (may_decide) main += util::cat("<th>", context.t("bulk.select"), "</th>");
-    main += util::cat("<th>", context.t("col.code"), "</th><th>",
-                      context.t("col.office"), "</th><th>", context.t("col.requester"), "</th><th>",
-                      context.t("col.packs"), "</th><th>", context.t("col.status"), "</th><th>",
-                      context.t("col.created"), "</th>");
+    main +=
+        util::cat("<th>", context.t("col.code"), "</th><th>", context.t("col.office"), "</th><th>",
+                  context.t("col.requester"), "</th><th>", context.t("col.packs"), "</th><th>",
+                  context.t("col.status"), "</th><th>", context.t("col.created"), "</th>");
     if (may_decide) main += util::cat("<th>", context.t("col.actions"), "</th>");
     main += "</tr></thead><tbody>";
     for (std::size_t i = first; i < end_row; ++i) {
@@ -129,12 +131,13 @@ ApiResponse requests_page(Env& env, const ApiRequest& request, Context& context,
         if (!packs.empty()) packs += "<br>";
         packs += util::cat(html_escape(line.pack_id), " &times; ", line.quantity);
         const auto held = stock.find({request_office, line.pack_id});
-        packs += held == stock.end()
-                     ? util::cat(" <small>(", context.t("stock.untracked"), ")</small>")
-                     : util::cat(" <small>(",
-                                 html_escape(util::format(tr(context.lang, "stock.on_hand"),
-                                                          held->second)),
-                                 ")</small>");
+        packs +=
+            held == stock.end()
+                ? util::cat(" <small>(", context.t("stock.untracked"), ")</small>")
+                : util::cat(
+                      " <small>(",
+                      html_escape(util::format(tr(context.lang, "stock.on_hand"), held->second)),
+                      ")</small>");
       }
       const std::string& requester =
           r.organisation_name.empty() ? r.contact_name : r.organisation_name;
@@ -144,11 +147,10 @@ ApiResponse requests_page(Env& env, const ApiRequest& request, Context& context,
                           html_escape(r.id), "\" aria-label=\"", html_escape(r.reference_code),
                           "\"></td>");
       }
-      main +=
-          util::cat("<td>", html_escape(r.reference_code),
-                    "</td><td>", html_escape(request_office), "</td><td>", html_escape(requester),
-                    "</td><td>", packs, "</td><td>", status_text(context, r.status), "</td><td>",
-                    html_escape(r.created_at.substr(0, 10)), "</td>");
+      main += util::cat("<td>", html_escape(r.reference_code), "</td><td>",
+                        html_escape(request_office), "</td><td>", html_escape(requester),
+                        "</td><td>", packs, "</td><td>", status_text(context, r.status),
+                        "</td><td>", html_escape(r.created_at.substr(0, 10)), "</td>");
       if (may_decide) {
         const auto action_form = [&](std::string_view action, std::string_view extra) {
           return util::cat("<form class=\"inline\" method=\"post\" action=\"/console/requests\">",
@@ -199,8 +201,8 @@ std::string shortfall_message(Env& env, const Context& context, const OfficeRequ
   for (const auto& [pack_id, quantity] : needed) {
     const auto held = stock.find({existing.office, pack_id});
     if (held != stock.end() && held->second < quantity) {
-      return util::format(tr(context.lang, "stock.short"), existing.request.reference_code,
-                          pack_id, held->second, quantity);
+      return util::format(tr(context.lang, "stock.short"), existing.request.reference_code, pack_id,
+                          held->second, quantity);
     }
   }
   return util::format(tr(context.lang, "stock.short_unknown"), existing.request.reference_code);
@@ -221,8 +223,8 @@ Outcome decide(Env& env, const ApiRequest& request, const Context& context, cons
       return {409, util::cat(code, ": ",
                              util::format(tr(context.lang, "action.invalid"),
                                           tr(context.lang, util::cat("status.", before)),
-                                          tr(context.lang, util::cat("status.",
-                                                                     model::to_string(status)))))};
+                                          tr(context.lang,
+                                             util::cat("status.", model::to_string(status)))))};
     }
     if (decided.error().code == "insufficient_stock") {
       return {409, shortfall_message(env, context, *existing)};

@@ -31,8 +31,9 @@ ApiResponse stock_page(Env& env, const ApiRequest& request, Context& context, in
     main += util::cat("<form method=\"post\" action=\"/console/stock\">",
                       hidden_csrf(context.session->csrf_token));
     if (context.user().role == ConsoleRole::admin) {
-      main += util::cat("<label>", context.t("col.office"),
-                        "<br><input type=\"text\" name=\"office\" required maxlength=\"100\"></label>");
+      main +=
+          util::cat("<label>", context.t("col.office"),
+                    "<br><input type=\"text\" name=\"office\" required maxlength=\"100\"></label>");
     }
     main += util::cat("<label>", context.t("stock.pack"), "<br><select name=\"pack\" required>",
                       packs, "</select></label><label>", context.t("stock.quantity"),
@@ -56,9 +57,9 @@ ApiResponse stock_page(Env& env, const ApiRequest& request, Context& context, in
     }
     main += "</tbody></table>";
     if (levels.size() > kMaxRows) {
-      main += util::cat("<p>", html_escape(util::format(tr(context.lang, "stock.more"), kMaxRows,
-                                                        levels.size())),
-                        "</p>");
+      main += util::cat(
+          "<p>", html_escape(util::format(tr(context.lang, "stock.more"), kMaxRows, levels.size())),
+          "</p>");
     }
   }
   (void)request;
@@ -91,16 +92,18 @@ ApiResponse stock_post(Env& env, const ApiRequest& request, Context& context) {
   for (const auto& record : env.store.list(protocol::Entity::pack)) {
     if (std::get<model::ResourcePack>(record).id == pack_id) known = true;
   }
-  if (!known) return stock_page(env, request, context, 400, tr(context.lang, "stock.unknown_pack"), {});
+  if (!known)
+    return stock_page(env, request, context, 400, tr(context.lang, "stock.unknown_pack"), {});
   const auto moved = env.store.set_stock(office, pack_id, quantity, context.actor());
-  if (!moved) return stock_page(env, request, context, 400, tr(context.lang, "stock.bad_office"), {});
+  if (!moved)
+    return stock_page(env, request, context, 400, tr(context.lang, "stock.bad_office"), {});
   env.accounts.audit(
       {.actor = context.actor(),
        .action = "stock_set",
        .target = util::cat(office, "/", pack_id),
        .client_address = request.client_address,
-       .before_json = json_object({{"on_hand", moved->before ? std::to_string(*moved->before)
-                                                             : std::string()}}),
+       .before_json = json_object(
+           {{"on_hand", moved->before ? std::to_string(*moved->before) : std::string()}}),
        .after_json = json_object({{"on_hand", std::to_string(moved->after)}})});
   return stock_page(env, request, context, 200, {},
                     util::format(tr(context.lang, "stock.saved"), pack_id, office, quantity));

@@ -29,8 +29,8 @@ StoreResult<StockMove> CentralStore::set_stock(const std::string& office,
                                         " characters without control characters"));
   }
   if (quantity < 0 || quantity > kMaxStockQuantity) {
-    return invalid("quantity", util::cat("the quantity must be a whole number from 0 to ",
-                                         kMaxStockQuantity));
+    return invalid("quantity",
+                   util::cat("the quantity must be a whole number from 0 to ", kMaxStockQuantity));
   }
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);

@@ -1,0 +1,171 @@
+// A console client for the tests, like a browser without JavaScript (keeps
+// the console's cookies), and fixtures: accounts, requests pushed by a
+// device, and what the store holds.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "central/console/accounts.hpp"
+#include "common/util/strings.hpp"
+#include "server_fixture.hpp"
+
+namespace alliance::console_test {
+
+inline constexpr const char* kPassword = "correct horse battery";
+
+inline std::string form_encoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
+  }
+  return out;
+}
+
+// A client that keeps the console's cookies, like a browser without JavaScript.
+class Browser {
+ public:
+  explicit Browser(const test::TestServer& server) : client_(server.client()) {}
+
+  httplib::Result get(const std::string& path, httplib::Headers headers = {}) {
+    add_cookies(headers);
+    auto res = client_->Get(path, headers);
+    keep_cookies(res);
+    return res;
+  }
+
+  httplib::Result post(const std::string& path,
+                       const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      if (!body.empty()) body += '&';
+      body += form_encoded(name) + "=" + form_encoded(value);
+    }
+    httplib::Headers headers;
+    add_cookies(headers);
+    auto res = client_->Post(path, headers, body, "application/x-www-form-urlencoded");
+    keep_cookies(res);
+    return res;
+  }
+
+  // Opens the sign-in page and posts the form with its token.
+  httplib::Result login(const std::string& name, const std::string& password) {
+    const auto page = get("/console/login");
+    if (!page || page->status != 200) throw std::runtime_error("no sign-in page");
+    return post("/console/login",
+                {{"csrf", cookie("console_login")}, {"name", name}, {"password", password}});
+  }
+
+  std::string cookie(const std::string& name) const {
+    const auto it = cookies_.find(name);
+    return it == cookies_.end() ? std::string() : it->second;
+  }
+  void set_cookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
+
+ private:
+  void add_cookies(httplib::Headers& headers) const {
+    std::string line;
+    for (const auto& [name, value] : cookies_) {
+      if (!line.empty()) line += "; ";
+      line += name + "=" + value;
+    }
+    if (!line.empty()) headers.emplace("Cookie", line);
+  }
+  void keep_cookies(const httplib::Result& res) {
+    if (!res) return;
+    const auto range = res->headers.equal_range("Set-Cookie");
+    for (auto it = range.first; it != range.second; ++it) {
+      const std::string& value = it->second;
+      const auto equals = value.find('=');
+      const auto end = value.find(';');
+      const std::string name = value.substr(0, equals);
+      if (value.find("Max-Age=0") != std::string::npos) {
+        cookies_.erase(name);
+      } else {
+        cookies_[name] = value.substr(equals + 1, end - equals - 1);
+      }
+    }
+  }
+
+  std::unique_ptr<httplib::Client> client_;
+  std::map<std::string, std::string> cookies_;
+};
+
+// The CSRF token the page's forms carry.
+inline std::string csrf_of(const std::string& html) {
+  const std::string marker = "name=\"csrf\" value=\"";
+  const auto at = html.find(marker);
+  if (at == std::string::npos) return {};
+  return html.substr(at + marker.size(), 64);
+}
+
+inline void add_account(test::TestServer& server, const std::string& name,
+                        const std::string& office, central::ConsoleRole role) {
+  auto accounts = central::AccountStore::open(server.store().db_spec());
+  REQUIRE(accounts->add_user(name, office, role, kPassword).has_value());
+}
+
+// The clock node the fixtures' pushes use for `device`.
+inline std::string node_of(const protocol::EnrollResponse& device) {
+  return "n" + device.device_id.substr(device.device_id.size() - 8);
+}
+
+// A request pushed by a device of `office`; returns its id.
+inline std::string push_request(
+    test::TestServer& server, const protocol::EnrollResponse& device, const std::string& office,
+    const std::string& contact = "Amina Njoroge", std::int64_t clock = 1000,
+    std::vector<model::RequestLine> lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 2}}) {
+  model::ResourceRequest request;
+  request.id = util::new_uuid_v7();
+  request.reference_code = "REQ-" + request.id.substr(24);
+  request.member_id = util::new_uuid_v7();
+  request.contact_name = contact;
+  request.lines = std::move(lines);
+  request.office = office;
+  request.created_at = "2026-11-28T10:00:00.000Z";
+  request.transitions = {{.status = model::RequestStatus::requested,
+                          .actor = "desk",
+                          .at = "2026-11-28T10:00:00.000Z"}};
+  auto client = server.client();
+  const auto pushed = test::push(*client, device.token,
+                                 {test::change_of(request, test::hlc_at(clock, node_of(device)))});
+  if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
+    throw std::runtime_error(
+        "the fixture's request was not applied: " +
+        (pushed.results.empty() ? std::string("no result") : pushed.results[0].code));
+  }
+  return request.id;
+}
+
+inline model::RequestStatus status_of(test::TestServer& server, const std::string& id) {
+  for (const auto& record : server.store().list(protocol::Entity::request)) {
+    const auto& request = std::get<model::ResourceRequest>(record);
+    if (request.id == id) return request.status;
+  }
+  throw std::runtime_error("no such request in the store");
+}
+
+inline std::string header_of(const httplib::Result& res, const std::string& name) {
+  return res ? res->get_header_value(name) : std::string();
+}
+
+inline bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace alliance::console_test
