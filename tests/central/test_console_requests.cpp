@@ -427,7 +427,7 @@ TEST_CASE(
     const auto res = browser.get(path);
     REQUIRE(res);
     CHECK(res->status == 200);
-    MESSAGE(path << ": " << res->body.size() << " bytes");
+    MESSAGE(std::string(path) << ": " << res->body.size() << " bytes");
     CHECK(res->body.size() < 100 * 1024);
   }
   const auto pairs = browser.get("/console/duplicates?lang=en");
