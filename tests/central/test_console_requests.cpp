@@ -3,9 +3,11 @@
 // 127.0.0.1 (both backends), and the weight of these pages.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "central/admin/cli.hpp"
 #include "central/console/accounts.hpp"
 #include "central/store/central_store.hpp"
 #include "common/util/strings.hpp"
@@ -433,4 +435,48 @@ TEST_CASE(
   const auto pairs = browser.get("/console/duplicates?lang=en");
   CHECK(contains(pairs->body, "Pairs 1 to 10 of "));
   CHECK(contains(browser.get("/console/duplicates?page=1")->body, "Pairs 11 to "));
+}
+
+TEST_CASE(
+    "stock on the command line: stock set and list, audited; set-request-status respects it") {
+  test::TestServer server;
+  add_packs(server);
+  const auto device = server.enroll("Nairobi");
+  const std::string request = push_request(server, device, "Nairobi", "Amina", 1000);
+  const std::string db = server.store().db_spec();
+  const auto cli = [](std::vector<std::string> args, std::string& out, std::string& err) {
+    std::ostringstream o, e;
+    const int code = central::run_cli(args, o, e);
+    out = o.str();
+    err = e.str();
+    return code;
+  };
+  std::string out, err;
+  CHECK(cli({"stock", "set", "--db", db, "--office", "Nairobi", "--pack", "CP-TOOLKIT-01",
+             "--quantity", "1"},
+            out, err) == 0);
+  CHECK(out == "stock of CP-TOOLKIT-01 at Nairobi: untracked -> 1\n");
+  CHECK(cli({"stock", "set", "--db", db, "--office", "Nairobi", "--pack", "NOT-A-PACK",
+             "--quantity", "1"},
+            out, err) == 1);
+  CHECK(contains(err, "there is no pack NOT-A-PACK in the catalogue"));
+  CHECK(cli({"stock", "set", "--db", db, "--office", "Nairobi", "--pack", "CP-TOOLKIT-01",
+             "--quantity", "-2"},
+            out, err) == 2);
+  CHECK(cli({"stock", "list", "--db", db}, out, err) == 0);
+  CHECK(contains(out, "office,pack_id,on_hand,updated_at,updated_by\n"));
+  CHECK(contains(out, "Nairobi,CP-TOOLKIT-01,1,"));
+  CHECK(cli({"stock", "list", "--db", db, "--format", "json", "--office", "Mombasa"}, out, err) ==
+        0);
+  CHECK(out == "[]\n");
+  const auto sets = audit_of(server, "stock_set");
+  REQUIRE(sets.size() == 1);
+  CHECK(sets[0].actor.starts_with("admin:"));
+
+  // The request needs 2 of the 1 on hand: dispatch is refused, with the figures.
+  CHECK(cli({"set-request-status", "--db", db, request, "approved"}, out, err) == 0);
+  CHECK(cli({"set-request-status", "--db", db, request, "dispatched"}, out, err) != 0);
+  CHECK(contains(err, "has 1 of pack CP-TOOLKIT-01 on hand; dispatching this request needs 2"));
+  CHECK(status_of(server, request) == model::RequestStatus::approved);
+  CHECK(on_hand(server, "Nairobi", "CP-TOOLKIT-01") == 1);
 }
