@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "central/console/accounts.hpp"
+#include "central/http/form.hpp"
 #include "common/util/strings.hpp"
 #include "server_fixture.hpp"
 
@@ -21,21 +22,7 @@ namespace alliance::console_test {
 
 inline constexpr const char* kPassword = "correct horse battery";
 
-inline std::string form_encoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
+using central::form_encoded;  // the console's own encoder (central/http/form.hpp)
 
 // A client that keeps the console's cookies, like a browser without JavaScript.
 class Browser {
