@@ -99,6 +99,10 @@ ApiResponse duplicates_page(Env& env, const ApiRequest& request, Context& contex
   if (admin && office.empty()) {
     // Admins pick one office at a time: the pair computation is per office.
     const auto offices = env.store.member_offices();
+    if (offices.empty()) {
+      main += util::cat("<p>", context.t("dup.none"), "</p>");
+      return page(status, context, tr(context.lang, "dup.title"), "/console/duplicates", main);
+    }
     if (offices.size() == 1) {
       office = offices.front();
     } else {
