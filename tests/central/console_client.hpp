@@ -139,12 +139,17 @@ inline std::string push_request(
   return request.id;
 }
 
-inline model::RequestStatus status_of(test::TestServer& server, const std::string& id) {
-  for (const auto& record : server.store().list(protocol::Entity::request)) {
-    const auto& request = std::get<model::ResourceRequest>(record);
-    if (request.id == id) return request.status;
+// The request as the store holds it.
+inline model::ResourceRequest stored_request(test::TestServer& server, const std::string& id) {
+  for (auto& record : server.store().list(protocol::Entity::request)) {
+    auto& request = std::get<model::ResourceRequest>(record);
+    if (request.id == id) return std::move(request);
   }
   throw std::runtime_error("no such request in the store");
+}
+
+inline model::RequestStatus status_of(test::TestServer& server, const std::string& id) {
+  return stored_request(server, id).status;
 }
 
 inline std::string header_of(const httplib::Result& res, const std::string& name) {

@@ -29,11 +29,7 @@ std::vector<central::AuditEntry> audit_of(test::TestServer& server, std::string_
 }
 
 std::string reference_of(test::TestServer& server, const std::string& id) {
-  for (const auto& record : server.store().list(protocol::Entity::request)) {
-    const auto& request = std::get<model::ResourceRequest>(record);
-    if (request.id == id) return request.reference_code;
-  }
-  throw std::runtime_error("no such request in the store");
+  return stored_request(server, id).reference_code;
 }
 
 // The catalogue's packs: the stock page only takes packs it lists.
