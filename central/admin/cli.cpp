@@ -23,6 +23,7 @@
 #include "central/admin/duplicates.hpp"
 #include "central/admin/export.hpp"
 #include "central/admin/migrate.hpp"
+#include "central/admin/stock.hpp"
 #include "central/console/accounts.hpp"
 #include "central/http/client_address.hpp"
 #include "central/http/server.hpp"
@@ -61,6 +62,8 @@ constexpr std::string_view kUsage =
     "  user remove --db DB NAME\n"
     "  user list --db DB [--format csv|json]\n"
     "  audit --db DB [--format csv|json]\n"
+    "  stock set --db DB --office OFFICE --pack PACK_ID --quantity N\n"
+    "  stock list --db DB [--office OFFICE] [--format csv|json]\n"
     "\n"
     "DB is a SQLite file (created if missing), or a PostgreSQL database:\n"
     "postgresql://USER[:PASSWORD]@HOST:PORT/DBNAME (also postgres://; a socket\n"
@@ -221,12 +224,28 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         "default). Password hashes are never shown.",
         {"--db", "--format"},
         0}},
+      {"stock set",
+       {"alliance-central stock set --db DB --office OFFICE --pack PACK_ID --quantity N\n"
+        "Sets the number of PACK_ID packs OFFICE has on hand (0 to 10000000), after a\n"
+        "delivery or a count; recorded in the audit log as admin:<the account running\n"
+        "the command>. From then on, marking a request of OFFICE dispatched (console or\n"
+        "set-request-status) takes its packs off, and is refused when too few are left.\n"
+        "A pack whose stock was never set is not counted.",
+        {"--db", "--office", "--pack", "--quantity"},
+        0}},
+      {"stock list",
+       {"alliance-central stock list --db DB [--office OFFICE] [--format csv|json]\n"
+        "Lists the stock on hand: office, pack_id, on_hand, updated_at, updated_by (CSV\n"
+        "by default); --office lists that office only. Packs not listed are untracked.",
+        {"--db", "--office", "--format"},
+        0}},
       {"audit",
        {"alliance-central audit --db FILE [--format csv|json]\n"
         "Prints the console's audit log, oldest first (CSV by default): id, at, actor,\n"
         "action (login, login_failed, login_refused, logout, request_status, user_add,\n"
         "user_passwd, user_remove, device_revoke, enrolment_code, event_create,\n"
-        "event_edit, pack_create, pack_edit, export, audit_export), target,\n"
+        "event_edit, pack_create, pack_edit, export, audit_export, stock_set,\n"
+        "stock_dispatch, member_merge), target,\n"
         "client_address, and the state before and\n"
         "after as JSON. Written to standard output: redirect it to a file readable by\n"
         "admins only.",
@@ -661,6 +680,60 @@ int user_command(const std::string& name, const Parsed& p, std::istream& in, std
   return 0;
 }
 
+int stock_command(const std::string& name, const Parsed& p, CentralStore& store, std::ostream& out,
+                  std::ostream& err) {
+  const std::string office = p.flags.contains("--office") ? p.flags.at("--office") : "";
+  if ((name == "stock set" || p.flags.contains("--office")) && office_name_problem(office)) {
+    err << "alliance-central: --office: " << *office_name_problem(office) << "\n";
+    return 2;
+  }
+  if (name == "stock list") {
+    const std::string format = p.flags.contains("--format") ? p.flags.at("--format") : "csv";
+    if (format != "csv" && format != "json") {
+      err << "alliance-central: --format must be csv or json\n";
+      return 2;
+    }
+    const auto levels = store.list_stock(office);
+    out << (format == "csv" ? stock_csv(levels) : stock_json(levels));
+    return 0;
+  }
+  const auto quantity =
+      p.flags.contains("--quantity") ? to_int(p.flags.at("--quantity")) : std::nullopt;
+  if (!p.flags.contains("--pack") || !quantity) {
+    err << "alliance-central: stock set needs --office OFFICE --pack PACK_ID --quantity N "
+           "(a whole number)\n";
+    return 2;
+  }
+  const std::string& pack = p.flags.at("--pack");
+  bool known = false;
+  for (const auto& record : store.list(protocol::Entity::pack)) {
+    known |= std::get<model::ResourcePack>(record).id == pack;
+  }
+  if (!known) {
+    err << "alliance-central: there is no pack " << pack
+        << " in the catalogue; import it first (import-catalog)\n";
+    return 1;
+  }
+  const std::string actor = admin_actor();
+  const auto moved = store.set_stock(office, pack, *quantity, actor);
+  if (!moved) {
+    err << "alliance-central: " << moved.error().message << "; nothing was changed\n";
+    return 2;
+  }
+  const std::string before = moved->before ? std::to_string(*moved->before) : std::string();
+  AccountStore::open(p.flags.at("--db"))
+      ->audit({.actor = actor,
+               .action = "stock_set",
+               .target = util::cat(office, "/", pack),
+               .before_json = util::cat("{\"on_hand\":", protocol::json_string(before), "}"),
+               .after_json = util::cat(
+                   "{\"on_hand\":", protocol::json_string(std::to_string(moved->after)), "}")});
+  out << "stock of " << pack << " at " << office << ": "
+      << (moved->before ? std::to_string(*moved->before) : std::string("untracked")) << " -> "
+      << moved->after << "\n";
+  return 0;
+}
+
 int run_command(const std::string& name, const Parsed& p, std::istream& in, std::ostream& out,
                 std::ostream& err) {
   if (name.starts_with("user ") || name == "audit") return user_command(name, p, in, out, err);
@@ -746,6 +819,7 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
         << "; devices send again, at their next sync, the changes it lacks\n";
     return 0;
   }
+  if (name.starts_with("stock ")) return stock_command(name, p, *store, out, err);
   if (name == "export") return export_records(p, *store, out, err);
   if (name == "merge") return merge_members(p, *store, out, err);
   if (name == "duplicates") {
@@ -777,11 +851,16 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
 int run_cli(const std::vector<std::string>& args_in, std::istream& in, std::ostream& out,
             std::ostream& err) {
-  // "user add ..." is one command of two words.
+  // "user add ..." and "stock set ..." are commands of two words.
   std::vector<std::string> args = args_in;
-  if (args.size() >= 2 && args[0] == "user" && !args[1].starts_with("-")) {
-    args[1] = "user " + args[1];
+  if (args.size() >= 2 && (args[0] == "user" || args[0] == "stock") && !args[1].starts_with("-")) {
+    args[1] = args[0] + " " + args[1];
     args.erase(args.begin());
+  } else if (!args.empty() && args[0] == "stock") {
+    const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
+    (help ? out : err) << "usage: alliance-central stock set|list --db DB ... "
+                          "(try alliance-central stock set --help)\n";
+    return help ? 0 : 2;
   } else if (!args.empty() && args[0] == "user") {
     const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
     (help ? out : err) << "usage: alliance-central user add|passwd|remove|list --db FILE ... "

@@ -39,6 +39,8 @@ constexpr Route kRoutes[] = {
     {"/console/catalogue", &catalogue_get, &catalogue_post},
     {"/console/exports", &exports_get, &exports_post},
     {"/console/audit", &audit_get, &audit_post},
+    {"/console/duplicates", &duplicates_get, &duplicates_post},
+    {"/console/stock", &stock_get, &stock_post},
 };
 
 std::string cookie_attributes(const ConsoleLimits& limits) {

@@ -76,6 +76,8 @@ constexpr NavItem kNavigation[] = {
     {"/console/catalogue", "nav.catalogue", false},
     {"/console/exports", "nav.exports", false},
     {"/console/audit", "nav.audit", true},
+    {"/console/duplicates", "nav.duplicates", false},
+    {"/console/stock", "nav.stock", false},
 };
 
 std::string base64(const unsigned char* bytes, int size) {

@@ -27,4 +27,12 @@ ApiResponse exports_post(Env& env, const ApiRequest& request, Context& context);
 ApiResponse audit_get(Env& env, const ApiRequest& request, Context& context);
 ApiResponse audit_post(Env& env, const ApiRequest& request, Context& context);
 
+// duplicates_page.cpp: possible duplicate members of an office, and their merge.
+ApiResponse duplicates_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse duplicates_post(Env& env, const ApiRequest& request, Context& context);
+
+// stock_page.cpp: on-hand stock per office and pack.
+ApiResponse stock_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse stock_post(Env& env, const ApiRequest& request, Context& context);
+
 }  // namespace alliance::central::console

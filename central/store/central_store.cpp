@@ -931,6 +931,14 @@ StoreResult<CatalogImport> CentralStore::import_catalog(std::vector<model::Resou
 StoreResult<model::ResourceRequest> CentralStore::set_request_status(const std::string& request_id,
                                                                      model::RequestStatus status,
                                                                      const std::string& actor) {
+  auto decided = decide_request(request_id, status, actor);
+  if (!decided) return std::unexpected(std::move(decided.error()));
+  return std::move(decided->request);
+}
+
+StoreResult<RequestDecision> CentralStore::decide_request(const std::string& request_id,
+                                                          model::RequestStatus status,
+                                                          const std::string& actor) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
   const auto existing = load(db_, Entity::request, request_id);
@@ -944,6 +952,12 @@ StoreResult<model::ResourceRequest> CentralStore::set_request_status(const std::
                      util::cat("a request cannot move from ", model::to_string(held.status), " to ",
                                model::to_string(status))});
   }
+  std::vector<StockMove> moves;
+  if (status == model::RequestStatus::dispatched) {
+    auto taken = take_stock(existing->office, held, actor);
+    if (!taken) return std::unexpected(std::move(taken.error()));  // rolls back
+    moves = std::move(*taken);
+  }
   model::ResourceRequest next = held;
   const std::string now = now_iso();
   next.status = status;
@@ -953,7 +967,8 @@ StoreResult<model::ResourceRequest> CentralStore::set_request_status(const std::
   MergeResult merged = merge(&existing->held, next, hlc, {"status", "transitions"});
   save(db_, merged.held, existing->office, next_seq(), std::string());
   tx.commit();
-  return std::get<model::ResourceRequest>(merged.held.record);
+  return RequestDecision{.request = std::get<model::ResourceRequest>(merged.held.record),
+                         .stock_moves = std::move(moves)};
 }
 
 std::optional<CentralStore::StoredRecord> CentralStore::load_stored(Entity entity,

@@ -148,6 +148,33 @@ struct MemberMerge {
   std::vector<std::string> fields_filled;  // keep's empty person fields taken from drop
 };
 
+// Stock of one resource pack on hand at one office (central schema 8). A
+// pack without a row is untracked: dispatching it changes no stock.
+struct StockLevel {
+  std::string office;
+  std::string pack_id;
+  std::int64_t on_hand = 0;
+  std::string updated_at;  // ISO-8601 UTC
+  std::string updated_by;  // e.g. "console:<user>", "admin:<user>"
+};
+
+// One change of on-hand stock: before is nullopt when the pack was untracked.
+struct StockMove {
+  std::string office;
+  std::string pack_id;
+  std::optional<std::int64_t> before;
+  std::int64_t after = 0;
+};
+
+// The largest on-hand quantity `set_stock` accepts.
+inline constexpr std::int64_t kMaxStockQuantity = 10'000'000;
+
+// A decision on a request and the stock it took (dispatch only).
+struct RequestDecision {
+  model::ResourceRequest request;
+  std::vector<StockMove> stock_moves;
+};
+
 class CentralStore {
  public:
   // Opens and migrates the database: a PostgreSQL URL (sql::is_postgresql_url)
@@ -213,6 +240,26 @@ class CentralStore {
   StoreResult<model::ResourceRequest> set_request_status(const std::string& request_id,
                                                          model::RequestStatus status,
                                                          const std::string& actor);
+  // The same, saying what stock it took: marking a request dispatched takes
+  // its packs off the office's tracked stock in the same transaction, and is
+  // refused with "insufficient_stock" (nothing saved) when a tracked pack
+  // would fall below zero. Untracked packs (no stock ever set) are not counted.
+  StoreResult<RequestDecision> decide_request(const std::string& request_id,
+                                              model::RequestStatus status,
+                                              const std::string& actor);
+
+  // Stock (central/store/stock.cpp). Sets the on-hand quantity of `pack_id`
+  // at `office` (0..kMaxStockQuantity); "validation_failed" for a bad office,
+  // pack id or quantity.
+  StoreResult<StockMove> set_stock(const std::string& office, const std::string& pack_id,
+                                   std::int64_t quantity, const std::string& actor);
+  // Tracked stock of `office` (every office when empty), by office and pack.
+  std::vector<StockLevel> list_stock(const std::string& office = {});
+
+  // The office whose devices wrote member `member_id`, if it exists.
+  std::optional<std::string> office_of_member(const std::string& member_id);
+  // Every office that holds members, sorted.
+  std::vector<std::string> member_offices();
 
   // Merges member `drop_id` into `keep_id`, one person registered twice, in
   // one transaction of server writes that every device of the office pulls:
@@ -293,6 +340,11 @@ class CentralStore {
   // `device_id`'s; "" when none is left after a bounded number of tries.
   std::string allocate_code_prefix(const std::string& device_id);
   std::optional<std::string> office_of(protocol::Entity entity, const std::string& id);
+  // Inside the decision's transaction: takes `request`'s packs off the
+  // tracked stock of `office`, or says which pack falls short.
+  StoreResult<std::vector<StockMove>> take_stock(const std::string& office,
+                                                 const model::ResourceRequest& request,
+                                                 const std::string& actor);
   void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms);
   void write_server_record(const protocol::Record& record, const std::string& office);
 

@@ -1,11 +1,10 @@
-// A console client for tests: a browser without JavaScript that keeps the
-// console's cookies, signs in and posts forms, with the helpers the console
-// tests share (accounts, CSRF tokens from a page, headers).
+// A console client for the tests, like a browser without JavaScript (keeps
+// the console's cookies), and fixtures: accounts, requests pushed by a
+// device, and what the store holds.
 #pragma once
 
 #include <doctest/doctest.h>
 
-#include <cctype>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -15,32 +14,20 @@
 #include <vector>
 
 #include "central/console/accounts.hpp"
+#include "central/http/form.hpp"
+#include "common/util/strings.hpp"
 #include "server_fixture.hpp"
 
-namespace alliance::test {
+namespace alliance::console_test {
 
 inline constexpr const char* kPassword = "correct horse battery";
 
-inline std::string form_encoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
+using central::form_encoded;  // the console's own encoder (central/http/form.hpp)
 
 // A client that keeps the console's cookies, like a browser without JavaScript.
 class Browser {
  public:
-  explicit Browser(const TestServer& server) : client_(server.client()) {}
+  explicit Browser(const test::TestServer& server) : client_(server.client()) {}
 
   httplib::Result get(const std::string& path, httplib::Headers headers = {}) {
     add_cookies(headers);
@@ -114,10 +101,55 @@ inline std::string csrf_of(const std::string& html) {
   return html.substr(at + marker.size(), 64);
 }
 
-inline void add_account(TestServer& server, const std::string& name, const std::string& office,
-                        central::ConsoleRole role) {
+inline void add_account(test::TestServer& server, const std::string& name,
+                        const std::string& office, central::ConsoleRole role) {
   auto accounts = central::AccountStore::open(server.store().db_spec());
   REQUIRE(accounts->add_user(name, office, role, kPassword).has_value());
+}
+
+// The clock node the fixtures' pushes use for `device`.
+inline std::string node_of(const protocol::EnrollResponse& device) {
+  return "n" + device.device_id.substr(device.device_id.size() - 8);
+}
+
+// A request pushed by a device of `office`; returns its id.
+inline std::string push_request(
+    test::TestServer& server, const protocol::EnrollResponse& device, const std::string& office,
+    const std::string& contact = "Amina Njoroge", std::int64_t clock = 1000,
+    std::vector<model::RequestLine> lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 2}}) {
+  model::ResourceRequest request;
+  request.id = util::new_uuid_v7();
+  request.reference_code = "REQ-" + request.id.substr(24);
+  request.member_id = util::new_uuid_v7();
+  request.contact_name = contact;
+  request.lines = std::move(lines);
+  request.office = office;
+  request.created_at = "2026-11-28T10:00:00.000Z";
+  request.transitions = {{.status = model::RequestStatus::requested,
+                          .actor = "desk",
+                          .at = "2026-11-28T10:00:00.000Z"}};
+  auto client = server.client();
+  const auto pushed = test::push(*client, device.token,
+                                 {test::change_of(request, test::hlc_at(clock, node_of(device)))});
+  if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
+    throw std::runtime_error(
+        "the fixture's request was not applied: " +
+        (pushed.results.empty() ? std::string("no result") : pushed.results[0].code));
+  }
+  return request.id;
+}
+
+// The request as the store holds it.
+inline model::ResourceRequest stored_request(test::TestServer& server, const std::string& id) {
+  for (auto& record : server.store().list(protocol::Entity::request)) {
+    auto& request = std::get<model::ResourceRequest>(record);
+    if (request.id == id) return std::move(request);
+  }
+  throw std::runtime_error("no such request in the store");
+}
+
+inline model::RequestStatus status_of(test::TestServer& server, const std::string& id) {
+  return stored_request(server, id).status;
 }
 
 inline std::string header_of(const httplib::Result& res, const std::string& name) {
@@ -128,4 +160,4 @@ inline bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
-}  // namespace alliance::test
+}  // namespace alliance::console_test

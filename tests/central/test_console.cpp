@@ -16,52 +16,8 @@
 #include "server_fixture.hpp"
 
 using namespace alliance;
-using test::add_account;
-using test::Browser;
-using test::contains;
-using test::csrf_of;
-using test::header_of;
-using test::kPassword;
 
-namespace {
-
-// A request pushed by a device of `office`; returns its id.
-std::string push_request(test::TestServer& server, const protocol::EnrollResponse& device,
-                         const std::string& office, const std::string& contact = "Amina Njoroge",
-                         std::int64_t clock = 1000) {
-  model::ResourceRequest request;
-  request.id = util::new_uuid_v7();
-  request.reference_code = "REQ-" + request.id.substr(24);
-  request.member_id = util::new_uuid_v7();
-  request.contact_name = contact;
-  request.lines = {{.pack_id = "CP-TOOLKIT-01", .quantity = 2}};
-  request.office = office;
-  request.created_at = "2026-11-28T10:00:00.000Z";
-  request.transitions = {{.status = model::RequestStatus::requested,
-                          .actor = "desk",
-                          .at = "2026-11-28T10:00:00.000Z"}};
-  auto client = server.client();
-  const auto pushed = test::push(
-      *client, device.token,
-      {test::change_of(request, test::hlc_at(clock, "n" + device.device_id.substr(
-                                                              device.device_id.size() - 8)))});
-  if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
-    throw std::runtime_error(
-        "the fixture's request was not applied: " +
-        (pushed.results.empty() ? std::string("no result") : pushed.results[0].code));
-  }
-  return request.id;
-}
-
-model::RequestStatus status_of(test::TestServer& server, const std::string& id) {
-  for (const auto& record : server.store().list(protocol::Entity::request)) {
-    const auto& request = std::get<model::ResourceRequest>(record);
-    if (request.id == id) return request.status;
-  }
-  throw std::runtime_error("no such request in the store");
-}
-
-}  // namespace
+using namespace alliance::console_test;
 
 TEST_CASE(
     "console: the right password signs in with a strict session cookie; a wrong one does not") {

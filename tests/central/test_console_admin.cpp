@@ -14,21 +14,17 @@
 #include "server_fixture.hpp"
 
 using namespace alliance;
-using test::add_account;
-using test::Browser;
-using test::contains;
-using test::csrf_of;
-using test::header_of;
-using test::kPassword;
+using console_test::add_account;
+using console_test::Browser;
+using console_test::contains;
+using console_test::csrf_of;
+using console_test::header_of;
+using console_test::kPassword;
+using console_test::node_of;
 
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-// The HLC node a fixture device's changes carry (bound at its first push).
-std::string node_of(const protocol::EnrollResponse& device) {
-  return "n" + device.device_id.substr(device.device_id.size() - 8);
-}
 
 // A member pushed by `device`; returns its id.
 std::string push_member(test::TestServer& server, const protocol::EnrollResponse& device, int n,
