@@ -24,7 +24,7 @@ namespace {
 constexpr std::string_view kSessionCookie = "console_session";
 constexpr std::string_view kLoginCookie = "console_login";  // the sign-in form's CSRF token
 constexpr std::string_view kLangCookie = "console_lang";
-constexpr std::string_view kHome = "/console/requests";  // where a signed-in account lands
+constexpr std::string_view kHome = "/console/dashboard";  // where a signed-in account lands
 
 // Every page behind the session: GET shows it, POST (CSRF-checked) acts.
 struct Route {
@@ -34,6 +34,9 @@ struct Route {
 };
 constexpr Route kRoutes[] = {
     {"/console/requests", &requests_get, &requests_post},
+    {"/console/dashboard", &dashboard_get, nullptr},
+    {"/console/members", &members_get, nullptr},
+    {"/console/member", &member_get, nullptr},
 };
 
 std::string cookie_attributes(const ConsoleLimits& limits) {
