@@ -57,7 +57,8 @@ const std::vector<std::string>& migrated_tables() {
   static const std::vector<std::string> tables = {
       "meta",          "enrolment_codes", "devices",
       "code_prefixes", "records",         "applied_changes",
-      "member_merges", "console_users",   "console_audit"};
+      "member_merges", "console_users",   "console_audit",
+      "record_keys"};
   return tables;
 }
 

@@ -109,16 +109,6 @@ std::string day_chart(const Context& context, std::string_view id, std::string_v
   return out + "</svg>" + numbers_table(context, bars, context.t("dash.day")) + "</section>";
 }
 
-// The largest `kMaxBars` counts, largest first (ties by label).
-std::vector<Bar> top_bars(const std::map<std::string, std::int64_t>& counts) {
-  std::vector<Bar> bars;
-  for (const auto& [label, value] : counts) bars.push_back({label, value});
-  std::stable_sort(bars.begin(), bars.end(),
-                   [](const Bar& a, const Bar& b) { return a.value > b.value; });
-  if (bars.size() > kMaxBars) bars.resize(kMaxBars);
-  return bars;
-}
-
 std::string day_of(std::chrono::sys_days day) {
   return util::iso8601_utc(std::chrono::system_clock::time_point(day)).substr(0, 10);
 }
@@ -127,73 +117,72 @@ std::string day_of(std::chrono::sys_days day) {
 
 ApiResponse dashboard_get(Env& env, const ApiRequest&, Context& context) {
   const std::string office = context.visible_office();
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::string since = day_of(today - std::chrono::days(kDays - 1));
   struct Data {
-    std::vector<Held<model::Member>> members;
-    std::vector<Held<model::Attendance>> attendance;
-    std::vector<Held<model::ResourceRequest>> requests;
-    std::vector<Held<model::TrainingEvent>> events;
+    std::int64_t members = 0;
+    std::int64_t check_ins = 0;
+    std::int64_t requests = 0;
+    std::vector<Count> per_day;
+    std::vector<Count> per_event;
+    std::vector<EventDayCount> per_event_day;
+    std::vector<Count> per_status;
+    std::map<std::string, std::string, std::less<>> event_names;
   };
   const Data data = env.accounts.read([&](sql::Connection& db) {
-    return Data{members_of(db, office), attendance_of(db, office), requests_of(db, office),
-                events_of(db)};
+    Data d{.members = count_members(db, office),
+           .check_ins = count_check_ins(db, office),
+           .requests = count_requests(db, office),
+           .per_day = registrations_per_day(db, office, since),
+           .per_event = registrations_per_event(db, office, kMaxBars),
+           .per_event_day = check_ins_per_event_day(db, office, kMaxBars),
+           .per_status = requests_per_status(db, office)};
+    std::vector<std::string> ids;
+    for (const auto& count : d.per_event) ids.push_back(count.key);
+    for (const auto& count : d.per_event_day) ids.push_back(count.event_id);
+    d.event_names = event_names(db, ids);
+    return d;
   });
-  std::map<std::string, std::string, std::less<>> event_names;
-  for (const auto& event : data.events) event_names.emplace(event.record.id, event.record.name);
   const auto event_label = [&](const std::string& id) {
-    const auto it = event_names.find(id);
-    return it == event_names.end() || it->second.empty() ? id : it->second;
+    const auto it = data.event_names.find(id);
+    return it == data.event_names.end() || it->second.empty() ? id : it->second;
   };
 
-  // Registrations: members that are neither voided nor merged away.
-  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  // Every one of the last kDays days has a bar, zero or not.
   std::map<std::string, std::int64_t> per_day;
   for (int back = kDays - 1; back >= 0; --back) per_day[day_of(today - std::chrono::days(back))];
-  std::map<std::string, std::int64_t> per_event;
-  std::int64_t registered = 0;
-  for (const auto& [member_office, m] : data.members) {
-    if (m.voided || !m.merged_into.empty()) continue;
-    ++registered;
-    if (const auto day = per_day.find(m.created_at.substr(0, 10)); day != per_day.end()) {
-      ++day->second;
-    }
-    if (!m.event_id.empty()) ++per_event[event_label(m.event_id)];
+  for (const auto& count : data.per_day) {
+    if (const auto day = per_day.find(count.key); day != per_day.end()) day->second = count.count;
   }
   std::vector<Bar> days;
   for (const auto& [day, count] : per_day) days.push_back({day, count});
-
-  // Check-ins per event and day: the most recent kMaxBars event days.
-  std::map<std::pair<std::string, std::string>, std::int64_t> per_event_day;  // (day, event)
-  std::int64_t check_ins = 0;
-  for (const auto& [attendance_office, a] : data.attendance) {
-    if (a.voided) continue;
-    ++check_ins;
-    ++per_event_day[{a.day, a.event_id}];
-  }
+  std::vector<Bar> events;
+  for (const auto& count : data.per_event) events.push_back({event_label(count.key), count.count});
   std::vector<Bar> event_days;
-  for (auto it = per_event_day.rbegin(); it != per_event_day.rend() && event_days.size() < kMaxBars;
-       ++it) {
-    event_days.push_back({util::cat(it->first.first, " ", event_label(it->first.second)), it->second});
+  for (const auto& count : data.per_event_day) {
+    event_days.push_back({util::cat(count.day, " ", event_label(count.event_id)), count.count});
   }
-
-  std::map<model::RequestStatus, std::int64_t> per_status;
-  for (const auto& [request_office, r] : data.requests) ++per_status[r.status];
   std::vector<Bar> statuses;
   for (const auto status : {model::RequestStatus::requested, model::RequestStatus::approved,
                             model::RequestStatus::ready, model::RequestStatus::dispatched,
                             model::RequestStatus::delivered, model::RequestStatus::cancelled}) {
-    statuses.push_back({tr(context.lang, util::cat("status.", model::to_string(status))),
-                        per_status[status]});
+    std::int64_t n = 0;
+    for (const auto& count : data.per_status) {
+      if (count.key == model::to_string(status)) n = count.count;
+    }
+    statuses.push_back({std::string(tr(context.lang, util::cat("status.", model::to_string(status)))), n});
   }
 
   std::string main = util::cat(
       "<p>",
-      html_escape(util::format(tr(context.lang, "dash.totals"), registered, check_ins,
-                               data.requests.size())),
-      office.empty() ? std::string() : util::cat(" ", context.t("col.office"), ": ", html_escape(office)),
+      html_escape(util::format(tr(context.lang, "dash.totals"), data.members, data.check_ins,
+                               data.requests)),
+      office.empty() ? std::string()
+                     : util::cat(" ", context.t("col.office"), ": ", html_escape(office)),
       "</p>");
   main += day_chart(context, "per-day", tr(context.lang, "dash.per_day"), days);
-  main += horizontal_chart(context, "per-event", tr(context.lang, "dash.per_event"),
-                           top_bars(per_event), context.t("dash.event"));
+  main += horizontal_chart(context, "per-event", tr(context.lang, "dash.per_event"), events,
+                           context.t("dash.event"));
   main += horizontal_chart(context, "per-event-day", tr(context.lang, "dash.per_event_day"),
                            event_days, context.t("dash.event_day"));
   main += horizontal_chart(context, "per-status", tr(context.lang, "dash.per_status"), statuses,

@@ -5,15 +5,12 @@
 // and folded names (model::fold_for_search / fold_query).
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "central/console/pages.hpp"
 #include "central/console/records_query.hpp"
 #include "common/model/codes.hpp"
 #include "common/model/country_names.hpp"
-#include "common/model/phone.hpp"
 #include "common/model/text.hpp"
-#include "common/util/reference_code.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central::console {
@@ -23,6 +20,9 @@ constexpr std::size_t kPageSize = 50;
 constexpr std::size_t kMaxQueryLength = 100;   // bytes of a search
 constexpr std::size_t kMaxEventOptions = 200;  // events offered in the filter
 constexpr std::size_t kMaxHistory = 50;        // lines of a member's history
+constexpr std::size_t kMaxAttendance = 500;    // check-ins on a member's page
+constexpr std::size_t kMaxRequests = 200;      // requests on a member's page
+constexpr std::size_t kMaxCountryOptions = 250;
 
 // A query-string component: unreserved bytes as they are, the rest %XX.
 std::string url_encoded(std::string_view text) {
@@ -68,70 +68,6 @@ Search search_of(const ApiRequest& request) {
   return search;
 }
 
-// The search's key kinds, as the kiosk tells them apart (common/store/members.cpp).
-bool is_phone_like(std::string_view text) {
-  std::size_t digits = 0;
-  for (const char c : text) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
-      return false;
-    }
-  }
-  return digits >= 3;
-}
-
-class Matcher {
- public:
-  explicit Matcher(std::string_view query) : query_(query) {
-    for (const char c : query) {
-      if (c == '-' || c == ' ') continue;
-      code_.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-    }
-    if (code_.size() < 4 || code_.size() > util::kReferenceLength ||
-        code_.find_first_not_of(util::kReferenceAlphabet) != std::string::npos) {
-      code_.clear();
-    }
-    email_ = query.find('@') != std::string_view::npos;
-    if (email_) query_ = util::ascii_lower(query);
-    phone_ = !email_ && is_phone_like(query);
-    if (!email_ && !phone_) words_ = util::split(model::fold_query(query), ' ');
-    std::erase(words_, std::string());
-  }
-
-  bool matches(const model::Member& m) {
-    if (query_.empty()) return true;
-    if (!code_.empty()) {
-      std::string stored;
-      for (const char c : m.reference_code) {
-        if (c != '-') stored += c;
-      }
-      if (stored.starts_with(code_)) return true;
-    }
-    if (email_) return !m.email.empty() && m.email.starts_with(query_);
-    if (phone_) {
-      auto [it, fresh] = phone_prefixes_.try_emplace(m.country);
-      if (fresh) it->second = model::phone_search_prefix(query_, m.country);
-      return !m.phone.empty() && !it->second.empty() && m.phone.starts_with(it->second);
-    }
-    if (words_.empty()) return false;
-    // The kiosk's name key: organisation and contact, or given and family name.
-    const std::string key = model::fold_for_search(
-        m.kind == model::MemberKind::organisation ? util::cat(m.organisation, " ", m.contact_person)
-                                                  : util::cat(m.given_name, " ", m.family_name));
-    return std::all_of(words_.begin(), words_.end(),
-                       [&](const std::string& w) { return key.find(w) != std::string::npos; });
-  }
-
- private:
-  std::string query_;
-  std::string code_;
-  bool email_ = false;
-  bool phone_ = false;
-  std::vector<std::string> words_;
-  std::map<std::string, std::string> phone_prefixes_;  // member country -> E.164 prefix
-};
-
 std::string option(std::string_view value, std::string_view label, std::string_view chosen) {
   return util::cat("<option value=\"", html_escape(value), "\"",
                    value == chosen ? " selected" : "", ">", html_escape(label), "</option>");
@@ -155,49 +91,31 @@ ApiResponse member_not_found(const Context& context) {
 ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
   const std::string office = context.visible_office();
   const Search search = search_of(request);
+  // Bounded, so that the offset stays a sane number.
+  const std::size_t index =
+      std::min(page_index(request), static_cast<std::size_t>(kMaxCounted) / kPageSize);
   struct Data {
-    std::vector<Held<model::Member>> members;
-    std::vector<Held<model::Attendance>> attendance;
-    std::vector<Held<model::TrainingEvent>> events;
+    MemberPage found;
+    std::vector<std::string> countries;
+    std::vector<model::TrainingEvent> events;
   };
+  const MemberSearch asked{.office = office,
+                           .query = search.query,
+                           .country = search.country,
+                           .event_id = search.event_id,
+                           .role = search.role};
   const Data data = env.accounts.read([&](sql::Connection& db) {
-    return Data{members_of(db, office),
-                search.event_id.empty() ? std::vector<Held<model::Attendance>>()
-                                        : attendance_of(db, office),
-                events_of(db)};
-  });
-  std::set<std::string> attended;  // members checked in at the chosen event
-  for (const auto& [attendance_office, a] : data.attendance) {
-    if (!a.voided && a.event_id == search.event_id) attended.insert(a.member_id);
-  }
-  std::set<std::string> countries;
-  std::set<std::string> member_events;
-  Matcher matcher(search.query);
-  std::vector<const Held<model::Member>*> found;
-  for (const auto& held : data.members) {
-    const model::Member& m = held.record;
-    if (m.voided || !m.merged_into.empty()) continue;  // voided members and merge tombstones
-    if (!m.country.empty()) countries.insert(m.country);
-    if (!m.event_id.empty()) member_events.insert(m.event_id);
-    if (!search.country.empty() && m.country != search.country) continue;
-    if (!search.role.empty() && m.role != search.role) continue;
-    if (!search.event_id.empty() && m.event_id != search.event_id && !attended.contains(m.id)) {
-      continue;
+    Data d{.found = find_members(db, asked, index * kPageSize, kPageSize),
+           .countries = member_countries(db, office, kMaxCountryOptions),
+           .events = events_of_office(db, office, kMaxEventOptions)};
+    // Past the last page: the last page.
+    if (d.found.members.empty() && d.found.total > 0) {
+      const auto last = static_cast<std::size_t>(d.found.total - 1) / kPageSize;
+      d.found = find_members(db, asked, last * kPageSize, kPageSize);
     }
-    if (!matcher.matches(m)) continue;
-    found.push_back(&held);
-  }
-
-  std::map<std::string, std::string, std::less<>> event_names;
-  std::vector<const model::TrainingEvent*> event_options;
-  for (const auto& [event_office, e] : data.events) {
-    event_names.emplace(e.id, e.name);
-    const bool visible = office.empty() || e.office == office || event_office == office ||
-                         member_events.contains(e.id);
-    if (visible && !e.voided && event_options.size() < kMaxEventOptions) event_options.push_back(&e);
-  }
-  std::sort(event_options.begin(), event_options.end(),
-            [](const auto* a, const auto* b) { return a->start_date > b->start_date; });
+    return d;
+  });
+  const auto& found = data.found;
 
   const std::string lang(code_of(context.lang));
   std::string main = util::cat(
@@ -205,15 +123,15 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
       context.t("members.search"), "<br><input type=\"search\" name=\"q\" maxlength=\"100\" value=\"",
       html_escape(search.query), "\"></label><label>", context.t("members.country"),
       "<br><select name=\"country\">", option("", tr(context.lang, "members.any"), search.country));
-  for (const auto& code : countries) {
+  for (const auto& code : data.countries) {
     const std::string_view name = model::country_name(code, lang);
     main += option(code, name.empty() ? std::string_view(code) : name, search.country);
   }
   main += util::cat("</select></label><label>", context.t("members.event"),
                     "<br><select name=\"event\">",
                     option("", tr(context.lang, "members.any"), search.event_id));
-  for (const auto* e : event_options) {
-    main += option(e->id, util::cat(e->start_date, " ", e->name), search.event_id);
+  for (const auto& e : data.events) {
+    main += option(e.id, util::cat(e.start_date, " ", e.name), search.event_id);
   }
   main += util::cat("</select></label><label>", context.t("members.role"),
                     "<br><select name=\"role\">",
@@ -222,30 +140,31 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
   main += util::cat("</select></label><button type=\"submit\">", context.t("members.submit"),
                     "</button></form>");
 
-  if (found.empty()) {
+  if (found.members.empty()) {
     main += util::cat("<p>", context.t("members.none"), "</p>");
     return page(200, context, tr(context.lang, "members.title"), "/console/members", main);
   }
-  const std::size_t last_page = (found.size() - 1) / kPageSize;
-  const std::size_t index = std::min(page_index(request), last_page);
-  const std::size_t first = index * kPageSize;
-  const std::size_t end_row = std::min(found.size(), first + kPageSize);
+  const auto total = static_cast<std::size_t>(found.total);
+  const std::size_t last_page = (total - 1) / kPageSize;
+  const std::size_t shown = std::min(index, last_page);
+  const std::size_t first = shown * kPageSize;
+  const std::size_t end_row = first + found.members.size();
   main += util::cat("<p>",
                     html_escape(util::format(tr(context.lang, "members.range"), first + 1, end_row,
-                                             found.size())),
+                                             total)),
                     "</p>");
   const std::string query_string =
       util::cat("q=", url_encoded(search.query), "&amp;country=", url_encoded(search.country),
                 "&amp;event=", url_encoded(search.event_id), "&amp;role=", url_encoded(search.role));
   std::string pages;
-  if (index > 0 || index < last_page) {
+  if (shown > 0 || shown < last_page) {
     pages = "<nav class=\"pages\">";
-    if (index > 0) {
-      pages += util::cat("<a href=\"/console/members?", query_string, "&amp;page=", index - 1,
+    if (shown > 0) {
+      pages += util::cat("<a href=\"/console/members?", query_string, "&amp;page=", shown - 1,
                          "\">", context.t("page.previous"), "</a> ");
     }
-    if (index < last_page) {
-      pages += util::cat("<a href=\"/console/members?", query_string, "&amp;page=", index + 1,
+    if (shown < last_page) {
+      pages += util::cat("<a href=\"/console/members?", query_string, "&amp;page=", shown + 1,
                          "\">", context.t("page.next"), "</a>");
     }
     pages += "</nav>";
@@ -255,8 +174,7 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
                     "</th><th>", context.t("members.country"), "</th><th>",
                     context.t("members.role"), "</th><th>", context.t("member.phone"), "</th><th>",
                     context.t("col.office"), "</th></tr></thead><tbody>");
-  for (std::size_t i = first; i < end_row; ++i) {
-    const auto& [member_office, m] = *found[i];
+  for (const auto& [member_office, m] : found.members) {
     main += util::cat("<tr><td>", html_escape(m.reference_code),
                       "</td><td><a href=\"/console/member?id=", url_encoded(m.id), "\">",
                       html_escape(m.display_name()), "</a></td><td>", html_escape(m.organisation),
@@ -273,9 +191,9 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
   if (id.empty() || id.size() > 64) return member_not_found(context);
   struct Data {
     std::optional<Held<model::Member>> member;
-    std::vector<Held<model::Attendance>> attendance;
-    std::vector<Held<model::ResourceRequest>> requests;
-    std::vector<Held<model::TrainingEvent>> events;
+    std::vector<model::Attendance> attendance;
+    std::vector<model::ResourceRequest> requests;
+    std::map<std::string, std::string, std::less<>> event_names;
     std::vector<EditEntry> history;
   };
   const Data data = env.accounts.read([&](sql::Connection& db) {
@@ -285,16 +203,17 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
       d.member.reset();
       return d;
     }
-    d.attendance = attendance_of(db, d.member->office);
-    d.requests = requests_of(db, d.member->office);
-    d.events = events_of(db);
+    d.attendance = attendance_of_member(db, id, kMaxAttendance);
+    d.requests = requests_of_member(db, id, kMaxRequests);
+    std::vector<std::string> ids{d.member->record.event_id};
+    for (const auto& a : d.attendance) ids.push_back(a.event_id);
+    d.event_names = event_names(db, ids);
     d.history = history_of(db, id, kMaxHistory);
     return d;
   });
   if (!data.member) return member_not_found(context);
   const auto& [office, m] = *data.member;
-  std::map<std::string, std::string, std::less<>> event_names;
-  for (const auto& [event_office, e] : data.events) event_names.emplace(e.id, e.name);
+  const auto& names = data.event_names;
 
   const std::string lang(code_of(context.lang));
   std::string main;
@@ -336,7 +255,7 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
       {"member.consent", m.consent.given ? util::cat(yes_no(true), " (", m.consent.text_version,
                                                      ", ", m.consent.given_at, ")")
                                          : std::string(yes_no(false))},
-      {"member.registered_at", m.event_id.empty() ? std::string() : event_name(event_names, m.event_id)},
+      {"member.registered_at", m.event_id.empty() ? std::string() : event_name(names, m.event_id)},
       {"col.office", office},
       {"col.created", m.created_at},
       {"member.updated", m.updated_at},
@@ -349,22 +268,16 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
   main += "</tbody></table></section>";
 
   // Attendance, newest day first.
-  std::vector<const model::Attendance*> days;
-  for (const auto& [attendance_office, a] : data.attendance) {
-    if (a.member_id == m.id) days.push_back(&a);
-  }
-  std::sort(days.begin(), days.end(),
-            [](const auto* a, const auto* b) { return a->day > b->day; });
   main += util::cat("<section><h3>", context.t("member.attendance"), "</h3>");
-  if (days.empty()) {
+  if (data.attendance.empty()) {
     main += util::cat("<p>", context.t("member.no_attendance"), "</p>");
   } else {
     main += util::cat("<table><thead><tr><th>", context.t("dash.event"), "</th><th>",
                       context.t("dash.day"), "</th></tr></thead><tbody>");
-    for (const auto* a : days) {
-      main += util::cat("<tr><td>", html_escape(event_name(event_names, a->event_id)), "</td><td>",
-                        html_escape(a->day),
-                        a->voided ? util::cat(" (", context.t("member.void_mark"), ")") : "",
+    for (const auto& a : data.attendance) {
+      main += util::cat("<tr><td>", html_escape(event_name(names, a.event_id)), "</td><td>",
+                        html_escape(a.day),
+                        a.voided ? util::cat(" (", context.t("member.void_mark"), ")") : "",
                         "</td></tr>");
     }
     main += "</tbody></table>";
@@ -373,8 +286,7 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
 
   main += util::cat("<section><h3>", context.t("member.requests"), "</h3>");
   std::string rows;
-  for (const auto& [request_office, r] : data.requests) {
-    if (r.member_id != m.id) continue;
+  for (const auto& r : data.requests) {
     std::string packs;
     for (const auto& line : r.lines) {
       if (!packs.empty()) packs += "<br>";

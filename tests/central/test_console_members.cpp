@@ -448,3 +448,29 @@ TEST_CASE("console pages weigh under 100 KB with 2,000 members") {
   CHECK(count_of(chart(dashboard, "per-event"), "<rect class=\"bar\"") == 20);
   CHECK(count_of(chart(dashboard, "per-event-day"), "<rect class=\"bar\"") == 20);
 }
+
+TEST_CASE("console keys: a database whose keys were made by other rules gets them rebuilt on open") {
+  test::TestServer server;
+  const auto device = enrol(server, "Nairobi", "node-rebuild");
+  auto m = member(1, util::iso8601_utc_from_ms(now_ms()));
+  push_all(server, device, {m});
+  {
+    // As a database upgraded to schema 7 finds itself: no keys, no version.
+    auto db = server.open_db();
+    db.exec("DELETE FROM record_keys");
+    db.exec("DELETE FROM meta WHERE key = 'record_keys'");
+  }
+  test::add_console_account(server, "nairobi", "Nairobi", central::ConsoleRole::manager);
+  {
+    auto db = server.open_db();
+    auto q = db.query("SELECT name_key, code_key, hidden FROM record_keys WHERE id = ?1");
+    q.bind_all(m.id);
+    REQUIRE(q.step());
+    CHECK(q.text(0) == "jose wanjiru");
+    CHECK(q.text(1).find('-') == std::string::npos);
+    CHECK(q.int64(2) == 0);
+  }
+  test::ConsoleClient manager(server);
+  REQUIRE(manager.login("nairobi")->status == 303);
+  CHECK(contains(manager.get("/console/members?q=wanjiru")->body, "Members 1 to 1 of 1."));
+}
