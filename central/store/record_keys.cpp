@@ -1,6 +1,10 @@
 // Keys of members, check-ins and requests for the office console (schema 7).
 #include "central/store/record_keys.hpp"
 
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"

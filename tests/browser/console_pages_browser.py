@@ -104,7 +104,8 @@ def seed(central, db, base):
         changes.append(change("request", {
             "id": str(uuid.uuid4()), "reference_code": f"REQ-BROWSER-{n}",
             "member_id": members[n]["id"], "contact_name": "Amina Wanjiru",
-            "lines": [{"pack_id": "CP-TOOLKIT-01", "quantity": 2}], "office": "Nairobi",
+            "lines": [{"pack_id": "CP-TOOLKIT-01", "quantity": 2}], "delivery": "pickup",
+            "office": "Nairobi",
             "status": "requested", "created_at": stamp(0), "updated_at": stamp(0),
             "transitions": [{"status": "requested", "actor": "desk", "at": stamp(0)}]}))
     pushed = post_json(base + "/v1/sync/push", {"schema": 1, "changes": changes}, token)
