@@ -89,7 +89,7 @@ std::string day_chart(const Context& context, std::string_view id, std::string_v
   std::string out = util::cat("<section><h3>", html_escape(title), "</h3>");
   constexpr int kSlot = 20;
   constexpr int kPlot = 150;
-  const int width = static_cast<int>(bars.size()) * kSlot + 40;
+  const int width = static_cast<int>(bars.size()) * kSlot + 60;  // room for the last day's name
   out += svg_open(id, title, width, kPlot + 40);
   const std::int64_t most = largest(bars);
   out += util::cat("<text x=\"2\" y=\"12\">", most, "</text><line x1=\"30\" y1=\"", kPlot + 10,

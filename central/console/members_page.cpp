@@ -235,7 +235,7 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
   const std::pair<std::string_view, std::string> fields[] = {
       {"member.name", m.display_name()},
       {"col.code", m.reference_code},
-      {"member.kind", std::string(model::to_string(m.kind))},
+      {"member.kind", std::string(tr(context.lang, util::cat("member.kind.", model::to_string(m.kind))))},
       {"member.gender", m.gender},
       {"member.birth_year", m.birth_year ? std::to_string(*m.birth_year) : std::string()},
       {"member.contact_person", m.contact_person},
@@ -257,7 +257,7 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
                                          : std::string(yes_no(false))},
       {"member.registered_at", m.event_id.empty() ? std::string() : event_name(names, m.event_id)},
       {"col.office", office},
-      {"col.created", m.created_at},
+      {"member.created", m.created_at},
       {"member.updated", m.updated_at},
   };
   main += util::cat("<section><h3>", context.t("member.person"), "</h3><table><tbody>");
