@@ -15,8 +15,8 @@
 namespace alliance::central::console {
 namespace {
 
-constexpr int kDays = 30;           // registrations per day: the last 30 days
-constexpr std::size_t kMaxBars = 20;  // per event, per event day: the largest 20 (page weight)
+constexpr int kDays = 30;              // registrations per day: the last 30 days
+constexpr std::size_t kMaxBars = 20;   // per event, per event day: the largest 20 (page weight)
 constexpr std::size_t kMaxLabel = 32;  // code points of a bar's label
 
 struct Bar {
@@ -37,9 +37,9 @@ std::string shortened(std::string_view text, std::size_t limit) {
 // The numbers of a chart as a table, folded away under a summary.
 std::string numbers_table(const Context& context, const std::vector<Bar>& bars,
                           std::string_view label_heading) {
-  std::string out = util::cat("<details><summary>", context.t("dash.numbers"),
-                              "</summary><table><thead><tr><th>", label_heading, "</th><th>",
-                              context.t("dash.count"), "</th></tr></thead><tbody>");
+  std::string out =
+      util::cat("<details><summary>", context.t("dash.numbers"), "</summary><table><thead><tr><th>",
+                label_heading, "</th><th>", context.t("dash.count"), "</th></tr></thead><tbody>");
   for (const auto& bar : bars) {
     out += util::cat("<tr><td>", html_escape(bar.label), "</td><td>", bar.value, "</td></tr>");
   }
@@ -73,11 +73,12 @@ std::string horizontal_chart(const Context& context, std::string_view id, std::s
   int y = 2;
   for (const auto& bar : bars) {
     const auto width = static_cast<int>(bar.value * kBarArea / most);
-    out += util::cat("<text x=\"", kLabelWidth - 6, "\" y=\"", y + 13, "\" text-anchor=\"end\">",
-                     html_escape(shortened(bar.label, kMaxLabel)), "</text><rect class=\"bar\" x=\"",
-                     kLabelWidth, "\" y=\"", y + 2, "\" width=\"", std::max(width, 1),
-                     "\" height=\"15\" fill=\"#1d4e89\"/><text x=\"", kLabelWidth + width + 4,
-                     "\" y=\"", y + 13, "\">", bar.value, "</text>");
+    out +=
+        util::cat("<text x=\"", kLabelWidth - 6, "\" y=\"", y + 13, "\" text-anchor=\"end\">",
+                  html_escape(shortened(bar.label, kMaxLabel)), "</text><rect class=\"bar\" x=\"",
+                  kLabelWidth, "\" y=\"", y + 2, "\" width=\"", std::max(width, 1),
+                  "\" height=\"15\" fill=\"#1d4e89\"/><text x=\"", kLabelWidth + width + 4,
+                  "\" y=\"", y + 13, "\">", bar.value, "</text>");
     y += kRow;
   }
   return out + "</svg>" + numbers_table(context, bars, label_heading) + "</section>";
@@ -170,16 +171,17 @@ ApiResponse dashboard_get(Env& env, const ApiRequest&, Context& context) {
     for (const auto& count : data.per_status) {
       if (count.key == model::to_string(status)) n = count.count;
     }
-    statuses.push_back({std::string(tr(context.lang, util::cat("status.", model::to_string(status)))), n});
+    statuses.push_back(
+        {std::string(tr(context.lang, util::cat("status.", model::to_string(status)))), n});
   }
 
-  std::string main = util::cat(
-      "<p>",
-      html_escape(util::format(tr(context.lang, "dash.totals"), data.members, data.check_ins,
-                               data.requests)),
-      office.empty() ? std::string()
-                     : util::cat(" ", context.t("col.office"), ": ", html_escape(office)),
-      "</p>");
+  std::string main =
+      util::cat("<p>",
+                html_escape(util::format(tr(context.lang, "dash.totals"), data.members,
+                                         data.check_ins, data.requests)),
+                office.empty() ? std::string()
+                               : util::cat(" ", context.t("col.office"), ": ", html_escape(office)),
+                "</p>");
   main += day_chart(context, "per-day", tr(context.lang, "dash.per_day"), days);
   main += horizontal_chart(context, "per-event", tr(context.lang, "dash.per_event"), events,
                            context.t("dash.event"));

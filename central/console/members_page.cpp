@@ -69,8 +69,8 @@ Search search_of(const ApiRequest& request) {
 }
 
 std::string option(std::string_view value, std::string_view label, std::string_view chosen) {
-  return util::cat("<option value=\"", html_escape(value), "\"",
-                   value == chosen ? " selected" : "", ">", html_escape(label), "</option>");
+  return util::cat("<option value=\"", html_escape(value), "\"", value == chosen ? " selected" : "",
+                   ">", html_escape(label), "</option>");
 }
 
 std::string event_name(const std::map<std::string, std::string, std::less<>>& names,
@@ -80,10 +80,10 @@ std::string event_name(const std::map<std::string, std::string, std::less<>>& na
 }
 
 ApiResponse member_not_found(const Context& context) {
-  return page(404, context, tr(context.lang, "member.title"), "/console/members",
-              util::cat("<p class=\"err\">", context.t("member.not_found"),
-                        "</p><p><a href=\"/console/members\">", context.t("members.back"),
-                        "</a></p>"));
+  return page(
+      404, context, tr(context.lang, "member.title"), "/console/members",
+      util::cat("<p class=\"err\">", context.t("member.not_found"),
+                "</p><p><a href=\"/console/members\">", context.t("members.back"), "</a></p>"));
 }
 
 }  // namespace
@@ -120,9 +120,10 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
   const std::string lang(code_of(context.lang));
   std::string main = util::cat(
       "<form method=\"get\" action=\"/console/members\" class=\"search\"><label>",
-      context.t("members.search"), "<br><input type=\"search\" name=\"q\" maxlength=\"100\" value=\"",
-      html_escape(search.query), "\"></label><label>", context.t("members.country"),
-      "<br><select name=\"country\">", option("", tr(context.lang, "members.any"), search.country));
+      context.t("members.search"),
+      "<br><input type=\"search\" name=\"q\" maxlength=\"100\" value=\"", html_escape(search.query),
+      "\"></label><label>", context.t("members.country"), "<br><select name=\"country\">",
+      option("", tr(context.lang, "members.any"), search.country));
   for (const auto& code : data.countries) {
     const std::string_view name = model::country_name(code, lang);
     main += option(code, name.empty() ? std::string_view(code) : name, search.country);
@@ -133,9 +134,9 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
   for (const auto& e : data.events) {
     main += option(e.id, util::cat(e.start_date, " ", e.name), search.event_id);
   }
-  main += util::cat("</select></label><label>", context.t("members.role"),
-                    "<br><select name=\"role\">",
-                    option("", tr(context.lang, "members.any"), search.role));
+  main +=
+      util::cat("</select></label><label>", context.t("members.role"), "<br><select name=\"role\">",
+                option("", tr(context.lang, "members.any"), search.role));
   for (const auto role : model::role_codes()) main += option(role, role, search.role);
   main += util::cat("</select></label><button type=\"submit\">", context.t("members.submit"),
                     "</button></form>");
@@ -149,13 +150,13 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
   const std::size_t shown = std::min(index, last_page);
   const std::size_t first = shown * kPageSize;
   const std::size_t end_row = first + found.members.size();
-  main += util::cat("<p>",
-                    html_escape(util::format(tr(context.lang, "members.range"), first + 1, end_row,
-                                             total)),
-                    "</p>");
-  const std::string query_string =
-      util::cat("q=", url_encoded(search.query), "&amp;country=", url_encoded(search.country),
-                "&amp;event=", url_encoded(search.event_id), "&amp;role=", url_encoded(search.role));
+  main += util::cat(
+      "<p>",
+      html_escape(util::format(tr(context.lang, "members.range"), first + 1, end_row, total)),
+      "</p>");
+  const std::string query_string = util::cat(
+      "q=", url_encoded(search.query), "&amp;country=", url_encoded(search.country),
+      "&amp;event=", url_encoded(search.event_id), "&amp;role=", url_encoded(search.role));
   std::string pages;
   if (shown > 0 || shown < last_page) {
     pages = "<nav class=\"pages\">";
@@ -235,7 +236,8 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
   const std::pair<std::string_view, std::string> fields[] = {
       {"member.name", m.display_name()},
       {"col.code", m.reference_code},
-      {"member.kind", std::string(tr(context.lang, util::cat("member.kind.", model::to_string(m.kind))))},
+      {"member.kind",
+       std::string(tr(context.lang, util::cat("member.kind.", model::to_string(m.kind))))},
       {"member.gender", m.gender},
       {"member.birth_year", m.birth_year ? std::to_string(*m.birth_year) : std::string()},
       {"member.contact_person", m.contact_person},
@@ -275,10 +277,9 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
     main += util::cat("<table><thead><tr><th>", context.t("dash.event"), "</th><th>",
                       context.t("dash.day"), "</th></tr></thead><tbody>");
     for (const auto& a : data.attendance) {
-      main += util::cat("<tr><td>", html_escape(event_name(names, a.event_id)), "</td><td>",
-                        html_escape(a.day),
-                        a.voided ? util::cat(" (", context.t("member.void_mark"), ")") : "",
-                        "</td></tr>");
+      main += util::cat(
+          "<tr><td>", html_escape(event_name(names, a.event_id)), "</td><td>", html_escape(a.day),
+          a.voided ? util::cat(" (", context.t("member.void_mark"), ")") : "", "</td></tr>");
     }
     main += "</tbody></table>";
   }
@@ -299,10 +300,10 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
   if (rows.empty()) {
     main += util::cat("<p>", context.t("member.no_requests"), "</p>");
   } else {
-    main += util::cat("<table><thead><tr><th>", context.t("col.code"), "</th><th>",
-                      context.t("col.packs"), "</th><th>", context.t("col.status"), "</th><th>",
-                      context.t("col.created"), "</th></tr></thead><tbody>", rows,
-                      "</tbody></table>");
+    main +=
+        util::cat("<table><thead><tr><th>", context.t("col.code"), "</th><th>",
+                  context.t("col.packs"), "</th><th>", context.t("col.status"), "</th><th>",
+                  context.t("col.created"), "</th></tr></thead><tbody>", rows, "</tbody></table>");
   }
   main += "</section>";
 

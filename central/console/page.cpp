@@ -176,8 +176,7 @@ ApiResponse page(int status, const Context& context, std::string_view title,
     // A self path with a query (a member's page) keeps it.
     html += util::cat("<a href=\"", html_escape(self_path),
                       self_path.find('?') == std::string_view::npos ? "?lang=" : "&amp;lang=",
-                      code_of(lang),
-                      "\" hreflang=\"", code_of(lang), "\">", code_of(lang), "</a>");
+                      code_of(lang), "\" hreflang=\"", code_of(lang), "\">", code_of(lang), "</a>");
   }
   html += "</nav></header>";
   if (context.session) {

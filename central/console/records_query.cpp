@@ -73,7 +73,8 @@ std::string starts_with(std::string_view column, const std::string& prefix,
                         std::vector<Statement::Value>& values) {
   std::string sql = util::cat("(", column, " LIKE ? ESCAPE '\\'");
   values.emplace_back(like_escaped(prefix) + "%");
-  const bool ascii = std::all_of(prefix.begin(), prefix.end(), [](char c) { return c > ' ' && c < '~'; });
+  const bool ascii =
+      std::all_of(prefix.begin(), prefix.end(), [](char c) { return c > ' ' && c < '~'; });
   if (!prefix.empty() && ascii) {
     std::string end = prefix;
     ++end.back();
@@ -84,7 +85,8 @@ std::string starts_with(std::string_view column, const std::string& prefix,
   return sql + ")";
 }
 
-std::int64_t bounded_count(sql::Connection& db, std::string_view entity, const std::string& office) {
+std::int64_t bounded_count(sql::Connection& db, std::string_view entity,
+                           const std::string& office) {
   Statement s("SELECT COUNT(*) FROM (SELECT 1 FROM record_keys WHERE entity = ");
   s.add("? AND hidden = 0", {std::string(entity)});
   in_office(s, office);
@@ -105,6 +107,21 @@ std::optional<T> decoded(protocol::Entity entity, const std::string& json) {
   auto record = protocol::decode_record(entity, json);
   if (!record) return std::nullopt;
   return std::get<T>(std::move(*record));
+}
+
+// A member's records of one entity (attendance, request), latest day first.
+template <class T>
+std::vector<T> records_of_member(sql::Connection& db, protocol::Entity entity,
+                                 const std::string& member_id, std::size_t limit) {
+  std::vector<T> out;
+  auto q = db.query(
+      "SELECT r.json FROM record_keys k JOIN records r ON r.entity = k.entity AND r.id = k.id "
+      "WHERE k.member_id = ?1 AND k.entity = ?2 ORDER BY k.day DESC, k.id LIMIT ?3");
+  q.bind_all(member_id, protocol::to_string(entity), static_cast<std::int64_t>(limit));
+  while (q.step()) {
+    if (auto record = decoded<T>(entity, q.text(0))) out.push_back(std::move(*record));
+  }
+  return out;
 }
 
 // Why a typed search reads as a phone number (the kiosk's rule, common/store/members.cpp).
@@ -327,33 +344,13 @@ std::optional<Held<model::Member>> find_member(sql::Connection& db, const std::s
 }
 
 std::vector<model::Attendance> attendance_of_member(sql::Connection& db, const std::string& id,
-                                                   std::size_t limit) {
-  std::vector<model::Attendance> out;
-  auto q = db.query(
-      "SELECT r.json FROM record_keys k JOIN records r ON r.entity = k.entity AND r.id = k.id "
-      "WHERE k.member_id = ?1 AND k.entity = 'attendance' ORDER BY k.day DESC, k.id LIMIT ?2");
-  q.bind_all(id, static_cast<std::int64_t>(limit));
-  while (q.step()) {
-    if (auto a = decoded<model::Attendance>(protocol::Entity::attendance, q.text(0))) {
-      out.push_back(std::move(*a));
-    }
-  }
-  return out;
+                                                    std::size_t limit) {
+  return records_of_member<model::Attendance>(db, protocol::Entity::attendance, id, limit);
 }
 
 std::vector<model::ResourceRequest> requests_of_member(sql::Connection& db, const std::string& id,
                                                        std::size_t limit) {
-  std::vector<model::ResourceRequest> out;
-  auto q = db.query(
-      "SELECT r.json FROM record_keys k JOIN records r ON r.entity = k.entity AND r.id = k.id "
-      "WHERE k.member_id = ?1 AND k.entity = 'request' ORDER BY k.day DESC, k.id LIMIT ?2");
-  q.bind_all(id, static_cast<std::int64_t>(limit));
-  while (q.step()) {
-    if (auto r = decoded<model::ResourceRequest>(protocol::Entity::request, q.text(0))) {
-      out.push_back(std::move(*r));
-    }
-  }
-  return out;
+  return records_of_member<model::ResourceRequest>(db, protocol::Entity::request, id, limit);
 }
 
 std::vector<EditEntry> history_of(sql::Connection& db, const std::string& id, std::size_t limit) {

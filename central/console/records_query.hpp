@@ -89,15 +89,15 @@ std::vector<std::string> member_countries(sql::Connection& db, const std::string
 std::optional<Held<model::Member>> find_member(sql::Connection& db, const std::string& id);
 // A member's check-ins (latest day first) and requests (newest first), at most `limit` each.
 std::vector<model::Attendance> attendance_of_member(sql::Connection& db, const std::string& id,
-                                                   std::size_t limit);
+                                                    std::size_t limit);
 std::vector<model::ResourceRequest> requests_of_member(sql::Connection& db, const std::string& id,
                                                        std::size_t limit);
 
 // One line of a member's history: a device's change, or a merge at central.
 struct EditEntry {
-  std::string at;       // ISO-8601 UTC
-  std::string actor;    // "device:<id> (<name>)", or the merge's actor ("admin:<user>", ...)
-  std::string kind;     // "change", "merged_from" (another member merged into this one), "merged_into"
+  std::string at;     // ISO-8601 UTC
+  std::string actor;  // "device:<id> (<name>)", or the merge's actor ("admin:<user>", ...)
+  std::string kind;  // "change", "merged_from" (another member merged into this one), "merged_into"
   std::string outcome;  // a change's: applied, conflict, rejected, duplicate
   // The fields a change wrote: names joined by ',', "*" (created it), "" (none
   // won), nullopt (unknown: applied before schema 7, or refused).

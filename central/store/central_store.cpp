@@ -10,8 +10,8 @@
 
 #include "central/crypto.hpp"
 #include "central/merge.hpp"
-#include "central/store/record_keys.hpp"
 #include "central/store/embedded_migrations.hpp"
+#include "central/store/record_keys.hpp"
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
 #include "common/model/validation.hpp"

@@ -43,21 +43,21 @@ std::optional<Keys> keys_of(const protocol::Record& record) {
     }
     // The kiosk's name key (common/store/members.cpp): the organisation and
     // its contact, or the given and family names, folded.
-    return Keys{.entity = "member",
-                .id = m->id,
-                .hidden = m->voided || !m->merged_into.empty(),
-                .day = m->created_at.substr(0, 10),
-                .member_id = m->id,
-                .event_id = m->event_id,
-                .name_key = model::fold_for_search(
-                    m->kind == model::MemberKind::organisation
-                        ? util::cat(m->organisation, " ", m->contact_person)
-                        : util::cat(m->given_name, " ", m->family_name)),
-                .phone = m->phone,
-                .email = m->email,
-                .code_key = std::move(code),
-                .country = m->country,
-                .role = m->role};
+    return Keys{
+        .entity = "member",
+        .id = m->id,
+        .hidden = m->voided || !m->merged_into.empty(),
+        .day = m->created_at.substr(0, 10),
+        .member_id = m->id,
+        .event_id = m->event_id,
+        .name_key = model::fold_for_search(m->kind == model::MemberKind::organisation
+                                               ? util::cat(m->organisation, " ", m->contact_person)
+                                               : util::cat(m->given_name, " ", m->family_name)),
+        .phone = m->phone,
+        .email = m->email,
+        .code_key = std::move(code),
+        .country = m->country,
+        .role = m->role};
   }
   if (const auto* a = std::get_if<model::Attendance>(&record)) {
     return Keys{.entity = "attendance",

@@ -72,6 +72,7 @@ class ConsoleClient {
     const auto it = cookies_.find(name);
     return it == cookies_.end() ? std::string() : it->second;
   }
+  void set_cookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
 
  private:
   void add_cookies(httplib::Headers& headers) const {
