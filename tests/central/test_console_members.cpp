@@ -147,10 +147,12 @@ struct TwoOffices {
     nairobi_members.push_back(voided);
     for (const auto& m : nairobi_members) records.emplace_back(m);
     // Check-ins: three on the first day, two on the second.
-    for (int n = 0; n < 3; ++n)
+    for (std::size_t n = 0; n < 3; ++n) {
       records.emplace_back(check_in(nairobi_members[n], workshop.id, yesterday));
-    for (int n = 0; n < 2; ++n)
+    }
+    for (std::size_t n = 0; n < 2; ++n) {
       records.emplace_back(check_in(nairobi_members[n], workshop.id, today));
+    }
     records.emplace_back(request_for(nairobi_members[0], "Nairobi"));
     records.emplace_back(request_for(nairobi_members[1], "Nairobi"));
     auto approved = request_for(nairobi_members[2], "Nairobi");
@@ -388,9 +390,9 @@ TEST_CASE("console members: hostile names are escaped on every page") {
   test::add_console_account(server, "nairobi", "Nairobi", central::ConsoleRole::manager);
   test::ConsoleClient manager(server);
   REQUIRE(manager.login("nairobi")->status == 303);
-  for (const std::string path :
-       {"/console/dashboard", "/console/members", "/console/member?id=" + m.id,
-        "/console/members?q=" + test::form_encoded("<script>")}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/console/dashboard", "/console/members", "/console/member?id=" + m.id,
+           "/console/members?q=" + test::form_encoded("<script>")}) {
     INFO(path);
     const auto res = manager.get(path);
     REQUIRE(res);
@@ -432,9 +434,10 @@ TEST_CASE("console pages weigh under 100 KB with 2,000 members") {
   test::add_console_account(server, "nairobi", "Nairobi", central::ConsoleRole::manager);
   test::ConsoleClient manager(server);
   REQUIRE(manager.login("nairobi")->status == 303);
-  for (const std::string path :
-       {"/console/dashboard", "/console/dashboard?lang=fr", "/console/members",
-        "/console/members?page=20", "/console/members?q=amina", "/console/member?id=" + first.id}) {
+  for (const std::string& path :
+       std::vector<std::string>{"/console/dashboard", "/console/dashboard?lang=fr",
+                                "/console/members", "/console/members?page=20",
+                                "/console/members?q=amina", "/console/member?id=" + first.id}) {
     const auto started = std::chrono::steady_clock::now();
     const auto res = manager.get(path);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
