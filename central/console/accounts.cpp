@@ -9,6 +9,7 @@
 
 #include "central/crypto.hpp"
 #include "central/store/central_store.hpp"
+#include "central/store/rate_limits.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/csv.hpp"
 #include "common/util/strings.hpp"
@@ -268,6 +269,15 @@ std::vector<AuditEntry> AccountStore::list_audit() {
                              .after_json = q.text(7)});
   }
   return out;
+}
+
+std::optional<int> AccountStore::count_attempt(std::string_view scope, std::string_view key,
+                                               int max_attempts, std::chrono::seconds window) {
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  std::lock_guard lock(mutex_);
+  return count_shared_attempt(db_, scope, key, max_attempts, window, now_ms);
 }
 
 std::vector<OfficeRequest> AccountStore::list_requests(const std::string& office) {

@@ -1,11 +1,12 @@
 // The office console's accounts, sessions and audit log, on their own
-// connection to the central database (schema 5). Passwords are Argon2id
+// connection to the central database (schema 5 and later). Passwords are Argon2id
 // (libsodium's crypto_pwhash_str); sessions are stored only as hashes.
 //
 // Thread safety: every method may be called from any thread (one connection
 // behind a mutex). Database problems throw store::StoreError (sql::SqlError).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -105,6 +106,11 @@ class AccountStore {
   std::optional<ConsoleSession> find_session(std::string_view token, std::int64_t now_ms,
                                              const SessionTimeouts& timeouts);
   void end_session(std::string_view token);
+
+  // Counts a sign-in attempt in the window every central process on this
+  // database shares (count_shared_attempt): nullopt, or seconds to wait.
+  std::optional<int> count_attempt(std::string_view scope, std::string_view key, int max_attempts,
+                                   std::chrono::seconds window);
 
   // Appends to the audit log (entry.id and an empty entry.at are filled in).
   void audit(AuditEntry entry);

@@ -50,8 +50,18 @@ Console::Console(CentralStore& store, const ConsoleLimits& limits)
     : store_(store),
       limits_(limits),
       accounts_(AccountStore::open(store.db_spec())),
-      login_per_address_(limits.login_attempts_per_address, limits.login_window, 20'000),
-      login_per_account_(limits.login_attempts_per_account, limits.login_window, 20'000) {}
+      login_per_address_(limits.login_attempts_per_address, limits.login_window, 20'000,
+                         shared_login_counter("login.address", limits.login_attempts_per_address)),
+      login_per_account_(limits.login_attempts_per_account, limits.login_window, 20'000,
+                         shared_login_counter("login.account", limits.login_attempts_per_account)) {
+}
+
+RateLimiter::SharedCounter Console::shared_login_counter(std::string scope, int max_attempts) {
+  // accounts_ is constructed before the limiters (member order).
+  return [this, scope = std::move(scope), max_attempts](const std::string& key) {
+    return accounts_->count_attempt(scope, key, max_attempts, limits_.login_window);
+  };
+}
 
 bool Console::owns(std::string_view path) {
   return path == "/console" || path.starts_with("/console/");

@@ -31,6 +31,7 @@ class Console {
 
  private:
   using Context = console::Context;
+  RateLimiter::SharedCounter shared_login_counter(std::string scope, int max_attempts);
   ApiResponse route(const ApiRequest& request, Context& context);
   ApiResponse login_page(const ApiRequest& request, Context& context);
   ApiResponse login(const ApiRequest& request, Context& context);

@@ -103,37 +103,65 @@ ApiResponse error_response(int status, std::string code, std::string message,
           .code = std::move(code), .message = std::move(message), .errors = std::move(errors)})};
 }
 
-RateLimiter::RateLimiter(int max_attempts, std::chrono::seconds window, std::size_t max_keys)
-    : max_attempts_(max_attempts), window_(window), max_keys_(max_keys) {}
+RateLimiter::RateLimiter(int max_attempts, std::chrono::seconds window, std::size_t max_keys,
+                         SharedCounter shared)
+    : shared_(std::move(shared)),
+      max_attempts_(max_attempts),
+      window_(window),
+      max_keys_(max_keys) {}
 
 std::optional<int> RateLimiter::attempt(const std::string& key,
                                         std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  // Bounded memory under a flood of addresses: forget everyone's stale attempts.
-  if (attempts_.size() > 10'000) {
-    std::erase_if(attempts_, [&](const auto& entry) {
-      return entry.second.empty() || entry.second.back() + window_ <= now;
-    });
+  {
+    std::lock_guard lock(mutex_);
+    // Bounded memory under a flood of addresses: forget everyone's stale attempts.
+    if (attempts_.size() > 10'000) {
+      std::erase_if(attempts_, [&](const auto& entry) {
+        return entry.second.empty() || entry.second.back() + window_ <= now;
+      });
+    }
+    if (attempts_.size() >= max_keys_ && !attempts_.contains(key)) {
+      return std::max(1, static_cast<int>(window_.count()));
+    }
+    auto& times = attempts_[key];
+    while (!times.empty() && times.front() + window_ <= now) times.pop_front();
+    if (static_cast<int>(times.size()) >= max_attempts_) {
+      const auto wait = std::chrono::ceil<std::chrono::seconds>(times.front() + window_ - now);
+      return std::max(1, static_cast<int>(wait.count()));
+    }
+    times.push_back(now);
   }
-  if (attempts_.size() >= max_keys_ && !attempts_.contains(key)) {
-    return std::max(1, static_cast<int>(window_.count()));
+  if (!shared_) return std::nullopt;
+  try {
+    return shared_(key);  // outside the lock: a database round trip
+  } catch (const std::exception&) {
+    return 5;  // the shared count is unknown: refuse briefly rather than allow unlimited
   }
-  auto& times = attempts_[key];
-  while (!times.empty() && times.front() + window_ <= now) times.pop_front();
-  if (static_cast<int>(times.size()) >= max_attempts_) {
-    const auto wait = std::chrono::ceil<std::chrono::seconds>(times.front() + window_ - now);
-    return std::max(1, static_cast<int>(wait.count()));
-  }
-  times.push_back(now);
-  return std::nullopt;
 }
+
+namespace {
+
+RateLimiter::SharedCounter shared_counter(CentralStore& store, std::string scope, int max_attempts,
+                                          std::chrono::seconds window) {
+  return [&store, scope = std::move(scope), max_attempts, window](const std::string& key) {
+    return store.count_attempt(scope, key, max_attempts, window);
+  };
+}
+
+}  // namespace
 
 Api::Api(CentralStore& store, ApiLimits limits)
     : store_(store),
       limits_(limits),
-      enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window),
-      enroll_code_limiter_(limits.enroll_attempts_per_code, limits.enroll_window),
-      enroll_name_limiter_(limits.enroll_attempts_per_name, limits.enroll_window),
+      enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window, 100'000,
+                      shared_counter(store, "enroll.address", limits.enroll_attempts_per_window,
+                                     limits.enroll_window)),
+      enroll_code_limiter_(limits.enroll_attempts_per_code, limits.enroll_window, 100'000,
+                           shared_counter(store, "enroll.code", limits.enroll_attempts_per_code,
+                                          limits.enroll_window)),
+      enroll_name_limiter_(limits.enroll_attempts_per_name, limits.enroll_window, 100'000,
+                           shared_counter(store, "enroll.name", limits.enroll_attempts_per_name,
+                                          limits.enroll_window)),
       console_(std::make_unique<Console>(store, limits.console)) {}
 
 Api::~Api() = default;

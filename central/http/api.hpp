@@ -90,15 +90,25 @@ ApiResponse error_response(int status, std::string code, std::string message,
                            std::vector<model::FieldError> errors = {});
 
 // Sliding-window attempt counter per key (an address, a code, a name). Thread-safe.
+// In memory per process, and (with a shared counter) also in the database, so
+// every central process on one database enforces one limit together.
 class RateLimiter {
  public:
-  // At most max_keys keys are remembered; a new key beyond them is refused
-  // (fails closed) until stale ones expire.
-  RateLimiter(int max_attempts, std::chrono::seconds window, std::size_t max_keys = 100'000);
+  // The database's count of an attempt (count_shared_attempt): nullopt or
+  // the seconds to wait.
+  using SharedCounter = std::function<std::optional<int>(const std::string& key)>;
+
+  // At most max_keys keys are remembered in memory; a new key beyond them is
+  // refused (fails closed) until stale ones expire.
+  RateLimiter(int max_attempts, std::chrono::seconds window, std::size_t max_keys = 100'000,
+              SharedCounter shared = {});
   // Counts an attempt; if the key is over its limit, the seconds to wait.
+  // When the shared counter cannot be reached the attempt is refused for a
+  // few seconds (fails closed).
   std::optional<int> attempt(const std::string& key, std::chrono::steady_clock::time_point now);
 
  private:
+  SharedCounter shared_;
   int max_attempts_;
   std::chrono::seconds window_;
   std::size_t max_keys_;

@@ -11,6 +11,7 @@
 #include "central/crypto.hpp"
 #include "central/merge.hpp"
 #include "central/store/embedded_migrations.hpp"
+#include "central/store/rate_limits.hpp"
 #include "central/store/record_keys.hpp"
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
@@ -293,6 +294,17 @@ auto CentralStore::retrying(std::string_view what, Body&& body) -> decltype(body
       std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 5 + std::rand() % 10));
     }
   }
+}
+
+std::optional<int> CentralStore::count_attempt(std::string_view scope, std::string_view key,
+                                               int max_attempts, std::chrono::seconds window) {
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  return retrying("rate_limit", [&] {
+    std::lock_guard lock(mutex_);
+    return count_shared_attempt(db_, scope, key, max_attempts, window, now_ms);
+  });
 }
 
 std::string CentralStore::create_enrolment_code(const std::string& office,

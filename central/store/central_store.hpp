@@ -173,6 +173,11 @@ class CentralStore {
   // "device_revoked" if revoked.
   StoreResult<Device> authenticate(std::string_view token);
 
+  // Counts a sign-in or enrolment attempt in the window every process on
+  // this database shares (count_shared_attempt): nullopt, or seconds to wait.
+  std::optional<int> count_attempt(std::string_view scope, std::string_view key, int max_attempts,
+                                   std::chrono::seconds window);
+
   // Revokes a device; false if there is no such device.
   bool revoke_device(const std::string& device_id);
 

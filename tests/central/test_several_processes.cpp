@@ -1,5 +1,6 @@
 // Several real alliance-central processes on one PostgreSQL database serve one consistent API:
-// every change applied once, no pull ever skips a change, codes single-use, revocation everywhere.
+// every change applied once, no pull ever skips a change, codes single-use, revocation and
+// attempt limits everywhere.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "../support/free_port.hpp"
+#include "central/console/accounts.hpp"
 #include "central_process.hpp"
 #include "server_fixture.hpp"
 
@@ -208,5 +210,64 @@ TEST_CASE("a device revoked through one process is refused by every other") {
     CHECK(res->status == 403);
     CHECK(test::error_of(res).code == "device_revoked");
     CHECK(pull_status(s) == 403);
+  }
+}
+
+TEST_CASE("sign-in and enrolment limits hold across processes, not once per process") {
+  Cluster cluster(3);
+  auto accounts = central::AccountStore::open(cluster.url);
+  REQUIRE(accounts->add_user("alice", "Nairobi", central::ConsoleRole::manager,
+                             "correct horse battery")
+              .has_value());
+
+  // The sign-in form's token is a cookie echoed in the form: any process takes it.
+  auto form = cluster.client(0)->Get("/console/login");
+  REQUIRE(form);
+  std::string login_cookie;
+  for (const auto& [name, value] : form->headers) {
+    if (name == "Set-Cookie" && value.starts_with("console_login=")) {
+      login_cookie = value.substr(14, value.find(';') - 14);
+    }
+  }
+  REQUIRE_FALSE(login_cookie.empty());
+  const central::ConsoleLimits limits;  // the defaults serve runs with
+  std::vector<int> statuses;
+  for (int i = 0; i < limits.login_attempts_per_account + 3; ++i) {
+    auto res = cluster.client(static_cast<std::size_t>(i % 3))
+                   ->Post("/console/login", {{"Cookie", "console_login=" + login_cookie}},
+                          "csrf=" + login_cookie + "&name=alice&password=wrong+guess+" +
+                              std::to_string(i),
+                          "application/x-www-form-urlencoded");
+    REQUIRE(res);
+    statuses.push_back(res->status);
+  }
+  // Ten wrong guesses in all, spread over three processes; then every process refuses.
+  for (std::size_t i = 0; i < 10; ++i) CHECK(statuses[i] == 200);
+  for (std::size_t i = 10; i < statuses.size(); ++i) {
+    CAPTURE(i);
+    CHECK(statuses[i] == 429);
+  }
+
+  // Guessing at one enrolment code: five tries in all, not five per process.
+  const central::ApiLimits api_limits;
+  std::vector<int> enrol_statuses;
+  for (int i = 0; i < api_limits.enroll_attempts_per_code + 3; ++i) {
+    auto res = cluster.client(static_cast<std::size_t>(i % 3))
+                   ->Post("/v1/devices/enroll",
+                          protocol::encode(protocol::EnrollRequest{
+                              .code = "AAAA-BBBB-CCCC",
+                              .device_name = "guesser-" + std::to_string(i),
+                              .app_version = "test"}),
+                          "application/json");
+    REQUIRE(res);
+    enrol_statuses.push_back(res->status);
+  }
+  for (int i = 0; i < api_limits.enroll_attempts_per_code; ++i) {
+    CAPTURE(i);
+    CHECK(enrol_statuses[static_cast<std::size_t>(i)] != 429);
+  }
+  for (std::size_t i = 5; i < enrol_statuses.size(); ++i) {
+    CAPTURE(i);
+    CHECK(enrol_statuses[i] == 429);
   }
 }
