@@ -55,10 +55,9 @@ TableCopy summarize(sql::Connection& db, const std::string& table,
 
 const std::vector<std::string>& migrated_tables() {
   static const std::vector<std::string> tables = {
-      "meta",          "enrolment_codes", "devices",
-      "code_prefixes", "records",         "applied_changes",
-      "member_merges", "console_users",   "console_audit",
-      "pack_stock"};
+      "meta",          "enrolment_codes", "devices",       "code_prefixes",
+      "records",       "applied_changes", "member_merges", "console_users",
+      "console_audit", "pack_stock",      "record_keys"};
   return tables;
 }
 

@@ -123,6 +123,14 @@ class AccountStore {
   std::vector<OfficeRequest> list_requests(const std::string& office);
   std::optional<OfficeRequest> find_request(const std::string& id);
 
+  // Runs `body(connection)` under this store's lock: the pages' own bounded
+  // read queries (dashboard, members) on the shared connection.
+  template <class Body>
+  auto read(Body&& body) {
+    std::lock_guard lock(mutex_);
+    return body(db_);
+  }
+
  private:
   explicit AccountStore(sql::Connection db) : db_(std::move(db)) {}
 

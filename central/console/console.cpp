@@ -24,7 +24,7 @@ namespace {
 constexpr std::string_view kSessionCookie = "console_session";
 constexpr std::string_view kLoginCookie = "console_login";  // the sign-in form's CSRF token
 constexpr std::string_view kLangCookie = "console_lang";
-constexpr std::string_view kHome = "/console/requests";  // where a signed-in account lands
+constexpr std::string_view kHome = "/console/dashboard";  // where a signed-in account lands
 
 // Every page behind the session: GET shows it, POST (CSRF-checked) acts.
 struct Route {
@@ -41,6 +41,9 @@ constexpr Route kRoutes[] = {
     {"/console/audit", &audit_get, &audit_post},
     {"/console/duplicates", &duplicates_get, &duplicates_post},
     {"/console/stock", &stock_get, &stock_post},
+    {"/console/dashboard", &dashboard_get, nullptr},
+    {"/console/members", &members_get, nullptr},
+    {"/console/member", &member_get, nullptr},
 };
 
 std::string cookie_attributes(const ConsoleLimits& limits) {

@@ -70,6 +70,8 @@ struct NavItem {
   bool admin_only;
 };
 constexpr NavItem kNavigation[] = {
+    {"/console/dashboard", "nav.dashboard", false},
+    {"/console/members", "nav.members", false},
     {"/console/requests", "nav.requests", false},
     {"/console/devices", "nav.devices", false},
     {"/console/events", "nav.events", false},
@@ -178,8 +180,10 @@ ApiResponse page(int status, const Context& context, std::string_view title,
   }
   html += util::cat("<nav class=\"lang\" aria-label=\"", context.t("language"), "\">");
   for (const Lang lang : {Lang::en, Lang::fr, Lang::pt, Lang::es}) {
-    html += util::cat("<a href=\"", html_escape(self_path), "?lang=", code_of(lang),
-                      "\" hreflang=\"", code_of(lang), "\">", code_of(lang), "</a>");
+    // A self path with a query (a member's page) keeps it.
+    html += util::cat("<a href=\"", html_escape(self_path),
+                      self_path.find('?') == std::string_view::npos ? "?lang=" : "&amp;lang=",
+                      code_of(lang), "\" hreflang=\"", code_of(lang), "\">", code_of(lang), "</a>");
   }
   html += "</nav></header>";
   if (context.session) {

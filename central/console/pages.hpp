@@ -35,4 +35,9 @@ ApiResponse duplicates_post(Env& env, const ApiRequest& request, Context& contex
 ApiResponse stock_get(Env& env, const ApiRequest& request, Context& context);
 ApiResponse stock_post(Env& env, const ApiRequest& request, Context& context);
 
+// dashboard_page.cpp, members_page.cpp: the dashboard, the members list, one member.
+ApiResponse dashboard_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse members_get(Env& env, const ApiRequest& request, Context& context);
+ApiResponse member_get(Env& env, const ApiRequest& request, Context& context);
+
 }  // namespace alliance::central::console

@@ -12,6 +12,7 @@
 #include "central/merge.hpp"
 #include "central/store/embedded_migrations.hpp"
 #include "central/store/rate_limits.hpp"
+#include "central/store/record_keys.hpp"
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
 #include "common/model/validation.hpp"
@@ -121,6 +122,19 @@ void save(sql::Connection& db, const HeldRecord& held, const std::string& office
                 office, json ? std::move(*json) : protocol::encode_record(held.record),
                 encode_clocks(held.clocks), held.hlc, seq, last_device)
       .run();
+  write_record_keys(db, held.record, office);  // the console's keys, in the same transaction
+}
+
+// The names of the fields a merge wrote (their clocks moved), joined by ','
+// for applied_changes.changed_fields (schema 7).
+std::string written_field_names(const FieldClocks& before, const FieldClocks& after) {
+  std::string out;
+  for (const auto& [name, clock] : after) {
+    if (const auto it = before.find(name); it != before.end() && it->second == clock) continue;
+    if (!out.empty()) out += ',';
+    out += name;
+  }
+  return out;
 }
 
 ChangeResult forbidden(const protocol::Change& change, std::string message) {
@@ -242,6 +256,7 @@ void migrate_central(sql::Connection& db) {
   } else {
     sql::migrate_postgresql(db, central_postgresql_schema());
   }
+  refresh_record_keys(db);
 }
 
 std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int busy_timeout_ms) {
@@ -674,19 +689,27 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
   if (redecide) {
     db_.query("DELETE FROM applied_changes WHERE change_id = ?1").bind_all(change.change_id).run();
   }
-  ChangeResult result = decide(device, change, prepared, options);
-  db_.query(
-         "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, entity_id, "
-         "outcome, result_json, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-      .bind_all(change.change_id, payload_hash, device.id,
-                protocol::to_string(protocol::entity_of(change.record)), change.entity_id,
-                protocol::to_string(result.outcome), protocol::encode(result), now_iso())
-      .run();
+  std::optional<std::string> written_fields;
+  ChangeResult result = decide(device, change, prepared, options, written_fields);
+  auto insert = db_.query(
+      "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, entity_id, "
+      "outcome, result_json, applied_at, changed_fields) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  insert.bind_all(change.change_id, payload_hash, device.id,
+                  protocol::to_string(protocol::entity_of(change.record)), change.entity_id,
+                  protocol::to_string(result.outcome), protocol::encode(result), now_iso());
+  if (written_fields) {
+    insert.bind(9, *written_fields);
+  } else {
+    insert.bind(9, nullptr);
+  }
+  insert.run();
   return result;
 }
 
 ChangeResult CentralStore::decide(Device& device, const protocol::Change& change,
-                                  const PreparedChange& prepared, const PushOptions& options) {
+                                  const PreparedChange& prepared, const PushOptions& options,
+                                  std::optional<std::string>& written_fields) {
   const Entity entity = protocol::entity_of(change.record);
   if (change.entity_id.empty() || change.entity_id != record_id(change.record)) {
     return rejected(change, "invalid_change", "entity_id must equal the record's id");
@@ -792,6 +815,8 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
   const std::string office = existing ? existing->office : device.office;
   save(db_, merged.held, office, next_seq(), verbatim ? device.id : std::string(),
        std::move(merged_json));
+  written_fields =
+      existing ? written_field_names(existing->held.clocks, merged.held.clocks) : std::string("*");
 
   ChangeResult result{.change_id = change.change_id};
   if (merged.lost) {

@@ -332,8 +332,10 @@ class CentralStore {
 
   protocol::ChangeResult apply(Device& device, const protocol::Change& change,
                                const PreparedChange& prepared, const PushOptions& options);
+  // `written_fields`: the fields the change wrote (schema 7), when it was merged.
   protocol::ChangeResult decide(Device& device, const protocol::Change& change,
-                                const PreparedChange& prepared, const PushOptions& options);
+                                const PreparedChange& prepared, const PushOptions& options,
+                                std::optional<std::string>& written_fields);
   bool bind_hlc_node(Device& device, const std::string& node);
   bool node_taken_elsewhere(const std::string& node, const std::string& office);
   // Inside a write transaction: a prefix nobody has had, recorded as

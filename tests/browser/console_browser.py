@@ -32,12 +32,13 @@ def main():
             browser.page_has("Wrong name or password.", "a wrong password")
             browser.shot("login-wrong-password")
 
-            # The right one: the requests page.
+            # The right one: the dashboard, and from it the requests page.
             browser.sign_in(base, "alice", PASSWORD)
-            if not browser.driver.current_url.endswith("/console/requests"):
-                fail("signing in did not lead to the requests page: " +
+            if not browser.driver.current_url.endswith("/console/dashboard"):
+                fail("signing in did not lead to the dashboard: " +
                      browser.driver.current_url)
-            browser.page_has("Resource requests", "after signing in")
+            browser.driver.get(base + "/console/requests")
+            browser.page_has("Resource requests", "the requests page")
             browser.shot("requests")
 
             # In French, by the switch, remembered.

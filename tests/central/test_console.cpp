@@ -52,7 +52,7 @@ TEST_CASE(
   const auto right = browser.login("alice", kPassword);
   REQUIRE(right);
   CHECK(right->status == 303);
-  CHECK(header_of(right, "Location") == "/console/requests");
+  CHECK(header_of(right, "Location") == "/console/dashboard");
   std::string session_cookie;
   for (const auto& [name, value] : right->headers) {
     if (name == "Set-Cookie" && value.starts_with("console_session=")) session_cookie = value;

@@ -1,0 +1,145 @@
+// Keys of members, check-ins and requests for the office console (schema 7).
+#include "central/store/record_keys.hpp"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "common/model/codes.hpp"
+#include "common/model/text.hpp"
+#include "common/protocol/codec.hpp"
+#include "common/util/log.hpp"
+#include "common/util/strings.hpp"
+
+namespace alliance::central {
+namespace {
+
+// Names the key rules; meta 'record_keys' holds the one the stored keys follow.
+std::string keys_version() {
+  return util::cat("1/", model::search_key_version());
+}
+
+struct Keys {
+  std::string_view entity;
+  std::string id;
+  bool hidden = false;
+  std::string day;
+  std::string member_id;
+  std::string event_id;
+  std::string status;
+  std::string name_key;
+  std::string phone;
+  std::string email;
+  std::string code_key;
+  std::string country;
+  std::string role;
+};
+
+std::optional<Keys> keys_of(const protocol::Record& record) {
+  if (const auto* m = std::get_if<model::Member>(&record)) {
+    std::string code;
+    for (const char c : m->reference_code) {
+      if (c != '-') code += c;
+    }
+    // The kiosk's name key (common/store/members.cpp): the organisation and
+    // its contact, or the given and family names, folded.
+    return Keys{
+        .entity = "member",
+        .id = m->id,
+        .hidden = m->voided || !m->merged_into.empty(),
+        .day = m->created_at.substr(0, 10),
+        .member_id = m->id,
+        .event_id = m->event_id,
+        .name_key = model::fold_for_search(m->kind == model::MemberKind::organisation
+                                               ? util::cat(m->organisation, " ", m->contact_person)
+                                               : util::cat(m->given_name, " ", m->family_name)),
+        .phone = m->phone,
+        .email = m->email,
+        .code_key = std::move(code),
+        .country = m->country,
+        .role = m->role};
+  }
+  if (const auto* a = std::get_if<model::Attendance>(&record)) {
+    return Keys{.entity = "attendance",
+                .id = a->id,
+                .hidden = a->voided,
+                .day = a->day,
+                .member_id = a->member_id,
+                .event_id = a->event_id};
+  }
+  if (const auto* r = std::get_if<model::ResourceRequest>(&record)) {
+    return Keys{.entity = "request",
+                .id = r->id,
+                .day = r->created_at.substr(0, 10),
+                .member_id = r->member_id,
+                .event_id = r->event_id,
+                .status = std::string(model::to_string(r->status))};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void write_record_keys(sql::Connection& db, const protocol::Record& record,
+                       const std::string& office) {
+  const auto keys = keys_of(record);
+  if (!keys) return;
+  db.query(
+        "INSERT INTO record_keys (entity, id, office, hidden, day, member_id, event_id, status, "
+        "name_key, phone, email, code_key, country, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (entity, id) DO UPDATE SET "
+        "office = excluded.office, hidden = excluded.hidden, day = excluded.day, "
+        "member_id = excluded.member_id, event_id = excluded.event_id, status = excluded.status, "
+        "name_key = excluded.name_key, phone = excluded.phone, email = excluded.email, "
+        "code_key = excluded.code_key, country = excluded.country, role = excluded.role")
+      .bind_all(keys->entity, keys->id, office, keys->hidden ? 1 : 0, keys->day, keys->member_id,
+                keys->event_id, keys->status, keys->name_key, keys->phone, keys->email,
+                keys->code_key, keys->country, keys->role)
+      .run();
+}
+
+bool refresh_record_keys(sql::Connection& db) {
+  const std::string version = keys_version();
+  const auto stored = [&] {
+    auto q = db.query("SELECT value FROM meta WHERE key = 'record_keys'");
+    return q.step() ? q.text(0) : std::string();
+  };
+  if (stored() == version) return false;
+  sql::Transaction tx(db);
+  if (stored() == version) return false;  // another process rebuilt them meanwhile
+  db.exec("DELETE FROM record_keys");
+  // Walked by seq in pages, so memory stays bounded on a national database.
+  constexpr std::int64_t kPage = 5000;
+  std::int64_t after = -1;
+  std::int64_t written = 0;
+  for (;;) {
+    std::vector<std::pair<protocol::Record, std::string>> page;
+    {
+      auto q = db.query(
+          "SELECT entity, json, office, seq FROM records WHERE seq > ?1 AND entity IN "
+          "('member', 'attendance', 'request') ORDER BY seq LIMIT ?2");
+      q.bind_all(after, kPage);
+      while (q.step()) {
+        after = q.int64(3);
+        const auto entity = protocol::entity_from(q.text(0));
+        if (!entity) continue;
+        auto record = protocol::decode_record(*entity, q.text(1));
+        if (!record) throw store::StoreError(0, "a stored record cannot be read");
+        page.emplace_back(std::move(*record), q.text(2));
+      }
+    }
+    if (page.empty()) break;
+    for (const auto& [record, office] : page) write_record_keys(db, record, office);
+    written += static_cast<std::int64_t>(page.size());
+  }
+  db.query(
+        "INSERT INTO meta (key, value) VALUES ('record_keys', ?1) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .bind_all(version)
+      .run();
+  tx.commit();
+  if (written > 0) log::info("central.record_keys_rebuilt", {{"records", written}});
+  return true;
+}
+
+}  // namespace alliance::central
