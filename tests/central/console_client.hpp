@@ -51,7 +51,7 @@ class Browser {
   }
 
   // Opens the sign-in page and posts the form with its token.
-  httplib::Result login(const std::string& name, const std::string& password) {
+  httplib::Result login(const std::string& name, const std::string& password = kPassword) {
     const auto page = get("/console/login");
     if (!page || page->status != 200) throw std::runtime_error("no sign-in page");
     return post("/console/login",

@@ -280,21 +280,21 @@ TEST_CASE("console members: the kiosk's search keys and the filters find members
     return res->body;
   };
   // sample_member(1) is José Wanjiru, (8..14) are Otieno ... Núñez.
-  const std::string jose = search("q=" + test::form_encoded("jose"));
+  const std::string jose = search("q=" + console_test::form_encoded("jose"));
   CHECK(contains(jose, "Members 1 to 1 of 1."));
   CHECK(contains(jose, "José Wanjiru"));
-  const std::string nunez = search("q=" + test::form_encoded("NUNEZ"));
+  const std::string nunez = search("q=" + console_test::form_encoded("NUNEZ"));
   CHECK(contains(nunez, "of 7."));
-  CHECK(contains(search("q=" + test::form_encoded("otiéno núñez")), "of 7."));
+  CHECK(contains(search("q=" + console_test::form_encoded("otiéno núñez")), "of 7."));
   // Phones: national form with the member's country, and an E.164 prefix.
   const auto& amina = data.nairobi_members[0];
   CHECK(amina.phone == "+254710000000");
-  const std::string by_phone = search("q=" + test::form_encoded("0710 000 000"));
+  const std::string by_phone = search("q=" + console_test::form_encoded("0710 000 000"));
   CHECK(contains(by_phone, "Members 1 to 1 of 1."));
   CHECK(contains(by_phone, amina.id));
-  CHECK(contains(search("q=" + test::form_encoded("+25471000001")), "of 5."));  // 10..14
-  CHECK(contains(search("q=" + test::form_encoded("MEMBER3@example.org")), amina.id) == false);
-  CHECK(contains(search("q=" + test::form_encoded("MEMBER3@example.org")), "of 1."));
+  CHECK(contains(search("q=" + console_test::form_encoded("+25471000001")), "of 5."));  // 10..14
+  CHECK(contains(search("q=" + console_test::form_encoded("MEMBER3@example.org")), amina.id) == false);
+  CHECK(contains(search("q=" + console_test::form_encoded("MEMBER3@example.org")), "of 1."));
   // A reference code typed without its dash, in lower case.
   std::string code;
   for (const char c : data.nairobi_members[2].reference_code) {
@@ -393,7 +393,7 @@ TEST_CASE("console members: hostile names are escaped on every page") {
   REQUIRE(manager.login("nairobi")->status == 303);
   for (const std::string& path : std::vector<std::string>{
            "/console/dashboard", "/console/members", "/console/member?id=" + m.id,
-           "/console/members?q=" + test::form_encoded("<script>")}) {
+           "/console/members?q=" + console_test::form_encoded("<script>")}) {
     INFO(path);
     const auto res = manager.get(path);
     REQUIRE(res);
