@@ -74,7 +74,9 @@ def main():
 
 def decide_in_the_browser(browser, base, request_id, request_code):
     browser.sign_in(base, "alice", PASSWORD)
-    browser.page_has("Resource requests", "after signing in")
+    browser.page_has("Dashboard", "after signing in")
+    browser.driver.get(base + "/console/requests")
+    browser.page_has("Resource requests", "the requests page")
     browser.page_has(request_code, "the kiosk's request in the queue")
 
     # Stock: 5 toolkits on hand in the office.
