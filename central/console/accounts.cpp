@@ -102,6 +102,11 @@ std::unique_ptr<AccountStore> AccountStore::open(const std::string& db_spec, int
   return std::unique_ptr<AccountStore>(new AccountStore(std::move(db)));
 }
 
+std::int64_t AccountStore::catch_up_keys() {
+  std::lock_guard lock(mutex_);
+  return catch_up_record_keys(db_);
+}
+
 std::expected<void, std::string> AccountStore::add_user(const std::string& name,
                                                         const std::string& office, ConsoleRole role,
                                                         const std::string& password) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "central/store/record_keys.hpp"
 #include "central/store/sql_connection.hpp"
 #include "common/model/resource.hpp"
 #include "common/store/database.hpp"
@@ -124,12 +125,18 @@ class AccountStore {
   std::optional<OfficeRequest> find_request(const std::string& id);
 
   // Runs `body(connection)` under this store's lock: the pages' own bounded
-  // read queries (dashboard, members) on the shared connection.
+  // read queries (dashboard, members) on the shared connection, on the
+  // console's keys caught up with every record saved so far.
   template <class Body>
   auto read(Body&& body) {
     std::lock_guard lock(mutex_);
+    catch_up_record_keys(db_);
     return body(db_);
   }
+
+  // Writes the console's keys of the records saved since the last catch-up
+  // (catch_up_record_keys); returns how many. The console's background upkeep.
+  std::int64_t catch_up_keys();
 
  private:
   explicit AccountStore(sql::Connection db) : db_(std::move(db)) {}

@@ -8,6 +8,7 @@
 #include "central/console/pages.hpp"
 #include "central/crypto.hpp"
 #include "central/store/central_store.hpp"
+#include "common/util/log.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central {
@@ -60,8 +61,20 @@ Console::Console(CentralStore& store, const ConsoleLimits& limits)
       login_per_address_(limits.login_attempts_per_address, limits.login_window, 20'000,
                          shared_login_counter("login.address", limits.login_attempts_per_address)),
       login_per_account_(limits.login_attempts_per_account, limits.login_window, 20'000,
-                         shared_login_counter("login.account", limits.login_attempts_per_account)) {
-}
+                         shared_login_counter("login.account", limits.login_attempts_per_account)),
+      keys_upkeep_([this](std::stop_token stop) {
+        std::unique_lock lock(upkeep_mutex_);
+        for (;;) {
+          upkeep_wake_.wait_for(lock, stop, limits_.keys_upkeep_every, [] { return false; });
+          if (stop.stop_requested()) return;
+          try {
+            accounts_->catch_up_keys();
+          } catch (const std::exception& e) {
+            // The next page read catches up itself, or shows the error.
+            log::warn("console.keys_upkeep_failed", {{"reason", log::Text(e.what())}});
+          }
+        }
+      }) {}
 
 RateLimiter::SharedCounter Console::shared_login_counter(std::string scope, int max_attempts) {
   // accounts_ is constructed before the limiters (member order).

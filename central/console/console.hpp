@@ -3,10 +3,13 @@
 // are in pages.hpp. No JavaScript and no external resources.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "central/console/accounts.hpp"
 #include "central/console/page.hpp"
@@ -42,6 +45,10 @@ class Console {
   std::unique_ptr<AccountStore> accounts_;
   RateLimiter login_per_address_;
   RateLimiter login_per_account_;
+  // Last member: stopped and joined before the stores it uses go.
+  std::mutex upkeep_mutex_;
+  std::condition_variable_any upkeep_wake_;
+  std::jthread keys_upkeep_;
 };
 
 }  // namespace alliance::central

@@ -32,6 +32,9 @@ struct ConsoleLimits {
   std::chrono::milliseconds session_absolute{12 * 60 * 60 * 1000};
   bool secure_cookies = false;  // set by the server when it speaks TLS
   std::size_t max_form_bytes = 16 * 1024;
+  // How often the console writes the keys of newly saved records
+  // (catch_up_record_keys), so a page read after a busy hour starts at once.
+  std::chrono::milliseconds keys_upkeep_every{5000};
 };
 
 struct ApiLimits {

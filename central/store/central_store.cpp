@@ -122,7 +122,6 @@ void save(sql::Connection& db, const HeldRecord& held, const std::string& office
                 office, json ? std::move(*json) : protocol::encode_record(held.record),
                 encode_clocks(held.clocks), held.hlc, seq, last_device)
       .run();
-  write_record_keys(db, held.record, office);  // the console's keys, in the same transaction
 }
 
 // The names of the fields a merge wrote (their clocks moved), joined by ','
@@ -256,7 +255,7 @@ void migrate_central(sql::Connection& db) {
   } else {
     sql::migrate_postgresql(db, central_postgresql_schema());
   }
-  refresh_record_keys(db);
+  catch_up_record_keys(db);
 }
 
 std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int busy_timeout_ms) {

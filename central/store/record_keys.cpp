@@ -1,6 +1,7 @@
 // Keys of members, check-ins and requests for the office console (schema 7).
 #include "central/store/record_keys.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -98,48 +99,86 @@ void write_record_keys(sql::Connection& db, const protocol::Record& record,
       .run();
 }
 
-bool refresh_record_keys(sql::Connection& db) {
+namespace {
+
+struct KeysState {
+  std::string version;     // meta 'record_keys': the rules the stored keys follow
+  std::int64_t mark = -1;  // meta 'record_keys_seq': the change sequence they reflect
+  std::int64_t change_seq = 0;
+};
+
+KeysState keys_state(sql::Connection& db) {
+  auto q = db.query(
+      "SELECT COALESCE((SELECT value FROM meta WHERE key = 'record_keys'), ''), "
+      "COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'record_keys_seq'), -1), "
+      "COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'change_seq'), 0)");
+  if (!q.step()) throw store::StoreError(0, "the central database's meta table cannot be read");
+  return KeysState{.version = q.text(0), .mark = q.int64(1), .change_seq = q.int64(2)};
+}
+
+bool up_to_date(const KeysState& state, const std::string& version) {
+  return state.version == version && state.mark >= state.change_seq;
+}
+
+}  // namespace
+
+std::int64_t catch_up_record_keys(sql::Connection& db, std::int64_t per_transaction) {
   const std::string version = keys_version();
-  const auto stored = [&] {
-    auto q = db.query("SELECT value FROM meta WHERE key = 'record_keys'");
-    return q.step() ? q.text(0) : std::string();
-  };
-  if (stored() == version) return false;
-  sql::Transaction tx(db);
-  if (stored() == version) return false;  // another process rebuilt them meanwhile
-  db.exec("DELETE FROM record_keys");
-  // Walked by seq in pages, so memory stays bounded on a national database.
-  constexpr std::int64_t kPage = 5000;
-  std::int64_t after = -1;
+  const KeysState start = keys_state(db);
+  if (up_to_date(start, version)) return 0;  // the common case, without the lock
+  // Records saved after this call began are left to the next one, so a busy
+  // server cannot keep it here.
+  const std::int64_t target = start.change_seq;
+  const std::int64_t page_size = std::clamp<std::int64_t>(per_transaction, 1, 5000);
   std::int64_t written = 0;
+  bool rebuilt = false;
   for (;;) {
-    std::vector<std::pair<protocol::Record, std::string>> page;
-    {
-      auto q = db.query(
-          "SELECT entity, json, office, seq FROM records WHERE seq > ?1 AND entity IN "
-          "('member', 'attendance', 'request') ORDER BY seq LIMIT ?2");
-      q.bind_all(after, kPage);
-      while (q.step()) {
-        after = q.int64(3);
-        const auto entity = protocol::entity_from(q.text(0));
-        if (!entity) continue;
-        auto record = protocol::decode_record(*entity, q.text(1));
-        if (!record) throw store::StoreError(0, "a stored record cannot be read");
-        page.emplace_back(std::move(*record), q.text(2));
-      }
+    // The writers' lock: every record with a seq up to change_seq is
+    // committed, and no writer takes a number until this commits.
+    sql::Transaction tx(db);
+    KeysState state = keys_state(db);
+    if (state.version != version) {
+      db.exec("DELETE FROM record_keys");
+      state.mark = -1;
+      rebuilt = true;
+    } else if (state.mark >= target) {
+      return written;  // another connection caught up meanwhile
     }
-    if (page.empty()) break;
-    for (const auto& [record, office] : page) write_record_keys(db, record, office);
-    written += static_cast<std::int64_t>(page.size());
+    // Walked by seq in pages, so memory stays bounded on a national database.
+    std::int64_t after = state.mark;
+    std::int64_t in_transaction = 0;
+    bool walked_all = false;
+    while (!walked_all && in_transaction < per_transaction) {
+      std::vector<std::pair<protocol::Record, std::string>> page;
+      {
+        auto q = db.query(
+            "SELECT entity, json, office, seq FROM records WHERE seq > ?1 AND entity IN "
+            "('member', 'attendance', 'request') ORDER BY seq LIMIT ?2");
+        q.bind_all(after, page_size);
+        while (q.step()) {
+          after = q.int64(3);
+          const auto entity = protocol::entity_from(q.text(0));
+          if (!entity) continue;
+          auto record = protocol::decode_record(*entity, q.text(1));
+          if (!record) throw store::StoreError(0, "a stored record cannot be read");
+          page.emplace_back(std::move(*record), q.text(2));
+        }
+      }
+      walked_all = static_cast<std::int64_t>(page.size()) < page_size;
+      for (const auto& [record, office] : page) write_record_keys(db, record, office);
+      in_transaction += static_cast<std::int64_t>(page.size());
+    }
+    db.query(
+          "INSERT INTO meta (key, value) VALUES ('record_keys', ?1), ('record_keys_seq', ?2) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind_all(version, std::to_string(walked_all ? state.change_seq : after))
+        .run();
+    tx.commit();
+    written += in_transaction;
+    if (walked_all) break;
   }
-  db.query(
-        "INSERT INTO meta (key, value) VALUES ('record_keys', ?1) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-      .bind_all(version)
-      .run();
-  tx.commit();
-  if (written > 0) log::info("central.record_keys_rebuilt", {{"records", written}});
-  return true;
+  if (rebuilt && written > 0) log::info("central.record_keys_rebuilt", {{"records", written}});
+  return written;
 }
 
 }  // namespace alliance::central

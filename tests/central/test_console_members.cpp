@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "central/console/accounts.hpp"
+#include "central/store/record_keys.hpp"
+#include "common/model/text.hpp"
 #include "common/util/reference_code.hpp"
 #include "common/util/strings.hpp"
 #include "common/util/time.hpp"
@@ -293,7 +296,8 @@ TEST_CASE("console members: the kiosk's search keys and the filters find members
   CHECK(contains(by_phone, "Members 1 to 1 of 1."));
   CHECK(contains(by_phone, amina.id));
   CHECK(contains(search("q=" + console_test::form_encoded("+25471000001")), "of 5."));  // 10..14
-  CHECK(contains(search("q=" + console_test::form_encoded("MEMBER3@example.org")), amina.id) == false);
+  CHECK(contains(search("q=" + console_test::form_encoded("MEMBER3@example.org")), amina.id) ==
+        false);
   CHECK(contains(search("q=" + console_test::form_encoded("MEMBER3@example.org")), "of 1."));
   // A reference code typed without its dash, in lower case.
   std::string code;
@@ -481,4 +485,119 @@ TEST_CASE(
   console_test::Browser manager(server);
   REQUIRE(manager.login("nairobi")->status == 303);
   CHECK(contains(manager.get("/console/members?q=wanjiru")->body, "Members 1 to 1 of 1."));
+}
+
+namespace {
+
+std::int64_t meta_number(central::sql::Connection& db, const std::string& key) {
+  auto q = db.query("SELECT CAST(value AS BIGINT) FROM meta WHERE key = ?1");
+  q.bind_all(key);
+  REQUIRE(q.step());
+  return q.int64(0);
+}
+
+std::string name_key_of(central::sql::Connection& db, const std::string& id) {
+  auto q = db.query("SELECT name_key FROM record_keys WHERE entity = 'member' AND id = ?1");
+  q.bind_all(id);
+  return q.step() ? q.text(0) : std::string("(no keys)");
+}
+
+// A server whose console leaves the keys to the test (no background upkeep).
+central::ApiLimits without_keys_upkeep() {
+  central::ApiLimits limits;
+  limits.console.keys_upkeep_every = std::chrono::hours(1);
+  return limits;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "console keys: a push leaves them to the catch-up, which writes each record saved since "
+    "once, in bounded transactions, and follows later edits") {
+  test::TestServer server(without_keys_upkeep());
+  const auto device = enrol(server, "Nairobi", "node-catchup");
+  const std::string created = util::iso8601_utc_from_ms(now_ms());
+  std::vector<model::Member> members;
+  for (int n = 0; n < 5; ++n) members.push_back(member(n, created));
+  push_all(server, device, {members.begin(), members.end()});
+  auto db = server.open_db();
+  // The push wrote records, not keys: the console's indexes are not on its path.
+  CHECK(name_key_of(db, members[0].id) == "(no keys)");
+
+  // Two records per transaction: three transactions, every record once.
+  CHECK(central::catch_up_record_keys(db, 2) == 5);
+  for (const auto& m : members) {
+    CHECK(name_key_of(db, m.id) == model::fold_for_search(m.given_name + " " + m.family_name));
+  }
+  CHECK(meta_number(db, "record_keys_seq") == meta_number(db, "change_seq"));
+  CHECK(central::catch_up_record_keys(db) == 0);  // nothing new: no write
+
+  // An edit moves the record to a new seq: the next catch-up sees its new keys.
+  auto edited = members[2];
+  edited.given_name = "Zawadi";
+  const auto response =
+      server.store().push(device, {test::change_of(edited, clock(device.hlc_node, 30),
+                                                   {"given_name"}, protocol::Operation::update)});
+  REQUIRE(response.results.at(0).outcome == protocol::Outcome::applied);
+  CHECK(central::catch_up_record_keys(db) == 1);
+  CHECK(name_key_of(db, edited.id) == model::fold_for_search("Zawadi " + edited.family_name));
+
+  // A page catches up before it reads, so a member pushed a moment ago is found.
+  auto late = member(7, created);
+  late.given_name = "Makena";
+  push_all(server, device, {late});
+  console_test::add_account(server, "nairobi", "Nairobi", central::ConsoleRole::manager);
+  console_test::Browser manager(server);
+  REQUIRE(manager.login("nairobi")->status == 303);
+  CHECK(contains(manager.get("/console/members?q=makena")->body, "Members 1 to 1 of 1."));
+}
+
+TEST_CASE("console keys: catching up while devices push never skips a record") {
+  test::TestServer server(without_keys_upkeep());
+  const auto device = enrol(server, "Nairobi", "node-race");
+  const std::string created = util::iso8601_utc_from_ms(now_ms());
+  constexpr int kBatches = 20;
+  constexpr int kPerBatch = 25;
+  std::vector<std::string> ids;
+  std::thread pusher([&] {
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<protocol::Change> changes;
+      for (int i = 0; i < kPerBatch; ++i) {
+        auto m = member(b * kPerBatch + i, created);
+        ids.push_back(m.id);
+        changes.push_back(test::change_of(
+            std::move(m), clock(device.hlc_node, 60, static_cast<std::uint32_t>(ids.size()))));
+      }
+      server.store().push(device, changes);
+    }
+  });
+  // A second connection catches up all along, in small transactions.
+  auto db = server.open_db();
+  std::int64_t written = 0;
+  for (int i = 0; i < 200; ++i) written += central::catch_up_record_keys(db, 7);
+  pusher.join();
+  written += central::catch_up_record_keys(db, 7);
+  CHECK(written == kBatches * kPerBatch);
+  auto q = db.query("SELECT COUNT(*) FROM record_keys WHERE entity = 'member'");
+  REQUIRE(q.step());
+  CHECK(q.int64(0) == kBatches * kPerBatch);
+  for (const auto& id : ids) {
+    if (name_key_of(db, id) == "(no keys)") FAIL("a record pushed meanwhile has no keys: " << id);
+  }
+}
+
+TEST_CASE("console keys: the console's background upkeep writes them without a page being read") {
+  central::ApiLimits limits;
+  limits.console.keys_upkeep_every = std::chrono::milliseconds(50);
+  test::TestServer server(limits);
+  const auto device = enrol(server, "Nairobi", "node-upkeep");
+  const auto m = member(3, util::iso8601_utc_from_ms(now_ms()));
+  push_all(server, device, {m});
+  auto db = server.open_db();
+  bool keyed = false;
+  for (int i = 0; i < 200 && !keyed; ++i) {  // at most 10 s
+    keyed = name_key_of(db, m.id) != "(no keys)";
+    if (!keyed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(keyed);
 }
