@@ -15,6 +15,7 @@
 
 #include "central/server_fixture.hpp"
 #include "central/store/record_keys.hpp"
+#include "common/model/validation.hpp"
 
 using namespace alliance;
 
@@ -67,6 +68,20 @@ int main(int argc, char** argv) {
     }
   }
 
+  // What validation alone costs (the same rules central applies to every
+  // member pushed, libphonenumber and ICU included), on one core: a ceiling
+  // on ingest however cheap storage becomes.
+  const int validated = quick ? 100 : 5000;
+  const double validation_cpu_before = cpu_seconds();
+  int invalid = 0;
+  for (int n = 0; n < validated; ++n) {
+    auto m = test::member_with_id(n);
+    const model::ValidationContext context{.default_country = m.country, .current_year = 2026};
+    if (!model::normalize_and_validate(m, context).empty()) ++invalid;
+  }
+  const double validation_us =
+      (cpu_seconds() - validation_cpu_before) * 1e6 / static_cast<double>(validated);
+
   std::vector<std::thread> threads;
   std::vector<int> failures(clients, 0);
   const double cpu_before = cpu_seconds();
@@ -118,6 +133,11 @@ int main(int argc, char** argv) {
       "cpu each)\n",
       static_cast<long long>(keyed), keys_seconds, static_cast<double>(keyed) / keys_seconds,
       keys_cpu * 1e6 / static_cast<double>(std::max<std::int64_t>(keyed, 1)));
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  std::printf(
+      "  validation alone: %.1f us cpu per member (%d invalid of %d): at most %.0f changes/s on "
+      "%u cores before any storage\n",
+      validation_us, invalid, validated, cores * 1e6 / validation_us, cores);
   std::printf("  memory: %s, %s\n", status_line("VmHWM").c_str(), status_line("VmRSS").c_str());
   return failed == 0 && stored == total && keyed >= total ? 0 : 1;
 }
