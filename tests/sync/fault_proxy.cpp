@@ -167,9 +167,15 @@ struct FaultProxy::Connection {
       }
       seen += n;
       if (rate > 0) {
-        nap_until(Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(
-                                     static_cast<double>(n) / rate * 1e6)),
-                  dead);
+        // The shared link's rate, and this connection's own when a throttle
+        // fault made it slower.
+        const auto own = Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(
+                                            static_cast<double>(n) / rate * 1e6));
+        const auto shared =
+            link.rate_bytes_per_s > 0
+                ? proxy.occupy_link(p.up, static_cast<std::size_t>(n), link.rate_bytes_per_s)
+                : own;
+        nap_until(std::max(own, shared), dead);
       }
       if (link.stall_probability > 0 &&
           std::uniform_real_distribution<double>(0, 1)(local) < link.stall_probability) {
@@ -390,6 +396,15 @@ void FaultProxy::force(std::vector<Fault> next) {
 void FaultProxy::set_link(LinkShape link) {
   std::lock_guard lock(mutex_);
   link_ = link;
+}
+
+Clock::time_point FaultProxy::occupy_link(bool up, std::size_t bytes, double rate) {
+  std::lock_guard lock(link_mutex_);
+  Clock::time_point& free = up ? link_free_up_ : link_free_down_;
+  free =
+      std::max(free, Clock::now()) +
+      std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(bytes) / rate * 1e6));
+  return free;
 }
 
 void FaultProxy::count(Fault fault) {

@@ -36,8 +36,10 @@ enum class Fault {
 std::string_view to_string(Fault fault);
 std::vector<Fault> all_faults();  // every fault except none
 
+// One link that every connection through the proxy shares, as a venue's
+// mobile link is: two connections at once each get about half of its rate.
 struct LinkShape {
-  double rate_bytes_per_s = 0;  // each direction; 0: unlimited
+  double rate_bytes_per_s = 0;  // each direction, shared by all connections; 0: unlimited
   std::chrono::milliseconds one_way_delay{0};
   double stall_probability = 0;  // per chunk forwarded: a retransmission-timeout-like pause
   std::chrono::milliseconds stall_min{200};
@@ -78,6 +80,9 @@ class FaultProxy {
 
   struct Connection;  // internal
   void count(Fault fault);
+  // Takes `bytes` of the shared link's direction; returns when they have
+  // crossed it (after everything queued before them, from any connection).
+  std::chrono::steady_clock::time_point occupy_link(bool up, std::size_t bytes, double rate);
   std::atomic<std::uint64_t> bytes_up_{0};
   std::atomic<std::uint64_t> bytes_down_{0};
 
@@ -97,6 +102,9 @@ class FaultProxy {
   std::deque<Fault> forced_;
   std::map<Fault, int> injected_;
   LinkShape link_;
+  std::mutex link_mutex_;
+  std::chrono::steady_clock::time_point link_free_up_{};    // when each direction of
+  std::chrono::steady_clock::time_point link_free_down_{};  // the shared link is idle again
   std::thread acceptor_;
   std::vector<std::unique_ptr<Connection>> live_;
 };
