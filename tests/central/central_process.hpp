@@ -1,12 +1,14 @@
 // A real alliance-central serve process on 127.0.0.1, killed when the test is done with it.
 #pragma once
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -18,11 +20,19 @@ namespace alliance::test {
 
 class CentralProcess {
  public:
-  // `db` is a SQLite file or a PostgreSQL URL.
-  CentralProcess(const std::string& db, int port) : port_(port) {
+  // `db` is a SQLite file or a PostgreSQL URL. With `log_file` its output (a
+  // line per request) goes to that file instead of the test's stderr.
+  CentralProcess(const std::string& db, int port, const std::filesystem::path& log_file = {})
+      : port_(port) {
     const std::string listen = "127.0.0.1:" + std::to_string(port);
     pid_ = fork();
     if (pid_ == 0) {
+      if (!log_file.empty()) {
+        const int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (fd < 0) _exit(126);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+      }
       execl(ALLIANCE_CENTRAL_BINARY, ALLIANCE_CENTRAL_BINARY, "serve", "--db", db.c_str(),
             "--listen", listen.c_str(), static_cast<char*>(nullptr));
       _exit(127);
@@ -35,6 +45,7 @@ class CentralProcess {
   CentralProcess& operator=(const CentralProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   // Whether /v1/health answered within about 5 s.
   bool wait_ready() const {

@@ -10,10 +10,8 @@
 #include <set>
 #include <vector>
 
-#include "../support/free_port.hpp"
 #include "central/console/accounts.hpp"
-#include "central_process.hpp"
-#include "server_fixture.hpp"
+#include "central_processes.hpp"
 
 using namespace alliance;
 using protocol::Outcome;
@@ -21,37 +19,9 @@ using protocol::Outcome;
 namespace {
 
 // N serve processes on one fresh database of the test cluster.
-struct Cluster {
-  explicit Cluster(int processes) : url(test::shared_pg_cluster().new_database()) {
-    admin = central::CentralStore::open(url);  // creates the schema before they start
-    for (int i = 0; i < processes; ++i) {
-      servers.push_back(std::make_unique<test::CentralProcess>(url, test::free_port()));
-    }
-    for (const auto& s : servers) {
-      if (!s->wait_ready()) throw std::runtime_error("a central process did not start");
-    }
-  }
-  std::unique_ptr<httplib::Client> client(std::size_t i) const {
-    auto c = std::make_unique<httplib::Client>("127.0.0.1", servers.at(i)->port());
-    c->set_connection_timeout(5, 0);
-    c->set_read_timeout(60, 0);
-    c->set_write_timeout(60, 0);
-    return c;
-  }
-  protocol::EnrollResponse enroll(std::size_t server, const std::string& name) {
-    const std::string code = admin->create_enrolment_code("Nairobi", std::chrono::hours(1));
-    auto res = client(server)->Post(
-        "/v1/devices/enroll",
-        protocol::encode(protocol::EnrollRequest{
-            .code = code, .device_name = name, .app_version = "test", .hlc_node = name}),
-        "application/json");
-    if (!res || res->status != 200) throw std::runtime_error("enrolment failed");
-    return *protocol::decode_enroll_response(res->body);
-  }
-
-  std::string url;
-  std::unique_ptr<central::CentralStore> admin;
-  std::vector<std::unique_ptr<test::CentralProcess>> servers;
+struct Cluster : test::CentralProcesses {
+  explicit Cluster(int processes)
+      : CentralProcesses(test::shared_pg_cluster().new_database(), processes) {}
 };
 
 }  // namespace
@@ -216,9 +186,9 @@ TEST_CASE("a device revoked through one process is refused by every other") {
 TEST_CASE("sign-in and enrolment limits hold across processes, not once per process") {
   Cluster cluster(3);
   auto accounts = central::AccountStore::open(cluster.url);
-  REQUIRE(accounts->add_user("alice", "Nairobi", central::ConsoleRole::manager,
-                             "correct horse battery")
-              .has_value());
+  REQUIRE(
+      accounts->add_user("alice", "Nairobi", central::ConsoleRole::manager, "correct horse battery")
+          .has_value());
 
   // The sign-in form's token is a cookie echoed in the form: any process takes it.
   auto form = cluster.client(0)->Get("/console/login");
@@ -233,11 +203,11 @@ TEST_CASE("sign-in and enrolment limits hold across processes, not once per proc
   const central::ConsoleLimits limits;  // the defaults serve runs with
   std::vector<int> statuses;
   for (int i = 0; i < limits.login_attempts_per_account + 3; ++i) {
-    auto res = cluster.client(static_cast<std::size_t>(i % 3))
-                   ->Post("/console/login", {{"Cookie", "console_login=" + login_cookie}},
-                          "csrf=" + login_cookie + "&name=alice&password=wrong+guess+" +
-                              std::to_string(i),
-                          "application/x-www-form-urlencoded");
+    auto res =
+        cluster.client(static_cast<std::size_t>(i % 3))
+            ->Post("/console/login", {{"Cookie", "console_login=" + login_cookie}},
+                   "csrf=" + login_cookie + "&name=alice&password=wrong+guess+" + std::to_string(i),
+                   "application/x-www-form-urlencoded");
     REQUIRE(res);
     statuses.push_back(res->status);
   }
@@ -254,10 +224,10 @@ TEST_CASE("sign-in and enrolment limits hold across processes, not once per proc
   for (int i = 0; i < api_limits.enroll_attempts_per_code + 3; ++i) {
     auto res = cluster.client(static_cast<std::size_t>(i % 3))
                    ->Post("/v1/devices/enroll",
-                          protocol::encode(protocol::EnrollRequest{
-                              .code = "AAAA-BBBB-CCCC",
-                              .device_name = "guesser-" + std::to_string(i),
-                              .app_version = "test"}),
+                          protocol::encode(
+                              protocol::EnrollRequest{.code = "AAAA-BBBB-CCCC",
+                                                      .device_name = "guesser-" + std::to_string(i),
+                                                      .app_version = "test"}),
                           "application/json");
     REQUIRE(res);
     enrol_statuses.push_back(res->status);

@@ -1,13 +1,17 @@
 #!/bin/sh
 # A throwaway PostgreSQL cluster for tests: start one in a new temporary folder, or stop one.
 #
-#   pg-cluster.sh start [STATE_FILE]   prints "DIR URL"; with STATE_FILE, also writes it there
-#   pg-cluster.sh stop DIR|STATE_FILE  stops the cluster and removes its folder
+#   pg-cluster.sh start [--durable] [STATE_FILE]
+#       prints "DIR URL"; with STATE_FILE, also writes it there
+#   pg-cluster.sh stop DIR|STATE_FILE
+#       stops the cluster and removes its folder
 #
 # The cluster belongs to an unprivileged user: the caller, or "nobody" when
 # run as root (PostgreSQL refuses to run as root). It listens on 127.0.0.1
 # at a random free port and on a socket in its own folder, trusts local
-# connections (user alliance_test), and runs with fsync off. Every wait is
+# connections (user alliance_test), and runs with fsync off; --durable keeps
+# PostgreSQL's defaults (fsync, synchronous_commit, full_page_writes on), as a
+# production server runs, for benchmarks (tests/bench). Every wait is
 # bounded (pg_ctl -t). Debian's server binaries are found by globbing
 # /usr/lib/postgresql/*/bin, newest version first.
 set -eu
@@ -31,6 +35,9 @@ as_owner() {
 
 case "${1:-}" in
 start)
+  shift
+  durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${1:-}" = "--durable" ]; then durability=""; shift; fi
   dir=$(mktemp -d "${TMPDIR:-/tmp}/alliance-pg.XXXXXX")
   chmod 0700 "$dir"
   [ "$(id -u)" -ne 0 ] || chown nobody "$dir"
@@ -44,7 +51,7 @@ start)
   for attempt in 1 2 3 4 5; do
     port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
     if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=200" \
         start >/dev/null 2>&1; then
       started=yes
       break
@@ -56,7 +63,7 @@ start)
     fail "the test cluster did not start"
   fi
   line="$dir postgresql://alliance_test@127.0.0.1:$port/postgres"
-  if [ $# -ge 2 ]; then printf '%s\n' "$line" >"$2"; fi
+  if [ $# -ge 1 ]; then printf '%s\n' "$line" >"$1"; fi
   printf '%s\n' "$line"
   ;;
 stop)
@@ -73,6 +80,6 @@ stop)
   rm -rf "$target"
   ;;
 *)
-  fail "usage: pg-cluster.sh start [STATE_FILE] | stop DIR|STATE_FILE"
+  fail "usage: pg-cluster.sh start [--durable] [STATE_FILE] | stop DIR|STATE_FILE"
   ;;
 esac

@@ -35,13 +35,19 @@ inline std::string pg_cluster_script() {
   return std::string(ALLIANCE_SOURCE_DIR) + "/tests/support/pg-cluster.sh";
 }
 
+// How a cluster of our own writes: the tests' settings (fsync off), or
+// PostgreSQL's defaults, as production runs, for benchmarks.
+enum class PgDurability { test_settings, durable };
+
 // A throwaway PostgreSQL cluster: "DIR URL" from pg-cluster.sh.
 class PgCluster {
  public:
   // Starts one; throws with the script's complaint when it cannot.
-  static PgCluster start() {
+  static PgCluster start(PgDurability durability = PgDurability::test_settings) {
     std::array<char, 4096> buffer{};
-    FILE* pipe = ::popen((pg_cluster_script() + " start").c_str(), "r");
+    const std::string command =
+        pg_cluster_script() + (durability == PgDurability::durable ? " start --durable" : " start");
+    FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) throw std::runtime_error("cannot run tests/support/pg-cluster.sh");
     std::string line;
     while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
@@ -78,6 +84,8 @@ class PgCluster {
 
   // The admin URL (database "postgres").
   const std::string& url() const { return url_; }
+  // Its folder (the data directory is data/ in it).
+  const std::string& dir() const { return dir_; }
 
   // A new empty database on this cluster; returns its URL.
   std::string new_database() const {
