@@ -403,9 +403,13 @@ Agent::SentBatch Agent::send_batch(std::vector<store::OutboxEntry> batch, ApiCli
   payloads.reserve(batch.size());
   for (const auto& e : batch) payloads.emplace_back(e.payload);
   auto body = protocol::encode_push_request_from_encoded(payloads);
+  // Counted here, on the store's thread: this batch, any batch still in
+  // flight, and the rest of the queue.
+  const std::int64_t queue_depth = store_.pending_count();
   // Only the HTTP exchange runs on the other thread; the store stays on this one.
-  auto answer = std::async(std::launch::async,
-                           [&client, body = std::move(body)] { return client.push(body); });
+  auto answer = std::async(std::launch::async, [&client, body = std::move(body), queue_depth] {
+    return client.push(body, queue_depth);
+  });
   return SentBatch{.batch = std::move(batch),
                    .client = &client,
                    .seq_seen_when_sent = central_watch_.remembered().seq_seen,
@@ -485,7 +489,8 @@ SyncReport Agent::pull_all() {
       auto page = client_->pull(cursor, pull_limit_,
                                 {.include_own = include_own,
                                  .new_code_prefix = new_code_prefix,
-                                 .acked_change = acked_probe});
+                                 .acked_change = acked_probe},
+                                store_.pending_count());
       if (!page) {
         const ApiFailure& f = page.error();
         const bool oversized =

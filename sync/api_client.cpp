@@ -119,8 +119,9 @@ void ApiClient::observe_clock(std::int64_t server_time_ms, std::int64_t sent_ms,
   if (!clock_ || sample.round_trip_ms <= clock_->round_trip_ms) clock_ = sample;
 }
 
-std::vector<std::string> ApiClient::auth_headers() const {
-  return {"Authorization: Bearer " + token_, "Accept: application/json"};
+std::vector<std::string> ApiClient::sync_headers(std::int64_t queue_depth) const {
+  return {"Authorization: Bearer " + token_, "Accept: application/json",
+          util::cat(protocol::kQueueDepthHeader, ": ", queue_depth)};
 }
 
 void ApiClient::count(const HttpResponse& response) {
@@ -140,9 +141,10 @@ ApiResult<protocol::EnrollResponse> ApiClient::enroll(const protocol::EnrollRequ
   return decoded_or_failure(protocol::decode_enroll_response(response.body));
 }
 
-ApiResult<protocol::PushResponse> ApiClient::push(const std::string& body) {
+ApiResult<protocol::PushResponse> ApiClient::push(const std::string& body,
+                                                  std::int64_t queue_depth) {
   if (auto refused = refusal()) return std::unexpected(*refused);
-  auto headers = auth_headers();
+  auto headers = sync_headers(queue_depth);
   headers.emplace_back("Content-Type: application/json");
   stats_.body_bytes_raw += body.size();
   std::string compressed;
@@ -164,9 +166,10 @@ ApiResult<protocol::PushResponse> ApiClient::push(const std::string& body) {
   return decoded;
 }
 
-ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit, PullAsk ask) {
+ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit, PullAsk ask,
+                                                  std::int64_t queue_depth) {
   if (auto refused = refusal()) return std::unexpected(*refused);
-  auto headers = auth_headers();
+  auto headers = sync_headers(queue_depth);
   const std::int64_t sent_ms = wall_ms();
   headers.push_back(util::cat(protocol::kDeviceTimeHeader, ": ", sent_ms));
   auto response = http_.get(

@@ -84,11 +84,14 @@ class ApiClient {
 
   ApiResult<protocol::EnrollResponse> enroll(const protocol::EnrollRequest& request);
   // body is an encoded PushRequest; it is gzip-compressed on the way out.
-  // Push and pull send the device's wall clock (protocol::kDeviceTimeHeader).
-  ApiResult<protocol::PushResponse> push(const std::string& body);
+  // Push and pull send the device's wall clock (protocol::kDeviceTimeHeader)
+  // and queue_depth, the changes waiting to be acknowledged as the request
+  // leaves (protocol::kQueueDepthHeader; the caller counts them).
+  ApiResult<protocol::PushResponse> push(const std::string& body, std::int64_t queue_depth);
   // With include_own, also the records this device changed last (own=1):
   // a device restored from a backup takes them back.
-  ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit, PullAsk ask = {});
+  ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit, PullAsk ask,
+                                         std::int64_t queue_depth);
 
   const TrafficStats& stats() const { return stats_; }
   // The most precise clock sample (shortest round trip) since the last
@@ -97,7 +100,8 @@ class ApiClient {
   void forget_clock() { clock_.reset(); }
 
  private:
-  std::vector<std::string> auth_headers() const;
+  // Authorization, Accept and the queue depth: what every push and pull sends.
+  std::vector<std::string> sync_headers(std::int64_t queue_depth) const;
   void count(const HttpResponse& response);
   void observe_clock(std::int64_t server_time_ms, std::int64_t sent_ms, std::int64_t received_ms);
   std::optional<ApiFailure> refusal() const;

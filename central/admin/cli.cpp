@@ -111,7 +111,9 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
        {"alliance-central devices --db DB [--format csv|json]\n"
         "Lists every device: id, name, office, HLC node, app version, when it was\n"
         "enrolled and last heard from, its clock offset (device minus server, in ms,\n"
-        "from its last push or pull) and when it was revoked (CSV by default).",
+        "from its last push or pull), when it was revoked, and the queue depth its\n"
+        "agent last reported (changes waiting to be acknowledged) with when central\n"
+        "recorded it, empty if it never reported one (CSV by default).",
         {"--db", "--format"},
         0}},
       {"revoke-device",

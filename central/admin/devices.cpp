@@ -10,8 +10,14 @@
 namespace alliance::central {
 namespace {
 
-std::string offset_text(const DeviceListing& d) {
-  return d.clock_offset_ms ? std::to_string(*d.clock_offset_ms) : std::string();
+// A number, or "" when absent.
+std::string number_text(const std::optional<std::int64_t>& value) {
+  return value ? std::to_string(*value) : std::string();
+}
+
+// A JSON number, or null when absent.
+std::string number_or_null(const std::optional<std::int64_t>& value) {
+  return value ? std::to_string(*value) : std::string("null");
 }
 
 // A JSON string, or null for an empty value.
@@ -25,10 +31,11 @@ std::string devices_csv(const std::vector<DeviceListing>& devices) {
   std::ostringstream out;
   util::CsvWriter writer(out);
   writer.row({"id", "name", "office", "hlc_node", "app_version", "enrolled_at", "last_contact_at",
-              "clock_offset_ms", "revoked_at"});
+              "clock_offset_ms", "revoked_at", "queue_depth", "queue_depth_at"});
   for (const auto& d : devices) {
     writer.row({d.id, d.name, d.office, d.hlc_node, d.app_version, d.enrolled_at, d.last_contact_at,
-                offset_text(d), d.revoked_at});
+                number_text(d.clock_offset_ms), d.revoked_at, number_text(d.queue_depth),
+                d.queue_depth_at});
   }
   return std::move(out).str();
 }
@@ -44,9 +51,11 @@ std::string devices_json(const std::vector<DeviceListing>& devices) {
         ",\"app_version\":", protocol::json_string(d.app_version),
         ",\"enrolled_at\":", protocol::json_string(d.enrolled_at),
         ",\"last_contact_at\":", json_or_null(d.last_contact_at),
-        ",\"clock_offset_ms\":", d.clock_offset_ms ? offset_text(d) : std::string("null"),
+        ",\"clock_offset_ms\":", number_or_null(d.clock_offset_ms),
         ",\"revoked\":", d.revoked_at.empty() ? "false" : "true",
-        ",\"revoked_at\":", json_or_null(d.revoked_at), "}");
+        ",\"revoked_at\":", json_or_null(d.revoked_at),
+        ",\"queue_depth\":", number_or_null(d.queue_depth),
+        ",\"queue_depth_at\":", json_or_null(d.queue_depth_at), "}");
   }
   out += devices.empty() ? "]\n" : "\n]\n";
   return out;

@@ -1,6 +1,7 @@
 // The devices page: every enrolled device of the account's offices with its
-// last contact and clock offset, revoking one (after a confirm step), and new
-// enrolment codes, whose plain text is shown once and never stored.
+// last contact, clock offset and reported queue depth, revoking one (after a
+// confirm step), and new enrolment codes, whose plain text is shown once and
+// never stored.
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -28,6 +29,13 @@ std::string offset_text(std::int64_t offset_ms) {
   const std::int64_t whole = std::abs(tenths) / 10;
   const std::int64_t fraction = std::abs(tenths) % 10;
   return util::cat(offset_ms < 0 ? "-" : "+", whole, ".", fraction, " s");
+}
+
+// "12 waiting (2026-11-30T14:32)", or "never reported" (an older agent).
+std::string queue_depth_text(const Context& context, const DeviceListing& d) {
+  if (!d.queue_depth) return context.t("devices.queue_never");
+  return html_escape(util::format(tr(context.lang, "devices.queue_at"), *d.queue_depth,
+                                  d.queue_depth_at.substr(0, 16)));
 }
 
 std::vector<DeviceListing> visible_devices(Env& env, const Context& context) {
@@ -64,7 +72,6 @@ ApiResponse devices_page(Env& env, const ApiRequest& request, Context& context, 
   if (!notice.empty()) main += notice;
   if (!errors.empty())
     main += util::cat("<p class=\"err\">", context.t("adm.err.fix_fields"), "</p>");
-  main += util::cat("<p>", context.t("devices.queue_note"), "</p>");
   if (devices.empty()) {
     main += util::cat("<p>", context.t("devices.none"), "</p>");
   } else {
@@ -77,7 +84,8 @@ ApiResponse devices_page(Env& env, const ApiRequest& request, Context& context, 
         "<table><thead><tr><th>", context.t("adm.col.device"), "</th><th>", context.t("col.office"),
         "</th><th>", context.t("adm.col.app_version"), "</th><th>", context.t("adm.col.enrolled"),
         "</th><th>", context.t("adm.col.last_contact"), "</th><th>",
-        context.t("adm.col.clock_offset"), "</th><th>", context.t("adm.col.state"), "</th>");
+        context.t("adm.col.clock_offset"), "</th><th>", context.t("adm.col.queue_depth"),
+        "</th><th>", context.t("adm.col.state"), "</th>");
     if (writer) main += util::cat("<th>", context.t("col.actions"), "</th>");
     main += "</tr></thead><tbody>";
     const std::string csrf = hidden_csrf(context.session->csrf_token);
@@ -91,7 +99,7 @@ ApiResponse devices_page(Env& env, const ApiRequest& request, Context& context, 
                                                   : html_escape(d.last_contact_at.substr(0, 16)),
                         "</td><td>",
                         d.clock_offset_ms ? offset_text(*d.clock_offset_ms) : std::string("-"),
-                        "</td><td>",
+                        "</td><td>", queue_depth_text(context, d), "</td><td>",
                         revoked ? util::cat(context.t("devices.revoked"), " ",
                                             html_escape(d.revoked_at.substr(0, 10)))
                                 : context.t("devices.active"),

@@ -78,6 +78,10 @@ const std::string& device_time_header() {
   static const std::string name = ascii_lower(protocol::kDeviceTimeHeader);
   return name;
 }
+const std::string& queue_depth_header() {
+  static const std::string name = ascii_lower(protocol::kQueueDepthHeader);
+  return name;
+}
 
 }  // namespace
 
@@ -88,6 +92,18 @@ std::optional<std::int64_t> parse_device_time(std::string_view value) {
   constexpr std::int64_t kLatest = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
   const auto parsed = parse_non_negative(trim_blanks(value));
   if (!parsed || *parsed < kEarliest || *parsed > kLatest) return std::nullopt;
+  return parsed;
+}
+
+std::optional<std::int64_t> parse_queue_depth(std::string_view value) {
+  const std::string_view digits = trim_blanks(value);
+  constexpr std::size_t kMaxDigits = 8;  // kMaxQueueDepth has 8
+  if (digits.empty() || digits.size() > kMaxDigits ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const auto parsed = parse_non_negative(digits);
+  if (!parsed || *parsed > kMaxQueueDepth) return std::nullopt;
   return parsed;
 }
 
@@ -337,7 +353,8 @@ ApiResponse Api::push(const ApiRequest& http) {
     }
     const PushOptions options{
         .max_clock_ahead = limits_.max_clock_ahead,
-        .device_time_ms = parse_device_time(http.header(device_time_header()))};
+        .device_time_ms = parse_device_time(http.header(device_time_header())),
+        .queue_depth = parse_queue_depth(http.header(queue_depth_header()))};
     return with_device(
         ApiResponse{.body = protocol::encode(store_.push(*device, request->changes, options))});
   });
@@ -388,6 +405,7 @@ ApiResponse Api::pull(const ApiRequest& http) {
     const PullOptions options{
         .max_bytes = limits_.max_pull_bytes,
         .device_time_ms = parse_device_time(http.header(device_time_header())),
+        .queue_depth = parse_queue_depth(http.header(queue_depth_header())),
         .include_own = own && *own == "1",
         .new_code_prefix = code_prefix.has_value(),
         .acked_change = acked ? std::string(*acked) : std::string()};

@@ -62,6 +62,14 @@ struct ApiLimits {
 // or not a clock, so a broken header records no absurd offset.
 std::optional<std::int64_t> parse_device_time(std::string_view value);
 
+// The largest queue depth central records (no kiosk holds ten million changes).
+inline constexpr std::int64_t kMaxQueueDepth = 10'000'000;
+// The value of X-Alliance-Queue-Depth (protocol::kQueueDepthHeader): a plain
+// decimal integer from 0 to kMaxQueueDepth, blanks around it allowed;
+// nullopt for anything else (a sign, an exponent, a list such as "3, 4" from
+// two header lines), so a hostile value is ignored and the request goes on.
+std::optional<std::int64_t> parse_queue_depth(std::string_view value);
+
 // One HTTP request as the handlers see it, whatever server read it. The
 // server fills it in two steps: the request line and headers first (for
 // Api::screen), then the body, decompressed and bounded by max_body_bytes.

@@ -307,7 +307,11 @@ std::optional<ApiRequest> head_of(const http::request<http::empty_body>& request
       if (!forwarded_for.empty()) forwarded_for += ',';
       forwarded_for += field.value();
     }
-    head.headers.emplace(std::move(name), std::string(field.value()));
+    // A repeated field reads as one list, its values comma-separated in
+    // order (RFC 9110, 5.3), never as just one of them: a header that must be
+    // a single value (a token, a number) is then refused or ignored.
+    const auto [at, added] = head.headers.emplace(std::move(name), std::string(field.value()));
+    if (!added) (at->second += ", ") += field.value();
   }
   head.client_address = proxies.client_address(peer, forwarded_for);
   return head;

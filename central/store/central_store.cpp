@@ -32,7 +32,8 @@ using protocol::Outcome;
 using protocol::Record;
 
 // A device's last contact is written at most this often, unless its clock
-// offset moved by more than kOffsetResolutionMs: a pull stays a read.
+// offset moved by more than kOffsetResolutionMs or it reported another queue
+// depth: a pull stays a read.
 constexpr std::int64_t kContactResolutionMs = 30'000;
 constexpr std::int64_t kOffsetResolutionMs = 1'000;
 
@@ -425,7 +426,8 @@ StoreResult<Device> CentralStore::authenticate(std::string_view token) {
   std::lock_guard lock(mutex_);
   auto q = db_.query(
       "SELECT id, name, office, revoked_at IS NOT NULL, COALESCE(hlc_node, ''), "
-      "COALESCE(last_contact_ms, 0), clock_offset_ms FROM devices WHERE token_hash = ?1");
+      "COALESCE(last_contact_ms, 0), clock_offset_ms, queue_depth FROM devices "
+      "WHERE token_hash = ?1");
   q.bind(1, sha256_hex(token));
   if (!q.step()) {
     return std::unexpected(StoreFailure{"unauthorized", "the bearer token is not valid"});
@@ -437,7 +439,8 @@ StoreResult<Device> CentralStore::authenticate(std::string_view token) {
       .revoked = q.int64(3) != 0,
       .hlc_node = q.text(4),
       .last_contact_ms = q.int64(5),
-      .clock_offset_ms = q.is_null(6) ? std::nullopt : std::optional<std::int64_t>(q.int64(6))};
+      .clock_offset_ms = q.is_null(6) ? std::nullopt : std::optional<std::int64_t>(q.int64(6)),
+      .queue_depth = q.is_null(7) ? std::nullopt : std::optional<std::int64_t>(q.int64(7))};
   if (device.revoked) {
     return std::unexpected(
         StoreFailure{"device_revoked", "this device has been revoked; enrol it again"});
@@ -466,8 +469,8 @@ std::vector<DeviceListing> CentralStore::list_devices() {
   std::vector<DeviceListing> out;
   auto q = db_.query(
       "SELECT id, name, office, app_version, enrolled_at, COALESCE(hlc_node, ''), "
-      "COALESCE(last_contact_at, ''), clock_offset_ms, COALESCE(revoked_at, '') FROM devices "
-      "ORDER BY enrolled_at, id");
+      "COALESCE(last_contact_at, ''), clock_offset_ms, COALESCE(revoked_at, ''), queue_depth, "
+      "COALESCE(queue_depth_at, '') FROM devices ORDER BY enrolled_at, id");
   while (q.step()) {
     out.push_back(DeviceListing{
         .id = q.text(0),
@@ -478,7 +481,9 @@ std::vector<DeviceListing> CentralStore::list_devices() {
         .hlc_node = q.text(5),
         .last_contact_at = q.text(6),
         .clock_offset_ms = q.is_null(7) ? std::nullopt : std::optional<std::int64_t>(q.int64(7)),
-        .revoked_at = q.text(8)});
+        .revoked_at = q.text(8),
+        .queue_depth = q.is_null(9) ? std::nullopt : std::optional<std::int64_t>(q.int64(9)),
+        .queue_depth_at = q.text(10)});
   }
   return out;
 }
@@ -541,24 +546,35 @@ util::Hlc CentralStore::next_server_hlc() {
   return hlc;
 }
 
-void CentralStore::note_contact(const Device& device, std::optional<std::int64_t> device_time_ms) {
+void CentralStore::note_contact(const Device& device, std::optional<std::int64_t> device_time_ms,
+                                std::optional<std::int64_t> queue_depth) {
   const std::int64_t now = now_ms();
   const std::optional<std::int64_t> offset =
       device_time_ms ? std::optional<std::int64_t>(*device_time_ms - now) : std::nullopt;
   const bool stale = now - device.last_contact_ms >= kContactResolutionMs;
   const bool moved = offset && (!device.clock_offset_ms ||
                                 std::abs(*offset - *device.clock_offset_ms) >= kOffsetResolutionMs);
-  if (!stale && !moved) return;
+  const bool new_depth = queue_depth && queue_depth != device.queue_depth;
+  if (!stale && !moved && !new_depth) return;
+  // One statement for all three; a value the device did not send (or sent
+  // broken) keeps what is stored, with the time it was stored.
+  const std::string now_text = util::iso8601_utc_from_ms(now);
   auto q = db_.query(
       "UPDATE devices SET last_contact_at = ?1, last_contact_ms = ?2, "
-      "clock_offset_ms = COALESCE(?3, clock_offset_ms) WHERE id = ?4");
-  q.bind(1, util::iso8601_utc_from_ms(now)).bind(2, now);
+      "clock_offset_ms = COALESCE(?3, clock_offset_ms), queue_depth = COALESCE(?4, queue_depth), "
+      "queue_depth_at = COALESCE(?5, queue_depth_at) WHERE id = ?6");
+  q.bind(1, now_text).bind(2, now);
   if (offset) {
     q.bind(3, *offset);
   } else {
     q.bind(3, nullptr);
   }
-  q.bind(4, device.id).run();
+  if (queue_depth) {
+    q.bind(4, *queue_depth).bind(5, now_text);
+  } else {
+    q.bind(4, nullptr).bind(5, nullptr);
+  }
+  q.bind(6, device.id).run();
 }
 
 bool CentralStore::bind_hlc_node(Device& device, const std::string& node) {
@@ -617,7 +633,7 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
   response.results.reserve(changes.size());
   Device acting = device;  // its HLC node may be bound by the first change
   sql::Transaction tx(db_);
-  note_contact(acting, options.device_time_ms);
+  note_contact(acting, options.device_time_ms, options.queue_depth);
   // The batch's sequence numbers are counted in memory and written back once.
   // The write transaction (BEGIN IMMEDIATE) and mutex_ are held from the read
   // to the commit, so no other writer takes a number in between: seq order
@@ -852,7 +868,7 @@ protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_
   protocol::PullResponse response;
   // One transaction: the rows and the sequence's high-water mark are one snapshot.
   sql::Transaction tx(db_, sql::TxKind::snapshot);
-  note_contact(device, options.device_time_ms);
+  note_contact(device, options.device_time_ms, options.queue_depth);
   if (options.new_code_prefix) {
     auto held = db_.query("SELECT count(*) FROM code_prefixes WHERE device_id = ?1");
     held.bind_all(device.id);

@@ -62,6 +62,7 @@ struct Device {
   std::string hlc_node;              // empty until bound (devices enrolled before schema 2)
   std::int64_t last_contact_ms = 0;  // 0: never
   std::optional<std::int64_t> clock_offset_ms;
+  std::optional<std::int64_t> queue_depth;  // the last one it reported
 };
 
 // A device as `alliance-central devices` lists it.
@@ -75,6 +76,11 @@ struct DeviceListing {
   std::string last_contact_at;                  // empty: never
   std::optional<std::int64_t> clock_offset_ms;  // device clock minus server clock
   std::string revoked_at;                       // empty: active
+  // Changes the device's agent last said were waiting to be acknowledged
+  // (X-Alliance-Queue-Depth), and when central recorded that; nullopt and
+  // empty while it has never reported one (an agent from before schema 9).
+  std::optional<std::int64_t> queue_depth;
+  std::string queue_depth_at;
 };
 
 // The node id in the server's own HLC values; no device may enrol with it.
@@ -106,12 +112,15 @@ struct PushOptions {
   std::chrono::milliseconds max_clock_ahead = kDefaultMaxClockAhead;
   // X-Alliance-Device-Time (Unix ms), when the device sent a sane one.
   std::optional<std::int64_t> device_time_ms;
+  // X-Alliance-Queue-Depth, when the device sent a sane one.
+  std::optional<std::int64_t> queue_depth;
 };
 
 struct PullOptions {
   // Encoded records per page; a page always carries at least one change.
   std::size_t max_bytes = kDefaultMaxPullBytes;
   std::optional<std::int64_t> device_time_ms;
+  std::optional<std::int64_t> queue_depth;
   // Also the records this device changed last (normally left out: it has
   // them). A device restored from a backup asks for them once.
   bool include_own = false;
@@ -347,7 +356,10 @@ class CentralStore {
   StoreResult<std::vector<StockMove>> take_stock(const std::string& office,
                                                  const model::ResourceRequest& request,
                                                  const std::string& actor);
-  void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms);
+  // Inside the push or pull transaction: last contact, clock offset and
+  // queue depth, written only when something moved (or every 30 s).
+  void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms,
+                    std::optional<std::int64_t> queue_depth);
   void write_server_record(const protocol::Record& record, const std::string& office);
 
   // Member merges (member_merge.cpp), inside the push or merge transaction.

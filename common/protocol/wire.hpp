@@ -146,6 +146,12 @@ struct PullResponse {
 // every push and pull, so the server can record each device's clock offset.
 inline constexpr std::string_view kDeviceTimeHeader = "X-Alliance-Device-Time";
 
+// Request header in which the agent sends, with every push and pull, its
+// queue depth: how many of its changes wait to be acknowledged (outbox rows
+// still pending, held ones included, the ones this push carries too) as the
+// request leaves. Central records the last one per device.
+inline constexpr std::string_view kQueueDepthHeader = "X-Alliance-Queue-Depth";
+
 // Every non-2xx answer: a stable machine code and a message a person can act on.
 struct ErrorBody {
   std::string code;  // e.g. "malformed_json", "unauthorized", "too_large"

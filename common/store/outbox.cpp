@@ -221,6 +221,12 @@ QueueCounts Store::queue_counts() {
   return counts;
 }
 
+std::int64_t Store::pending_count() {
+  auto q = db_.query("SELECT count(*) FROM outbox WHERE state = 'pending'");
+  q.step();
+  return q.int64(0);
+}
+
 std::vector<OutboxEntry> Store::rejected_changes() {
   std::vector<OutboxEntry> out;
   auto q = db_.query(std::string(kOutboxColumns) +

@@ -312,6 +312,10 @@ class Store {
   bool discard(const std::string& change_id);
   std::optional<OutboxEntry> outbox_entry(const std::string& change_id);
   QueueCounts queue_counts();
+  // QueueCounts::pending alone, from the outbox_state_seq index (a range of
+  // the pending rows only, however many acknowledged rows the outbox keeps):
+  // cheap enough for the agent to count before every request it sends.
+  std::int64_t pending_count();
   // Rejected, quarantined and held changes, in queue order: what staff see.
   std::vector<OutboxEntry> rejected_changes();
   std::vector<OutboxEntry> changes_for(const std::string& entity_id);

@@ -235,6 +235,26 @@ int run(const std::filesystem::path& folder) {
              client->Get("/v1/sync/pull?cursor=0&limit=100", test::bearer(other.token)), "pull_ok");
   rec.record("GET", kPull, client->Get("/v1/sync/pull?cursor=0&limit=1", test::bearer(other.token)),
              "pull_more");
+  // The device's own report: a queue depth (and a clock) as the agent sends
+  // them, and values central ignores, which change nothing in the answer.
+  {
+    auto reporting = test::bearer(other.token);
+    reporting.emplace(std::string(protocol::kQueueDepthHeader), "312");
+    reporting.emplace(std::string(protocol::kDeviceTimeHeader),
+                      std::to_string(util::to_unix_ms(std::chrono::system_clock::now())));
+    rec.record("GET", kPull, client->Get("/v1/sync/pull?cursor=0&limit=1", reporting),
+               "pull_queue_depth");
+    rec.record("POST", kPush,
+               client->Post(kPush, reporting, test::push_body({}), "application/json"),
+               "push_queue_depth");
+    auto hostile = test::bearer(other.token);
+    hostile.emplace(std::string(protocol::kQueueDepthHeader), "-1e9");
+    hostile.emplace(std::string(protocol::kQueueDepthHeader), std::string(4096, '9'));
+    rec.record("GET", kPull, client->Get("/v1/sync/pull?cursor=0&limit=1", hostile),
+               "pull_queue_depth_ignored");
+    rec.record("POST", kPush, client->Post(kPush, hostile, test::push_body({}), "application/json"),
+               "push_queue_depth_ignored");
+  }
   rec.record("GET", kPull, client->Get("/v1/sync/pull?cursor=-5", auth), "pull_bad_cursor");
   rec.record("GET", kPull, client->Get("/v1/sync/pull"), "pull_no_token");
 

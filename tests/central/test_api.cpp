@@ -523,6 +523,100 @@ TEST_CASE("push and pull answers carry the server's clock and record the device'
   CHECK_FALSE(central::parse_device_time("253402300800000").has_value());
 }
 
+TEST_CASE("push and pull record the queue depth a device reports, and hostile values are ignored") {
+  test::TestServer server;
+  const auto a = server.enroll("Nairobi", "node-a");
+  const auto other = server.enroll("Nairobi", "node-b");
+  auto client = server.client();
+  const auto listing = [&](const std::string& id) {
+    for (auto& d : server.store().list_devices()) {
+      if (d.id == id) return d;
+    }
+    throw std::runtime_error("no such device");
+  };
+  const std::string depth_header(protocol::kQueueDepthHeader);
+  const auto push_with = [&](httplib::Headers headers) {
+    auto all = test::bearer(a.token);
+    all.insert(headers.begin(), headers.end());
+    return client->Post("/v1/sync/push", all, test::push_body({}), "application/json");
+  };
+  const auto pull_with = [&](httplib::Headers headers) {
+    auto all = test::bearer(a.token);
+    all.insert(headers.begin(), headers.end());
+    return client->Get("/v1/sync/pull?cursor=0&limit=10", all);
+  };
+  const auto iso_now = [] {
+    return util::iso8601_utc_from_ms(util::to_unix_ms(std::chrono::system_clock::now()));
+  };
+
+  // Enrolled, never reported: an agent from before the header.
+  CHECK_FALSE(listing(a.device_id).queue_depth.has_value());
+  CHECK(listing(a.device_id).queue_depth_at.empty());
+  REQUIRE(pull_with({})->status == 200);
+  CHECK_FALSE(listing(a.device_id).queue_depth.has_value());
+
+  const std::string before = iso_now();
+  auto pushed = push_with({{depth_header, "312"}});
+  REQUIRE(pushed);
+  CHECK(pushed->status == 200);
+  const std::string after = iso_now();
+  const auto reported = listing(a.device_id);
+  CHECK(reported.queue_depth == 312);
+  CHECK(reported.queue_depth_at >= before);
+  CHECK(reported.queue_depth_at <= after);
+  CHECK_FALSE(listing(other.device_id).queue_depth.has_value());  // only the device that said it
+
+  // Another depth is written at once (a pull too), though last contact is fresh.
+  REQUIRE(pull_with({{depth_header, "7"}})->status == 200);
+  CHECK(listing(a.device_id).queue_depth == 7);
+  const std::string seven_at = listing(a.device_id).queue_depth_at;
+
+  // Hostile values: the request is served, the stored depth and its time stay.
+  // "\xEF\xBC\x95" is a full-width digit five (U+FF15).
+  std::vector<std::string> hostile = {
+      "-1",          "1e9", "abc", "",         "+5",
+      "0x10",        "3.0", "5 6", "10000001", "99999999999999999999",
+      "\xEF\xBC\x95"};
+  hostile.push_back(std::string(10 * 1024, '9'));
+  for (const auto& junk : hostile) {
+    CAPTURE(junk.substr(0, 20));
+    auto p = push_with({{depth_header, junk}});
+    REQUIRE(p);
+    CHECK(p->status == 200);
+    auto q = pull_with({{depth_header, junk}});
+    REQUIRE(q);
+    CHECK(q->status == 200);
+    CHECK(listing(a.device_id).queue_depth == 7);
+  }
+  // Two header lines read as the list "5, 6": ignored, whichever a proxy would pick.
+  httplib::Headers twice{{depth_header, "5"}, {depth_header, "6"}};
+  auto doubled = push_with(twice);
+  REQUIRE(doubled);
+  CHECK(doubled->status == 200);
+  REQUIRE(pull_with(twice)->status == 200);
+  CHECK(listing(a.device_id).queue_depth == 7);
+  CHECK(listing(a.device_id).queue_depth_at == seven_at);
+
+  // The bounds themselves are depths; blanks around the number are allowed.
+  REQUIRE(push_with({{depth_header, "10000000"}})->status == 200);
+  CHECK(listing(a.device_id).queue_depth == 10'000'000);
+  REQUIRE(pull_with({{depth_header, "0"}})->status == 200);
+  CHECK(listing(a.device_id).queue_depth == 0);
+  CHECK(central::parse_queue_depth(" 42\t") == 42);
+  CHECK(central::parse_queue_depth("007") == 7);
+  CHECK_FALSE(central::parse_queue_depth("5, 6").has_value());
+  CHECK_FALSE(central::parse_queue_depth("-0").has_value());
+  CHECK_FALSE(central::parse_queue_depth("10000001").has_value());
+
+  // A refused request (bad token) records nothing for anyone.
+  auto refused =
+      client->Get("/v1/sync/pull?cursor=0",
+                  httplib::Headers{{"Authorization", "Bearer afk_wrong"}, {depth_header, "99"}});
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  CHECK(listing(a.device_id).queue_depth == 0);
+}
+
 TEST_CASE("a pull page is bounded by bytes as well as count and always carries one change") {
   test::TestServer server(central::ApiLimits{.max_pull_bytes = 4096});
   const auto a = server.enroll("Nairobi", "node-a");

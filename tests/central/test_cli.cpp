@@ -116,7 +116,7 @@ TEST_CASE("enroll-code prints a code that enrols once") {
   CHECK(cli({"revoke-device", "--db", db, "missing"}).code == 1);
 }
 
-TEST_CASE("devices lists each device with its office, last contact and clock offset") {
+TEST_CASE("devices lists each device with its office, last contact, clock offset and queue") {
   test::TempDir dir;
   const auto db = test::central_db_spec(dir / "central.db");
   std::string late_id;
@@ -137,7 +137,8 @@ TEST_CASE("devices lists each device with its office, last contact and clock off
     auto device = store->authenticate(late->token);
     REQUIRE(device);
     const auto now = util::to_unix_ms(std::chrono::system_clock::now());
-    store->push(*device, {}, central::PushOptions{.device_time_ms = now + 3'600'000});
+    store->push(*device, {},
+                central::PushOptions{.device_time_ms = now + 3'600'000, .queue_depth = 12});
     REQUIRE(store->revoke_device(quiet_id));
   }
   const auto json = cli({"devices", "--db", db, "--format", "json"});
@@ -149,6 +150,8 @@ TEST_CASE("devices lists each device with its office, last contact and clock off
   CHECK(json.out.find("\"hlc_node\":null") != std::string::npos);  // bound by its first push
   CHECK(json.out.find("\"revoked\":true") != std::string::npos);
   CHECK(json.out.find("\"last_contact_at\":\"20") != std::string::npos);
+  CHECK(json.out.find("\"queue_depth\":12,\"queue_depth_at\":\"20") != std::string::npos);
+  CHECK(json.out.find("\"queue_depth\":null,\"queue_depth_at\":null") != std::string::npos);
 
   const auto csv = cli({"devices", "--db", db});
   REQUIRE(csv.code == 0);
@@ -158,7 +161,7 @@ TEST_CASE("devices lists each device with its office, last contact and clock off
   const auto& header = (*rows)[0].fields;
   CHECK(header == std::vector<std::string>{"id", "name", "office", "hlc_node", "app_version",
                                            "enrolled_at", "last_contact_at", "clock_offset_ms",
-                                           "revoked_at"});
+                                           "revoked_at", "queue_depth", "queue_depth_at"});
   for (std::size_t r = 1; r < rows->size(); ++r) {
     const auto& row = (*rows)[r].fields;
     REQUIRE(row.size() == header.size());
@@ -169,11 +172,15 @@ TEST_CASE("devices lists each device with its office, last contact and clock off
       CHECK(offset > 3'540'000);
       CHECK(offset <= 3'600'000);
       CHECK(row[8].empty());
+      CHECK(row[9] == "12");
+      CHECK(row[10].starts_with("20"));
     } else {
       CHECK(row[0] == quiet_id);
       CHECK(row[6].empty());  // never heard from
       CHECK(row[7].empty());
       CHECK_FALSE(row[8].empty());
+      CHECK(row[9].empty());  // never reported a queue
+      CHECK(row[10].empty());
     }
   }
   CHECK(cli({"devices", "--db", db, "--format", "xml"}).code == 2);

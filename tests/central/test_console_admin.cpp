@@ -9,6 +9,7 @@
 #include "central/console/accounts.hpp"
 #include "common/model/codes.hpp"
 #include "common/util/strings.hpp"
+#include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 #include "console_client.hpp"
 #include "server_fixture.hpp"
@@ -98,18 +99,29 @@ std::string code_on(const std::string& html) {
 
 }  // namespace
 
-TEST_CASE("console devices: an office's devices with last contact and clock offset; viewers read") {
+// (No ';' in a case name: ctest would split it into two empty tests.)
+TEST_CASE(
+    "console devices: an office's devices with last contact, clock offset and queue depth, and "
+    "viewers read") {
   test::TestServer server;
   const auto nairobi = server.enroll("Nairobi");
+  const auto quiet = server.enroll("Nairobi");  // an agent that never reports its queue
   const auto lagos = server.enroll("Lagos");
-  // A pull that says the device's clock is 5 s ahead.
+  // A pull that says the device's clock is 5 s ahead and 37 changes wait on it.
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   auto client = server.client();
   httplib::Headers headers = test::bearer(nairobi.token);
   headers.emplace(std::string(protocol::kDeviceTimeHeader), std::to_string(now_ms + 5500));
+  headers.emplace(std::string(protocol::kQueueDepthHeader), "37");
   REQUIRE(client->Get("/v1/sync/pull?cursor=0&limit=10", headers)->status == 200);
+  REQUIRE(client->Get("/v1/sync/pull?cursor=0&limit=10", test::bearer(quiet.token))->status == 200);
+  std::string reported_at;
+  for (const auto& d : server.store().list_devices()) {
+    if (d.id == nairobi.device_id) reported_at = d.queue_depth_at.substr(0, 16);
+  }
+  REQUIRE(reported_at.size() == 16);
 
   add_account(server, "alice", "Nairobi", central::ConsoleRole::manager);
   add_account(server, "vera", "Nairobi", central::ConsoleRole::viewer);
@@ -121,7 +133,14 @@ TEST_CASE("console devices: an office's devices with last contact and clock offs
   CHECK(contains(page->body, "d-" + nairobi.device_id));
   CHECK_FALSE(contains(page->body, "d-" + lagos.device_id));  // another office's
   CHECK(contains(page->body, "+5."));                         // the clock offset, in seconds
-  CHECK(contains(page->body, "do not report their waiting changes"));
+  CHECK(contains(page->body, "<th>Queue depth reported</th>"));
+  CHECK(contains(page->body, "<td>37 waiting (" + reported_at + ")</td>"));
+  CHECK(contains(page->body, "<td>never reported</td>"));  // the quiet one
+  CHECK_FALSE(contains(page->body, "do not report"));
+  const auto french = manager.get("/console/devices?lang=fr");
+  REQUIRE(french);
+  CHECK(contains(french->body, "<td>37 en attente (" + reported_at + ")</td>"));
+  CHECK(contains(french->body, "<td>jamais signalée</td>"));
   CHECK(contains(page->body, ">Revoke</button>"));
   CHECK(contains(page->body, "name=\"ttl_hours\""));
 
@@ -643,14 +662,21 @@ TEST_CASE("console admin pages: full pages stay under 100 KB in every language")
     events.push_back(event);
   }
   REQUIRE(server.store().import_catalog(packs, events).has_value());
+  const auto now_ms = util::to_unix_ms(std::chrono::system_clock::now());
   for (int i = 0; i < 60; ++i) {
     const std::string code = server.store().create_enrolment_code("Nairobi", std::chrono::hours(1));
-    REQUIRE(server.store()
-                .enroll({.code = code,
-                         .device_name = std::string(100, 'D') + std::to_string(i),
-                         .app_version = "1.0.0",
-                         .hlc_node = ""})
-                .has_value());
+    const auto enrolled =
+        server.store().enroll({.code = code,
+                               .device_name = std::string(100, 'D') + std::to_string(i),
+                               .app_version = "1.0.0",
+                               .hlc_node = ""});
+    REQUIRE(enrolled.has_value());
+    // The widest cells: a clock offset and the largest queue depth recorded.
+    const auto device = server.store().authenticate(enrolled->token);
+    REQUIRE(device.has_value());
+    server.store().push(*device, {},
+                        central::PushOptions{.device_time_ms = now_ms - 86'400'000,
+                                             .queue_depth = central::kMaxQueueDepth});
   }
   {
     auto accounts = central::AccountStore::open(server.store().db_spec());

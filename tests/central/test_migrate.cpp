@@ -44,6 +44,7 @@ TEST_CASE("a SQLite central migrated to PostgreSQL keeps its devices syncing") {
   std::int64_t reader_cursor = 0;
   std::string unused_code;
   std::vector<std::string> writer_prefixes;
+  central::DeviceListing writer_listing;
   {
     test::TestServer sqlite(file, central::ServerOptions{});
     writer = sqlite.enroll("Nairobi", "writer-node");
@@ -58,6 +59,14 @@ TEST_CASE("a SQLite central migrated to PostgreSQL keeps its devices syncing") {
     reader_cursor = page.next_cursor;
     unused_code = sqlite.store().create_enrolment_code("Nairobi", std::chrono::hours(1));
     writer_prefixes = sqlite.store().code_prefixes_of(writer.device_id);
+    // The writer reports its queue (schema 9); the reader never does.
+    auto headers = test::bearer(writer.token);
+    headers.emplace(std::string(protocol::kQueueDepthHeader), "17");
+    REQUIRE(client->Get("/v1/sync/pull?cursor=0&limit=1", headers)->status == 200);
+    for (const auto& d : sqlite.store().list_devices()) {
+      if (d.id == writer.device_id) writer_listing = d;
+    }
+    REQUIRE(writer_listing.queue_depth == 17);
   }
 
   const std::string url = test::shared_pg_cluster().new_database();
@@ -72,6 +81,18 @@ TEST_CASE("a SQLite central migrated to PostgreSQL keeps its devices syncing") {
   CHECK(run.out.find("applied_changes: 30 rows") != std::string::npos);
 
   test::TestServer postgres(url, central::ServerOptions{});
+  // Every device column came along, the reported queue depth and its time too.
+  for (const auto& d : postgres.store().list_devices()) {
+    if (d.id == writer.device_id) {
+      CHECK(d.queue_depth == 17);
+      CHECK(d.queue_depth_at == writer_listing.queue_depth_at);
+      CHECK(d.last_contact_at == writer_listing.last_contact_at);
+    } else {
+      CHECK(d.id == reader.device_id);
+      CHECK_FALSE(d.queue_depth.has_value());
+      CHECK(d.queue_depth_at.empty());
+    }
+  }
   auto client = postgres.client();
   // The same token; the old changes are known (duplicates), new ones apply.
   for (const auto& r : test::push(*client, writer.token, before).results) {

@@ -75,6 +75,16 @@ inline std::string local_url(const TestServer& server) {
   return "http://127.0.0.1:" + std::to_string(server.port());
 }
 
+// A restarted test server listens on a new random port; in the field central
+// comes back at its old address. Points the kiosk store at `server`; nothing
+// else of its enrolment changes.
+inline void point_at(store::Store& store, const TestServer& server) {
+  auto credentials = store::load_credentials(store);
+  if (!credentials) throw std::runtime_error("a test device lost its enrolment");
+  credentials->server_url = local_url(server);
+  store::save_credentials(store, *credentials);
+}
+
 // Polls `done` every 50 ms until it holds or `limit` passes.
 template <class F>
 bool eventually(F done, std::chrono::milliseconds limit) {

@@ -73,6 +73,23 @@ inline std::string error_answer(int status, const std::string& code, const std::
                      protocol::encode(protocol::ErrorBody{.code = code, .message = message}));
 }
 
+// Enrolment, push (every change applied) and pull (an empty page) as a
+// server whose clock runs `ahead_ms` ahead of this machine's.
+inline LocalHandler central_ahead_by(std::int64_t ahead_ms) {
+  return [ahead_ms](const LocalRequest& r, LocalAnswer& a) {
+    if (r.path == "/v1/devices/enroll") {
+      a.send(enroll_answer());
+    } else if (r.path == "/v1/sync/push") {
+      a.send(push_answer(r, wall_now_ms() + ahead_ms));
+    } else if (r.path == "/v1/sync/pull") {
+      a.send(json_answer(200, protocol::encode(pull_page({}, r.query_int("cursor").value_or(0), 500,
+                                                         wall_now_ms() + ahead_ms))));
+    } else {
+      a.send(error_answer(404, "not_found", "no such route"));
+    }
+  };
+}
+
 // alliance-sync enroll against a LocalServer that answers enrolment.
 inline void enroll_locally(const LocalServer& server, const std::filesystem::path& db,
                            const std::filesystem::path& dir) {

@@ -20,30 +20,13 @@ namespace {
 
 constexpr std::int64_t kTenMinutesMs = 10 * 60'000;
 
-// Enrolment, push and pull as a server whose clock runs `ahead_ms` ahead.
-test::LocalHandler central_ahead_by(std::int64_t ahead_ms) {
-  return [ahead_ms](const LocalRequest& r, LocalAnswer& a) {
-    if (r.path == "/v1/devices/enroll") {
-      a.send(test::enroll_answer());
-    } else if (r.path == "/v1/sync/push") {
-      a.send(test::push_answer(r, test::wall_now_ms() + ahead_ms));
-    } else if (r.path == "/v1/sync/pull") {
-      a.send(test::json_answer(
-          200, protocol::encode(test::pull_page({}, r.query_int("cursor").value_or(0), 500,
-                                                test::wall_now_ms() + ahead_ms))));
-    } else {
-      a.send(test::error_answer(404, "not_found", "no such route"));
-    }
-  };
-}
-
 }  // namespace
 
 TEST_CASE("enrolment sends the node id of the device's own clock values") {
   test::keep_traffic_local();
   test::TempDir dir;
   const auto db = dir / "kiosk.db";
-  LocalServer server(central_ahead_by(0));
+  LocalServer server(test::central_ahead_by(0));
   test::enroll_locally(server, db, dir.path());
 
   const auto requests = server.requests();
@@ -69,7 +52,7 @@ TEST_CASE("push and pull carry the device clock, and status shows the measured o
   test::keep_traffic_local();
   test::TempDir dir;
   const auto db = dir / "kiosk.db";
-  LocalServer server(central_ahead_by(kTenMinutesMs));
+  LocalServer server(test::central_ahead_by(kTenMinutesMs));
   test::enroll_locally(server, db, dir.path());
 
   // Before any answer said what time it is, nothing is shown.

@@ -73,7 +73,7 @@ TEST_CASE("an API client with a refused URL sends nothing") {
   // Same port, but with a password: refused before any connection.
   ApiClient client("http://user:pw@127.0.0.1:" + std::to_string(server.port()), capped(0, 0));
   REQUIRE(client.url_problem().has_value());
-  auto pulled = client.pull(0, 10);
+  auto pulled = client.pull(0, 10, {}, 0);
   REQUIRE_FALSE(pulled.has_value());
   CHECK(pulled.error().kind == FailureKind::refused_url);
   auto enrolled = client.enroll({.code = "x"});
@@ -183,7 +183,7 @@ TEST_CASE("the API client classifies an oversized answer and caps enrolment answ
     }
   });
   ApiClient client(server.url(), capped(16 * kMiB, 1 * kMiB));
-  auto page = client.pull(0, 500);
+  auto page = client.pull(0, 500, {}, 0);
   REQUIRE_FALSE(page.has_value());
   CHECK(page.error().kind == FailureKind::answer_too_large);
   CHECK(page.error().code == "too_large");

@@ -183,10 +183,7 @@ TEST_CASE("a change too large for the server is held and syncs once the limit is
   test::TestServer server(central_db, central::ServerOptions{});
   {
     auto store = store::Store::open(db);
-    auto credentials = store::load_credentials(store);
-    REQUIRE(credentials.has_value());
-    credentials->server_url = test::local_url(server);
-    store::save_credentials(store, *credentials);
+    test::point_at(store, server);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the hold of 1 s runs out
   auto once = test::run_process(test::sync_args("once", db), dir.path(), std::chrono::seconds(60));

@@ -42,7 +42,7 @@ TEST_CASE("a gzip push is applied and one connection serves many requests") {
   for (int i = 0; i < 50; ++i) {
     changes.push_back(test::change_of(test::member_with_id(i), test::hlc_at(1000 + i)));
   }
-  auto pushed = client.push(test::push_body(changes));
+  auto pushed = client.push(test::push_body(changes), 0);
   REQUIRE(pushed.has_value());
   REQUIRE(pushed->results.size() == 50);
   CHECK(pushed->results[0].outcome == protocol::Outcome::applied);
@@ -54,7 +54,7 @@ TEST_CASE("a gzip push is applied and one connection serves many requests") {
   reader.set_token(other.token);
   const int before = proxy.connections();
   for (int i = 0; i < 20; ++i) {
-    auto page = reader.pull(0, 10);
+    auto page = reader.pull(0, 10, {}, 0);
     REQUIRE(page.has_value());
     CHECK(page->changes.size() == 10);
   }
@@ -75,14 +75,14 @@ TEST_CASE("network failures and HTTP errors come back as classified values") {
     dead_port = gone.port();
   }
   ApiClient nowhere("http://127.0.0.1:" + std::to_string(dead_port), quick_options());
-  auto refused = nowhere.pull(0, 10);
+  auto refused = nowhere.pull(0, 10, {}, 0);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().kind == FailureKind::transient);
   CHECK(refused.error().code == "connect");
 
   ApiClient bad_token(proxy.url(), quick_options());
   bad_token.set_token("afk1_not_a_token");
-  auto unauthorized = bad_token.pull(0, 10);
+  auto unauthorized = bad_token.pull(0, 10, {}, 0);
   REQUIRE_FALSE(unauthorized.has_value());
   CHECK(unauthorized.error().kind == FailureKind::unauthorized);
   CHECK(unauthorized.error().http_status == 401);
@@ -90,7 +90,7 @@ TEST_CASE("network failures and HTTP errors come back as classified values") {
   proxy.force({Fault::http_429, Fault::http_503, Fault::http_500});
   for (const int status : {429, 503, 500}) {
     ApiClient c(proxy.url(), quick_options());
-    auto r = c.pull(0, 10);
+    auto r = c.pull(0, 10, {}, 0);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().kind == FailureKind::transient);
     CHECK(r.error().http_status == status);
@@ -108,7 +108,7 @@ TEST_CASE("a stalled transfer is abandoned by the low-speed limit") {
   proxy.force({Fault::black_hole});
   ApiClient client(proxy.url(), quick_options());
   const auto start = std::chrono::steady_clock::now();
-  auto r = client.pull(0, 10);
+  auto r = client.pull(0, 10, {}, 0);
   const auto took = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().kind == FailureKind::transient);
