@@ -1,7 +1,9 @@
 // The one doctest main every test binary links. Besides running the cases it
 // fails the run when a test case passed without making a single assertion: a
 // case that returns early (a missing tool, a skipped branch) would otherwise
-// report green for something it never checked.
+// report green for something it never checked. It also fails a run asked for
+// named test cases that matched none: ctest runs each case by name, and a
+// name ctest mangles (a ';' splits it) would otherwise run nothing, green.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -14,6 +16,7 @@ namespace {
 
 std::mutex g_mutex;
 std::vector<std::string> g_cases_without_assertions;
+int g_cases_matched = -1;  // set at the end of the run
 
 // A listener sees every test case end, whichever reporter prints the results.
 struct AssertionCounter : doctest::IReporter {
@@ -29,7 +32,10 @@ struct AssertionCounter : doctest::IReporter {
 
   void report_query(const doctest::QueryData&) override {}
   void test_run_start() override {}
-  void test_run_end(const doctest::TestRunStats&) override {}
+  void test_run_end(const doctest::TestRunStats& stats) override {
+    std::lock_guard lock(g_mutex);
+    g_cases_matched = static_cast<int>(stats.numTestCasesPassingFilters);
+  }
   void test_case_reenter(const doctest::TestCaseData&) override {}
   void test_case_exception(const doctest::TestCaseException&) override {}
   void subcase_start(const doctest::SubcaseSignature&) override {}
@@ -51,6 +57,17 @@ int main(int argc, char** argv) {
   const int result = context.run();
   if (context.shouldExit()) return result;  // --help, --list-test-cases, ...
   std::lock_guard lock(g_mutex);
+  bool named_cases = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    named_cases = named_cases || arg.starts_with("--test-case=") || arg.starts_with("-tc=");
+  }
+  if (named_cases && g_cases_matched == 0) {
+    std::fprintf(stderr,
+                 "no test case matched the names asked for: nothing was checked (a test name "
+                 "with a ';' is split in two by ctest)\n");
+    return 1;
+  }
   for (const auto& name : g_cases_without_assertions) {
     std::fprintf(stderr,
                  "test case \"%s\" made no assertions: it checked nothing, so it cannot pass\n",

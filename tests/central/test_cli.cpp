@@ -370,7 +370,7 @@ TEST_CASE("duplicates lists likely pairs within an office, not households or oth
   CHECK(cli({"duplicates", "--db", db, "--office", ""}).code == 2);
 }
 
-TEST_CASE("merge joins a listed pair once, then says already merged; other offices refused") {
+TEST_CASE("merge joins a listed pair once, then says already merged, other offices refused") {
   test::TempDir dir;
   const auto db = (dir / "central.db").string();
   auto first = test::member_with_id(0);

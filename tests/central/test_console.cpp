@@ -20,7 +20,7 @@ using namespace alliance;
 using namespace alliance::console_test;
 
 TEST_CASE(
-    "console: the right password signs in with a strict session cookie; a wrong one does not") {
+    "console: the right password signs in with a strict session cookie, a wrong one does not") {
   test::TestServer server;
   add_account(server, "alice", "Nairobi", central::ConsoleRole::manager);
   Browser browser(server);
@@ -148,7 +148,7 @@ TEST_CASE("console: the absolute session lifetime holds even while active") {
   CHECK(browser.get("/console/requests")->status == 303);
 }
 
-TEST_CASE("console: a manager approves, rejects with a reason and dispatches; devices pull it") {
+TEST_CASE("console: a manager approves, rejects with a reason and dispatches, devices pull it") {
   test::TestServer server;
   const auto device = server.enroll("Nairobi");
   const std::string first = push_request(server, device, "Nairobi");
@@ -282,7 +282,7 @@ TEST_CASE("console: a viewer sees the queue without buttons and may not decide")
 }
 
 TEST_CASE(
-    "console: office A's manager neither sees nor decides office B's requests; admins see all") {
+    "console: office A's manager neither sees nor decides office B's requests, admins see all") {
   test::TestServer server;
   const auto nairobi = server.enroll("Nairobi");
   const auto dakar = server.enroll("Dakar");

@@ -370,7 +370,7 @@ TEST_CASE("console events: a manager's new and edited event reaches the office's
   CHECK(contains(edits[0].after_json, "level 2"));
 }
 
-TEST_CASE("console events: another office's event is missing to a manager; viewers may not write") {
+TEST_CASE("console events: another office's event is missing to a manager, viewers may not write") {
   test::TestServer server;
   add_account(server, "root", "HQ", central::ConsoleRole::admin);
   add_account(server, "alice", "Nairobi", central::ConsoleRole::manager);

@@ -319,7 +319,7 @@ TEST_CASE(
   CHECK(on_hand(server, "Nairobi", "CP-POSTER-02") == 9);
 }
 
-TEST_CASE("console duplicates: a manager sees its office's pairs and merges one; viewers cannot") {
+TEST_CASE("console duplicates: a manager sees its office's pairs and merges one, viewers cannot") {
   test::TestServer server;
   const auto nairobi = server.enroll("Nairobi");
   const auto mombasa = server.enroll("Mombasa");
@@ -434,7 +434,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "stock on the command line: stock set and list, audited; set-request-status respects it") {
+    "stock on the command line: stock set and list, audited, set-request-status respects it") {
   test::TestServer server;
   add_packs(server);
   const auto device = server.enroll("Nairobi");

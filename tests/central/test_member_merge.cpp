@@ -315,7 +315,7 @@ TEST_CASE("changes pushed for the dropped member after the merge go to the kept 
   }
 }
 
-TEST_CASE("a device cannot set merged_into; only central merges") {
+TEST_CASE("a device cannot set merged_into, only central merges") {
   TwoRegistrations f;
   auto& central = *f.central;
   auto forged = test::member_with_id(7);

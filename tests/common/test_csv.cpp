@@ -157,7 +157,7 @@ TEST_CASE("csv cells holding either delimiter, a tab or a line break are quoted"
   }
 }
 
-TEST_CASE("csv guards a formula sign wherever a ';'-splitting spreadsheet starts a cell") {
+TEST_CASE("csv guards a formula sign wherever a semicolon-splitting spreadsheet starts a cell") {
   // Excel in French, Portuguese or Spanish opens a comma file split at every
   // ';' and keeps a quote that opens mid-field as text: after a ';', a tab or
   // a line break inside a cell, a new cell starts there.

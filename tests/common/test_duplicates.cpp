@@ -87,7 +87,7 @@ double ratio(int num, int den) {
 
 }  // namespace
 
-TEST_CASE("the duplicate rule: a name must match; phone, e-mail, organisation and year weigh") {
+TEST_CASE("the duplicate rule: a name must match, phone, e-mail, organisation and year weigh") {
   using model::DuplicateSignal;
   using model::DuplicateVerdict;
   const auto amina = person("Amina", "Wanjiru", "Child Welfare Society", "+254712345678");

@@ -188,7 +188,7 @@ TEST_CASE("the WAL is bounded and a checkpoint gives its space back") {
   CHECK(fs::file_size(test::side_file(db, "-wal")) == 0);
 }
 
-TEST_CASE("new records stop short of a full disk; the reserve is given up for acknowledgements") {
+TEST_CASE("new records stop short of a full disk, the reserve is given up for acknowledgements") {
   test::TempDir dir;
   const auto db = dir / "kiosk.db";
   // The reserve is made only with room to spare, and is real blocks.

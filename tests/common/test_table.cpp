@@ -47,7 +47,7 @@ TEST_CASE("every entity's row has one cell per column") {
   }
 }
 
-TEST_CASE("cells: lists joined by ';', request lines as PACKxQTY, booleans as words") {
+TEST_CASE("cells: lists joined by semicolons, request lines as PACKxQTY, booleans as words") {
   const auto records = one_of_each();
   const auto cell = [](const protocol::Record& record, std::string_view column) {
     const auto& columns = protocol::table_columns(protocol::entity_of(record));
