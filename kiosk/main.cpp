@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/model/i18n.hpp"
 #include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "common/util/private_file.hpp"
@@ -30,7 +31,6 @@
 #include "kiosk/core/controller.hpp"
 #include "kiosk/core/database_marker.hpp"
 #include "kiosk/core/export.hpp"
-#include "kiosk/core/i18n.hpp"
 #include "kiosk/core/import_members.hpp"
 #include "kiosk/core/member_search.hpp"
 #include "kiosk/core/staff_pin.hpp"
@@ -40,6 +40,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace kiosk = alliance::kiosk;
+namespace model = alliance::model;
 namespace store = alliance::store;
 namespace util = alliance::util;
 
@@ -218,7 +219,7 @@ store::Store open_store(const fs::path& path, const store::OpenOptions& options 
 
 // The language given with --lang, if any, checked against the tables.
 std::expected<std::optional<std::string>, std::string> language_flag(const Args& args,
-                                                                     const kiosk::I18n& i18n) {
+                                                                     const model::I18n& i18n) {
   const auto it = args.values.find("--lang");
   if (it == args.values.end()) return std::nullopt;
   const auto languages = i18n.languages();
@@ -254,7 +255,7 @@ int run_kiosk(std::span<const std::string> argv, std::chrono::steady_clock::time
     return fail(util::cat("unknown command '", args->positionals.front(), "' (try --help)"), 2);
   }
 
-  const auto& i18n = kiosk::I18n::embedded();
+  const auto& i18n = model::I18n::embedded();
   const auto chosen = language_flag(*args, i18n);
   if (!chosen) return fail(chosen.error(), 2);
   const std::optional<std::string> lang = *chosen;
@@ -326,7 +327,7 @@ int run_import(std::span<const std::string> argv) {
   if (args->positionals.size() != 1) {
     return fail("import-members: give exactly one CSV file (try --help)", 2);
   }
-  const kiosk::I18n& i18n = kiosk::I18n::embedded();
+  const model::I18n& i18n = model::I18n::embedded();
   const auto chosen = language_flag(*args, i18n);
   if (!chosen) return fail(util::cat("import-members: ", chosen.error()), 2);
   std::optional<std::string> lang = *chosen;
@@ -372,7 +373,7 @@ int run_export(std::span<const std::string> argv) {
   if (!format) {
     return fail(util::cat("export: unknown format '", format_name, "'; choose csv or json"), 2);
   }
-  const auto chosen = language_flag(*args, kiosk::I18n::embedded());
+  const auto chosen = language_flag(*args, model::I18n::embedded());
   if (!chosen) return fail(util::cat("export: ", chosen.error()), 2);
   // Exporting never creates a database (a mistyped path should say so) and
   // only reads: no write lock, so it runs while the kiosk or agent writes.

@@ -2,7 +2,8 @@
 // (person fields, attendance, requests, history of edits), for the account's
 // offices only. Search uses the kiosk's keys: reference codes without their
 // dash, e-mail prefixes, E.164 phone prefixes (model::phone_search_prefix)
-// and folded names (model::fold_for_search / fold_query).
+// and folded names (model::fold_for_search / fold_query). Codes (role,
+// organisation type, ...) are shown by the kiosk's labels (code_label).
 #include <algorithm>
 #include <map>
 
@@ -137,7 +138,9 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
   main +=
       util::cat("</select></label><label>", context.t("members.role"), "<br><select name=\"role\">",
                 option("", tr(context.lang, "members.any"), search.role));
-  for (const auto role : model::role_codes()) main += option(role, role, search.role);
+  for (const auto role : model::role_codes()) {
+    main += option(role, code_label(context.lang, "role", role), search.role);
+  }
   main += util::cat("</select></label><button type=\"submit\">", context.t("members.submit"),
                     "</button></form>");
 
@@ -179,9 +182,9 @@ ApiResponse members_get(Env& env, const ApiRequest& request, Context& context) {
     main += util::cat("<tr><td>", html_escape(m.reference_code),
                       "</td><td><a href=\"/console/member?id=", url_encoded(m.id), "\">",
                       html_escape(m.display_name()), "</a></td><td>", html_escape(m.organisation),
-                      "</td><td>", html_escape(m.country), "</td><td>", html_escape(m.role),
-                      "</td><td>", html_escape(m.phone), "</td><td>", html_escape(member_office),
-                      "</td></tr>");
+                      "</td><td>", html_escape(m.country), "</td><td>",
+                      html_escape(code_label(context.lang, "role", m.role)), "</td><td>",
+                      html_escape(m.phone), "</td><td>", html_escape(member_office), "</td></tr>");
   }
   main += util::cat("</tbody></table>", pages);
   return page(200, context, tr(context.lang, "members.title"), "/console/members", main);
@@ -226,10 +229,14 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
     main += util::cat("<p class=\"msg\">", context.t("member.voided"), " ",
                       html_escape(m.void_reason), "</p>");
   }
+  // Codes as the kiosk names them, in the user's language.
+  const auto label = [&](std::string_view list, std::string_view code) {
+    return std::string(code_label(context.lang, list, code));
+  };
   std::string interests;
   for (const auto& group : m.interest_groups) {
     if (!interests.empty()) interests += ", ";
-    interests += group;
+    interests += label("interest_group", group);
   }
   const std::string_view country = model::country_name(m.country, lang);
   const auto yes_no = [&](bool yes) { return tr(context.lang, yes ? "member.yes" : "member.no"); };
@@ -238,7 +245,7 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
       {"col.code", m.reference_code},
       {"member.kind",
        std::string(tr(context.lang, util::cat("member.kind.", model::to_string(m.kind))))},
-      {"member.gender", m.gender},
+      {"member.gender", label("gender", m.gender)},
       {"member.birth_year", m.birth_year ? std::to_string(*m.birth_year) : std::string()},
       {"member.contact_person", m.contact_person},
       {"member.phone", m.phone},
@@ -246,14 +253,14 @@ ApiResponse member_get(Env& env, const ApiRequest& request, Context& context) {
       {"members.country", country.empty() ? m.country : util::cat(country, " (", m.country, ")")},
       {"member.region", m.region},
       {"member.organisation", m.organisation},
-      {"member.organisation_type", m.organisation_type},
-      {"members.role", m.role},
+      {"member.organisation_type", label("organisation_type", m.organisation_type)},
+      {"members.role", label("role", m.role)},
       {"member.years_experience",
        m.years_experience ? std::to_string(*m.years_experience) : std::string()},
-      {"member.qualification", m.qualification},
+      {"member.qualification", label("qualification", m.qualification)},
       {"member.interest_groups", interests},
       {"member.e_updates", std::string(yes_no(m.e_updates))},
-      {"member.preferred_language", m.preferred_language},
+      {"member.preferred_language", label("language", m.preferred_language)},
       {"member.consent", m.consent.given ? util::cat(yes_no(true), " (", m.consent.text_version,
                                                      ", ", m.consent.given_at, ")")
                                          : std::string(yes_no(false))},

@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "common/model/i18n.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central::console {
@@ -656,6 +657,10 @@ std::string_view tr(Lang lang, std::string_view key) {
     return text.empty() ? row.en : text;
   }
   return key;
+}
+
+std::string_view code_label(Lang lang, std::string_view list, std::string_view code) {
+  return model::code_label(model::I18n::embedded(), code_of(lang), list, code);
 }
 
 }  // namespace alliance::central::console

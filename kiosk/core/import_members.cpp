@@ -282,7 +282,7 @@ std::string delimiter_key(char delimiter) {
   return "import.delimiter.comma";
 }
 
-std::string count_text(const I18n& i18n, std::string_view language, std::string_view key,
+std::string count_text(const model::I18n& i18n, std::string_view language, std::string_view key,
                        std::size_t n) {
   return i18n.format(language, util::cat(key, n == 1 ? ".one" : ".other"), {std::to_string(n)});
 }
@@ -315,7 +315,7 @@ std::string ImportProblem::to_string() const {
   return out;
 }
 
-std::string ImportProblem::message(const I18n& i18n, std::string_view language) const {
+std::string ImportProblem::message(const model::I18n& i18n, std::string_view language) const {
   // The model's desk wording ("tick the box") gives way to an import's where there is one.
   const std::string for_import = util::cat("import.", key);
   // The model's texts quote the value as typed as {0} (a phone, an e-mail).
@@ -333,7 +333,7 @@ std::string ImportProblem::message(const I18n& i18n, std::string_view language) 
   return i18n.format(language, "import.where.cell", {std::to_string(line), column, value, what});
 }
 
-std::string ImportReport::summary(const I18n& i18n, std::string_view language) const {
+std::string ImportReport::summary(const model::I18n& i18n, std::string_view language) const {
   auto list = [&](std::string& out, const std::vector<ImportProblem>& problems) {
     const std::size_t shown = std::min(problems.size(), kMaxListedProblems);
     for (std::size_t i = 0; i < shown; ++i) out += "\n" + problems[i].message(i18n, language);

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/model/i18n.hpp"
 #include "common/model/validation.hpp"
 #include "common/store/store.hpp"
-#include "kiosk/core/i18n.hpp"
 
 namespace alliance::kiosk {
 
@@ -38,7 +38,7 @@ struct ImportProblem {
   std::string to_string() const;
   // For people, in `language`: where (line, column, value as typed) and the
   // key's text, which says what to do.
-  std::string message(const I18n& i18n, std::string_view language) const;
+  std::string message(const model::I18n& i18n, std::string_view language) const;
 };
 
 // A row a dry run would import.
@@ -72,8 +72,8 @@ struct ImportReport {
   // many were imported (or would be, on a dry run) and which rows were left
   // out, or why nothing was imported: at most kMaxListedProblems problems,
   // then how many more.
-  std::string summary(const I18n& i18n, std::string_view language) const;
-  std::string summary() const { return summary(I18n::embedded(), "en"); }
+  std::string summary(const model::I18n& i18n, std::string_view language) const;
+  std::string summary() const { return summary(model::I18n::embedded(), "en"); }
 };
 
 struct ImportOptions {

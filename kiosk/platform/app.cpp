@@ -92,7 +92,7 @@ void install_callbacks(GLFWwindow* window, WindowEvents& events) {
 
 // Returns when ImGui had built the frame (before OpenGL drew it), for the bench.
 Clock::time_point draw_frame(GLFWwindow* window, FrameRenderer& renderer, const AppState& state,
-                             const I18n& i18n, std::vector<Intent>& intents) {
+                             const model::I18n& i18n, std::vector<Intent>& intents) {
   const auto built = renderer.build(state, i18n, intents);
   renderer.render();
   glfwSwapBuffers(window);
@@ -175,7 +175,7 @@ AppState names_screen(const AppState& base) {
 // Draws `count` frames back to back and prints percentiles of their times,
 // each measured until the GPU finished (llvmpipe renders on other threads).
 void run_bench(GLFWwindow* window, FrameRenderer& renderer, Controller& controller,
-               const I18n& i18n, int count, BenchScreen screen) {
+               const model::I18n& i18n, int count, BenchScreen screen) {
   open_busy_screen(controller);
   const AppState names = names_screen(controller.state());
   const AppState& state = screen == BenchScreen::names ? names : controller.state();
@@ -249,7 +249,7 @@ class LayoutLog {
 
 }  // namespace
 
-int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options) {
+int run_gui(Controller& controller, const model::I18n& i18n, const GuiOptions& options) {
   try {
     // The font first: a kiosk without its font should say so before any window opens.
     FontSet fonts(options.font_path);

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/model/i18n.hpp"
 #include "kiosk/core/controller.hpp"
-#include "kiosk/core/i18n.hpp"
 #include "kiosk/text/text_engine.hpp"
 
 namespace alliance::kiosk::platform {
@@ -38,6 +38,6 @@ struct GuiOptions {
 // Returns the process exit code: 0 after a clean quit, 1 when the window or
 // the font cannot be set up (after printing one line on stderr why).
 // Must be called from the main thread; blocks SIGTERM and SIGINT while it runs.
-int run_gui(Controller& controller, const I18n& i18n, const GuiOptions& options);
+int run_gui(Controller& controller, const model::I18n& i18n, const GuiOptions& options);
 
 }  // namespace alliance::kiosk::platform

@@ -44,7 +44,8 @@ void FrameRenderer::apply_look(const Settings& settings) {
   high_contrast_ = settings.high_contrast;
 }
 
-FrameRenderer::Clock::time_point FrameRenderer::build(const AppState& state, const I18n& i18n,
+FrameRenderer::Clock::time_point FrameRenderer::build(const AppState& state,
+                                                      const model::I18n& i18n,
                                                       std::vector<Intent>& intents) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();

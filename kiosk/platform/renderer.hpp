@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kiosk/core/i18n.hpp"
+#include "common/model/i18n.hpp"
 #include "kiosk/core/intents.hpp"
 #include "kiosk/core/state.hpp"
 #include "kiosk/platform/fonts.hpp"
@@ -37,7 +37,8 @@ class FrameRenderer {
 
   // Builds one frame of `state` with ImGui (collecting intents) and sends
   // new glyphs to the GPU; returns when ImGui had built the frame.
-  Clock::time_point build(const AppState& state, const I18n& i18n, std::vector<Intent>& intents);
+  Clock::time_point build(const AppState& state, const model::I18n& i18n,
+                          std::vector<Intent>& intents);
   // Draws the built frame into the back buffer (the caller swaps).
   void render();
 

@@ -100,7 +100,7 @@ void status_strip(Ctx& c) {
 
 }  // namespace
 
-void draw(const AppState& state, const I18n& i18n, std::vector<Intent>& intents) {
+void draw(const AppState& state, const model::I18n& i18n, std::vector<Intent>& intents) {
   // The screen drawn last frame, to focus the first field once per screen.
   static std::optional<Screen> last_screen;
   Ctx c{.state = state, .i18n = i18n, .intents = intents};

@@ -9,14 +9,14 @@
 
 #include <vector>
 
-#include "kiosk/core/i18n.hpp"
+#include "common/model/i18n.hpp"
 #include "kiosk/core/intents.hpp"
 #include "kiosk/core/state.hpp"
 
 namespace alliance::kiosk::ui {
 
 // Draws the kiosk filling the display, with no window decorations.
-void draw(const AppState& state, const I18n& i18n, std::vector<Intent>& intents);
+void draw(const AppState& state, const model::I18n& i18n, std::vector<Intent>& intents);
 
 // Sets colours and sizes for touch use; call when the settings change (it
 // resets the style, so repeated calls do not compound the scale). Fonts are

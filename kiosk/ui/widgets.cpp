@@ -73,7 +73,7 @@ std::string two_digits(int v) {
 }  // namespace
 
 std::string Ctx::code_label(std::string_view list, std::string_view code) const {
-  return tr(util::cat("code.", list, ".", code));
+  return std::string(model::code_label(i18n, lang(), list, code));
 }
 
 float touch_height() {

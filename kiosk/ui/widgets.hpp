@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "kiosk/core/i18n.hpp"
+#include "common/model/i18n.hpp"
 #include "kiosk/core/intents.hpp"
 #include "kiosk/core/state.hpp"
 #include "kiosk/ui/text.hpp"
@@ -29,7 +29,7 @@ namespace alliance::kiosk::ui {
 // What one frame's draw functions share.
 struct Ctx {
   const AppState& state;
-  const I18n& i18n;
+  const model::I18n& i18n;
   std::vector<Intent>& intents;
   bool entered_screen = false;  // first frame of this screen
   bool focus_pending = false;   // the first field of the screen still wants focus
@@ -40,7 +40,7 @@ struct Ctx {
   std::string trf(std::string_view key, std::vector<std::string> args) const {
     return i18n.format(lang(), key, args);
   }
-  // The label of a code in a code list: "code.<list>.<code>".
+  // The label of a code in a code list (model::code_label): "code.<list>.<code>".
   std::string code_label(std::string_view list, std::string_view code) const;
   template <class T>
   void emit(T intent) {

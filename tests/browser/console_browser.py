@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 
-from console_support import PASSWORD, Browser, Central, exit_on_failure, fail, run
+from console_support import PASSWORD, Browser, Central, add_account, exit_on_failure, fail
 
 
 def main():
@@ -23,8 +23,7 @@ def main():
     work = tempfile.mkdtemp(prefix="alliance-browser-")
     db = os.path.join(work, "central.db")
     try:
-        run([central, "user", "add", "--db", db, "alice", "--office", "Nairobi", "--role",
-             "manager", "--password-stdin"], "user add", PASSWORD + "\n")
+        add_account(central, db, "alice", "Nairobi", "manager")
         with Central(central, db) as server, Browser(out_dir) as browser:
             base = server.base
             # A wrong password: the generic message, still on the sign-in page.

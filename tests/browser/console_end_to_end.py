@@ -24,7 +24,7 @@ import sqlite3
 import sys
 import tempfile
 
-from console_support import PASSWORD, Browser, Central, exit_on_failure, fail, run
+from console_support import PASSWORD, Browser, Central, add_account, exit_on_failure, fail, run
 
 OFFICE = "Nairobi"
 
@@ -39,8 +39,7 @@ def main():
     desk1 = os.path.join(work, "desk1.db")
     desk2 = os.path.join(work, "desk2.db")
     try:
-        run([central, "user", "add", "--db", db, "alice", "--office", OFFICE, "--role",
-             "manager", "--password-stdin"], "user add", PASSWORD + "\n")
+        add_account(central, db, "alice", OFFICE, "manager")
         run([central, "import-catalog", "--db", db, catalog], "import-catalog")
         with Central(central, db) as server:
             base = server.base

@@ -3,7 +3,8 @@
 Debian's chromium, headless, driven by python3-selenium through
 chromium-driver, against a real alliance-central on 127.0.0.1 holding members,
 an event, check-ins and a request pushed by an enrolled device through API v1.
-Each page is opened in English and in French; screenshots go to OUT_DIR
+Each page is opened in English and in French (the member page's role and
+organisation type by the kiosk's labels); screenshots go to OUT_DIR
 (dashboard.png, members.png, member.png, dashboard-fr.png, members-fr.png,
 member-fr.png).
 
@@ -16,48 +17,29 @@ import datetime
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 
-PASSWORD = "correct horse battery"
+from console_support import (PASSWORD, Browser, Central, add_account, api, exit_on_failure, fail,
+                             run)
+
 NODE = "browser-desk"
 
 
-def fail(message):
-    print("console_pages_browser: FAIL: " + message, file=sys.stderr)
-    sys.exit(1)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def post_json(url, body, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers,
-                                     method="POST")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read())
+def post_json(base, path, body, token=None):
+    status, answer = api(base, "POST", path, body, token)
+    if status != 200:
+        fail(f"POST {path} gave {status}: {answer}")
+    return answer
 
 
 def seed(central, db, base):
     """Enrols a Nairobi desk and pushes an event, 60 members over the last
     ten days, check-ins on two days and two requests. Returns a member's id."""
-    code = subprocess.run([central, "enroll-code", "--db", db, "--office", "Nairobi"],
-                          capture_output=True, text=True, timeout=60)
-    if code.returncode != 0:
-        fail("enroll-code: " + code.stderr)
-    enrolled = post_json(base + "/v1/devices/enroll",
-                         {"schema": 1, "code": code.stdout.strip().split()[-1],
+    code = run([central, "enroll-code", "--db", db, "--office", "Nairobi"], "enroll-code")
+    enrolled = post_json(base, "/v1/devices/enroll",
+                         {"schema": 1, "code": code.strip().split()[-1],
                           "device_name": "Desk 1", "app_version": "browser-test",
                           "hlc_node": NODE})
     token = enrolled["token"]
@@ -108,7 +90,7 @@ def seed(central, db, base):
             "office": "Nairobi",
             "status": "requested", "created_at": stamp(0), "updated_at": stamp(0),
             "transitions": [{"status": "requested", "actor": "desk", "at": stamp(0)}]}))
-    pushed = post_json(base + "/v1/sync/push", {"schema": 1, "changes": changes}, token)
+    pushed = post_json(base, "/v1/sync/push", {"schema": 1, "changes": changes}, token)
     refused = [r for r in pushed.get("results", []) if r["outcome"] != "applied"]
     if refused or len(pushed.get("results", [])) != len(changes):
         fail("the seed push was not applied: " + json.dumps(refused[:3]))
@@ -119,124 +101,63 @@ def main():
     if len(sys.argv) != 3:
         fail("usage: console_pages_browser.py ALLIANCE_CENTRAL OUT_DIR")
     central, out_dir = sys.argv[1], sys.argv[2]
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not os.path.exists(chromium) or not os.path.exists(driver_path):
-        fail("chromium or chromium-driver is not installed; run installer/install-deps.sh")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
-        from selenium.common.exceptions import TimeoutException
-    except ImportError:
-        fail("python3-selenium is not installed; run installer/install-deps.sh")
-    os.makedirs(out_dir, exist_ok=True)
-
     work = tempfile.mkdtemp(prefix="alliance-pages-browser-")
     db = os.path.join(work, "central.db")
-    added = subprocess.run(
-        [central, "user", "add", "--db", db, "maria", "--office", "Nairobi", "--role", "manager",
-         "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True, timeout=60)
-    if added.returncode != 0:
-        fail("user add: " + added.stderr)
-    port = free_port()
-    server = subprocess.Popen([central, "serve", "--db", db, "--listen", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    browser = None
     try:
-        for _ in range(100):  # at most 10 s for the server to listen
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            fail("alliance-central did not start listening")
-        member_id = seed(central, db, base)
-
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--window-size=1200,1400", "--lang=en-US"):
-            options.add_argument(arg)
-        browser = webdriver.Chrome(service=Service(driver_path), options=options)
-        browser.set_page_load_timeout(30)
-
-        def submit(selector):
-            # Clicks a submit button and waits (at most 10 s) for the next page.
-            old_page = browser.find_element(By.TAG_NAME, "html")
-            browser.find_element(By.CSS_SELECTOR, selector).click()
-            try:
-                WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old_page))
-            except TimeoutException:
-                fail("no page came back within 10 s of clicking " + selector)
-
-        def shot(name):
-            browser.save_screenshot(os.path.join(out_dir, name + ".png"))
-
-        def expect(words, what):
-            for word in words:
-                if word not in browser.page_source:
-                    fail(f"{what}: '{word}' is not on the page ({browser.current_url})")
-
-        browser.get(base + "/console/login")
-        browser.find_element(By.NAME, "name").send_keys("maria")
-        browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-        submit("button[type=submit]")
-        if not browser.current_url.endswith("/console/dashboard"):
-            fail("signing in did not lead to the dashboard: " + browser.current_url)
-
-        # The dashboard: four charts drawn as SVG, no script anywhere.
-        expect(["Registrations per day (last 30 days)", "Case management workshop",
-                "60 members, 42 check-ins, 2 requests."], "dashboard")
-        bars = browser.find_elements(By.CSS_SELECTOR, "svg rect.bar")
-        if len(bars) < 30 + 1 + 2 + 6:
-            fail(f"the dashboard draws {len(bars)} bars, fewer than its data")
-        if browser.find_elements(By.TAG_NAME, "script"):
-            fail("the dashboard carries a script")
-        shot("dashboard")
-
-        # Members: search by a folded name with its accent left out.
-        browser.get(base + "/console/members")
-        expect(["Members 1 to 50 of 60."], "members")
-        shot("members")
-        search = browser.find_element(By.NAME, "q")
-        search.send_keys("jose nunez")
-        submit("form.search button[type=submit]")
-        expect(["José Núñez"], "search for 'jose nunez'")
-        if "Amina Wanjiru" in browser.page_source:
-            fail("the search for 'jose nunez' lists others")
-
-        # One member: person, attendance, requests, history.
-        browser.get(base + "/console/member?id=" + member_id)
-        expect(["Amina Wanjiru", "Attendance", "REQ-BROWSER-0", "History of edits",
-                "every field (created)", "Desk 1"], "member page")
-        shot("member")
-
-        # Each in French.
-        browser.get(base + "/console/dashboard?lang=fr")
-        expect(["Tableau de bord", "Inscriptions par jour (30 derniers jours)"], "dashboard (fr)")
-        shot("dashboard-fr")
-        browser.get(base + "/console/members")
-        expect(["Membres 1 à 50 sur 60.", "Formation suivie"], "members (fr)")
-        shot("members-fr")
-        browser.get(base + "/console/member?id=" + member_id)
-        expect(["Historique des modifications", "Présences"], "member page (fr)")
-        shot("member-fr")
+        add_account(central, db, "maria", "Nairobi", "manager")
+        with Central(central, db) as server:
+            member_id = seed(central, db, server.base)
+            with Browser(out_dir, height=1400) as browser:
+                check_pages(browser, server.base, member_id)
         print(f"console_pages_browser: ok; screenshots in {out_dir}")
     finally:
-        if browser is not None:
-            browser.quit()
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
         shutil.rmtree(work, ignore_errors=True)
 
 
+def check_pages(browser, base, member_id):
+    browser.sign_in(base, "maria", PASSWORD)
+    if not browser.driver.current_url.endswith("/console/dashboard"):
+        fail("signing in did not lead to the dashboard: " + browser.driver.current_url)
+
+    # The dashboard: four charts drawn as SVG, no script anywhere.
+    browser.expect(["Registrations per day (last 30 days)", "Case management workshop",
+                    "60 members, 42 check-ins, 2 requests."], "dashboard")
+    bars = browser.driver.find_elements(browser.By.CSS_SELECTOR, "svg rect.bar")
+    if len(bars) < 30 + 1 + 2 + 6:
+        fail(f"the dashboard draws {len(bars)} bars, fewer than its data")
+    if browser.driver.find_elements(browser.By.TAG_NAME, "script"):
+        fail("the dashboard carries a script")
+    browser.shot("dashboard")
+
+    # Members: search by a folded name with its accent left out.
+    browser.driver.get(base + "/console/members")
+    browser.expect(["Members 1 to 50 of 60."], "members")
+    browser.shot("members")
+    browser.find("input[name=q]").send_keys("jose nunez")
+    browser.submit("form.search button[type=submit]")
+    browser.expect(["José Núñez"], "search for 'jose nunez'")
+    if "Amina Wanjiru" in browser.driver.page_source:
+        fail("the search for 'jose nunez' lists others")
+
+    # One member: person, attendance, requests, history.
+    browser.driver.get(base + "/console/member?id=" + member_id)
+    browser.expect(["Amina Wanjiru", "Attendance", "REQ-BROWSER-0", "History of edits",
+                    "every field (created)", "Desk 1", "Social worker", "NGO"], "member page")
+    browser.shot("member")
+
+    # Each in French.
+    browser.driver.get(base + "/console/dashboard?lang=fr")
+    browser.expect(["Tableau de bord", "Inscriptions par jour (30 derniers jours)"],
+                   "dashboard (fr)")
+    browser.shot("dashboard-fr")
+    browser.driver.get(base + "/console/members")
+    browser.expect(["Membres 1 à 50 sur 60.", "Formation suivie"], "members (fr)")
+    browser.shot("members-fr")
+    browser.driver.get(base + "/console/member?id=" + member_id)
+    browser.expect(["Historique des modifications", "Présences", "Travailleur·se social·e", "ONG",
+                    "Protection de l'enfance"], "member page (fr)")
+    browser.shot("member-fr")
+
+
 if __name__ == "__main__":
-    main()
+    exit_on_failure("console_pages_browser", main)

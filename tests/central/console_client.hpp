@@ -112,6 +112,23 @@ inline std::string node_of(const protocol::EnrollResponse& device) {
   return "n" + device.device_id.substr(device.device_id.size() - 8);
 }
 
+// Pushes one change as `device`; throws unless it is applied, naming `what`
+// and the server's error code and first field.
+inline void push_applied(test::TestServer& server, const protocol::EnrollResponse& device,
+                         protocol::Change change, std::string_view what) {
+  auto client = server.client();
+  const auto pushed = test::push(*client, device.token, {std::move(change)});
+  if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
+    throw std::runtime_error(util::cat(
+        "the fixture's ", what, " was not applied: ",
+        pushed.results.empty()
+            ? std::string("no result")
+            : util::cat(pushed.results[0].code, " ",
+                        pushed.results[0].errors.empty() ? std::string()
+                                                         : pushed.results[0].errors[0].field)));
+  }
+}
+
 // A request pushed by a device of `office`; returns its id.
 inline std::string push_request(
     test::TestServer& server, const protocol::EnrollResponse& device, const std::string& office,
@@ -128,14 +145,8 @@ inline std::string push_request(
   request.transitions = {{.status = model::RequestStatus::requested,
                           .actor = "desk",
                           .at = "2026-11-28T10:00:00.000Z"}};
-  auto client = server.client();
-  const auto pushed = test::push(*client, device.token,
-                                 {test::change_of(request, test::hlc_at(clock, node_of(device)))});
-  if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
-    throw std::runtime_error(
-        "the fixture's request was not applied: " +
-        (pushed.results.empty() ? std::string("no result") : pushed.results[0].code));
-  }
+  push_applied(server, device, test::change_of(request, test::hlc_at(clock, node_of(device))),
+               "request");
   return request.id;
 }
 
@@ -150,6 +161,17 @@ inline model::ResourceRequest stored_request(test::TestServer& server, const std
 
 inline model::RequestStatus status_of(test::TestServer& server, const std::string& id) {
   return stored_request(server, id).status;
+}
+
+// The audit log's entries of `action`, oldest first.
+inline std::vector<central::AuditEntry> audit_of(test::TestServer& server,
+                                                 std::string_view action) {
+  auto accounts = central::AccountStore::open(server.store().db_spec());
+  std::vector<central::AuditEntry> out;
+  for (auto& e : accounts->list_audit()) {
+    if (e.action == action) out.push_back(std::move(e));
+  }
+  return out;
 }
 
 inline std::string header_of(const httplib::Result& res, const std::string& name) {

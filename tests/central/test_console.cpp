@@ -207,11 +207,7 @@ TEST_CASE("console: a manager approves, rejects with a reason and dispatches, de
   CHECK(saw_console_actor);
 
   // Each decision is in the audit log with before and after.
-  auto accounts = central::AccountStore::open(server.store().db_spec());
-  std::vector<central::AuditEntry> decisions;
-  for (const auto& e : accounts->list_audit()) {
-    if (e.action == "request_status") decisions.push_back(e);
-  }
+  const auto decisions = audit_of(server, "request_status");
   REQUIRE(decisions.size() == 3);
   CHECK(decisions[0].target == first);
   CHECK(decisions[0].before_json == "{\"status\":\"requested\"}");

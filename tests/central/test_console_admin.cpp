@@ -16,6 +16,7 @@
 
 using namespace alliance;
 using console_test::add_account;
+using console_test::audit_of;
 using console_test::Browser;
 using console_test::contains;
 using console_test::csrf_of;
@@ -35,33 +36,14 @@ std::string push_member(test::TestServer& server, const protocol::EnrollResponse
   member.given_name = given_name;
   member.organisation = organisation;
   member.created_at = "2026-11-28T10:00:00.000Z";
-  auto client = server.client();
-  const auto pushed = test::push(*client, device.token,
-                                 {test::change_of(member, test::hlc_at(clock, node_of(device)))});
-  if (pushed.results.empty() || pushed.results[0].outcome != protocol::Outcome::applied) {
-    throw std::runtime_error(
-        "the fixture's member was not applied: " +
-        (pushed.results.empty()
-             ? std::string("no result")
-             : pushed.results[0].code + " " +
-                   (pushed.results[0].errors.empty() ? std::string()
-                                                     : pushed.results[0].errors[0].field)));
-  }
+  console_test::push_applied(
+      server, device, test::change_of(member, test::hlc_at(clock, node_of(device))), "member");
   return member.id;
 }
 
 int pull_status(test::TestServer& server, const std::string& token) {
   auto res = server.client()->Get("/v1/sync/pull?cursor=0&limit=10", test::bearer(token));
   return res ? res->status : -1;
-}
-
-std::vector<central::AuditEntry> audit_of(test::TestServer& server, std::string_view action) {
-  auto accounts = central::AccountStore::open(server.store().db_spec());
-  std::vector<central::AuditEntry> out;
-  for (auto& e : accounts->list_audit()) {
-    if (e.action == action) out.push_back(std::move(e));
-  }
-  return out;
 }
 
 std::optional<model::TrainingEvent> event_named(test::TestServer& server, std::string_view name) {

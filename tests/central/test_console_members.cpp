@@ -18,6 +18,7 @@
 #include "console_client.hpp"
 
 using namespace alliance;
+using console_test::contains;
 
 namespace {
 
@@ -99,10 +100,6 @@ void push_all(test::TestServer& server, const central::Device& device,
     INFO(result.code << " " << result.message);
     REQUIRE(result.outcome == protocol::Outcome::applied);
   }
-}
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
 }
 
 // A chart's section of the dashboard: from its <svg id> to the end of its section.
@@ -312,7 +309,12 @@ TEST_CASE("console members: the kiosk's search keys and the filters find members
   // Filters: the event attended, the role, the country.
   CHECK(contains(search("event=" + data.workshop.id), "Members 1 to 3 of 3.") == false);
   CHECK(contains(search("event=" + data.workshop.id), "of 4."));  // registered there or checked in
-  CHECK(contains(search("role=social_worker"), "of 12."));
+  const std::string by_role = search("role=social_worker");
+  CHECK(contains(by_role, "of 12."));
+  // Roles as the kiosk names them, in the list and in the filter.
+  CHECK(contains(by_role, "<td>Social worker</td>"));
+  CHECK_FALSE(contains(by_role, "<td>social_worker</td>"));
+  CHECK(contains(by_role, "<option value=\"social_worker\" selected>Social worker</option>"));
   CHECK(contains(search("role=trainer"), "No members found."));
   CHECK(contains(search("country=ke"), "of 12."));
   CHECK(contains(search("country=UG"), "No members found."));
@@ -369,10 +371,20 @@ TEST_CASE("console member page: person, attendance, requests and the fields each
   CHECK(contains(html, "every field (created)"));
   CHECK(contains(html, "admin:ops"));
   CHECK(contains(html, "merged from"));
+  // Codes as the kiosk names them (its assets/i18n labels), never the raw code.
+  CHECK(contains(html, "<td>Social worker</td>"));
+  CHECK(contains(html, "<td>NGO</td>"));
+  CHECK(contains(html, "<td>Bachelor&#39;s degree</td>"));
+  CHECK(contains(html, "<td>Child protection, Case management</td>"));
+  CHECK_FALSE(contains(html, "social_worker"));
+  CHECK_FALSE(contains(html, "<td>ngo</td>"));
   // The language links keep the member.
   CHECK(contains(html, util::cat("/console/member?id=", edited.id, "&amp;lang=fr")));
   const auto french = manager.get("/console/member?id=" + edited.id + "&lang=fr");
   CHECK(contains(french->body, "Historique des modifications"));
+  CHECK(contains(french->body, "<td>Travailleur·se social·e</td>"));
+  CHECK(contains(french->body, "<td>ONG</td>"));
+  CHECK(contains(french->body, "<td>Protection de l&#39;enfance, Gestion de cas</td>"));
   // The tombstone's page says whom it was merged into.
   const auto tombstone =
       manager.get("/console/member?id=" + data.nairobi_members[4].id + "&lang=en");

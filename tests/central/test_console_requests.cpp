@@ -19,15 +19,6 @@ using namespace alliance::console_test;
 
 namespace {
 
-std::vector<central::AuditEntry> audit_of(test::TestServer& server, std::string_view action) {
-  auto accounts = central::AccountStore::open(server.store().db_spec());
-  std::vector<central::AuditEntry> out;
-  for (auto& e : accounts->list_audit()) {
-    if (e.action == action) out.push_back(std::move(e));
-  }
-  return out;
-}
-
 std::string reference_of(test::TestServer& server, const std::string& id) {
   return stored_request(server, id).reference_code;
 }

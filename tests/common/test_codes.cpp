@@ -1,12 +1,15 @@
-// Code lists, enum names, display names and the request status lifecycle.
+// Code lists and their labels, enum names, display names and the request status lifecycle.
 #include <doctest/doctest.h>
 
 #include <array>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/model/codes.hpp"
+#include "common/model/i18n.hpp"
 #include "common/model/member.hpp"
 #include "common/model/resource.hpp"
 
@@ -59,6 +62,39 @@ TEST_CASE("code lists are stable snake_case keys without repeats") {
     CHECK(all_snake_case(list));
     CHECK(no_duplicates(list));
   }
+}
+
+TEST_CASE("code_label: the language's label, else English's, else the code itself") {
+  const alliance::util::EmbeddedFile files[] = {
+      {"en.json",
+       R"({"code.role.social_worker": "Social worker", "code.role.educator": "Educator"})"},
+      {"fr.json", R"({"code.role.social_worker": "Travailleur social"})"}};
+  const auto tables = I18n::parse(files);
+  REQUIRE(tables.has_value());
+  CHECK(code_label(*tables, "fr", "role", "social_worker") == "Travailleur social");
+  CHECK(code_label(*tables, "fr", "role", "educator") == "Educator");
+  CHECK(code_label(*tables, "fr", "role", "astronaut") == "astronaut");
+  CHECK(code_label(*tables, "fr", "role", "") == "");
+  CHECK(code_label(*tables, "en", "gender", "social_worker") == "social_worker");  // other list
+
+  // The embedded tables label every code of the lists members carry, in each language.
+  const auto& embedded = I18n::embedded();
+  const std::pair<std::string_view, std::span<const std::string_view>> lists[] = {
+      {"role", role_codes()},
+      {"organisation_type", organisation_type_codes()},
+      {"gender", gender_codes()},
+      {"qualification", qualification_codes()},
+      {"interest_group", interest_group_codes()},
+      {"language", language_codes()}};
+  for (const std::string_view language : language_codes()) {
+    for (const auto& [list, codes] : lists) {
+      for (const std::string_view code : codes) {
+        INFO(language << " " << list << " " << code);
+        CHECK(code_label(embedded, language, list, code) != code);
+      }
+    }
+  }
+  CHECK(code_label(embedded, "fr", "role", "social_worker") == "Travailleur·se social·e");
 }
 
 TEST_CASE("is_code_in is exact") {

@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "common/model/codes.hpp"
+#include "common/model/i18n.hpp"
 #include "common/model/limits.hpp"
 #include "common/model/validation.hpp"
-#include "kiosk/core/i18n.hpp"
 
 namespace {
 
-using alliance::kiosk::I18n;
+using alliance::model::I18n;
 namespace model = alliance::model;
 using alliance::util::EmbeddedFile;
 

@@ -7,11 +7,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/model/i18n.hpp"
 #include "common/store/store.hpp"
 #include "common/util/csv.hpp"
 #include "common/util/strings.hpp"
 #include "kiosk/core/export.hpp"
-#include "kiosk/core/i18n.hpp"
 #include "kiosk/core/import_members.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -173,7 +173,7 @@ TEST_CASE("import reads yes/no in four languages and names the columns it ignore
   CHECK(forms.warnings[0].to_string() == "line 1: Timestamp: import.column.ignored");
   CHECK(forms.summary().find("Column “Timestamp” is not a member field and was ignored.") !=
         std::string::npos);
-  CHECK(forms.summary(kiosk::I18n::embedded(), "fr")
+  CHECK(forms.summary(model::I18n::embedded(), "fr")
             .find("La colonne « Timestamp » n’est pas un champ de membre") != std::string::npos);
 
   const auto french = import_bytes(s, fixture_bytes("french_oui_non.csv"));
@@ -312,7 +312,7 @@ TEST_CASE("import problems say where, show the value as typed and what to do, tr
                                    "Chidi,Okafor,+254712345671,KE,\"no\x1B[2J\tthanks\"\n");
   REQUIRE_FALSE(report.ok());
   CHECK(s.member_count() == 0);
-  const auto& i18n = kiosk::I18n::embedded();
+  const auto& i18n = model::I18n::embedded();
   const std::string en = report.summary(i18n, "en");
   const std::string fr = report.summary(i18n, "fr");
   INFO(en);
@@ -343,7 +343,7 @@ TEST_CASE("a refused phone number is quoted in the message, never as a placehold
                                    "First Name,Last Name,Phone Number,Country,Consent\n"
                                    "Amina,Wanjiru,0712 34,Kenya,yes\n");
   REQUIRE_FALSE(report.ok());
-  const auto& i18n = kiosk::I18n::embedded();
+  const auto& i18n = model::I18n::embedded();
   for (const char* language : {"en", "fr", "pt", "es"}) {
     const std::string text = report.summary(i18n, language);
     CAPTURE(text);
@@ -364,7 +364,7 @@ TEST_CASE("import lists the first 50 problems, then how many more") {
   CHECK(en.find("Line 51,") != std::string::npos);  // the 50th problem, on line 51
   CHECK(en.find("Line 52,") == std::string::npos);
   CHECK(en.find("… and 10 more.") != std::string::npos);
-  CHECK(report.summary(kiosk::I18n::embedded(), "es").find("… y 10 más.") != std::string::npos);
+  CHECK(report.summary(model::I18n::embedded(), "es").find("… y 10 más.") != std::string::npos);
 }
 
 TEST_CASE("a bad header shows printable text, never raw bytes") {

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
+#include "common/model/i18n.hpp"
 #include "common/store/store.hpp"
 #include "kiosk/core/controller.hpp"
 #include "kiosk/core/database_marker.hpp"
-#include "kiosk/core/i18n.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -162,7 +162,7 @@ TEST_CASE("a file refused at start keeps the kiosk from taking any record") {
 }
 
 TEST_CASE("every store problem has a staff message in all four languages") {
-  const auto& i18n = I18n::embedded();
+  const auto& i18n = model::I18n::embedded();
   for (auto problem : {StoreProblem::deleted, StoreProblem::replaced, StoreProblem::read_only,
                        StoreProblem::damaged, StoreProblem::disk_low, StoreProblem::missing}) {
     const std::string key = problem_key(problem);
@@ -205,7 +205,7 @@ TEST_CASE("a kiosk whose database went missing takes no records and says how to 
   REQUIRE(controller.state().notice.has_value());
   CHECK(controller.state().notice->key == "store.problem.missing");
   const std::string text =
-      I18n::embedded().format("en", "store.problem.missing", {"/var/lib/alliance/kiosk.db"});
+      model::I18n::embedded().format("en", "store.problem.missing", {"/var/lib/alliance/kiosk.db"});
   CHECK(text.find("--new-database") != std::string::npos);
   CHECK(text.find("alliance-sync restore") != std::string::npos);
 }

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "common/model/i18n.hpp"
 #include "common/util/embedded.hpp"
-#include "kiosk/core/i18n.hpp"
 #include "kiosk/core/state.hpp"
 #include "kiosk/platform/fonts.hpp"
 #include "kiosk/platform/renderer.hpp"
@@ -32,6 +32,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace alliance::kiosk;
+using alliance::model::embedded_i18n_tables;
+using alliance::model::I18n;
 
 constexpr const char* kSans = "truetype/noto/NotoSans-Regular.ttf";
 constexpr const char* kCjk = "opentype/noto/NotoSansCJK-Regular.ttc";

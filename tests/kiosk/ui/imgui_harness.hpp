@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/model/i18n.hpp"
 #include "kiosk/core/controller.hpp"
-#include "kiosk/core/i18n.hpp"
 #include "kiosk/text/text_engine.hpp"
 #include "kiosk/ui/focus.hpp"
 #include "kiosk/ui/text.hpp"
@@ -60,7 +60,7 @@ class ImGuiHarness {
   ImGuiHarness& operator=(const ImGuiHarness&) = delete;
 
   // One frame of a fixed state; returns what the person asked for.
-  std::vector<kiosk::Intent> frame(const kiosk::AppState& state, const kiosk::I18n& i18n) {
+  std::vector<kiosk::Intent> frame(const kiosk::AppState& state, const model::I18n& i18n) {
     std::vector<kiosk::Intent> intents;
     ImGui::NewFrame();
     kiosk::ui::draw(state, i18n, intents);
@@ -71,15 +71,15 @@ class ImGuiHarness {
 
   // One frame against a controller, then the intents dispatched to it, as
   // the platform loop does.
-  void frame(kiosk::Controller& controller, const kiosk::I18n& i18n) {
+  void frame(kiosk::Controller& controller, const model::I18n& i18n) {
     for (const auto& intent : frame(controller.state(), i18n)) controller.dispatch(intent);
   }
 
-  void frames(const kiosk::AppState& state, const kiosk::I18n& i18n, int count) {
+  void frames(const kiosk::AppState& state, const model::I18n& i18n, int count) {
     for (int i = 0; i < count; ++i) frame(state, i18n);
   }
 
-  void frames(kiosk::Controller& controller, const kiosk::I18n& i18n, int count) {
+  void frames(kiosk::Controller& controller, const model::I18n& i18n, int count) {
     for (int i = 0; i < count; ++i) frame(controller, i18n);
   }
 

@@ -24,8 +24,8 @@ using kiosk::AppState;
 using kiosk::Screen;
 using test::ImGuiHarness;
 
-const kiosk::I18n& i18n() {
-  return kiosk::I18n::embedded();
+const model::I18n& i18n() {
+  return model::I18n::embedded();
 }
 
 // The field an EditField intent of the frame named, with its value.

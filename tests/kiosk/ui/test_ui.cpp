@@ -33,8 +33,8 @@ AppState busy_state() {
   return test::busy_ui_state();
 }
 
-const kiosk::I18n& i18n() {
-  return kiosk::I18n::embedded();
+const model::I18n& i18n() {
+  return model::I18n::embedded();
 }
 
 template <class T>
@@ -346,7 +346,7 @@ namespace {
 
 // A right-to-left table that exists only in this test: a few texts in
 // Arabic, English (the fallback) for the rest.
-kiosk::I18n with_arabic() {
+model::I18n with_arabic() {
   static const std::string arabic = R"({
     "_direction": "rtl",
     "language.native_name": "العربية",
@@ -357,10 +357,10 @@ kiosk::I18n with_arabic() {
     "field.given_name": "الاسم الأول",
     "register.save": "احفظ تسجيلي"
   })";
-  std::vector<util::EmbeddedFile> files(kiosk::embedded_i18n_tables().begin(),
-                                        kiosk::embedded_i18n_tables().end());
+  std::vector<util::EmbeddedFile> files(model::embedded_i18n_tables().begin(),
+                                        model::embedded_i18n_tables().end());
   files.push_back({"ar.json", arabic});
-  auto parsed = kiosk::I18n::parse(files);
+  auto parsed = model::I18n::parse(files);
   REQUIRE(parsed.has_value());
   return std::move(*parsed);
 }
@@ -377,7 +377,7 @@ std::optional<kiosk::ui::DrawnText> drawn(const std::vector<kiosk::ui::DrawnText
 // Draws `state` a few frames (tables and auto-sized items settle in two) and
 // returns what the last frame drew.
 std::vector<kiosk::ui::DrawnText> draw_and_probe(ImGuiHarness& imgui, const AppState& state,
-                                                 const kiosk::I18n& tables) {
+                                                 const model::I18n& tables) {
   std::vector<kiosk::ui::DrawnText> probe;
   imgui.frames(state, tables, 2);
   kiosk::ui::set_text_probe(&probe);
@@ -390,7 +390,7 @@ std::vector<kiosk::ui::DrawnText> draw_and_probe(ImGuiHarness& imgui, const AppS
 
 TEST_CASE("a table marked right to left mirrors every screen with no code of its own") {
   ImGuiHarness imgui;
-  const kiosk::I18n tables = with_arabic();
+  const model::I18n tables = with_arabic();
   const float width = ImGui::GetIO().DisplaySize.x;
   AppState s = busy_state();
   s.screen = Screen::register_personal;

@@ -1,5 +1,5 @@
 // Loads the embedded string tables and looks texts up with English fallback.
-#include "kiosk/core/i18n.hpp"
+#include "common/model/i18n.hpp"
 
 // cereal's header first: it makes rapidjson's assertions throw
 // cereal::RapidJSONException instead of aborting the kiosk.
@@ -15,7 +15,7 @@
 
 #include "common/util/strings.hpp"
 
-namespace alliance::kiosk {
+namespace alliance::model {
 namespace {
 
 constexpr std::string_view kFallbackLanguage = "en";
@@ -157,4 +157,11 @@ std::vector<std::string> I18n::missing_keys(std::string_view language) const {
   return out;
 }
 
-}  // namespace alliance::kiosk
+std::string_view code_label(const I18n& tables, std::string_view language, std::string_view list,
+                            std::string_view code) {
+  const std::string key = util::cat("code.", list, ".", code);
+  if (!tables.has(language, key) && !tables.has(kFallbackLanguage, key)) return code;
+  return tables.text(language, key);
+}
+
+}  // namespace alliance::model

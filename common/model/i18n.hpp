@@ -1,4 +1,6 @@
-// UI strings in English, French, Portuguese and Spanish, from assets/i18n.
+// UI strings and code-list labels in English, French, Portuguese and
+// Spanish, from assets/i18n: the kiosk's words, and the labels of stored codes
+// (roles, organisation types, ...) that the kiosk and the office console show.
 //
 // Tables are flat JSON objects, key -> text, embedded in the binary at build
 // time. Text may hold {0}, {1}, ... filled by format(). A key missing in a
@@ -19,7 +21,7 @@
 
 #include "common/util/embedded.hpp"
 
-namespace alliance::kiosk {
+namespace alliance::model {
 
 // assets/i18n/*.json as compiled in: "en.json", "fr.json", ...
 std::span<const util::EmbeddedFile> embedded_i18n_tables();
@@ -48,4 +50,11 @@ class I18n {
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> tables_;
 };
 
-}  // namespace alliance::kiosk
+// The label of `code` in the code list `list` ("role", "organisation_type",
+// ... as codes.hpp lists them): the tables' "code.<list>.<code>" in
+// `language`, English when that language lacks it, and the code itself when
+// no table has it (a code from a newer kiosk), so a key is never shown.
+std::string_view code_label(const I18n& tables, std::string_view language, std::string_view list,
+                            std::string_view code);
+
+}  // namespace alliance::model
