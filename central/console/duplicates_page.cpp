@@ -138,10 +138,10 @@ ApiResponse duplicates_page(Env& env, const ApiRequest& request, Context& contex
     main += "<nav class=\"pages\">";
     if (index > 0) {
       main += util::cat("<a href=\"", office_link(office, index - 1), "\">",
-                        context.t("page.previous"), "</a> ");
+                        context.t("dup.previous"), "</a> ");
     }
     if (index < last_page) {
-      main += util::cat("<a href=\"", office_link(office, index + 1), "\">", context.t("page.next"),
+      main += util::cat("<a href=\"", office_link(office, index + 1), "\">", context.t("dup.next"),
                         "</a>");
     }
     main += "</nav>";

@@ -488,8 +488,8 @@ constexpr Row kTable[] = {
    "Seules les {} plus probables sont listées ; fusionnez-les d'abord.",
    "Só os {} mais prováveis são listados; junte estes primeiro.",
    "Solo se listan los {} más probables; fusione estos primero."},
-  {"page.previous", "Previous", "Précédentes", "Anteriores", "Anteriores"},
-  {"page.next", "Next", "Suivantes", "Seguintes", "Siguientes"},
+  {"dup.previous", "Previous", "Précédentes", "Anteriores", "Anteriores"},
+  {"dup.next", "Next", "Suivantes", "Seguintes", "Siguientes"},
   {"dup.keep", "Keep {}, merge {} into it", "Garder {}, y fusionner {}", "Manter {}, juntar {} a ele",
    "Conservar {}, fusionar {} en él"},
   {"dup.verdict.likely", "Likely the same person", "Probablement la même personne",
@@ -583,6 +583,17 @@ constexpr Row kTable[] = {
   // (end of duplicates and merge, bulk decisions, stock)
 };
 // clang-format on
+
+// A key defined twice would silently show its first row; refuse to compile.
+consteval bool keys_are_unique() {
+  for (std::size_t i = 0; i < std::size(kTable); ++i) {
+    for (std::size_t j = i + 1; j < std::size(kTable); ++j) {
+      if (kTable[i].key == kTable[j].key) return false;
+    }
+  }
+  return true;
+}
+static_assert(keys_are_unique(), "a console text key is defined twice in kTable");
 
 }  // namespace
 

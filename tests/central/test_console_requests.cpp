@@ -422,6 +422,9 @@ TEST_CASE(
   const auto pairs = browser.get("/console/duplicates?lang=en");
   CHECK(contains(pairs->body, "Pairs 1 to 10 of "));
   CHECK(contains(browser.get("/console/duplicates?page=1")->body, "Pairs 11 to "));
+  // Pairs ("paires") are feminine in French: the duplicates pages say so, the members' do not.
+  CHECK(contains(browser.get("/console/duplicates?lang=fr")->body, ">Suivantes</a>"));
+  CHECK(contains(browser.get("/console/duplicates?page=1")->body, ">Précédentes</a>"));
 }
 
 TEST_CASE(
