@@ -9,6 +9,7 @@
 
 #include "central/store/central_store.hpp"
 #include "common/model/phone.hpp"
+#include "common/model/search.hpp"
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/reference_code.hpp"
@@ -124,19 +125,6 @@ std::vector<T> records_of_member(sql::Connection& db, protocol::Entity entity,
   return out;
 }
 
-// Why a typed search reads as a phone number (the kiosk's rule, common/store/members.cpp).
-bool is_phone_like(std::string_view text) {
-  std::size_t digits = 0;
-  for (const char c : text) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
-      return false;
-    }
-  }
-  return digits >= 3;
-}
-
 // The search condition on member keys `k`, as the kiosk reads a query: a
 // reference code (dash and case ignored), else an e-mail prefix, a phone
 // prefix (E.164, read with each country the office's members have) or the
@@ -146,18 +134,13 @@ void add_search(Statement& s, sql::Connection& db, const MemberSearch& search) {
   if (typed.empty()) return;
   std::vector<Statement::Value> values;
   std::vector<std::string> either;
-  std::string code;
-  for (const char c : typed) {
-    if (c == '-' || c == ' ') continue;
-    code.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-  }
-  if (code.size() >= 4 && code.size() <= util::kReferenceLength &&
-      code.find_first_not_of(util::kReferenceAlphabet) == std::string::npos) {
+  const std::string code = model::reference_code_symbols(typed);
+  if (model::could_be_reference_code(code)) {
     either.push_back(starts_with("k.code_key", code, values));
   }
   if (typed.find('@') != std::string::npos) {
     either.push_back(starts_with("k.email", util::ascii_lower(typed), values));
-  } else if (is_phone_like(typed)) {
+  } else if (model::looks_like_phone(typed)) {
     std::vector<std::string> countries;
     if (!search.country.empty()) {
       countries.push_back(search.country);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/model/codes.hpp"
+#include "common/model/search.hpp"
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/log.hpp"
@@ -38,27 +39,18 @@ struct Keys {
 
 std::optional<Keys> keys_of(const protocol::Record& record) {
   if (const auto* m = std::get_if<model::Member>(&record)) {
-    std::string code;
-    for (const char c : m->reference_code) {
-      if (c != '-') code += c;
-    }
-    // The kiosk's name key (common/store/members.cpp): the organisation and
-    // its contact, or the given and family names, folded.
-    return Keys{
-        .entity = "member",
-        .id = m->id,
-        .hidden = m->voided || !m->merged_into.empty(),
-        .day = m->created_at.substr(0, 10),
-        .member_id = m->id,
-        .event_id = m->event_id,
-        .name_key = model::fold_for_search(m->kind == model::MemberKind::organisation
-                                               ? util::cat(m->organisation, " ", m->contact_person)
-                                               : util::cat(m->given_name, " ", m->family_name)),
-        .phone = m->phone,
-        .email = m->email,
-        .code_key = std::move(code),
-        .country = m->country,
-        .role = m->role};
+    return Keys{.entity = "member",
+                .id = m->id,
+                .hidden = m->voided || !m->merged_into.empty(),
+                .day = m->created_at.substr(0, 10),
+                .member_id = m->id,
+                .event_id = m->event_id,
+                .name_key = model::member_name_key(*m),
+                .phone = m->phone,
+                .email = m->email,
+                .code_key = model::reference_code_symbols(m->reference_code),
+                .country = m->country,
+                .role = m->role};
   }
   if (const auto* a = std::get_if<model::Attendance>(&record)) {
     return Keys{.entity = "attendance",

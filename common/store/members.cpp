@@ -7,6 +7,7 @@
 #include "common/model/codes.hpp"
 #include "common/model/duplicates.hpp"
 #include "common/model/phone.hpp"
+#include "common/model/search.hpp"
 #include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "common/util/reference_code.hpp"
@@ -62,17 +63,6 @@ model::Member read_member(const Query& q, int first = 0) {
 }
 
 constexpr std::string_view kMetaSearchKeys = "search_keys";
-
-std::string name_key(model::MemberKind kind, const std::string& given, const std::string& family,
-                     const std::string& organisation, const std::string& contact_person) {
-  return model::fold_for_search(kind == model::MemberKind::organisation
-                                    ? organisation + " " + contact_person
-                                    : given + " " + family);
-}
-
-std::string name_key(const model::Member& m) {
-  return name_key(m.kind, m.given_name, m.family_name, m.organisation, m.contact_person);
-}
 
 // How well a name matches a query, both as keys: 3 the same name (words in
 // any order), 2 every query word is one of the name's words, 1 every query
@@ -134,18 +124,6 @@ std::string now_iso() {
   return util::iso8601_utc(std::chrono::system_clock::now());
 }
 
-bool is_phone_like(std::string_view q) {
-  std::size_t digits = 0;
-  for (char c : q) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
-      return false;
-    }
-  }
-  return digits >= 3;
-}
-
 // The smallest string greater than every string starting with prefix.
 std::string prefix_end(std::string prefix) {
   prefix.push_back('\xff');
@@ -197,7 +175,7 @@ void Store::write_member(const model::Member& m, bool insert, std::string_view o
                    "hlc = ?27, voided = ?28, void_reason = ?29, merged_into = ?30, origin = ?31, "
                    "name_key = ?32 "
                    "WHERE id = ?1");
-  const std::string key = name_key(m);
+  const std::string key = model::member_name_key(m);
   db_.query(sql)
       .bind_all(m.id, model::to_string(m.kind), m.reference_code, m.given_name, m.family_name,
                 m.gender, m.birth_year, m.contact_person, m.phone, m.email, m.country, m.region,
@@ -435,13 +413,8 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
 
   // Reference codes: a full code is an exact hit; a partial one, a prefix.
   {
-    std::string code;
-    for (char c : trimmed) {
-      if (c == '-' || c == ' ') continue;
-      code.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-    }
-    const bool code_like = code.size() >= 4 && code.size() <= util::kReferenceLength &&
-                           code.find_first_not_of(util::kReferenceAlphabet) == std::string::npos;
+    const std::string code = model::reference_code_symbols(trimmed);
+    const bool code_like = model::could_be_reference_code(code);
     // Stored codes carry a dash after the first half: after 5 symbols in
     // current codes, after 4 in legacy ones; typed symbols may begin either.
     for (const std::size_t length : {util::kReferenceLength, util::kLegacyReferenceLength}) {
@@ -479,7 +452,7 @@ std::vector<MemberHit> Store::search_members(std::string_view query, std::size_t
     return hits;
   }
 
-  if (is_phone_like(trimmed)) {
+  if (model::looks_like_phone(trimmed)) {
     const std::string prefix = model::phone_search_prefix(trimmed, default_country);
     auto q = db_.query(util::format(
         "SELECT {} FROM members WHERE phone >= ? AND phone < ? AND phone <> '' AND voided = 0 "
@@ -606,7 +579,7 @@ bool Store::refresh_search_keys() {
         "FROM members");
     while (q.step()) {
       const auto kind = model::member_kind_from(q.text(1)).value_or(model::MemberKind::individual);
-      std::string key = name_key(kind, q.text(2), q.text(3), q.text(4), q.text(5));
+      std::string key = model::member_name_key(kind, q.text(2), q.text(3), q.text(4), q.text(5));
       if (key != q.text(6)) changed.emplace_back(q.int64(0), std::move(key));
     }
   }

@@ -1,6 +1,8 @@
 // Member search by reference code, phone, e-mail and name, as a person types.
 #include <doctest/doctest.h>
 
+#include "common/model/search.hpp"
+#include "common/model/text.hpp"
 #include "common/store/store.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -152,4 +154,27 @@ TEST_CASE("names in other scripts are found by their Latin spelling, and the oth
   CHECK(names_found(s, "张伟") == std::vector<std::string>{"伟 张"});  // family name first
   CHECK(names_found(s, "zhang wei") == std::vector<std::string>{"伟 张"});
   CHECK(names_found(s, "Александра") == std::vector<std::string>{"Aleksandra Ivanova"});
+}
+
+TEST_CASE("the kiosk's and the console's searches read typed text by one rule") {
+  CHECK(model::looks_like_phone("0799 123 456"));
+  CHECK(model::looks_like_phone("+254 (0) 799-123.456"));
+  CHECK_FALSE(model::looks_like_phone("12"));
+  CHECK_FALSE(model::looks_like_phone("0799a123"));
+
+  CHECK(model::reference_code_symbols(" ab3k-9x ") == "AB3K9X");
+  CHECK(model::could_be_reference_code("AB3K"));
+  CHECK(model::could_be_reference_code("AB3K9XYZ22"));
+  CHECK_FALSE(model::could_be_reference_code("AB3"));          // too short to tell
+  CHECK_FALSE(model::could_be_reference_code("AB3K9XYZ223"));  // longer than any code
+  CHECK_FALSE(model::could_be_reference_code("AB1K"));         // 1 is not in the alphabet
+
+  auto person = test::sample_member(1);
+  person.given_name = "José";
+  person.family_name = "Ñúñez";
+  CHECK(model::member_name_key(person) == model::fold_for_search("José Ñúñez"));
+  person.kind = model::MemberKind::organisation;
+  person.organisation = "Žena Group";
+  person.contact_person = "Ana";
+  CHECK(model::member_name_key(person) == model::fold_for_search("Žena Group Ana"));
 }
