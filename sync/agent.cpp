@@ -2,11 +2,14 @@
 #include "sync/agent.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <future>
 #include <random>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common/model/text.hpp"
@@ -164,8 +167,7 @@ bool Agent::reload_credentials() {
   const bool same = loaded && credentials_ && loaded->token == credentials_->token &&
                     loaded->server_url == credentials_->server_url;
   if (same) return false;
-  for (const auto* client : {client_.get(), ahead_client_.get()}) {
-    if (client == nullptr) continue;
+  for (const auto* client : all_clients()) {
     const auto& t = client->stats();
     retired_traffic_.requests += t.requests;
     retired_traffic_.bytes_sent += t.bytes_sent;
@@ -175,7 +177,7 @@ bool Agent::reload_credentials() {
   }
   credentials_ = std::move(loaded);
   client_.reset();
-  ahead_client_.reset();
+  ahead_clients_.clear();
   status_.clock_offset_ms.reset();  // another enrolment: measured anew
   if (credentials_) {
     const auto make_client = [&] {
@@ -185,11 +187,21 @@ bool Agent::reload_credentials() {
       return client;
     };
     client_ = make_client();
-    // A second connection for the batch sent ahead (push_all). Not under a
+    // A connection for each batch sent ahead (push_all). Not under a
     // bandwidth cap: two uploads at once would each take the whole cap.
-    if (options_.pipeline_pushes && options_.http.max_rate == 0) ahead_client_ = make_client();
+    if (options_.pipeline_pushes && options_.http.max_rate == 0) {
+      const auto window = std::clamp<std::size_t>(options_.push_window, 1, kMaxPushWindow);
+      for (std::size_t i = 1; i < window; ++i) ahead_clients_.push_back(make_client());
+    }
   }
   return true;
+}
+
+std::vector<const ApiClient*> Agent::all_clients() const {
+  std::vector<const ApiClient*> clients;
+  if (client_) clients.push_back(client_.get());
+  for (const auto& client : ahead_clients_) clients.push_back(client.get());
+  return clients;
 }
 
 bool Agent::enrolled() {
@@ -199,8 +211,7 @@ bool Agent::enrolled() {
 
 TrafficStats Agent::traffic() const {
   TrafficStats t = retired_traffic_;
-  for (const auto* client : {client_.get(), ahead_client_.get()}) {
-    if (client == nullptr) continue;
+  for (const auto* client : all_clients()) {
     const auto& c = client->stats();
     t.requests += c.requests;
     t.bytes_sent += c.bytes_sent;
@@ -217,13 +228,21 @@ SyncReport Agent::push_all() {
     report.failure = not_enrolled();
     return report;
   }
-  // The batch whose answer is awaited, and (in steady state) the one after
-  // it, sent before that answer comes so the link and central never idle.
-  // Changes are acknowledged only from their own answer, in queue order; a
-  // batch sent ahead whose answer goes unused (any path but success below)
-  // is waited for and dropped: its changes stay pending and are sent again,
-  // and central answers the replays as duplicates.
-  std::optional<SentBatch> current;
+  // The batch whose answer is awaited first, and (in steady state) the ones
+  // after it, sent before that answer comes so the link and central never
+  // idle. Changes are acknowledged only from their own answer, in queue
+  // order; batches sent ahead whose answers go unused (any path but success
+  // below) are waited for and dropped: their changes stay pending and are
+  // sent again, and central answers the replays as duplicates.
+  std::deque<SentBatch> in_flight;
+  const std::size_t full = std::max<std::size_t>(1, options_.batch_max_changes);
+  const std::size_t window = options_.pipeline_pushes ? 1 + ahead_clients_.size() : 1;
+  // Batches sent together share the link and would end together, leaving it
+  // idle while their answers come back; so a window filled from empty is
+  // staggered: 1/3, 2/3, then whole batches (for a window of 3).
+  const auto staggered = [&](std::size_t position) {
+    return std::max<std::size_t>(1, batch_count_ * (position + 1) / window);
+  };
   try {
     while (true) {
       if (stopping()) {
@@ -231,23 +250,25 @@ SyncReport Agent::push_all() {
             ApiFailure{.kind = FailureKind::stopped, .code = "stopped", .message = "stopped"};
         return report;
       }
-      if (!current) {
-        auto first = store_.next_batch(batch_count_, options_.batch_max_bytes);
+      if (in_flight.empty()) {
+        auto first = store_.next_batch(batch_count_ >= full ? staggered(0) : batch_count_,
+                                       options_.batch_max_bytes);
         if (first.empty()) return report;
         if (quarantine_damaged(first, report)) continue;
-        current = send_batch(std::move(first), *client_);
+        in_flight.push_back(send_batch(std::move(first), *client_));
       }
-      std::optional<SentBatch> ahead;
-      if (options_.pipeline_pushes && ahead_client_ &&
-          batch_count_ >= std::max<std::size_t>(1, options_.batch_max_changes)) {
-        auto next =
-            store_.next_batch(batch_count_, options_.batch_max_bytes, current->batch.back().seq);
-        const bool independent = may_send_ahead(current->batch, next);
-        if (!next.empty() && independent) {
-          ApiClient& other = current->client == client_.get() ? *ahead_client_ : *client_;
-          ahead = send_batch(std::move(next), other);
-        }
+      while (in_flight.size() < window && batch_count_ >= full) {
+        auto next = store_.next_batch(staggered(in_flight.size()), options_.batch_max_bytes,
+                                      in_flight.back().batch.back().seq);
+        const bool independent = std::ranges::all_of(
+            in_flight, [&](const SentBatch& b) { return may_send_ahead(b.batch, next); });
+        if (next.empty() || !independent) break;
+        in_flight.push_back(send_batch(std::move(next), idle_client(in_flight)));
       }
+      std::optional<SentBatch> current = std::move(in_flight.front());
+      in_flight.pop_front();
+      // Dropped (waited for) at the end of this pass unless this answer is clean.
+      std::deque<SentBatch> ahead = std::exchange(in_flight, {});
       auto batch = std::move(current->batch);
       auto answer = current->answer.get();
       const std::int64_t seq_seen_when_sent = current->seq_seen_when_sent;
@@ -381,7 +402,7 @@ SyncReport Agent::push_all() {
                                 {"rejected", report.rejected}});
       batch_count_ =
           std::min(std::max<std::size_t>(1, options_.batch_max_changes), batch_count_ * 2);
-      current = std::move(ahead);
+      in_flight = std::move(ahead);
     }
   } catch (const store::StoreError& e) {
     report.failure = store_failure(e);
@@ -396,6 +417,17 @@ bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
   return std::none_of(next.begin(), next.end(), [&](const store::OutboxEntry& e) {
     return records.contains(e.entity_id) || damage(e).has_value();
   });
+}
+
+ApiClient& Agent::idle_client(const std::deque<SentBatch>& in_flight) {
+  const auto busy = [&](const ApiClient* client) {
+    return std::ranges::any_of(in_flight, [&](const SentBatch& b) { return b.client == client; });
+  };
+  if (!busy(client_.get())) return *client_;
+  for (auto& client : ahead_clients_) {
+    if (!busy(client.get())) return *client;
+  }
+  throw std::logic_error("more push batches in flight than connections");
 }
 
 Agent::SentBatch Agent::send_batch(std::vector<store::OutboxEntry> batch, ApiClient& client) {

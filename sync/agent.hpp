@@ -11,12 +11,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <expected>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/store/store.hpp"
 #include "sync/api_client.hpp"
@@ -42,10 +45,13 @@ struct AgentOptions {
   // A change sent back for a reason that can clear waits this long, doubling
   // with each return, up to store::kLongestHold.
   std::chrono::milliseconds hold_base{60'000};
-  // Send the next push batch before the previous one's answer arrives (on a
-  // second connection), so a slow link or a busy central never idles. Off
-  // under http.max_rate, so the cap holds for the two connections together.
+  // Send the next push batches before the previous one's answer arrives
+  // (each on a connection of its own), so a slow link or a busy central never
+  // idles. Off under http.max_rate, so the cap holds for all connections.
   bool pipeline_pushes = true;
+  // Batches in flight at once when pipelining (1..kMaxPushWindow). Three keep
+  // a 256 kbit/s, 300 ms link busy through one connection's stall.
+  std::size_t push_window = 3;
 };
 
 // Whether `next` may be pushed while `in_flight` still awaits its answer:
@@ -59,6 +65,9 @@ bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
 
 // A change whose answers never match it is set aside after this many tries.
 inline constexpr std::int64_t kMaxUnmatchedAnswers = 3;
+
+// The most push batches in flight at once (AgentOptions::push_window).
+inline constexpr std::size_t kMaxPushWindow = 8;
 // Within this of the server's clock (its limit before it clamps a change),
 // changes held for clock_ahead are released at once.
 inline constexpr std::int64_t kClockInStepMs = 5 * 60'000;
@@ -140,6 +149,9 @@ class Agent {
     std::future<ApiResult<protocol::PushResponse>> answer;  // waits when dropped
   };
   SentBatch send_batch(std::vector<store::OutboxEntry> batch, ApiClient& client);
+  // A connection no batch in flight is using.
+  ApiClient& idle_client(const std::deque<SentBatch>& in_flight);
+  std::vector<const ApiClient*> all_clients() const;
   // Every push answer and pull page: what central's lineage says (recovery.hpp).
   void watch_central(const protocol::CentralLineage& lineage, std::optional<bool> acked_held,
                      SyncReport& report, std::optional<std::int64_t> seq_seen_when_sent = {});
@@ -149,7 +161,7 @@ class Agent {
   const std::atomic<bool>* stop_;
   std::optional<store::DeviceCredentials> credentials_;
   std::unique_ptr<ApiClient> client_;
-  std::unique_ptr<ApiClient> ahead_client_;  // the batch sent ahead (pipeline_pushes)
+  std::vector<std::unique_ptr<ApiClient>> ahead_clients_;  // batches sent ahead (push_window)
   Backoff backoff_;
   store::SyncStatus status_;
   std::size_t batch_count_;  // shrinks after 413 or a 4xx, grows back after successes

@@ -1,5 +1,5 @@
-// Pushes sent ahead: the agent sends the next batch before the previous
-// answer comes (on a second connection), and every guarantee still holds:
+// Pushes sent ahead: the agent sends the next batches before the previous
+// answer comes (each on a connection of its own), and every guarantee holds:
 // each change applied once, acknowledged only from its own answer, and two
 // changes of one record never in flight together.
 #include <doctest/doctest.h>
@@ -12,13 +12,14 @@
 namespace alliance::test {
 namespace {
 
-sync::AgentOptions small_batches(bool pipelined) {
+sync::AgentOptions small_batches(bool pipelined, std::size_t window = 3) {
   sync::AgentOptions o;
   o.http.connect_timeout_ms = 2000;
   o.backoff = {.base = std::chrono::milliseconds(50), .cap = std::chrono::milliseconds(500)};
   o.seed = 1;
   o.batch_max_changes = 100;
   o.pipeline_pushes = pipelined;
+  o.push_window = window;
   return o;
 }
 
@@ -65,53 +66,63 @@ TEST_CASE("a batch is sent ahead only when no record of it is still in flight") 
   CHECK_FALSE(sync::may_send_ahead({a, b}, {damaged}));
 }
 
-TEST_CASE("pushes go two batches at a time, and each change is applied and acknowledged once") {
+TEST_CASE("pushes keep up to a window of batches in flight, each change applied and acked once") {
   keep_traffic_local();
-  for (const bool pipelined : {true, false}) {
-    CAPTURE(pipelined);
+  struct Case {
+    bool pipelined;
+    std::size_t window;
+    std::int64_t batches;  // of 1000 changes, at most 100 a batch
+  };
+  // A window filled from empty is staggered so its batches do not end
+  // together: 2 → 50, 100 × 9, 50; 3 → 33, 66, 100 × 9, 1.
+  for (const Case c :
+       {Case{false, 3, 10}, Case{true, 1, 10}, Case{true, 2, 11}, Case{true, 3, 12}}) {
+    CAPTURE(c.pipelined);
+    CAPTURE(c.window);
     Enrolled e;
     register_members(e.kiosk, 1000);
-    sync::Agent agent(e.kiosk, small_batches(pipelined));
+    sync::Agent agent(e.kiosk, small_batches(c.pipelined, c.window));
     const auto result = agent.attempt();
     REQUIRE(result.report.ok());
     CHECK(result.report.applied == 1000);
-    CHECK(result.report.batches == 10);
+    CHECK(result.report.batches == c.batches);
     CHECK(e.kiosk.queue_counts().pending == 0);
     CHECK(e.kiosk.queue_counts().acked == 1000);
     CHECK(e.server.store().count_applied_changes() == 1000);
     CHECK(e.server.store().count_records(protocol::Entity::member) == 1000);
-    // The batch sent ahead travels on a second connection.
-    CHECK(e.proxy.connections() == (pipelined ? 2 : 1));
+    // Each batch in flight travels on a connection of its own.
+    CHECK(e.proxy.connections() == static_cast<int>(c.pipelined ? c.window : 1));
   }
 }
 
 TEST_CASE("a lost answer while two batches are in flight leaves the unanswered changes pending") {
   keep_traffic_local();
   Enrolled e;
-  register_members(e.kiosk, 200);
-  // Two batches of 100 go out at once on two connections; one of the two
-  // answers is lost after central committed it. Which one depends on which
-  // connection the proxy accepts first: if it is the first batch's, the
-  // second's answer goes unused too (changes are acknowledged in order).
+  register_members(e.kiosk, 150);
+  // A window of two, staggered: batches of 50 and 100 go out at once on two
+  // connections; one of the two answers is lost after central committed it.
+  // Which one depends on which connection the proxy accepts first: if it is
+  // the first batch's, the second's answer goes unused too (changes are
+  // acknowledged in order).
   e.proxy.force({Fault::none, Fault::lost_response});
-  sync::Agent agent(e.kiosk, small_batches(true));
+  sync::Agent agent(e.kiosk, small_batches(true, 2));
   const auto first = agent.attempt();
   CHECK_FALSE(first.report.ok());
   CHECK(e.proxy.connections() == 2);
-  CHECK(e.server.store().count_applied_changes() == 200);  // central has both
+  CHECK(e.server.store().count_applied_changes() == 150);  // central has both
   const auto counts = e.kiosk.queue_counts();
   CHECK(counts.acked == first.report.applied);
-  CHECK((counts.acked == 0 || counts.acked == 100));
-  CHECK(counts.acked + counts.pending == 200);
+  CHECK((counts.acked == 0 || counts.acked == 50));
+  CHECK(counts.acked + counts.pending == 150);
 
   const auto again = agent.attempt();
   REQUIRE(again.report.ok());
   CHECK(again.report.duplicate == counts.pending);  // the replays, answered from central's record
   CHECK(again.report.applied == 0);
   CHECK(e.kiosk.queue_counts().pending == 0);
-  CHECK(e.kiosk.queue_counts().acked == 200);
-  CHECK(e.server.store().count_applied_changes() == 200);
-  CHECK(e.server.store().count_records(protocol::Entity::member) == 200);
+  CHECK(e.kiosk.queue_counts().acked == 150);
+  CHECK(e.server.store().count_applied_changes() == 150);
+  CHECK(e.server.store().count_records(protocol::Entity::member) == 150);
 }
 
 TEST_CASE("a request and its cancellation in consecutive batches both arrive, in order") {
@@ -125,7 +136,7 @@ TEST_CASE("a request and its cancellation in consecutive batches both arrive, in
   draft.office = "Nairobi";
   auto request = e.kiosk.create_request(draft, kenya_context(), "Desk 1");
   REQUIRE(request.has_value());
-  register_members(e.kiosk, 98, 1);  // the first batch: member, request, 98 members
+  register_members(e.kiosk, 98, 1);  // the request and its cancellation 100 changes apart
   auto cancelled =
       e.kiosk.transition_request(request->id, model::RequestStatus::cancelled, "Desk 1");
   REQUIRE(cancelled.has_value());
