@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <map>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -89,40 +90,6 @@ ChangeResult rejected(const protocol::Change& change, std::string code, std::str
                       .code = std::move(code),
                       .message = std::move(message),
                       .errors = std::move(errors)};
-}
-
-struct HeldRow {
-  HeldRecord held;
-  std::string office;
-};
-
-std::optional<HeldRow> load(sql::Connection& db, Entity entity, const std::string& id) {
-  auto q =
-      db.query("SELECT json, field_hlcs, hlc, office FROM records WHERE entity = ?1 AND id = ?2");
-  q.bind_all(protocol::to_string(entity), id);
-  if (!q.step()) return std::nullopt;
-  auto record = protocol::decode_record(entity, q.text(0));
-  if (!record) {
-    throw store::StoreError(0, util::cat("a stored ", protocol::to_string(entity),
-                                         " record cannot be read: ", record.error().message));
-  }
-  return HeldRow{
-      .held = {.record = std::move(*record), .clocks = decode_clocks(q.text(1)), .hlc = q.text(2)},
-      .office = q.text(3)};
-}
-
-// `json` is the record as encode_record writes it, when the caller has it already.
-void save(sql::Connection& db, const HeldRecord& held, const std::string& office, std::int64_t seq,
-          const std::string& last_device, std::optional<std::string> json = std::nullopt) {
-  db.query(
-        "INSERT INTO records (entity, id, office, json, field_hlcs, hlc, seq, last_device) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, id) DO UPDATE SET "
-        "office = excluded.office, json = excluded.json, field_hlcs = excluded.field_hlcs, "
-        "hlc = excluded.hlc, seq = excluded.seq, last_device = excluded.last_device")
-      .bind_all(protocol::to_string(protocol::entity_of(held.record)), record_id(held.record),
-                office, json ? std::move(*json) : protocol::encode_record(held.record),
-                encode_clocks(held.clocks), held.hlc, seq, last_device)
-      .run();
 }
 
 // The names of the fields a merge wrote (their clocks moved), joined by ','
@@ -587,10 +554,48 @@ bool CentralStore::bind_hlc_node(Device& device, const std::string& node) {
 }
 
 std::optional<std::string> CentralStore::office_of(Entity entity, const std::string& id) {
+  if (batch_) {
+    if (const auto* known = batch_->office(entity, id)) return *known;
+  }
   auto q = db_.query("SELECT office FROM records WHERE entity = ?1 AND id = ?2");
   q.bind_all(protocol::to_string(entity), id);
   if (!q.step()) return std::nullopt;
   return q.text(0);
+}
+
+std::optional<StoredRecord> CentralStore::load_stored(Entity entity, const std::string& id) {
+  if (!batch_) return read_stored_record(db_, entity, id);
+  if (const auto* known = batch_->record(entity, id)) return *known;
+  auto stored = read_stored_record(db_, entity, id);
+  batch_->remember_record(entity, id, stored);
+  return stored;
+}
+
+void CentralStore::save_stored(const HeldRecord& held, const std::string& office, std::int64_t seq,
+                               const std::string& last_device, std::optional<std::string> json) {
+  RecordRow row{.entity = std::string(protocol::to_string(protocol::entity_of(held.record))),
+                .id = record_id(held.record),
+                .office = office,
+                .json = json ? std::move(*json) : protocol::encode_record(held.record),
+                .field_hlcs = encode_clocks(held.clocks),
+                .hlc = held.hlc,
+                .seq = seq,
+                .last_device = last_device};
+  if (!batch_) {
+    write_record_row(db_, row);
+    return;
+  }
+  batch_->write_record(std::move(row), StoredRecord{.held = held, .office = office});
+}
+
+std::optional<AppliedChange> CentralStore::applied_change(const std::string& change_id) {
+  if (const auto* known = batch_->applied(change_id)) return *known;
+  std::optional<AppliedChange> stored;
+  auto q = db_.query("SELECT payload_hash, result_json FROM applied_changes WHERE change_id = ?1");
+  q.bind(1, change_id);
+  if (q.step()) stored = AppliedChange{.payload_hash = q.text(0), .result_json = q.text(1)};
+  batch_->remember_applied(change_id, stored);
+  return stored;
 }
 
 protocol::PushResponse CentralStore::push(const Device& device,
@@ -645,13 +650,20 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
     first_seq = q.int64(0);
   }
   batch_seq_ = first_seq;
+  batch_.emplace();
   struct EndBatch {
     std::optional<std::int64_t>& seq;
-    ~EndBatch() { seq.reset(); }
-  } end_batch{batch_seq_};
+    std::optional<PushBatch>& batch;
+    ~EndBatch() {
+      seq.reset();
+      batch.reset();
+    }
+  } end_batch{batch_seq_, batch_};
+  read_batch_keys(changes, prepared);
   for (std::size_t i = 0; i < changes.size(); ++i) {
     response.results.push_back(apply(acting, changes[i], prepared[i], options));
   }
+  batch_->flush(db_);
   if (*batch_seq_ != first_seq) {
     db_.query("UPDATE meta SET value = ?1 WHERE key = 'change_seq'")
         .bind(1, std::to_string(*batch_seq_))
@@ -664,6 +676,41 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
   return response;
 }
 
+void CentralStore::read_batch_keys(const std::vector<protocol::Change>& changes,
+                                   const std::vector<PreparedChange>& prepared) {
+  std::vector<std::string> change_ids;
+  std::map<Entity, std::vector<std::string>> record_ids;
+  std::vector<std::string> named_members;  // by check-ins and requests: their offices
+  std::vector<std::string> merge_keys;     // members whose merge decides where a change goes
+  change_ids.reserve(changes.size());
+  merge_keys.reserve(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& change = changes[i];
+    if (util::is_uuid(change.change_id)) change_ids.push_back(change.change_id);
+    if (!change.entity_id.empty()) {
+      record_ids[protocol::entity_of(change.record)].push_back(change.entity_id);
+    }
+    std::visit(
+        [&](const auto& r) {
+          using T = std::decay_t<decltype(r)>;
+          if constexpr (std::is_same_v<T, model::Member>) {
+            merge_keys.push_back(r.id);
+          } else if constexpr (std::is_same_v<T, model::Attendance> ||
+                               std::is_same_v<T, model::ResourceRequest>) {
+            if (!r.member_id.empty()) {
+              named_members.push_back(r.member_id);
+              merge_keys.push_back(r.member_id);
+            }
+          }
+        },
+        prepared[i].incoming);
+  }
+  batch_->read_applied(db_, std::move(change_ids));
+  for (auto& [entity, ids] : record_ids) batch_->read_records(db_, entity, std::move(ids));
+  batch_->read_offices(db_, Entity::member, std::move(named_members));
+  batch_->read_merges(db_, std::move(merge_keys));
+}
+
 ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
                                  const PreparedChange& prepared, const PushOptions& options) {
   const std::string& payload_hash = prepared.payload_hash;
@@ -671,54 +718,45 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
     return rejected(change, "invalid_change", "change_id must be a UUID");
   }
   bool redecide = false;
-  {
-    auto q =
-        db_.query("SELECT payload_hash, result_json FROM applied_changes WHERE change_id = ?1");
-    q.bind(1, change.change_id);
-    if (q.step()) {
-      if (q.text(0) != payload_hash) {
-        return rejected(change, "change_id_reused",
-                        "this change id was already used for a different change");
-      }
-      auto stored = decode_stored_result(q.text(1));
-      if (!stored) throw store::StoreError(0, "a stored change result cannot be read");
-      if (stored->outcome == Outcome::rejected) {
-        // A refusal changed nothing, so deciding the same change again is
-        // safe, and a device resending it after the cause went away (a limit
-        // raised, an office set up, the catalogue or a record arrived) gets
-        // the answer of now.
-        redecide = true;
-      } else {
-        stored->outcome = Outcome::duplicate;
-        // The replay may come from another device, or the record may have
-        // moved since: send only what this device may pull now.
-        if (stored->server_record) {
-          const Entity entity = protocol::entity_of(*stored->server_record);
-          const auto office = office_of(entity, record_id(*stored->server_record));
-          if (!office || !may_pull(device, entity, *office)) stored->server_record.reset();
-        }
-        return std::move(*stored);
-      }
+  if (const auto applied = applied_change(change.change_id)) {
+    if (applied->payload_hash != payload_hash) {
+      return rejected(change, "change_id_reused",
+                      "this change id was already used for a different change");
     }
-  }
-  if (redecide) {
-    db_.query("DELETE FROM applied_changes WHERE change_id = ?1").bind_all(change.change_id).run();
+    auto stored = decode_stored_result(applied->result_json);
+    if (!stored) throw store::StoreError(0, "a stored change result cannot be read");
+    if (stored->outcome == Outcome::rejected) {
+      // A refusal changed nothing, so deciding the same change again is
+      // safe, and a device resending it after the cause went away (a limit
+      // raised, an office set up, the catalogue or a record arrived) gets
+      // the answer of now.
+      redecide = true;
+    } else {
+      stored->outcome = Outcome::duplicate;
+      // The replay may come from another device, or the record may have
+      // moved since: send only what this device may pull now.
+      if (stored->server_record) {
+        const Entity entity = protocol::entity_of(*stored->server_record);
+        const auto office = office_of(entity, record_id(*stored->server_record));
+        if (!office || !may_pull(device, entity, *office)) stored->server_record.reset();
+      }
+      return std::move(*stored);
+    }
   }
   std::optional<std::string> written_fields;
   ChangeResult result = decide(device, change, prepared, options, written_fields);
-  auto insert = db_.query(
-      "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, entity_id, "
-      "outcome, result_json, applied_at, changed_fields) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  insert.bind_all(change.change_id, payload_hash, device.id,
-                  protocol::to_string(protocol::entity_of(change.record)), change.entity_id,
-                  protocol::to_string(result.outcome), protocol::encode(result), now_iso());
-  if (written_fields) {
-    insert.bind(9, *written_fields);
-  } else {
-    insert.bind(9, nullptr);
-  }
-  insert.run();
+  batch_->write_applied(
+      AppliedChangeRow{
+          .change_id = change.change_id,
+          .payload_hash = payload_hash,
+          .device_id = device.id,
+          .entity = std::string(protocol::to_string(protocol::entity_of(change.record))),
+          .entity_id = change.entity_id,
+          .outcome = std::string(protocol::to_string(result.outcome)),
+          .result_json = protocol::encode(result),
+          .applied_at = now_iso(),
+          .changed_fields = std::move(written_fields)},
+      redecide);
   return result;
 }
 
@@ -763,7 +801,7 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
   }
   const std::string hlc_text = clamped ? hlc.to_string() : change.hlc;
 
-  const auto existing = load(db_, entity, change.entity_id);
+  const auto existing = load_stored(entity, change.entity_id);
   if (existing && existing->office != device.office) {
     return forbidden(change, util::cat("this record belongs to another office; this device acts "
                                        "for ",
@@ -828,8 +866,8 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
   const bool verbatim =
       !merged.lost && !rewritten && !clamped && merged_json == protocol::encode_record(incoming);
   const std::string office = existing ? existing->office : device.office;
-  save(db_, merged.held, office, next_seq(), verbatim ? device.id : std::string(),
-       std::move(merged_json));
+  save_stored(merged.held, office, next_seq(), verbatim ? device.id : std::string(),
+              std::move(merged_json));
   written_fields =
       existing ? written_field_names(existing->held.clocks, merged.held.clocks) : std::string("*");
 
@@ -929,10 +967,10 @@ protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_
 
 void CentralStore::write_server_record(const Record& record, const std::string& office) {
   const Entity entity = protocol::entity_of(record);
-  const auto existing = load(db_, entity, record_id(record));
+  const auto existing = load_stored(entity, record_id(record));
   const std::string hlc = next_server_hlc().to_string();
   MergeResult merged = merge(existing ? &existing->held : nullptr, record, hlc, {});
-  save(db_, merged.held, existing ? existing->office : office, next_seq(), std::string());
+  save_stored(merged.held, existing ? existing->office : office, next_seq(), std::string());
 }
 
 StoreResult<CatalogImport> CentralStore::import_catalog(std::vector<model::ResourcePack> packs,
@@ -981,7 +1019,7 @@ StoreResult<RequestDecision> CentralStore::decide_request(const std::string& req
                                                           const std::string& actor) {
   std::lock_guard lock(mutex_);
   sql::Transaction tx(db_);
-  const auto existing = load(db_, Entity::request, request_id);
+  const auto existing = load_stored(Entity::request, request_id);
   if (!existing) {
     return std::unexpected(StoreFailure{"not_found", "there is no request with this id"});
   }
@@ -1005,17 +1043,10 @@ StoreResult<RequestDecision> CentralStore::decide_request(const std::string& req
   next.updated_at = now;
   const std::string hlc = next_server_hlc().to_string();
   MergeResult merged = merge(&existing->held, next, hlc, {"status", "transitions"});
-  save(db_, merged.held, existing->office, next_seq(), std::string());
+  save_stored(merged.held, existing->office, next_seq(), std::string());
   tx.commit();
   return RequestDecision{.request = std::get<model::ResourceRequest>(merged.held.record),
                          .stock_moves = std::move(moves)};
-}
-
-std::optional<CentralStore::StoredRecord> CentralStore::load_stored(Entity entity,
-                                                                    const std::string& id) {
-  auto row = load(db_, entity, id);
-  if (!row) return std::nullopt;
-  return StoredRecord{.held = std::move(row->held), .office = std::move(row->office)};
 }
 
 void CentralStore::write_server_change(StoredRecord& stored, const Record& record,
@@ -1023,12 +1054,12 @@ void CentralStore::write_server_change(StoredRecord& stored, const Record& recor
                                        std::string_view hlc) {
   const std::string clock = hlc.empty() ? next_server_hlc().to_string() : std::string(hlc);
   MergeResult merged = merge(&stored.held, record, clock, changed_fields);
-  save(db_, merged.held, stored.office, next_seq(), std::string());
+  save_stored(merged.held, stored.office, next_seq(), std::string());
   stored.held = std::move(merged.held);
 }
 
 void CentralStore::send_again(const StoredRecord& stored) {
-  save(db_, stored.held, stored.office, next_seq(), std::string());
+  save_stored(stored.held, stored.office, next_seq(), std::string());
 }
 
 std::vector<Record> CentralStore::list(Entity entity) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "central/merge.hpp"
+#include "central/store/push_batch.hpp"
 #include "central/store/sql_connection.hpp"
 #include "common/model/member.hpp"
 #include "common/protocol/wire.hpp"
@@ -339,6 +340,11 @@ class CentralStore {
   protocol::PullResponse pull_once(const Device& device, std::int64_t cursor, int limit,
                                    const PullOptions& options);
 
+  // Reads what the batch's changes name into batch_, one statement per table.
+  void read_batch_keys(const std::vector<protocol::Change>& changes,
+                       const std::vector<PreparedChange>& prepared);
+  // What applied_changes holds for a change id, inside a push batch.
+  std::optional<AppliedChange> applied_change(const std::string& change_id);
   protocol::ChangeResult apply(Device& device, const protocol::Change& change,
                                const PreparedChange& prepared, const PushOptions& options);
   // `written_fields`: the fields the change wrote (schema 7), when it was merged.
@@ -362,12 +368,14 @@ class CentralStore {
                     std::optional<std::int64_t> queue_depth);
   void write_server_record(const protocol::Record& record, const std::string& office);
 
-  // Member merges (member_merge.cpp), inside the push or merge transaction.
-  struct StoredRecord {
-    HeldRecord held;
-    std::string office;
-  };
+  // A record as stored, or as the open push batch wrote it.
   std::optional<StoredRecord> load_stored(protocol::Entity entity, const std::string& id);
+  // Writes a record at `seq` (`json`: encode_record's text, when the caller
+  // has it): at once, or with the open push batch before it commits.
+  void save_stored(const HeldRecord& held, const std::string& office, std::int64_t seq,
+                   const std::string& last_device, std::optional<std::string> json = std::nullopt);
+
+  // Member merges (member_merge.cpp), inside the push or merge transaction.
   // Merges `record` into `stored` as a change of `changed_fields` at `hlc`
   // (empty: the server's next HLC), saves it as the server's write, which
   // every device in scope pulls, and keeps `stored` up to date.
@@ -401,6 +409,8 @@ class CentralStore {
   std::string db_spec_;
   // The last sequence number handed out by the open push batch, if any.
   std::optional<std::int64_t> batch_seq_;
+  // The open push batch's reads and writes (push_once only).
+  std::optional<PushBatch> batch_;
 };
 
 }  // namespace alliance::central

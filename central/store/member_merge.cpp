@@ -48,9 +48,14 @@ std::vector<Record> records_naming(sql::Connection& db, Entity entity, const std
 
 std::string CentralStore::kept_member_of(const std::string& member_id) {
   if (member_id.empty()) return {};
+  if (batch_) {
+    if (const auto* known = batch_->kept_member(member_id)) return *known;
+  }
   auto q = db_.query("SELECT keep_id FROM member_merges WHERE drop_id = ?1");
   q.bind(1, member_id);
-  return q.step() ? q.text(0) : std::string();
+  std::string keep = q.step() ? q.text(0) : std::string();
+  if (batch_) batch_->remember_merge(member_id, keep);
+  return keep;
 }
 
 StoreResult<MemberMerge> CentralStore::merge_members(const std::string& keep_id,
@@ -235,7 +240,9 @@ void CentralStore::point_at_kept_member(Record& incoming, bool& rewritten) {
   if (keep.empty()) return;
   rewritten = true;
   // The rule of the merge itself: a check-in on a day keep already has is
-  // the same visit, voided on the dropped member.
+  // the same visit, voided on the dropped member. The scan reads the
+  // database, so what the batch wrote so far goes there first.
+  if (batch_) batch_->flush(db_);
   const auto office = office_of(Entity::member, keep);
   for (const auto& record : records_naming(db_, Entity::attendance, office.value_or(""), {keep})) {
     const auto& other = std::get<model::Attendance>(record);

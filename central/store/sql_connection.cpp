@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::central::sql {
@@ -24,6 +25,16 @@ class SqliteQuery final : public QueryImpl {
   void bind_int64(int index, std::int64_t value) override { q_.bind(index, value); }
   void bind_text(int index, std::string_view value) override { q_.bind(index, value); }
   void bind_null(int index) override { q_.bind(index, nullptr); }
+  // A JSON array, which json_each reads (SQLite has no array parameters).
+  void bind_list(int index, std::span<const std::optional<std::string_view>> values) override {
+    std::string json = "[";
+    for (const auto& value : values) {
+      if (json.size() > 1) json += ',';
+      json += value ? protocol::json_string(*value) : std::string("null");
+    }
+    json += ']';
+    q_.bind(index, json);
+  }
   bool step() override { return q_.step(); }
   void run() override { q_.run(); }
   bool is_null(int column) const override { return q_.is_null(column); }
@@ -98,6 +109,31 @@ std::string to_dollar_placeholders(std::string_view sql) {
   return out;
 }
 
+// A PostgreSQL array literal of texts: {"a","b\"c",NULL}. Every element is
+// quoted, so no text can read as NULL or split the list.
+std::string array_literal(std::span<const std::optional<std::string_view>> values) {
+  std::size_t size = 2;
+  for (const auto& value : values) size += value ? value->size() + 3 : 5;
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  for (const auto& value : values) {
+    if (out.size() > 1) out += ',';
+    if (!value) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (const char c : *value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 class PgConnection;
 
 class PgQuery final : public QueryImpl {
@@ -107,6 +143,9 @@ class PgQuery final : public QueryImpl {
   void bind_int64(int index, std::int64_t value) override { slot(index) = std::to_string(value); }
   void bind_text(int index, std::string_view value) override { slot(index) = std::string(value); }
   void bind_null(int index) override { slot(index).reset(); }
+  void bind_list(int index, std::span<const std::optional<std::string_view>> values) override {
+    slot(index) = array_literal(values);
+  }
   bool step() override;
   void run() override;
   bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
@@ -287,6 +326,11 @@ std::string redact_url(std::string_view url) {
   const auto colon = url.find(':', scheme + 3);
   if (colon == std::string_view::npos || colon > at) return std::string(url);
   return util::cat(url.substr(0, colon), ":***", url.substr(at));
+}
+
+std::string Connection::in_list(int index) const {
+  if (backend() == Backend::postgresql) return util::cat("= ANY(CAST(?", index, " AS TEXT[]))");
+  return util::cat("IN (SELECT value FROM json_each(?", index, "))");
 }
 
 Connection Connection::open(const std::string& spec, const ConnectOptions& options) {

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/store/database.hpp"
 #include "common/store/migrations.hpp"
@@ -47,6 +49,9 @@ class QueryImpl {
   virtual void bind_int64(int index, std::int64_t value) = 0;
   virtual void bind_text(int index, std::string_view value) = 0;
   virtual void bind_null(int index) = 0;
+  // A list of texts (SQL NULL where nullopt) as one parameter: a text[] on
+  // PostgreSQL, a JSON array on SQLite (read with Connection::in_list).
+  virtual void bind_list(int index, std::span<const std::optional<std::string_view>> values) = 0;
   virtual bool step() = 0;
   virtual void run() = 0;
   virtual bool is_null(int column) const = 0;
@@ -74,6 +79,16 @@ class Query {
   Query& bind(int index, std::nullptr_t) {
     impl_->bind_null(index);
     return *this;
+  }
+  // Binds a whole list as one parameter, so one statement serves any number
+  // of keys (Connection::in_list) or rows; nullopt is SQL NULL.
+  Query& bind_list(int index, std::span<const std::optional<std::string_view>> values) {
+    impl_->bind_list(index, values);
+    return *this;
+  }
+  Query& bind_list(int index, const std::vector<std::string>& values) {
+    const std::vector<std::optional<std::string_view>> views(values.begin(), values.end());
+    return bind_list(index, views);
   }
 
   template <class... Args>
@@ -135,6 +150,10 @@ class Connection {
 
   Backend backend() const { return impl_->backend(); }
   Query query(std::string_view sql) { return Query(impl_->query(sql)); }
+  // The condition "is one of the list bound (bind_list) at parameter
+  // `index`", to follow a column: `= ANY(CAST(?N AS TEXT[]))` on PostgreSQL,
+  // `IN (SELECT value FROM json_each(?N))` on SQLite.
+  std::string in_list(int index) const;
   void exec(std::string_view sql) { impl_->exec(sql); }
   int changes() const { return impl_->changes(); }
   ConnectionImpl& impl() { return *impl_; }

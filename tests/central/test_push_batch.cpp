@@ -1,0 +1,266 @@
+// A push batch reads what it names once and writes once (central/store/push_batch.hpp): changes
+// of one batch that depend on each other still see each other, as when each was its own batch.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "central/store/central_store.hpp"
+#include "common/util/time.hpp"
+#include "common/util/uuid.hpp"
+#include "server_fixture.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
+
+using namespace alliance;
+using protocol::Entity;
+using protocol::Outcome;
+
+namespace {
+
+struct Central {
+  test::TempDir dir;
+  std::unique_ptr<central::CentralStore> store =
+      central::CentralStore::open(test::central_db_spec(dir / "central.db"));
+
+  central::Device enrol(const std::string& office, const std::string& node) {
+    const std::string code = store->create_enrolment_code(office, std::chrono::hours(1));
+    auto enrolled = store->enroll(
+        {.code = code, .device_name = "Desk " + node, .app_version = "test", .hlc_node = node});
+    REQUIRE(enrolled.has_value());
+    auto device = store->authenticate(enrolled->token);
+    REQUIRE(device.has_value());
+    return *device;
+  }
+
+  std::int64_t rows(const std::string& sql) {
+    auto db = central::sql::Connection::open(store->db_spec());
+    auto q = db.query(sql);
+    REQUIRE(q.step());
+    return q.int64(0);
+  }
+};
+
+// A clock value of `node` `seconds_ago` seconds before now, ordered by the arguments.
+std::string clock(const std::string& node, int seconds_ago, std::uint32_t counter = 0) {
+  const auto now = util::to_unix_ms(std::chrono::system_clock::now());
+  return test::hlc_at(now - seconds_ago * 1000LL, node, counter);
+}
+
+model::Member held_member(central::CentralStore& store, const std::string& id) {
+  for (auto& record : store.list(Entity::member)) {
+    if (auto* m = std::get_if<model::Member>(&record); m != nullptr && m->id == id) return *m;
+  }
+  FAIL("no member " << id);
+  return {};
+}
+
+std::vector<Outcome> outcomes(const protocol::PushResponse& response) {
+  std::vector<Outcome> out;
+  for (const auto& r : response.results) out.push_back(r.outcome);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a batch holding one change id twice applies it once and answers the copy duplicate") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  const auto change = test::change_of(test::member_with_id(1), clock("node-a", 10));
+  const auto response = central.store->push(desk, {change, change});
+  REQUIRE(response.results.size() == 2);
+  CHECK(response.results[0].outcome == Outcome::applied);
+  CHECK(response.results[1].outcome == Outcome::duplicate);
+  CHECK(response.results[1].change_id == change.change_id);
+  CHECK(central.store->count_applied_changes() == 1);
+  CHECK(central.store->count_records(Entity::member) == 1);
+
+  SUBCASE("and a copy with another payload is refused as a reused id") {
+    auto reused = change;
+    std::get<model::Member>(reused.record).family_name = "Otieno";
+    const auto again = central.store->push(desk, {change, reused});
+    CHECK(again.results[0].outcome == Outcome::duplicate);
+    CHECK(again.results[1].outcome == Outcome::rejected);
+    CHECK(again.results[1].code == "change_id_reused");
+    CHECK(held_member(*central.store, change.entity_id).family_name ==
+          std::get<model::Member>(change.record).family_name);
+  }
+}
+
+TEST_CASE("a refused change held twice in one batch is decided twice and stored once") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  auto bad = test::member_with_id(2);
+  bad.given_name.clear();
+  bad.family_name.clear();
+  const auto change = test::change_of(bad, clock("node-a", 10));
+  const auto response = central.store->push(desk, {change, change});
+  CHECK(outcomes(response) == std::vector{Outcome::rejected, Outcome::rejected});
+  CHECK(response.results[1].code == response.results[0].code);
+  CHECK(central.store->count_applied_changes() == 1);
+  CHECK(central.store->count_records(Entity::member) == 0);
+  // Decided again in a later batch too, still one row.
+  const auto later = central.store->push(desk, {change});
+  CHECK(later.results[0].outcome == Outcome::rejected);
+  CHECK(central.store->count_applied_changes() == 1);
+}
+
+TEST_CASE("one record edited twice in a batch: the second edit merges over the first") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  auto member = test::member_with_id(3);
+  const auto created = test::change_of(member, clock("node-a", 30));
+  auto renamed = member;
+  renamed.family_name = "Wanjiru";
+  const auto rename =
+      test::change_of(renamed, clock("node-a", 20), {"family_name"}, protocol::Operation::update);
+  auto moved = member;  // the region changed, the name as it was before the rename
+  moved.region = "Kisumu";
+  const auto move =
+      test::change_of(moved, clock("node-a", 10), {"region"}, protocol::Operation::update);
+  // An edit older than the rename loses the name field.
+  auto stale = member;
+  stale.family_name = "Old";
+  const auto late =
+      test::change_of(stale, clock("node-a", 25), {"family_name"}, protocol::Operation::update);
+  const auto response = central.store->push(desk, {created, rename, move, late});
+  CHECK(outcomes(response) ==
+        std::vector{Outcome::applied, Outcome::applied, Outcome::applied, Outcome::conflict});
+  REQUIRE(response.results[3].server_record.has_value());
+  const auto& answered = std::get<model::Member>(*response.results[3].server_record);
+  CHECK(answered.family_name == "Wanjiru");
+  CHECK(answered.region == "Kisumu");
+  const auto held = held_member(*central.store, member.id);
+  CHECK(held.family_name == "Wanjiru");
+  CHECK(held.region == "Kisumu");
+  CHECK(central.store->count_records(Entity::member) == 1);
+  CHECK(central.store->count_applied_changes() == 4);
+  // The record holds the batch's last sequence number, and pull's cursor
+  // reaches it: another desk of the office pulls the record once.
+  CHECK(central.rows("SELECT MAX(seq) FROM records") ==
+        central.rows("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'change_seq'"));
+  const auto other = central.enrol("Nairobi", "node-b");
+  const auto page = central.store->pull(other, 0, 500);
+  REQUIRE(page.changes.size() == 1);
+  CHECK(page.changes[0].entity_id == member.id);
+  CHECK(page.next_cursor == page.changes[0].seq);
+}
+
+TEST_CASE("change ids applied in an earlier batch, mixed with new ones, are answered duplicate") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  const auto a = test::change_of(test::member_with_id(4), clock("node-a", 40));
+  const auto b = test::change_of(test::member_with_id(5), clock("node-a", 39));
+  const auto c = test::change_of(test::member_with_id(6), clock("node-a", 38));
+  const auto d = test::change_of(test::member_with_id(7), clock("node-a", 37));
+  REQUIRE(outcomes(central.store->push(desk, {a, b})) ==
+          std::vector{Outcome::applied, Outcome::applied});
+  const auto seq_before = central.store->lineage().server_seq;
+  // Another desk of the office replays them: still the stored answers.
+  const auto response = central.store->push(desk, {a, c, b, d, c});
+  CHECK(outcomes(response) == std::vector{Outcome::duplicate, Outcome::applied, Outcome::duplicate,
+                                          Outcome::applied, Outcome::duplicate});
+  CHECK(central.store->count_applied_changes() == 4);
+  CHECK(central.store->count_records(Entity::member) == 4);
+  // Only the two new records took numbers.
+  CHECK(central.store->lineage().server_seq == seq_before + 2);
+  CHECK(response.central.server_seq == seq_before + 2);
+}
+
+TEST_CASE("a check-in naming a member created earlier in the same batch sees its office") {
+  Central central;
+  const auto nairobi = central.enrol("Nairobi", "node-a");
+  const auto mombasa = central.enrol("Mombasa", "node-m");
+  const auto member = test::member_with_id(8);
+  const std::string event_id = util::new_uuid_v7();
+  const model::Attendance visit{.id = util::new_uuid_v7(),
+                                .member_id = member.id,
+                                .event_id = event_id,
+                                .day = "2026-11-28",
+                                .checked_in_at = "2026-11-28T09:00:00.000Z"};
+  const auto response = central.store->push(nairobi, {test::change_of(member, clock("node-a", 20)),
+                                                      test::change_of(visit, clock("node-a", 19))});
+  CHECK(outcomes(response) == std::vector{Outcome::applied, Outcome::applied});
+  // Another office's desk naming that member is refused, in a batch with one of its own.
+  auto theirs = visit;
+  theirs.id = util::new_uuid_v7();
+  const auto own = test::member_with_id(9);
+  const auto refused = central.store->push(mombasa, {test::change_of(own, clock("node-m", 10)),
+                                                     test::change_of(theirs, clock("node-m", 9))});
+  CHECK(refused.results[0].outcome == Outcome::applied);
+  CHECK(refused.results[1].outcome == Outcome::rejected);
+  CHECK(refused.results[1].code == "forbidden");
+}
+
+TEST_CASE("a batch larger than one multi-row statement's 65,535 parameters is stored whole") {
+  // 7,300 changes: 9 columns of applied_changes each are 65,700 values, past
+  // PostgreSQL's limit on one statement's parameters had they been bound one by one.
+  constexpr int kChanges = 7'300;
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  std::vector<protocol::Change> changes;
+  changes.reserve(kChanges);
+  const auto now = util::to_unix_ms(std::chrono::system_clock::now());
+  for (int i = 0; i < kChanges; ++i) {
+    changes.push_back(
+        test::change_of(test::member_with_id(i),
+                        test::hlc_at(now - 60'000, "node-a", static_cast<std::uint32_t>(i))));
+  }
+  // A few ids twice, which the batch must apply once.
+  changes.push_back(changes[0]);
+  changes.push_back(changes[kChanges - 1]);
+  const auto response = central.store->push(desk, changes);
+  REQUIRE(response.results.size() == changes.size());
+  const auto applied = std::count_if(response.results.begin(), response.results.end(),
+                                     [](const auto& r) { return r.outcome == Outcome::applied; });
+  CHECK(applied == kChanges);
+  CHECK(response.results[kChanges].outcome == Outcome::duplicate);
+  CHECK(response.results[kChanges + 1].outcome == Outcome::duplicate);
+  CHECK(central.store->count_applied_changes() == kChanges);
+  CHECK(central.store->count_records(Entity::member) == kChanges);
+  CHECK(central.rows("SELECT COUNT(DISTINCT seq) FROM records") == kChanges);
+  CHECK(central.store->lineage().server_seq == kChanges);
+  // A record's stored JSON survives the list parameter byte for byte.
+  const auto& first = std::get<model::Member>(changes[0].record);
+  CHECK(held_member(*central.store, first.id).given_name == first.given_name);
+}
+
+TEST_CASE("check-ins for a merged-away member in one batch see each other on the kept member") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  const auto keep = test::member_with_id(10);
+  const auto drop = test::member_with_id(11);
+  REQUIRE(outcomes(central.store->push(desk, {test::change_of(keep, clock("node-a", 60)),
+                                              test::change_of(drop, clock("node-a", 59))})) ==
+          std::vector{Outcome::applied, Outcome::applied});
+  REQUIRE(central.store->merge_members(keep.id, drop.id, "admin:test").has_value());
+  const std::string event_id = util::new_uuid_v7();
+  const auto visit = [&](const std::string& member_id) {
+    return model::Attendance{.id = util::new_uuid_v7(),
+                             .member_id = member_id,
+                             .event_id = event_id,
+                             .day = "2026-11-30",
+                             .checked_in_at = "2026-11-30T09:00:00.000Z"};
+  };
+  const auto first = visit(drop.id);
+  const auto second = visit(drop.id);
+  const auto response = central.store->push(desk, {test::change_of(first, clock("node-a", 5)),
+                                                   test::change_of(second, clock("node-a", 4))});
+  CHECK(outcomes(response) == std::vector{Outcome::applied, Outcome::applied});
+  // The first moved to the kept member; the second is the same visit (the
+  // first, written earlier in this batch), so it is voided on the dropped one.
+  const auto held_visit = [&](const std::string& id) {
+    for (auto& record : central.store->list(Entity::attendance)) {
+      if (auto* a = std::get_if<model::Attendance>(&record); a != nullptr && a->id == id) return *a;
+    }
+    FAIL("no check-in " << id);
+    return model::Attendance{};
+  };
+  CHECK(held_visit(first.id).member_id == keep.id);
+  CHECK_FALSE(held_visit(first.id).voided);
+  CHECK(held_visit(second.id).member_id == drop.id);
+  CHECK(held_visit(second.id).voided);
+}
