@@ -125,11 +125,12 @@ void add_push(SyncReport& report, const SyncReport& again) {
   report.failure = again.failure;
 }
 
-// Sleeps up to `total`, waking early when *stop is raised.
-void nap(milliseconds total, const std::atomic<bool>* stop) {
+// Sleeps up to `total`, waking early when *stop is raised or wake() holds.
+template <class Wake>
+void nap(milliseconds total, const std::atomic<bool>* stop, Wake wake) {
   const auto until = Clock::now() + total;
   while (Clock::now() < until) {
-    if (stop != nullptr && stop->load()) return;
+    if ((stop != nullptr && stop->load()) || wake()) return;
     std::this_thread::sleep_for(std::min<Clock::duration>(milliseconds(50), until - Clock::now()));
   }
 }
@@ -160,13 +161,17 @@ Agent::Agent(store::Store& store, AgentOptions options, const std::atomic<bool>*
   reload_credentials();
 }
 
-Agent::~Agent() = default;
+Agent::~Agent() {
+  abandon_waiting_pull();  // else its thread would be waited for, up to a whole wait
+}
 
 bool Agent::reload_credentials() {
   auto loaded = store::load_credentials(store_);
   const bool same = loaded && credentials_ && loaded->token == credentials_->token &&
                     loaded->server_url == credentials_->server_url;
   if (same) return false;
+  abandon_waiting_pull();
+  record_data_use();
   for (const auto* client : all_clients()) {
     const auto& t = client->stats();
     retired_traffic_.requests += t.requests;
@@ -178,21 +183,27 @@ bool Agent::reload_credentials() {
   credentials_ = std::move(loaded);
   client_.reset();
   ahead_clients_.clear();
+  wait_client_.reset();
   status_.clock_offset_ms.reset();  // another enrolment: measured anew
   if (credentials_) {
-    const auto make_client = [&] {
-      auto client = std::make_unique<ApiClient>(credentials_->server_url, options_.http);
+    const auto make_client = [&](const HttpOptions& http) {
+      auto client = std::make_unique<ApiClient>(credentials_->server_url, http);
       client->set_token(credentials_->token);
       client->set_gzip(options_.gzip);
       return client;
     };
-    client_ = make_client();
+    client_ = make_client(options_.http);
     // A connection for each batch sent ahead (push_all). Not under a
     // bandwidth cap: two uploads at once would each take the whole cap.
     if (options_.pipeline_pushes && options_.http.max_rate == 0) {
       const auto window = std::clamp<std::size_t>(options_.push_window, 1, kMaxPushWindow);
-      for (std::size_t i = 1; i < window; ++i) ahead_clients_.push_back(make_client());
+      for (std::size_t i = 1; i < window; ++i) ahead_clients_.push_back(make_client(options_.http));
     }
+    // The waiting pull's own connection, with its own stop flag: pushes never
+    // queue behind it, and it can be abandoned alone.
+    HttpOptions waiting = options_.http;
+    waiting.stop = &abandon_wait_;
+    wait_client_ = make_client(waiting);
   }
   return true;
 }
@@ -201,6 +212,7 @@ std::vector<const ApiClient*> Agent::all_clients() const {
   std::vector<const ApiClient*> clients;
   if (client_) clients.push_back(client_.get());
   for (const auto& client : ahead_clients_) clients.push_back(client.get());
+  if (wait_client_) clients.push_back(wait_client_.get());
   return clients;
 }
 
@@ -673,7 +685,7 @@ void Agent::write_status(const SyncReport* report, milliseconds retry_in) {
   }
 }
 
-Attempt Agent::attempt() {
+Attempt Agent::attempt(bool pull) {
   Attempt result;
   reload_credentials();
   if (!client_) {
@@ -700,7 +712,7 @@ Attempt Agent::attempt() {
   // A pull that finds central went back stops, requeues and resets its
   // cursor; the requeued changes go first, then the pull starts again from 0.
   // Once is enough: the new lineage is remembered, so it cannot repeat at once.
-  for (int pass = 0; pass < 2 && result.report.ok(); ++pass) {
+  for (int pass = 0; pull && pass < 2 && result.report.ok(); ++pass) {
     SyncReport pulled = pull_all();
     result.report.pulled += pulled.pulled;
     result.report.requeued += pulled.requeued;
@@ -710,6 +722,7 @@ Attempt Agent::attempt() {
   }
   after_answers(result.report);
   tidy_disk(result.report);
+  record_data_use();
   const auto& failure = result.report.failure;
   if (!failure) {
     backoff_.reset();
@@ -741,14 +754,131 @@ void Agent::tidy_disk(const SyncReport& report) {
   store::keep_disk_reserve(store_.db().path());
 }
 
+void Agent::record_data_use() {
+  std::uint64_t bytes = 0;
+  for (auto* client : {client_.get(), ahead_client_.get()}) {
+    if (client != nullptr) bytes += client->take_new_bytes();
+  }
+  // The waiting pull's client is its thread's until its answer is taken in.
+  if (wait_client_ && !waiting_) bytes += wait_client_->take_new_bytes();
+  if (bytes == 0) return;
+  try {
+    store_.add_data_use(bytes, std::chrono::system_clock::now());
+  } catch (const store::StoreError& e) {
+    log::warn("sync.data_use_not_recorded", {{"reason", log::Text(e.what())}});
+  }
+}
+
+bool Agent::budget_spent() {
+  if (options_.max_daily_bytes == 0) return false;
+  try {
+    return store_.data_use(std::chrono::system_clock::now()).today >= options_.max_daily_bytes;
+  } catch (const store::StoreError&) {
+    return false;  // unreadable for a moment: the next look decides
+  }
+}
+
+bool Agent::waiting_pull_ready() const {
+  return waiting_ &&
+         waiting_->answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+void Agent::start_waiting_pull() {
+  const std::int64_t cursor = store_.pull_cursor();
+  const std::int64_t queue_depth = store_.pending_count();
+  const auto wait =
+      std::clamp(std::chrono::duration_cast<std::chrono::seconds>(options_.pull_interval),
+                 std::chrono::seconds(1), kMaxPullWait);
+  ApiClient* client = wait_client_.get();
+  const int limit = pull_limit_;
+  waiting_ = WaitingPull{.answer = std::async(std::launch::async,
+                                              [client, cursor, limit, wait, queue_depth] {
+                                                return client->pull_waiting(cursor, limit, wait,
+                                                                            queue_depth);
+                                              }),
+                         .cursor = cursor,
+                         .sent_at = Clock::now()};
+}
+
+void Agent::abandon_waiting_pull() {
+  if (!waiting_) return;
+  abandon_wait_ = true;  // libcurl's progress callback sees it within a second
+  waiting_->answer.wait();
+  waiting_.reset();
+  abandon_wait_ = false;
+}
+
+std::optional<Agent::AfterWait> Agent::take_waiting_pull() {
+  if (!waiting_pull_ready()) return std::nullopt;
+  auto answer = waiting_->answer.get();
+  const WaitingPull sent = std::move(*waiting_);
+  waiting_.reset();
+  record_data_use();
+  const auto now = Clock::now();
+  AfterWait next{.next_wait = now};
+  if (!answer) {
+    // An ordinary attempt finds out what is wrong, says so in the status
+    // and backs off.
+    if (answer.error().kind != FailureKind::stopped) {
+      log::info("sync.waiting_pull_failed", {{"code", log::Text(answer.error().code)}});
+      next.attempt_now = true;
+    }
+    return next;
+  }
+  try {
+    if (store_.pull_cursor() != sent.cursor) {
+      // An attempt pulled meanwhile: this page may be behind it.
+      next.attempt_now = !answer->changes.empty() || answer->more;
+      return next;
+    }
+    SyncReport report;
+    watch_central(answer->central, std::nullopt, report);
+    if (report.pull_restarted) {
+      next.attempt_now = true;  // the attempt sends the requeued changes and pulls from 0
+      return next;
+    }
+    if (!answer->changes.empty() || answer->next_cursor != sent.cursor) {
+      store_.apply_pulled(answer->changes, answer->next_cursor);
+    }
+    if (!answer->changes.empty()) {
+      report.pulled = static_cast<std::int64_t>(answer->changes.size());
+      log::info("sync.pulled",
+                {{"changes", answer->changes.size()}, {"cursor", answer->next_cursor}});
+      write_status(&report, {});
+      tidy_disk(report);
+    }
+    next.attempt_now = answer->more;
+    // Answered early with nothing (a central that does not wait, or one
+    // holding as many pulls as it allows): ask again a pull interval after
+    // this one was sent, not at once.
+    if (answer->changes.empty() && !answer->more) {
+      next.next_wait = std::max(now, sent.sent_at + options_.pull_interval);
+    }
+  } catch (const store::StoreError& e) {
+    log::warn("sync.store_busy", {{"reason", log::Text(e.what())}});
+    next.attempt_now = true;
+  }
+  return next;
+}
+
 int Agent::run() {
   log::info("sync.started", {{"enrolled", credentials_.has_value()}});
   store::keep_disk_reserve(store_.db().path());
+  try {
+    store_.set_daily_budget(options_.max_daily_bytes);
+  } catch (const store::StoreError& e) {
+    log::warn("sync.status_not_written", {{"reason", log::Text(e.what())}});
+  }
   std::int64_t seen_version = -1;
-  bool dirty = true;          // work may be waiting: try at the next chance
+  bool dirty = true;  // work may be waiting: try at the next chance
+  // The next attempt pulls too: at start, after "sync now", a failure, or
+  // a waiting pull that asks for it. A local change alone is only pushed:
+  // the waiting pull brings what central makes of it.
+  bool pull_next = true;
+  bool asked = false;         // a person asked ("sync now"): pull even over the budget
   bool auth_blocked = false;  // 401/403: wait for a new enrolment
   auto next_attempt = Clock::now();
-  auto next_pull = Clock::now();
+  auto next_wait = Clock::now();  // when the next waiting pull may start
   auto next_heartbeat = Clock::now();
   if (!credentials_) {
     SyncReport r;
@@ -773,7 +903,8 @@ int Agent::run() {
         if (store_.take_sync_request()) {
           log::info("sync.requested");
           next_attempt = now;  // a person asked: skip the rest of the backoff
-          next_pull = now;
+          asked = true;
+          pull_next = true;
         }
       }
     } catch (const store::StoreError& e) {
@@ -789,24 +920,51 @@ int Agent::run() {
         log::warn("sync.status_not_written", {{"reason", log::Text(e.what())}});
       }
     }
-    if (now >= next_pull) dirty = true;
+    if (auto after = take_waiting_pull()) {
+      next_wait = after->next_wait;
+      if (after->attempt_now) dirty = pull_next = true;
+    }
     if (dirty && credentials_ && !auth_blocked && now >= next_attempt) {
-      Attempt a = attempt();
+      // Over the daily budget a local change is pushed, and nothing pulled
+      // unless a person asked.
+      const bool pull = pull_next && (asked || !budget_spent());
+      Attempt a = attempt(pull);
+      asked = false;
       if (stopping()) break;
       if (a.report.ok()) {
         dirty = false;
-        next_pull = Clock::now() + options_.pull_interval;
+        if (pull) pull_next = false;
+        next_wait = Clock::now();
       } else if (a.report.failure->kind == FailureKind::unauthorized ||
                  a.report.failure->kind == FailureKind::revoked ||
                  a.report.failure->kind == FailureKind::refused_url) {
         auth_blocked = true;
       } else {
         next_attempt = Clock::now() + a.retry_in;
+        pull_next = true;
       }
       continue;  // look for more work at once: records may have arrived meanwhile
     }
-    nap(options_.poll_interval, stop_);
+    // Nothing else to do: wait at central for a change, unless the day's
+    // budget is spent (looked at again a minute later).
+    // (The clock read anew: an answer just taken in asks again at once, on
+    // the connection it came on, long before central closes it.)
+    if (!waiting_ && !dirty && credentials_ && !auth_blocked && Clock::now() >= next_wait) {
+      if (budget_spent()) {
+        next_wait = now + std::chrono::minutes(1);
+      } else {
+        try {
+          start_waiting_pull();
+        } catch (const store::StoreError& e) {
+          log::warn("sync.store_busy", {{"reason", log::Text(e.what())}});
+          next_wait = now + options_.poll_interval;
+        }
+      }
+    }
+    nap(options_.poll_interval, stop_, [this] { return waiting_pull_ready(); });
   }
+  abandon_waiting_pull();
+  record_data_use();
   log::info("sync.stopped");
   return 0;
 }
@@ -897,6 +1055,8 @@ std::string format_status(store::Store& store, bool json) {
   const auto& offset = status.clock_offset_ms;
   const std::string clock = offset ? describe_clock_offset(*offset) : "";
   const RollbackRecord rollback = CentralWatch::last_rollback(store);
+  const store::DataUse data = store.data_use(std::chrono::system_clock::now());
+  if (data.budget_spent()) add("background pulls paused (daily data budget spent)");
   if (json) {
     const std::string json_offset = offset ? util::cat(*offset) : "null";
     const std::string json_clock = offset ? util::cat("\"", json_escape(clock), "\"") : "null";
@@ -906,7 +1066,9 @@ std::string format_status(store::Store& store, bool json) {
         "\"acknowledged\":{},\"last_attempt_at\":\"{}\",\"last_success_at\":\"{}\","
         "\"last_error\":\"{}\",\"next_retry_at\":\"{}\",\"server_url\":\"{}\","
         "\"device_id\":\"{}\",\"last_pushed\":{},\"last_pulled\":{},"
-        "\"clock_offset_ms\":{},\"clock\":{},\"central_rollback\":{}}\n",
+        "\"clock_offset_ms\":{},\"clock\":{},\"central_rollback\":{},"
+        "\"data_today_bytes\":{},\"data_month_bytes\":{},\"daily_budget_bytes\":{},"
+        "\"background_pulls_paused\":{}}\n",
         json_escape(status.state), json_escape(headline), counts.all_synced() ? "true" : "false",
         counts.pending, counts.held, counts.rejected, counts.quarantined, counts.discarded,
         counts.acked, json_escape(status.last_attempt_at), json_escape(status.last_success_at),
@@ -918,7 +1080,8 @@ std::string format_status(store::Store& store, bool json) {
             ? std::string("null")
             : util::format("{\"detected_at\":\"{}\",\"reason\":\"{}\",\"resent\":{}}",
                            json_escape(rollback.detected_at), json_escape(rollback.reason),
-                           rollback.resent));
+                           rollback.resent),
+        data.today, data.this_month, data.daily_budget, data.budget_spent() ? "true" : "false");
   }
   auto or_never = [](const std::string& s) { return s.empty() ? std::string("never") : s; };
   std::string out = util::cat("state:         ", status.state, " (", headline, ")\n");
@@ -939,6 +1102,17 @@ std::string format_status(store::Store& store, bool json) {
       credentials ? credentials->server_url : (status.server_url.empty() ? "-" : status.server_url),
       "\n");
   if (offset) out += util::cat("clock:         ", clock, "\n");
+  out += util::cat("data used:     ", util::data_amount(data.today), " today, ",
+                   util::data_amount(data.this_month), " this month (UTC)");
+  if (data.daily_budget > 0) {
+    out += util::cat("; daily budget ", util::data_amount(data.daily_budget));
+  }
+  out += "\n";
+  if (data.budget_spent()) {
+    out +=
+        "background pulls paused until 00:00 UTC: the daily data budget is spent (pushes and "
+        "sync now still go)\n";
+  }
   if (!rollback.detected_at.empty()) {
     out += util::cat("central rollback: ", rollback.detected_at, " (", rollback.reason, "); ",
                      rollback.resent, " acknowledged changes sent again\n");

@@ -39,9 +39,18 @@ struct AgentOptions {
   std::chrono::milliseconds pull_shrink_hold{10 * 60'000};
   bool gzip = true;
   BackoffPolicy backoff;
-  std::chrono::milliseconds poll_interval{1000};    // PRAGMA data_version check
-  std::chrono::milliseconds pull_interval{60'000};  // pull even when nothing changed here
-  std::uint64_t seed = 0;                           // backoff jitter; 0: random
+  std::chrono::milliseconds poll_interval{1000};  // PRAGMA data_version check
+  // run: an idle agent asks central for changes once per pull_interval. The
+  // ask waits at central (API v1 wait=) up to that long, at most
+  // kMaxPullWait, and is answered as soon as a change for this device lands,
+  // on a connection of its own. A little under 15 minutes: a connection
+  // that died silently (a mobile NAT forgetting it) is noticed and replaced
+  // within 15 minutes (pull_interval + kHeldAnswerMargin).
+  std::chrono::milliseconds pull_interval{840'000};
+  // run: past this many network bytes in a UTC day, background pulls wait
+  // for the next day; pushes and "sync now" still go. 0: no budget.
+  std::uint64_t max_daily_bytes = 0;
+  std::uint64_t seed = 0;  // backoff jitter; 0: random
   // A change sent back for a reason that can clear waits this long, doubling
   // with each return, up to store::kLongestHold.
   std::chrono::milliseconds hold_base{60'000};
@@ -62,6 +71,9 @@ struct AgentOptions {
 // change is never sent ahead (the agent sets it aside first).
 bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
                     const std::vector<store::OutboxEntry>& next);
+
+// The longest wait API v1 grants a pull (central's ApiLimits::max_pull_wait).
+inline constexpr std::chrono::seconds kMaxPullWait{900};
 
 // A change whose answers never match it is set aside after this many tries.
 inline constexpr std::int64_t kMaxUnmatchedAnswers = 3;
@@ -106,10 +118,11 @@ class Agent {
   // Whether this database holds credentials (re-read from the file).
   bool enrolled();
 
-  // One attempt: push until nothing waits, then pull until nothing remains.
-  // Writes the status before (syncing) and after (idle, offline, ...); on a
-  // transient failure also counts a backoff step and says how long to wait.
-  Attempt attempt();
+  // One attempt: push until nothing waits, then pull until nothing remains
+  // (without `pull`, push only). Writes the status before (syncing) and after
+  // (idle, offline, ...); on a transient failure also counts a backoff step
+  // and says how long to wait. Adds the bytes used to the store's data use.
+  Attempt attempt(bool pull = true);
 
   // The parts of an attempt, without status writes (tests and benchmarks).
   SyncReport push_all();
@@ -120,6 +133,7 @@ class Agent {
   // 0 when *stop is raised; nothing is left half-done.
   int run();
 
+  // Every request's bytes so far (call while no pull waits: not during run).
   TrafficStats traffic() const;
   // The page size the next pull asks for (AgentOptions::pull_limit unless
   // oversized answers made it smaller).
@@ -156,12 +170,39 @@ class Agent {
   void watch_central(const protocol::CentralLineage& lineage, std::optional<bool> acked_held,
                      SyncReport& report, std::optional<std::int64_t> seq_seen_when_sent = {});
 
+  // The pull that waits at central for a change (run): started when
+  // nothing else is to do, answered on its own connection while pushes go on
+  // the others, taken in on this thread (the store stays on it).
+  struct WaitingPull {
+    std::future<ApiResult<protocol::PullResponse>> answer;
+    std::int64_t cursor = 0;
+    std::chrono::steady_clock::time_point sent_at;
+  };
+  void start_waiting_pull();
+  // Takes in a waiting pull's answer once it came: applies its page (when
+  // nothing moved the cursor meanwhile). Returns what the daemon should do.
+  struct AfterWait {
+    bool attempt_now = false;  // more to pull, central went back, or the pull failed
+    std::chrono::steady_clock::time_point next_wait;
+  };
+  std::optional<AfterWait> take_waiting_pull();
+  // Abandons a waiting pull (within a second) and waits for its thread.
+  void abandon_waiting_pull();
+  bool waiting_pull_ready() const;
+  // Adds the bytes of the clients not in use on another thread to the
+  // store's data use.
+  void record_data_use();
+  bool budget_spent();
+
   store::Store& store_;
   AgentOptions options_;
   const std::atomic<bool>* stop_;
   std::optional<store::DeviceCredentials> credentials_;
   std::unique_ptr<ApiClient> client_;
   std::vector<std::unique_ptr<ApiClient>> ahead_clients_;  // batches sent ahead (push_window)
+  std::unique_ptr<ApiClient> wait_client_;                 // the waiting pull (run)
+  std::atomic<bool> abandon_wait_{false};                  // wait_client_'s stop flag
+  std::optional<WaitingPull> waiting_;
   Backoff backoff_;
   store::SyncStatus status_;
   std::size_t batch_count_;  // shrinks after 413 or a 4xx, grows back after successes

@@ -37,6 +37,9 @@ std::int64_t wall_ms() {
   return util::to_unix_ms(std::chrono::system_clock::now());
 }
 
+// The page size a pull gets when it names none (API v1 `limit`).
+constexpr int kApiDefaultPullLimit = 500;
+
 // Server clocks outside (0, year 3000) are not clocks: ignored, never stored.
 constexpr std::int64_t kLatestPlausibleMs = 32'503'680'000'000;
 
@@ -128,6 +131,7 @@ void ApiClient::count(const HttpResponse& response) {
   ++stats_.requests;
   stats_.bytes_sent += response.bytes_sent;
   stats_.bytes_received += response.bytes_received;
+  new_bytes_ += response.bytes_sent + response.bytes_received;
 }
 
 ApiResult<protocol::EnrollResponse> ApiClient::enroll(const protocol::EnrollRequest& request) {
@@ -183,6 +187,38 @@ ApiResult<protocol::PullResponse> ApiClient::pull(std::int64_t cursor, int limit
   auto decoded = decoded_or_failure(protocol::decode_pull_response(response.body));
   if (decoded) observe_clock(decoded->server_time_ms, sent_ms, received_ms);
   return decoded;
+}
+
+ApiResult<protocol::PullResponse> ApiClient::pull_waiting(std::int64_t cursor, int limit,
+                                                          std::chrono::seconds wait,
+                                                          std::int64_t queue_depth) {
+  if (auto refused = refusal()) return std::unexpected(*refused);
+  // "Accept:" keeps libcurl from adding "Accept: */*".
+  const std::vector<std::string> headers = {
+      "Authorization: Bearer " + token_, util::cat(protocol::kQueueDepthHeader, ": ", queue_depth),
+      util::cat(protocol::kDeviceTimeHeader, ": ", wall_ms()), "Accept:"};
+  // API v1's default page size goes unsaid.
+  const std::string page = limit == kApiDefaultPullLimit ? "" : util::cat("&limit=", limit);
+  auto response = http_.get_held(
+      util::cat(base_url_, "/v1/sync/pull?cursor=", cursor, page, "&wait=", wait.count()), headers,
+      std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+  count(response);
+  if (!response.ok()) return std::unexpected(classify(response));
+  if (response.status == 204) {
+    // The wait ended with nothing new: the page is empty, the cursor stays,
+    // and the lineage comes in a header.
+    const auto lineage =
+        protocol::decode_lineage_header(response.header("x-alliance-central").value_or(""));
+    if (!lineage) {
+      return std::unexpected(ApiFailure{
+          .kind = FailureKind::transient,
+          .http_status = 204,
+          .code = "bad_answer",
+          .message = "the server's answer to a waiting pull lacks a readable X-Alliance-Central"});
+    }
+    return protocol::PullResponse{.next_cursor = cursor, .central = *lineage};
+  }
+  return decoded_or_failure(protocol::decode_pull_response(response.body));
 }
 
 }  // namespace alliance::sync

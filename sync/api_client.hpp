@@ -7,6 +7,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "common/protocol/wire.hpp"
 #include "sync/transport/http_client.hpp"
@@ -92,8 +93,19 @@ class ApiClient {
   // a device restored from a backup takes them back.
   ApiResult<protocol::PullResponse> pull(std::int64_t cursor, int limit, PullAsk ask,
                                          std::int64_t queue_depth);
+  // A pull that central may hold up to `wait` (whole seconds, API v1
+  // wait=) until a change this device may see lands: the idle agent's one
+  // request per wait. Sends only what central reads (no Accept, no
+  // User-Agent, no limit when it is the API's default 500), and takes no
+  // clock sample: the hold hides the round trip.
+  ApiResult<protocol::PullResponse> pull_waiting(std::int64_t cursor, int limit,
+                                                 std::chrono::seconds wait,
+                                                 std::int64_t queue_depth);
 
   const TrafficStats& stats() const { return stats_; }
+  // Network bytes (sent and received) since the last call: what the agent
+  // adds to the store's data use.
+  std::uint64_t take_new_bytes() { return std::exchange(new_bytes_, 0); }
   // The most precise clock sample (shortest round trip) since the last
   // forget_clock(); nothing when no answer carried server_time_ms.
   const std::optional<ClockSample>& clock() const { return clock_; }
@@ -112,6 +124,7 @@ class ApiClient {
   std::string token_;
   bool gzip_ = true;
   TrafficStats stats_;
+  std::uint64_t new_bytes_ = 0;
   std::optional<ClockSample> clock_;
 };
 

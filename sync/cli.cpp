@@ -34,7 +34,8 @@ constexpr std::string_view kUsage =
     "  run    [--db FILE] the background agent (stops on SIGTERM/SIGINT)\n"
     "  status [--db FILE] [--json]\n"
     "                     queue depth, rejected count, last attempt/success/error, next\n"
-    "                     retry, and the device clock against the server's once measured;\n"
+    "                     retry, the device clock against the server's once measured,\n"
+    "                     and the network bytes used today and this month (UTC);\n"
     "                     reads only (never waits for the write lock)\n"
     "  check  [--db FILE] full integrity check of the database; exit 0 only if intact\n"
     "  backup [--db FILE] OUT\n"
@@ -74,7 +75,12 @@ constexpr std::string_view kUsage =
     "  --backoff-base-ms MS   first retry wait bound (default 1000)\n"
     "  --backoff-cap S        longest retry wait (default 300)\n"
     "  --attempts N           once: attempts before giving up (default 3)\n"
-    "  --pull-interval S      run: pull at least this often (default 60)\n"
+    "  --pull-interval S      run: an idle agent asks central for changes this often;\n"
+    "                         central holds each ask up to S s (at most 900) and answers\n"
+    "                         as soon as a change for this device lands (default 840)\n"
+    "  --max-daily-bytes N    run: past N network bytes in a UTC day, background pulls\n"
+    "                         wait for the next day; pushes and sync now still go\n"
+    "                         (default 0: no budget; status shows the bytes used)\n"
     "  --retry-held-after S   a change sent back for a reason that can clear (a size\n"
     "                         limit, a clock the server judged ahead) waits S seconds,\n"
     "                         doubling each time, at most an hour (default 60)\n"
@@ -109,7 +115,7 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
   static const std::map<std::string, std::set<std::string>, std::less<>> specs = {
       {"enroll", with({"--server", "--code", "--name"})},
       {"once", syncing({"--attempts"})},
-      {"run", syncing({"--pull-interval"})},
+      {"run", syncing({"--pull-interval", "--max-daily-bytes"})},
       {"status", {"--db", "--json", "--log-level"}},
       {"check", {"--db", "--log-level"}},
       {"backup", {"--db", "--log-level", "PATH"}},
@@ -222,7 +228,8 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
   }
   std::int64_t connect_s = 15, low_time = http.low_speed_time_s, low_limit = http.low_speed_limit;
   std::int64_t batch_changes = 500, batch_bytes = 512 * 1024;
-  std::int64_t base_ms = 1000, cap_s = 300, pull_s = 60, held_s = 60;
+  std::int64_t base_ms = 1000, cap_s = 300, held_s = 60, daily_bytes = 0;
+  std::int64_t pull_s = s.agent.pull_interval.count() / 1000;
   if (!int_flag(p, "--max-rate", 0, std::int64_t{1} << 40, http.max_rate, error) ||
       !int_flag(p, "--connect-timeout", 1, 600, connect_s, error) ||
       !int_flag(p, "--low-speed-time", 1, 3600, low_time, error) ||
@@ -233,6 +240,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
       !int_flag(p, "--backoff-cap", 1, 86'400, cap_s, error) ||
       !int_flag(p, "--pull-interval", 1, 86'400, pull_s, error) ||
       !int_flag(p, "--retry-held-after", 1, 3600, held_s, error) ||
+      !int_flag(p, "--max-daily-bytes", 0, std::int64_t{1} << 50, daily_bytes, error) ||
       !int_flag(p, "--attempts", 1, 1000, s.attempts, error)) {
     return std::nullopt;
   }
@@ -245,6 +253,7 @@ std::optional<Settings> settings_from(const Parsed& p, std::string& error) {
   s.agent.backoff.cap = std::chrono::milliseconds(cap_s * 1000);
   s.agent.pull_interval = std::chrono::milliseconds(pull_s * 1000);
   s.agent.hold_base = std::chrono::milliseconds(held_s * 1000);
+  s.agent.max_daily_bytes = static_cast<std::uint64_t>(daily_bytes);
   return s;
 }
 

@@ -366,6 +366,7 @@ ApiResponse Api::pull(const ApiRequest& http) {
   const auto own = http.param("own");
   const auto code_prefix = http.param("code_prefix");
   const auto acked = http.param("acked");
+  const auto wait = http.param("wait");
   return guarded(limits_.busy_retry_after_s, [&] {
     auto device = authenticate(http.header("authorization"));
     if (!device) return failure_response(device.error());
@@ -402,16 +403,43 @@ ApiResponse Api::pull(const ApiRequest& http) {
       return with_device(
           error_response(400, "invalid_parameter", "acked must be a change id (a UUID)"));
     }
-    const PullOptions options{
-        .max_bytes = limits_.max_pull_bytes,
-        .device_time_ms = parse_device_time(http.header(device_time_header())),
-        .queue_depth = parse_queue_depth(http.header(queue_depth_header())),
-        .include_own = own && *own == "1",
-        .new_code_prefix = code_prefix.has_value(),
-        .acked_change = acked ? std::string(*acked) : std::string()};
-    return with_device(
-        ApiResponse{.body = protocol::encode(store_.pull(*device, from, count, options))});
+    std::chrono::seconds hold{0};
+    if (wait) {
+      const auto parsed = parse_non_negative(*wait);
+      if (!parsed) {
+        return with_device(error_response(400, "invalid_parameter",
+                                          "wait must be a whole number of seconds, 0 or more"));
+      }
+      hold = std::min(limits_.max_pull_wait, std::chrono::seconds(*parsed));
+    }
+    if (!http.may_hold) hold = std::chrono::seconds(0);
+    auto device_time = parse_device_time(http.header(device_time_header()));
+    if (device_time) *device_time += http.held.count();
+    const PullOptions options{.max_bytes = limits_.max_pull_bytes,
+                              .device_time_ms = device_time,
+                              .queue_depth = parse_queue_depth(http.header(queue_depth_header())),
+                              .include_own = own && *own == "1",
+                              .new_code_prefix = code_prefix.has_value(),
+                              .acked_change = acked ? std::string(*acked) : std::string()};
+    const auto page = store_.pull(*device, from, count, options);
+    const bool nothing_new = page.changes.empty() && !page.more;
+    if (nothing_new && hold.count() == 0 && http.held.count() > 0 && page.next_cursor == from) {
+      // A held pull whose wait ended with nothing for the device: no body,
+      // only the lineage it checks on every answer (a third of the bytes of
+      // an empty page: an idle device gets one of these per wait).
+      ApiResponse response{.status = 204, .content_type = ""};
+      response.headers.emplace_back(std::string(protocol::kCentralHeader),
+                                    protocol::encode_lineage_header(page.central));
+      return with_device(std::move(response));
+    }
+    ApiResponse response{.body = protocol::encode(page)};
+    if (nothing_new) response.hold_for = hold;
+    return with_device(std::move(response));
   });
+}
+
+std::int64_t Api::change_seq() {
+  return store_.lineage().server_seq;
 }
 
 }  // namespace alliance::central

@@ -42,6 +42,9 @@ struct ApiLimits {
   std::size_t max_changes = 1000;                // per push
   int default_pull_limit = 500;
   int max_pull_limit = 1000;
+  // A pull may ask central to hold an empty answer until a change it may
+  // see lands (API v1 `wait=S`); a larger S is served as this.
+  std::chrono::seconds max_pull_wait{900};
   // Enrolment attempts per window: per client address (behind a reverse
   // proxy only with --trusted-proxy), per enrolment code and per device name.
   int enroll_attempts_per_window = 60;  // per client address
@@ -80,6 +83,11 @@ struct ApiRequest {
   std::map<std::string, std::string, std::less<>> headers;  // names in lower case
   std::string client_address;  // the peer, or the forwarding client behind a trusted proxy
   std::string body;            // after Content-Encoding is undone
+  // Set by the server when it asks again for a pull it held: how long it
+  // has held it (the device's clock has moved on as much since it sent
+  // X-Alliance-Device-Time), and whether the answer may be held further.
+  std::chrono::milliseconds held{0};
+  bool may_hold = true;
 
   // The header's value, or "" when absent.
   std::string_view header(std::string_view lower_case_name) const;
@@ -94,6 +102,9 @@ struct ApiResponse {
   int retry_after_s = 0;                                     // sent as Retry-After when > 0
   bool ask_for_token = false;                                // sent with WWW-Authenticate: Bearer
   std::string device_id;                                     // for the request log line
+  // A pull that found nothing and may wait (wait=S): the server holds the
+  // request up to this long and asks again when a change lands (server.cpp).
+  std::chrono::milliseconds hold_for{0};
 };
 
 // The JSON error body (protocol::ErrorBody) with its status.
@@ -149,6 +160,10 @@ class Api {
 
   // Answers a whole request; routes by method and path.
   ApiResponse handle(const ApiRequest& request);
+
+  // The database's change sequence (CentralLineage::server_seq): the server
+  // watches it to wake held pulls, whichever process wrote the change.
+  std::int64_t change_seq();
 
  private:
   ApiResponse health() const;

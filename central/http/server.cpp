@@ -21,6 +21,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -332,6 +333,47 @@ std::string peer_address_of(const tcp::socket& socket) {
   return parsed ? parsed->to_string() : endpoint.address().to_string();
 }
 
+// Pulls held until a change lands (API v1 wait=S). Each waits on its own
+// timer, which a change (or stop) cancels from any thread; none holds a
+// thread. The version moves on every wake, so a pull that read the database
+// before a change and registered after it does not sleep through it.
+class HeldPulls {
+ public:
+  using Timer = asio::steady_timer;
+  explicit HeldPulls(std::size_t limit) : limit_(limit) {}
+
+  // False when `limit` pulls are already held: that one is answered at once.
+  bool hold(const std::shared_ptr<Timer>& timer) {
+    std::lock_guard lock(mutex_);
+    if (timers_.size() >= limit_) return false;
+    timers_.insert(timer);
+    return true;
+  }
+  void release(const std::shared_ptr<Timer>& timer) {
+    std::lock_guard lock(mutex_);
+    timers_.erase(timer);
+  }
+  std::size_t count() const {
+    std::lock_guard lock(mutex_);
+    return timers_.size();
+  }
+  // Every held pull looks again (each on its own strand).
+  void wake_all() {
+    std::lock_guard lock(mutex_);
+    version_.fetch_add(1);
+    for (const auto& timer : timers_) {
+      asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+    }
+  }
+  std::uint64_t version() const { return version_.load(); }
+
+ private:
+  std::size_t limit_;
+  mutable std::mutex mutex_;
+  std::set<std::shared_ptr<Timer>> timers_;
+  std::atomic<std::uint64_t> version_{0};
+};
+
 // An answer and the coding its body is already in.
 struct Answer {
   ApiResponse response;
@@ -367,6 +409,9 @@ struct Server::Impl {
   bool open(const std::string& host, int port);
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> wind_down();
+  // While pulls are held: reads the change sequence every
+  // change_check_interval and wakes them when it moved.
+  asio::awaitable<void> watch_changes();
   void refuse(tcp::socket& socket, const char* why);
   asio::awaitable<void> run_plain(tcp::socket socket, ConnectionTable::Slot slot, std::string peer);
   asio::awaitable<void> run_tls(tcp::socket socket, ConnectionTable::Slot slot, std::string peer);
@@ -387,6 +432,13 @@ struct Server::Impl {
                                After after, RequestLine line, Clock::time_point started);
   template <class Stream>
   asio::awaitable<void> drain(Stream& stream, beast::flat_buffer& buffer);
+  // Holds a pull whose page was empty (reply.response.hold_for > 0) until a
+  // change it may see lands, its wait ends or the server stops; then `reply`
+  // is the page asked for again. `seen`: held.version() before the first ask.
+  template <class Stream>
+  asio::awaitable<void> hold_pull(Stream& stream, ApiRequest& head, Answer& reply,
+                                  std::uint64_t seen, Clock::time_point started,
+                                  const std::string& accept_encoding);
 
   // Runs fn() on a worker into `result`; false (and fn not run) if too many
   // requests already wait. (Arguments by reference: GCC 12 mishandles
@@ -406,6 +458,7 @@ struct Server::Impl {
   MemoryBudget body_memory;
   RefusalLog refusal_log;
   std::string over_limit_answer;  // a whole HTTP 503, for plain connections over a limit
+  HeldPulls held;
   std::atomic<std::size_t> queued{0};
   std::atomic<int> in_progress{0};  // requests between their headers and their answer
   std::atomic<bool> running{false};
@@ -437,6 +490,7 @@ Server::Impl::Impl(const ServerOptions& options_in, Api& api_in)
       api(api_in),
       connections(options_in.max_connections, options_in.max_connections_per_client),
       body_memory(options_in.max_body_memory_bytes),
+      held(options_in.max_held_pulls),
       workers(static_cast<std::size_t>(std::max(1, options_in.worker_threads))),
       io(std::max(1, options_in.io_threads)) {
   auto trusted = TrustedProxies::parse(options.trusted_proxies);
@@ -565,6 +619,32 @@ asio::awaitable<void> Server::Impl::wind_down() {
   io.stop();
 }
 
+asio::awaitable<void> Server::Impl::watch_changes() {
+  asio::steady_timer tick(co_await asio::this_coro::executor);
+  std::optional<std::int64_t> seen;
+  while (!stopped.load()) {
+    tick.expires_after(std::max(Millis(10), options.change_check_interval));
+    beast::error_code ignored;
+    co_await tick.async_wait(into(ignored));
+    if (stopped.load() || held.count() == 0) continue;
+    auto read = [this]() -> std::optional<std::int64_t> {
+      try {
+        return api.change_seq();
+      } catch (const std::exception&) {
+        return std::nullopt;  // busy or unreachable: look again at the next tick
+      }
+    };
+    std::optional<std::int64_t> now;
+    if (!co_await on_worker(read, now) || !now) continue;
+    // Also on the first reading: a pull held before it may have missed a
+    // change, and asking again costs one query.
+    if (now != seen) {
+      seen = now;
+      held.wake_all();
+    }
+  }
+}
+
 // `slot` counts the connection for as long as this coroutine lives.
 asio::awaitable<void> Server::Impl::run_plain(tcp::socket socket,
                                               [[maybe_unused]] ConnectionTable::Slot slot,
@@ -674,8 +754,12 @@ asio::awaitable<bool> Server::Impl::serve_one(Stream& stream, beast::flat_buffer
       const auto coding = encode_for(*reply, accept_encoding);
       return Answer{std::move(*reply), coding};
     };
+    const std::uint64_t seen = held.version();
     Answer reply;
     if (!co_await on_worker(screen_and_handle, reply)) reply = Answer{busy_now()};
+    if (reply.response.hold_for > Millis(0) && !stopped.load()) {
+      co_await hold_pull(stream, *head, reply, seen, started, accept_encoding);
+    }
     co_return co_await answer(stream, buffer, version, keep_alive, std::move(reply.response),
                               reply.coding, After::keep_alive_if_asked, line, started);
   }
@@ -773,7 +857,7 @@ asio::awaitable<bool> Server::Impl::answer(Stream& stream, beast::flat_buffer& b
                                            RequestLine line, Clock::time_point started) {
   const bool keep = after == After::keep_alive_if_asked && client_keeps_alive && !stopped.load();
   http::response<http::string_body> message{static_cast<http::status>(response.status), version};
-  message.set(http::field::content_type, response.content_type);
+  if (!response.content_type.empty()) message.set(http::field::content_type, response.content_type);
   message.set(http::field::cache_control, "no-store");
   if (response.retry_after_s > 0) {
     message.set(http::field::retry_after, std::to_string(response.retry_after_s));
@@ -815,6 +899,43 @@ asio::awaitable<void> Server::Impl::drain(Stream& stream, beast::flat_buffer& bu
     const auto n = co_await stream.async_read_some(asio::buffer(sink), into(ec));
     if (ec) break;
     seen += n;
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::hold_pull(Stream& stream, ApiRequest& head, Answer& reply,
+                                              std::uint64_t seen, Clock::time_point started,
+                                              const std::string& accept_encoding) {
+  const auto deadline = started + reply.response.hold_for;
+  auto timer = std::make_shared<asio::steady_timer>(lowest_layer(stream).get_executor());
+  if (!held.hold(timer)) co_return;  // as many as allowed wait already: answered at once
+  struct Release {
+    HeldPulls& pulls;
+    std::shared_ptr<asio::steady_timer> timer;
+    ~Release() { pulls.release(timer); }
+  } release{held, timer};
+  auto ask_again = [&] {
+    auto response = api.handle(head);
+    const auto coding = encode_for(response, accept_encoding);
+    return Answer{std::move(response), coding};
+  };
+  while (true) {
+    if (held.version() == seen && !stopped.load() && Clock::now() < deadline) {
+      timer->expires_at(deadline);
+      beast::error_code ignored;
+      co_await timer->async_wait(into(ignored));
+    }
+    const bool last = stopped.load() || Clock::now() >= deadline;
+    if (!last && held.version() == seen) continue;  // a stale cancel: nothing new
+    seen = held.version();
+    head.held = std::chrono::duration_cast<Millis>(Clock::now() - started);
+    head.may_hold = !last;
+    if (!co_await on_worker(ask_again, reply)) {
+      reply = Answer{busy_now()};
+      co_return;
+    }
+    // A change it may see, or its wait is over; else the change was not for it.
+    if (last || reply.response.hold_for <= Millis(0)) co_return;
   }
 }
 
@@ -873,6 +994,7 @@ bool Server::listen_after_bind() {
   auto& impl = *impl_;
   if (!impl.acceptor.is_open() || impl.stopped.load()) return false;
   asio::co_spawn(impl.acceptor.get_executor(), impl.accept_loop(), asio::detached);
+  asio::co_spawn(asio::make_strand(impl.io), impl.watch_changes(), asio::detached);
   impl.running = true;
   std::vector<std::thread> threads;
   for (int i = 1; i < std::max(1, options_.io_threads); ++i) {
@@ -887,7 +1009,9 @@ bool Server::listen_after_bind() {
 
 void Server::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
-  // No new connections; the requests being served finish (within kStopGrace).
+  // No new connections; the requests being served finish (within kStopGrace),
+  // held pulls at once, with what there is.
+  impl_->held.wake_all();
   asio::co_spawn(impl_->acceptor.get_executor(), impl_->wind_down(), asio::detached);
 }
 

@@ -28,6 +28,13 @@ struct ServerOptions {
   int worker_threads = 8;
   // Requests waiting for a worker beyond this are answered 503 at once.
   std::size_t max_queued_requests = 512;
+  // Pulls held until a change lands (API v1 wait=S) cost a socket and a
+  // timer each, no thread; beyond this many a pull is answered at once.
+  std::size_t max_held_pulls = 2048;
+  // While pulls are held, the database's change sequence is read this often
+  // (one query for all of them), so a change written by any process on the
+  // database wakes them.
+  std::chrono::milliseconds change_check_interval{1000};
 
   // Connections over a limit are closed at once (over plain HTTP after a 503
   // with Retry-After). The per-client limit counts by peer address; a trusted

@@ -20,7 +20,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1175,6 +1177,30 @@ Decoded<ErrorBody> decode_error_body(std::string_view json) {
 Decoded<Record> decode_record(Entity entity, std::string_view json) {
   return decode_with<Record>(
       json, [entity](Reader& r, Record& value) { value = read_record(r, entity); });
+}
+
+std::string encode_lineage_header(const CentralLineage& lineage) {
+  return util::cat(lineage.database_id, " ", lineage.restore_epoch, " ", lineage.server_seq);
+}
+
+std::optional<CentralLineage> decode_lineage_header(std::string_view value) {
+  const auto parts = util::split(util::trim_blanks(value), ' ');
+  if (parts.size() != 3) return std::nullopt;
+  const std::string& id = parts[0];
+  const bool id_ok =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               c == '-';
+      });
+  if (!id_ok) return std::nullopt;
+  CentralLineage lineage{.database_id = id};
+  for (const auto& [text, target] :
+       {std::pair{&parts[1], &lineage.restore_epoch}, std::pair{&parts[2], &lineage.server_seq}}) {
+    const char* end = text->data() + text->size();
+    const auto [stop, ec] = std::from_chars(text->data(), end, *target);
+    if (text->empty() || ec != std::errc() || stop != end || *target < 0) return std::nullopt;
+  }
+  return lineage;
 }
 
 }  // namespace alliance::protocol

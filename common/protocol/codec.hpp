@@ -75,4 +75,10 @@ Decoded<PullResponse> decode_pull_response(std::string_view json);
 Decoded<ErrorBody> decode_error_body(std::string_view json);
 Decoded<Record> decode_record(Entity entity, std::string_view json);
 
+// The value of kCentralHeader: "<database_id> <restore_epoch> <server_seq>".
+// Reading refuses anything else (an id of 1 to 64 letters, digits and '-',
+// two non-negative integers).
+std::string encode_lineage_header(const CentralLineage& lineage);
+std::optional<CentralLineage> decode_lineage_header(std::string_view value);
+
 }  // namespace alliance::protocol

@@ -152,6 +152,12 @@ inline constexpr std::string_view kDeviceTimeHeader = "X-Alliance-Device-Time";
 // request leaves. Central records the last one per device.
 inline constexpr std::string_view kQueueDepthHeader = "X-Alliance-Queue-Depth";
 
+// Response header of a held pull (API v1 wait=) that ended with nothing new
+// for the device: the answer is 204 with no body, and this header carries
+// central's lineage, "<database_id> <restore_epoch> <server_seq>", which the
+// device checks as it checks every page's (codec.hpp encodes and reads it).
+inline constexpr std::string_view kCentralHeader = "X-Alliance-Central";
+
 // Every non-2xx answer: a stable machine code and a message a person can act on.
 struct ErrorBody {
   std::string code;  // e.g. "malformed_json", "unauthorized", "too_large"

@@ -138,6 +138,20 @@ inline constexpr std::chrono::seconds kAgentSilentAfter{120};
 // (never having written counts as silent).
 bool agent_silent(const SyncStatus& status, std::chrono::system_clock::time_point now);
 
+// The network bytes the agent used (sent and received together, as its
+// connections carried them), per UTC day and month. The agent adds to them;
+// `status` and the kiosk's sync panel show them.
+struct DataUse {
+  std::string day;  // "2026-11-30": the UTC day `today` counts
+  std::uint64_t today = 0;
+  std::string month;  // "2026-11"
+  std::uint64_t this_month = 0;
+  // The running agent's --max-daily-bytes; 0: none. Spent: background
+  // pulls wait for the next UTC day (pushes and "sync now" still go).
+  std::uint64_t daily_budget = 0;
+  bool budget_spent() const { return daily_budget > 0 && today >= daily_budget; }
+};
+
 class Store {
  public:
   // Opens (or creates) the file, applies migrations, makes this device's id
@@ -355,6 +369,12 @@ class Store {
   // and `rows` are written to sync_state. Returns how many changes wait again.
   std::int64_t resend_acknowledged(std::int64_t after_seq,
                                    const std::vector<std::pair<std::string, std::string>>& rows);
+  // Adds `bytes` to the day and month of `now` (UTC) in one transaction; a
+  // new day or month starts from 0.
+  void add_data_use(std::uint64_t bytes, std::chrono::system_clock::time_point now);
+  // The figures as of `now`: a day or month gone by counts 0.
+  DataUse data_use(std::chrono::system_clock::time_point now);
+  void set_daily_budget(std::uint64_t bytes);
   // "Sync now": the kiosk writes a row; the agent takes it (marks it handled).
   void request_sync();
   bool take_sync_request();

@@ -145,6 +145,47 @@ void Store::set_sync_value(std::string_view key, std::string_view value) {
       .run();
 }
 
+namespace {
+
+// The UTC day ("2026-11-30") and month ("2026-11") of `now`.
+std::pair<std::string, std::string> utc_day_and_month(std::chrono::system_clock::time_point now) {
+  std::string day = util::iso8601_utc(now).substr(0, 10);
+  std::string month = day.substr(0, 7);
+  return {std::move(day), std::move(month)};
+}
+
+std::uint64_t to_uint64(const std::string& s) {
+  std::uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+}  // namespace
+
+DataUse Store::data_use(std::chrono::system_clock::time_point now) {
+  const auto [day, month] = utc_day_and_month(now);
+  DataUse use{.day = day, .month = month};
+  if (sync_value("data_day") == day) use.today = to_uint64(sync_value("data_day_bytes"));
+  if (sync_value("data_month") == month) use.this_month = to_uint64(sync_value("data_month_bytes"));
+  use.daily_budget = to_uint64(sync_value("data_daily_budget"));
+  return use;
+}
+
+void Store::add_data_use(std::uint64_t bytes, std::chrono::system_clock::time_point now) {
+  if (bytes == 0) return;
+  Transaction tx(db_);
+  const DataUse use = data_use(now);
+  set_sync_value("data_day", use.day);
+  set_sync_value("data_day_bytes", std::to_string(use.today + bytes));
+  set_sync_value("data_month", use.month);
+  set_sync_value("data_month_bytes", std::to_string(use.this_month + bytes));
+  tx.commit();
+}
+
+void Store::set_daily_budget(std::uint64_t bytes) {
+  set_sync_value("data_daily_budget", std::to_string(bytes));
+}
+
 void Store::request_sync() {
   Transaction tx(db_);
   db_.query("INSERT INTO sync_requests (requested_at) VALUES (?)").bind_all(now_iso()).run();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +93,21 @@ inline std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// An amount of data as a person reads a mobile bundle: "850 bytes",
+// "12.3 KB", "4.0 MB", "1.2 GB" (1 KB = 1000 bytes), one decimal.
+inline std::string data_amount(std::uint64_t bytes) {
+  if (bytes < 1000) return cat(bytes, " bytes");
+  const char* units[] = {"KB", "MB", "GB", "TB"};
+  std::uint64_t unit = 1000;
+  int i = 0;
+  while (i < 3 && bytes >= unit * 1000) {
+    unit *= 1000;
+    ++i;
+  }
+  const std::uint64_t tenths = (bytes * 10 + unit / 2) / unit;
+  return cat(tenths / 10, ".", tenths % 10, " ", units[i]);
 }
 
 }  // namespace alliance::util

@@ -152,6 +152,7 @@ void Controller::refresh_sync() {
   try {
     state_.sync.status = store_.sync_status();
     state_.sync.queue = store_.queue_counts();
+    state_.sync.data_use = store_.data_use(clocks_.wall());
     if (state_.screen == Screen::staff_sync) state_.sync.rejected = store_.rejected_changes();
   } catch (const std::exception& e) {
     store_error(e);

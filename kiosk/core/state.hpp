@@ -126,6 +126,7 @@ struct SyncBadge {
   store::SyncStatus status;
   store::QueueCounts queue;
   std::vector<store::OutboxEntry> rejected;  // shown in the staff sync panel
+  store::DataUse data_use;                   // the agent's network bytes, today and this month
   bool sync_requested = false;
   // The agent has not written its status for store::kAgentSilentAfter: it is
   // not running, whatever its last status said.

@@ -30,6 +30,22 @@ std::string free_space_text(const Ctx& c, const StoreHealth& store) {
                {megabytes});
 }
 
+// "12.3 KB" with the unit in the desk's language.
+std::string data_text(const Ctx& c, std::uint64_t bytes) {
+  const std::string amount = util::data_amount(bytes);
+  const auto space = amount.rfind(' ');
+  return c.trf(util::cat("staff.sync.unit.", amount.substr(space + 1)), {amount.substr(0, space)});
+}
+
+// Today's and this month's bytes, and the daily budget when there is one.
+std::string data_use_text(const Ctx& c, const store::DataUse& use) {
+  if (use.daily_budget == 0) {
+    return c.trf("staff.sync.data_value", {data_text(c, use.today), data_text(c, use.this_month)});
+  }
+  return c.trf("staff.sync.data_budget", {data_text(c, use.today), data_text(c, use.this_month),
+                                          data_text(c, use.daily_budget)});
+}
+
 }  // namespace
 
 void draw_staff_sync(Ctx& c) {
@@ -64,11 +80,15 @@ void draw_staff_sync(Ctx& c) {
         c.trf("staff.sync.counts", {util::cat(st.last_pushed), util::cat(st.last_pulled)}));
     label_value_row(c.tr("staff.sync.server"), st.server_url);
     label_value_row(c.tr("staff.sync.clock"), clock_offset_text(c, st.clock_offset_ms));
+    label_value_row(c.tr("staff.sync.data"), data_use_text(c, sync.data_use));
     label_value_row(c.tr("staff.sync.free_space"), free_space_text(c, c.state.store));
     if (!c.state.last_store_error.empty()) {
       label_value_row(c.tr("staff.sync.last_store_error"), c.state.last_store_error);
     }
     ImGui::EndTable();
+  }
+  if (sync.data_use.budget_spent()) {
+    text(c.tr("staff.sync.pulls_paused"), {.wrap = true, .colour = theme().warning});
   }
 
   ImGui::Dummy(ImVec2(0.0f, gap()));

@@ -3,9 +3,14 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
@@ -120,6 +125,24 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The TCP payload a socket has sent (retransmissions included) and
+// received since it opened, as the kernel counts it; nothing when it cannot.
+struct SocketBytes {
+  std::uint64_t sent = 0;
+  std::uint64_t received = 0;
+};
+
+std::optional<SocketBytes> socket_bytes(curl_socket_t fd) {
+  tcp_info info{};
+  socklen_t size = sizeof info;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0) return std::nullopt;
+  // An older kernel fills a shorter structure: without these fields, nothing.
+  if (size < offsetof(tcp_info, tcpi_bytes_sent) + sizeof info.tcpi_bytes_sent) {
+    return std::nullopt;
+  }
+  return SocketBytes{.sent = info.tcpi_bytes_sent, .received = info.tcpi_bytes_received};
+}
+
 }  // namespace
 
 ResponseLimits tighter(const ResponseLimits& a, const ResponseLimits& b) {
@@ -193,6 +216,12 @@ struct HttpClient::Impl {
   ResponseLimits limits;
   std::uint64_t header_bytes = 0;
   std::optional<TransportError> cap_passed;
+  // Bytes on the sockets this handle opened: counted up to the last look at
+  // each open socket, and in all (closed sockets included). A socket the
+  // kernel cannot count makes the request it served fall back to HTTP bytes.
+  std::map<curl_socket_t, SocketBytes> open_sockets;
+  SocketBytes socket_total;
+  bool uncounted_socket = false;
 
   explicit Impl(HttpOptions o) : options(std::move(o)) {
     global_init();
@@ -268,10 +297,39 @@ struct HttpClient::Impl {
     return stop ? 1 : 0;
   }
 
+  // Adds what `fd` carried since the last look.
+  void look_at_socket(curl_socket_t fd) {
+    const auto it = open_sockets.find(fd);
+    if (it == open_sockets.end()) return;
+    const auto now = socket_bytes(fd);
+    if (!now) {
+      uncounted_socket = true;
+      return;
+    }
+    socket_total.sent += now->sent - std::min(now->sent, it->second.sent);
+    socket_total.received += now->received - std::min(now->received, it->second.received);
+    it->second = *now;
+  }
+
+  static int on_new_socket(void* self, curl_socket_t fd, curlsocktype) {
+    static_cast<Impl*>(self)->open_sockets[fd] = SocketBytes{};
+    return CURL_SOCKOPT_OK;
+  }
+
+  // libcurl closes a connection (one it will not reuse, or at cleanup):
+  // count its last bytes (a TLS close, a late answer) first.
+  static int on_close_socket(void* self, curl_socket_t fd) {
+    auto* impl = static_cast<Impl*>(self);
+    impl->look_at_socket(fd);
+    impl->open_sockets.erase(fd);
+    return close(fd);
+  }
+
   // Options that hold for every request; curl_easy_reset is never called so
   // the connection cache and TLS session survive between requests.
   void configure_common(const std::string& url, const HeaderList& headers,
-                        const ResponseLimits& caps) {
+                        const ResponseLimits& caps,
+                        std::chrono::milliseconds held = std::chrono::milliseconds(0)) {
     error_buffer[0] = '\0';
     limits = caps;
     // A body announced (Content-Length) beyond the wire cap is refused unread.
@@ -282,12 +340,30 @@ struct HttpClient::Impl {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+    // A held request goes once per wait all day long: it sends only what
+    // the server reads, and central reads no User-Agent.
+    curl_easy_setopt(curl, CURLOPT_USERAGENT,
+                     held.count() > 0 ? nullptr : options.user_agent.c_str());
+    // The two codings central answers in; libcurl's full list costs 14 bytes
+    // more on every request.
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "br, gzip");
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options.low_speed_time_s);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (held.count() > 0) {
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 0L);
+      curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                       static_cast<long>((held + kHeldAnswerMargin).count()));
+      curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 0L);
+    } else {
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit);
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options.low_speed_time_s);
+      curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 0L);
+      curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    }
+    curl_easy_setopt(curl, CURLOPT_SOCKOPTFUNCTION, &Impl::on_new_socket);
+    curl_easy_setopt(curl, CURLOPT_SOCKOPTDATA, this);
+    curl_easy_setopt(curl, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close_socket);
+    curl_easy_setopt(curl, CURLOPT_CLOSESOCKETDATA, this);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options.ca_file.empty()) {
@@ -312,8 +388,15 @@ struct HttpClient::Impl {
     current = &response;
     header_bytes = 0;
     cap_passed.reset();
+    uncounted_socket = false;
+    const SocketBytes before = socket_total;
     const CURLcode rc = curl_easy_perform(curl);
     current = nullptr;
+    curl_socket_t active = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &active) == CURLE_OK &&
+        active != CURL_SOCKET_BAD) {
+      look_at_socket(active);
+    }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     long request_size = 0;
@@ -332,6 +415,12 @@ struct HttpClient::Impl {
         request_bytes >= upload_bytes ? request_bytes : request_bytes + upload_bytes;
     response.bytes_received =
         static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(downloaded);
+    const SocketBytes on_sockets{.sent = socket_total.sent - before.sent,
+                                 .received = socket_total.received - before.received};
+    if (!uncounted_socket && (on_sockets.sent > 0 || on_sockets.received > 0)) {
+      response.bytes_sent = on_sockets.sent;
+      response.bytes_received = on_sockets.received;
+    }
     if (rc == CURLE_FILESIZE_EXCEEDED && !cap_passed) {
       pass_cap("of body bytes (by its Content-Length)", limits.wire_bytes);
     }
@@ -365,6 +454,18 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
   HeaderList list;
   for (const auto& h : headers) list.add(h);
   impl_->configure_common(url, list, limits);
+  curl_easy_setopt(impl_->curl, CURLOPT_HTTPGET, 1L);
+  auto response = impl_->perform();
+  curl_easy_setopt(impl_->curl, CURLOPT_HTTPHEADER, nullptr);
+  return response;
+}
+
+HttpResponse HttpClient::get_held(const std::string& url, const std::vector<std::string>& headers,
+                                  std::chrono::milliseconds held) {
+  HeaderList list;
+  for (const auto& h : headers) list.add(h);
+  impl_->configure_common(url, list, impl_->options.limits,
+                          std::max(held, std::chrono::milliseconds(1)));
   curl_easy_setopt(impl_->curl, CURLOPT_HTTPGET, 1L);
   auto response = impl_->perform();
   curl_easy_setopt(impl_->curl, CURLOPT_HTTPHEADER, nullptr);

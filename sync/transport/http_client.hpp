@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -35,7 +36,10 @@ struct HttpResponse {
   std::string body;                            // decoded (gzip/deflate undone)
   std::map<std::string, std::string> headers;  // names lower-cased; the last value wins
   std::optional<TransportError> error;
-  // Bytes this request put on / took off the wire (headers included, bodies as sent).
+  // Bytes this request put on / took off the network: the TCP payload of
+  // its connection as the kernel counts it (TCP_INFO), so TLS handshakes,
+  // TLS records and retransmissions are in; IP and TCP headers are not.
+  // Where the kernel cannot say, the HTTP bytes (headers and bodies as sent).
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
 
@@ -88,6 +92,13 @@ class HttpClient {
   HttpResponse get(const std::string& url, const std::vector<std::string>& headers);
   HttpResponse get(const std::string& url, const std::vector<std::string>& headers,
                    const ResponseLimits& limits);
+  // A GET the server may hold up to `held` before it answers (a pull that
+  // waits for a change): the low-speed limit is off, the whole exchange gets
+  // held + kHeldAnswerMargin instead, the connection sends no TCP
+  // keepalive probes (bytes on a metered link; the timeout notices a
+  // connection that died silently), and no User-Agent is sent.
+  HttpResponse get_held(const std::string& url, const std::vector<std::string>& headers,
+                        std::chrono::milliseconds held);
   HttpResponse post(const std::string& url, const std::vector<std::string>& headers,
                     std::string_view body);
   HttpResponse post(const std::string& url, const std::vector<std::string>& headers,
@@ -99,6 +110,9 @@ class HttpClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// How much longer than its wait a held answer may take to come.
+inline constexpr std::chrono::milliseconds kHeldAnswerMargin{30'000};
 
 // Why the agent must not use this server URL, in one line, or nothing when it
 // may. Allowed: https://, and plain http:// only to this computer (127.0.0.0/8,

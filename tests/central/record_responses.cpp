@@ -256,6 +256,15 @@ int run(const std::filesystem::path& folder) {
                "push_queue_depth_ignored");
   }
   rec.record("GET", kPull, client->Get("/v1/sync/pull?cursor=-5", auth), "pull_bad_cursor");
+  rec.record("GET", kPull, client->Get("/v1/sync/pull?cursor=0&wait=soon", auth), "pull_bad_wait");
+  {
+    // A pull that waits for a change and ends with nothing new: 204.
+    const auto caught_up = test::pull(*client, device.token, 0).next_cursor;
+    rec.record("GET", kPull,
+               client->Get(
+                   ("/v1/sync/pull?cursor=" + std::to_string(caught_up) + "&wait=1").c_str(), auth),
+               "pull_waited_nothing_new");
+  }
   rec.record("GET", kPull, client->Get("/v1/sync/pull"), "pull_no_token");
 
   // Busy database: 503 with Retry-After.

@@ -6,6 +6,7 @@
 #include "common/protocol/codec.hpp"
 #include "common/store/store.hpp"
 #include "common/util/hlc.hpp"
+#include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 #include "support/fixtures.hpp"
@@ -269,4 +270,56 @@ TEST_CASE("staff resend or discard rejected, quarantined and held changes only")
   const auto next = s.next_batch(10, 1 << 20);
   REQUIRE(next.size() == 3);
   CHECK(next[0].change_id == batch[0].change_id);  // back in its place in the queue
+}
+
+TEST_CASE("the agent's data use counts per UTC day and month and starts again at each") {
+  test::TempDir dir;
+  auto agent = store::Store::open(dir / "kiosk.db");
+  using std::chrono::hours;
+  // 2026-11-30 23:00 UTC, then the next day, then the next month.
+  const std::chrono::system_clock::time_point late_november{std::chrono::seconds(1796079600)};
+  REQUIRE(util::iso8601_utc(late_november).starts_with("2026-11-30T23:00"));
+  CHECK(agent.data_use(late_november).today == 0);
+  agent.add_data_use(1200, late_november);
+  agent.add_data_use(300, late_november + std::chrono::minutes(30));
+  auto use = agent.data_use(late_november + std::chrono::minutes(59));
+  CHECK(use.day == "2026-11-30");
+  CHECK(use.today == 1500);
+  CHECK(use.month == "2026-11");
+  CHECK(use.this_month == 1500);
+
+  // A new UTC day (and here a new month): both start from what it adds.
+  const auto december = late_november + hours(2);
+  CHECK(agent.data_use(december).today == 0);
+  CHECK(agent.data_use(december).this_month == 0);
+  agent.add_data_use(400, december);
+  use = agent.data_use(december);
+  CHECK(use.day == "2026-12-01");
+  CHECK(use.today == 400);
+  CHECK(use.this_month == 400);
+
+  // A new day in the same month: the day starts again, the month goes on.
+  const auto next_day = december + hours(24);
+  agent.add_data_use(100, next_day);
+  use = agent.data_use(next_day);
+  CHECK(use.today == 100);
+  CHECK(use.this_month == 500);
+
+  // The budget is the running agent's; spent once today reaches it.
+  CHECK_FALSE(use.budget_spent());
+  agent.set_daily_budget(100);
+  CHECK(agent.data_use(next_day).budget_spent());
+  CHECK_FALSE(agent.data_use(next_day + hours(24)).budget_spent());
+  agent.set_daily_budget(0);
+  CHECK_FALSE(agent.data_use(next_day).budget_spent());
+}
+
+TEST_CASE("data amounts read as a mobile bundle is sold") {
+  CHECK(util::data_amount(0) == "0 bytes");
+  CHECK(util::data_amount(999) == "999 bytes");
+  CHECK(util::data_amount(1000) == "1.0 KB");
+  CHECK(util::data_amount(12'345) == "12.3 KB");
+  CHECK(util::data_amount(50'000) == "50.0 KB");
+  CHECK(util::data_amount(3'100'000) == "3.1 MB");
+  CHECK(util::data_amount(2'000'000'000) == "2.0 GB");
 }

@@ -7,6 +7,7 @@
 
 #include "common/protocol/codec.hpp"
 #include "harness.hpp"
+#include "support/certificates.hpp"
 #include "sync/transport/http_client.hpp"
 
 namespace alliance::test {
@@ -16,36 +17,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-bool shell_ok(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-std::string quoted(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
-
-// A private CA (ca.pem) and a server certificate it signed for IP 127.0.0.1
-// (server.pem, server.key), plus an unrelated CA (other-ca.pem); all made by
-// the openssl tool.
-bool make_certificates(const TempDir& dir) {
-  const std::string ec_key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
-  auto make_ca = [&](const std::string& name, const std::string& cn) {
-    return shell_ok("openssl req -x509 " + ec_key + "-days 1 -subj '/CN=" + cn + "' -keyout " +
-                    quoted(dir / (name + ".key")) + " -out " + quoted(dir / (name + ".pem")));
-  };
-  {
-    std::ofstream ext(dir / "server.ext");
-    ext << "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n";
-  }
-  return make_ca("ca", "Alliance Test CA") && make_ca("other-ca", "Another CA") &&
-         shell_ok("openssl req -new " + ec_key + "-subj /CN=127.0.0.1 -keyout " +
-                  quoted(dir / "server.key") + " -out " + quoted(dir / "server.csr")) &&
-         shell_ok("openssl x509 -req -days 1 -set_serial 2 -in " + quoted(dir / "server.csr") +
-                  " -CA " + quoted(dir / "ca.pem") + " -CAkey " + quoted(dir / "ca.key") +
-                  " -extfile " + quoted(dir / "server.ext") + " -out " +
-                  quoted(dir / "server.pem"));
 }
 
 // The gzip bodies the agent sends for the whole queue in batches of
@@ -72,7 +43,7 @@ TEST_CASE("over HTTPS a private CA is trusted only through --ca-file and is neve
   TempDir dir;
   // No certificates means this test cannot run: that is a failure, never a
   // pass (installer/install-deps.sh installs openssl).
-  REQUIRE_MESSAGE(make_certificates(dir),
+  REQUIRE_MESSAGE(make_certificates(dir.path()),
                   "openssl could not make the test certificates; run installer/install-deps.sh");
   TestServer server(
       central::ServerOptions{.tls_cert = dir / "server.pem", .tls_key = dir / "server.key"});

@@ -581,6 +581,23 @@ TEST_CASE("sync now is a row for the agent and the badge reads what the agent wr
   CHECK(agent.take_sync_request());
 }
 
+TEST_CASE("the sync panel's state holds the bytes the agent used today and this month") {
+  Desk d;
+  auto agent = store::Store::open(d.dir / "kiosk.db");
+  agent.add_data_use(12'345, d.wall);
+  agent.set_daily_budget(10'000);
+  d.pass(2s);
+  CHECK(d.state().sync.data_use.today == 12'345);
+  CHECK(d.state().sync.data_use.this_month == 12'345);
+  CHECK(d.state().sync.data_use.budget_spent());
+  // The next UTC day counts from 0 again.
+  d.wall += std::chrono::hours(24);
+  agent.add_data_use(1, d.wall);
+  d.pass(2s);
+  CHECK(d.state().sync.data_use.today == 1);
+  CHECK_FALSE(d.state().sync.data_use.budget_spent());
+}
+
 TEST_CASE("settings persist across restarts and are clamped") {
   Desk d;
   d.enter_staff();

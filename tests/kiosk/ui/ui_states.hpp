@@ -121,6 +121,12 @@ inline kiosk::AppState busy_ui_state() {
   s.sync.status.last_error = "could not resolve host";
   s.sync.status.clock_offset_ms = 3 * 60'000 + 5'000;  // the clock row draws "3 min behind"
   s.sync.queue = {.pending = 312, .rejected = 1, .acked = 40};
+  // The data row with a budget, and the "pulls paused" line under the table.
+  s.sync.data_use = {.day = "2026-11-28",
+                     .today = 51'234,
+                     .month = "2026-11",
+                     .this_month = 1'234'567,
+                     .daily_budget = 50'000};
   store::OutboxEntry rejected;
   rejected.change_id = "change-1";
   rejected.entity = "member";
