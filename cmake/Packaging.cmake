@@ -195,7 +195,9 @@ into the kiosk.")
 
 set(CPACK_DEBIAN_SYNC_PACKAGE_NAME "alliance-sync")
 set(CPACK_DEBIAN_SYNC_PACKAGE_SECTION "net")
-set(CPACK_DEBIAN_SYNC_PACKAGE_DEPENDS "${_common_dep}")
+# libsodium23: USB bundles are signed with Ed25519 (common/bundle); named as
+# central's is, although shlibdeps finds it too.
+set(CPACK_DEBIAN_SYNC_PACKAGE_DEPENDS "${_common_dep}, libsodium23")
 set(CPACK_DEBIAN_SYNC_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_SYNC_DESCRIPTION
 "background sync agent for the Alliance Field Kit kiosk
@@ -204,7 +206,9 @@ API for the social service workforce.
 
 This package provides alliance-sync and its systemd service: it pushes what
 the kiosk saved to the central API whenever a network appears, pulls what
-changed centrally, and retries with backoff over slow or flaky links.")
+changed centrally, and retries with backoff over slow or flaky links. Where
+there is no network at all, it carries changes to central and back in signed
+USB bundles.")
 
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_NAME "alliance-central")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_SECTION "net")

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/bundle/signing.hpp"
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/store/backup.hpp"
@@ -98,19 +99,6 @@ std::string refused_url_line(const ApiFailure& f) {
       "; enrol again with an https:// URL (alliance-sync enroll --server https://...)");
 }
 
-// Why a stored change cannot be sent as it is, or nothing: its payload must
-// read back as a change, and be the change its row says it is.
-std::optional<std::string> damage(const store::OutboxEntry& e) {
-  auto change = protocol::decode_change(e.payload);
-  if (!change) return "the stored change cannot be read: " + change.error().message;
-  if (change->change_id != e.change_id) return std::string("its change id differs from its row's");
-  if (change->entity_id != e.entity_id) return std::string("its record id differs from its row's");
-  if (protocol::to_string(change->entity) != e.entity) {
-    return std::string("its record kind differs from its row's");
-  }
-  return std::nullopt;
-}
-
 // Adds a further push pass to an attempt's report; its failure ends the attempt.
 void add_push(SyncReport& report, const SyncReport& again) {
   report.pushed += again.pushed;
@@ -136,6 +124,17 @@ void nap(milliseconds total, const std::atomic<bool>* stop, Wake wake) {
 }
 
 }  // namespace
+
+std::optional<std::string> change_damage(const store::OutboxEntry& e) {
+  auto change = protocol::decode_change(e.payload);
+  if (!change) return "the stored change cannot be read: " + change.error().message;
+  if (change->change_id != e.change_id) return std::string("its change id differs from its row's");
+  if (change->entity_id != e.entity_id) return std::string("its record id differs from its row's");
+  if (protocol::to_string(change->entity) != e.entity) {
+    return std::string("its record kind differs from its row's");
+  }
+  return std::nullopt;
+}
 
 std::string_view agent_version() {
   return ALLIANCE_VERSION;
@@ -368,43 +367,8 @@ SyncReport Agent::push_all() {
                                     .message = "the server's results do not match the batch"};
         return report;
       }
-      std::vector<store::Ack> acks;
-      std::vector<const protocol::ChangeResult*> refusals;
-      for (const auto& r : results) {
-        switch (r.outcome) {
-          case protocol::Outcome::applied:
-            ++report.applied;
-            break;
-          case protocol::Outcome::duplicate:
-            ++report.duplicate;
-            break;
-          case protocol::Outcome::conflict:
-            ++report.conflict;
-            break;
-          case protocol::Outcome::rejected:
-            refusals.push_back(&r);
-            continue;
-        }
-        acks.push_back({.change_id = r.change_id, .outcome = r.outcome});
-      }
-      // The server has these: recording that must not fail for a full disk.
-      store::with_disk_reserve(store_.db().path(), [&] { store_.acknowledge(acks); });
+      record_results(batch, results, report);
       watch_central(answer->central, std::nullopt, report, seq_seen_when_sent);
-      for (const auto* r : refusals) {
-        std::string message = r->message;
-        for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
-        if (protocol::refusal_may_clear(r->code)) {
-          const auto at = static_cast<std::size_t>(r - results.data());
-          store::with_disk_reserve(store_.db().path(), [&] {
-            store_.hold(r->change_id, r->code, message, hold_delay(batch[at].attempts));
-          });
-          ++report.held;
-        } else {
-          store::with_disk_reserve(store_.db().path(),
-                                   [&] { store_.reject(r->change_id, r->code, message); });
-          ++report.rejected;
-        }
-      }
       report.pushed += static_cast<std::int64_t>(batch.size());
       ++report.batches;
       log::info("sync.pushed", {{"changes", batch.size()},
@@ -422,12 +386,52 @@ SyncReport Agent::push_all() {
   }
 }
 
+void Agent::record_results(const std::vector<store::OutboxEntry>& batch,
+                           const std::vector<protocol::ChangeResult>& results, SyncReport& report) {
+  std::vector<store::Ack> acks;
+  std::vector<const protocol::ChangeResult*> refusals;
+  for (const auto& r : results) {
+    switch (r.outcome) {
+      case protocol::Outcome::applied:
+        ++report.applied;
+        break;
+      case protocol::Outcome::duplicate:
+        ++report.duplicate;
+        break;
+      case protocol::Outcome::conflict:
+        ++report.conflict;
+        break;
+      case protocol::Outcome::rejected:
+        refusals.push_back(&r);
+        continue;
+    }
+    acks.push_back({.change_id = r.change_id, .outcome = r.outcome});
+  }
+  // The server has these: recording that must not fail for a full disk.
+  store::with_disk_reserve(store_.db().path(), [&] { store_.acknowledge(acks); });
+  for (const auto* r : refusals) {
+    std::string message = r->message;
+    for (const auto& e : r->errors) message += util::cat(" ", e.field, "=", e.key);
+    if (protocol::refusal_may_clear(r->code)) {
+      const auto at = static_cast<std::size_t>(r - results.data());
+      store::with_disk_reserve(store_.db().path(), [&] {
+        store_.hold(r->change_id, r->code, message, hold_delay(batch[at].attempts));
+      });
+      ++report.held;
+    } else {
+      store::with_disk_reserve(store_.db().path(),
+                               [&] { store_.reject(r->change_id, r->code, message); });
+      ++report.rejected;
+    }
+  }
+}
+
 bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
                     const std::vector<store::OutboxEntry>& next) {
   std::unordered_set<std::string_view> records;
   for (const auto& e : in_flight) records.insert(e.entity_id);
   return std::none_of(next.begin(), next.end(), [&](const store::OutboxEntry& e) {
-    return records.contains(e.entity_id) || damage(e).has_value();
+    return records.contains(e.entity_id) || change_damage(e).has_value();
   });
 }
 
@@ -469,7 +473,7 @@ std::chrono::milliseconds Agent::hold_delay(std::int64_t attempts) const {
 bool Agent::quarantine_damaged(const std::vector<store::OutboxEntry>& batch, SyncReport& report) {
   bool any = false;
   for (const auto& e : batch) {
-    const auto problem = damage(e);
+    const auto problem = change_damage(e);
     if (!problem) continue;
     store_.quarantine(e.change_id, "damaged_change",
                       util::cat("the stored change is damaged (", *problem,
@@ -613,6 +617,15 @@ void Agent::watch_central(const protocol::CentralLineage& lineage, std::optional
   store::with_disk_reserve(store_.db().path(), [&] {
     found = central_watch_.observe(lineage, acked_held, seq_seen_when_sent);
   });
+  // Central's bundle-answer key, for enrolments older than it or a key that
+  // changed (a central database put in another's place): the answer came
+  // over the authenticated connection, so it is the key to trust.
+  if (credentials_ && lineage.signing_key != credentials_->central_key &&
+      bundle::is_public_key(lineage.signing_key)) {
+    store::with_disk_reserve(store_.db().path(),
+                             [&] { store::save_central_key(store_, lineage.signing_key); });
+    credentials_->central_key = lineage.signing_key;
+  }
   if (!found) return;
   report.requeued += found->requeued;
   report.pull_restarted = true;
@@ -756,9 +769,8 @@ void Agent::tidy_disk(const SyncReport& report) {
 
 void Agent::record_data_use() {
   std::uint64_t bytes = 0;
-  for (auto* client : {client_.get(), ahead_client_.get()}) {
-    if (client != nullptr) bytes += client->take_new_bytes();
-  }
+  if (client_) bytes += client_->take_new_bytes();
+  for (auto& client : ahead_clients_) bytes += client->take_new_bytes();
   // The waiting pull's client is its thread's until its answer is taken in.
   if (wait_client_ && !waiting_) bytes += wait_client_->take_new_bytes();
   if (bytes == 0) return;
@@ -979,17 +991,24 @@ std::expected<store::DeviceCredentials, ApiFailure> enroll_device(store::Store& 
     options.user_agent = user_agent();
   }
   ApiClient client(server_url, options);
+  // A new key pair per enrolment: central registers the public half for this
+  // device id and verifies the device's USB bundles with it.
+  const bundle::SigningKeyPair keys = bundle::new_signing_key_pair();
   // hlc_node: the node in this database's clock values (Store::device_id), so
   // the server can bind this device's changes to the identity it enrols.
   auto answer = client.enroll(protocol::EnrollRequest{.code = code,
                                                       .device_name = device_name,
                                                       .app_version = std::string(agent_version()),
-                                                      .hlc_node = store.device_id()});
+                                                      .hlc_node = store.device_id(),
+                                                      .signing_key = keys.public_key});
   if (!answer) return std::unexpected(answer.error());
-  store::DeviceCredentials credentials{.server_url = client.base_url(),
-                                       .device_id = answer->device_id,
-                                       .token = answer->token,
-                                       .office = answer->office};
+  store::DeviceCredentials credentials{
+      .server_url = client.base_url(),
+      .device_id = answer->device_id,
+      .token = answer->token,
+      .office = answer->office,
+      .signing_key = keys.secret_key,
+      .central_key = bundle::is_public_key(answer->signing_key) ? answer->signing_key : ""};
   if (util::is_allocatable_reference_prefix(answer->code_prefix)) {
     credentials.code_prefix = answer->code_prefix;
   } else if (!answer->code_prefix.empty()) {

@@ -75,6 +75,10 @@ bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
 // The longest wait API v1 grants a pull (central's ApiLimits::max_pull_wait).
 inline constexpr std::chrono::seconds kMaxPullWait{900};
 
+// Why a stored change cannot be sent as it is, or nothing: its payload must
+// read back as a change, and be the change its row says it is.
+std::optional<std::string> change_damage(const store::OutboxEntry& e);
+
 // A change whose answers never match it is set aside after this many tries.
 inline constexpr std::int64_t kMaxUnmatchedAnswers = 3;
 
@@ -133,6 +137,16 @@ class Agent {
   // 0 when *stop is raised; nothing is left half-done.
   int run();
 
+  // Records central's results for changes it was sent, results[i] for
+  // batch[i] (a push answer, or a USB bundle answer): acknowledgements in one
+  // transaction, then refusals held (a reason that may clear) or rejected.
+  // Rows no longer pending (acknowledged online meanwhile) stay as they are.
+  void record_results(const std::vector<store::OutboxEntry>& batch,
+                      const std::vector<protocol::ChangeResult>& results, SyncReport& report);
+  // Keeps a reference-code prefix an answer brought, when it is one central
+  // may hand out (the answer is checked like any input from the network).
+  void adopt_code_prefix(const std::string& prefix);
+
   // Every request's bytes so far (call while no pull waits: not during run).
   TrafficStats traffic() const;
   // The page size the next pull asks for (AgentOptions::pull_limit unless
@@ -152,9 +166,6 @@ class Agent {
   // After an attempt: checkpoint the WAL (truncating it) when anything was
   // written, and keep the disk reserve (common/store/file_health.hpp).
   void tidy_disk(const SyncReport& report);
-  // Keeps a reference-code prefix a pull brought, when it is one central may
-  // hand out (the answer is checked like any input from the network).
-  void adopt_code_prefix(const std::string& prefix);
   // A push batch on its way: its changes, the connection, the answer to come.
   struct SentBatch {
     std::vector<store::OutboxEntry> batch;

@@ -18,6 +18,7 @@
 #include "common/util/log.hpp"
 #include "common/util/strings.hpp"
 #include "sync/agent.hpp"
+#include "sync/bundles.hpp"
 
 namespace alliance::sync {
 namespace {
@@ -56,6 +57,16 @@ constexpr std::string_view kUsage =
     "                     queue a rejected, quarantined or held change again, now\n"
     "  discard [--db FILE] CHANGE_ID\n"
     "                     never send that change (the row stays as a record of it)\n"
+    "  export-bundle [--db FILE] OUT\n"
+    "                     where there is no network: write every change central has not\n"
+    "                     acknowledged to a new file OUT (mode 0600; an existing OUT is\n"
+    "                     refused), signed with this device's key, e.g. on a USB stick.\n"
+    "                     Carry it to central: alliance-central import-bundle\n"
+    "  import-bundle [--db FILE] ANSWER\n"
+    "                     apply central's signed answer to a bundle: acknowledgements and\n"
+    "                     the records this device would pull. Refused, changing nothing,\n"
+    "                     when it is cut short, altered, from another central, for another\n"
+    "                     device, or already applied\n"
     "\n"
     "  --db FILE              the kiosk database; default: $ALLIANCE_DB if set, else\n"
     "                         /var/lib/alliance/kiosk.db when /var/lib/alliance exists\n"
@@ -123,6 +134,8 @@ const std::map<std::string, std::set<std::string>, std::less<>>& commands() {
       {"rejected", {"--db", "--format", "--log-level"}},
       {"resend", {"--db", "--log-level", "CHANGE_ID"}},
       {"discard", {"--db", "--log-level", "CHANGE_ID"}},
+      {"export-bundle", {"--db", "--log-level", "PATH"}},
+      {"import-bundle", {"--db", "--log-level", "PATH"}},
   };
   return specs;
 }
@@ -145,7 +158,7 @@ std::optional<std::string> default_database() {
 
 struct Parsed {
   std::map<std::string, std::string, std::less<>> flags;
-  std::string positional;  // CHANGE_ID, or backup OUT / restore BACKUP
+  std::string positional;  // CHANGE_ID, or backup OUT / restore BACKUP / a bundle
   bool help = false;
   bool version = false;
   bool json = false;
@@ -400,6 +413,56 @@ int cmd_resend_or_discard(const std::string& command, const Parsed& p, store::St
   return 0;
 }
 
+int cmd_export_bundle(const Parsed& p, store::Store& store, std::ostream& out, std::ostream& err) {
+  if (p.positional.empty()) {
+    err << "alliance-sync export-bundle: say where to write the bundle: export-bundle --db FILE "
+           "OUT\n";
+    return 2;
+  }
+  auto made = export_bundle(store, p.positional);
+  if (!made) {
+    err << "alliance-sync export-bundle: " << made.error() << "\n";
+    return 1;
+  }
+  out << "wrote bundle " << made->sequence << " to " << p.positional << ": " << made->changes
+      << " changes not yet acknowledged (" << made->bytes << " bytes). Import it at central "
+      << "(alliance-central import-bundle), then apply the answer here with alliance-sync "
+         "import-bundle\n";
+  if (made->left > 0) {
+    out << made->left << " more changes did not fit; make another bundle after applying the "
+        << "answer\n";
+  }
+  return 0;
+}
+
+int cmd_import_bundle(const Parsed& p, store::Store& store, const Settings& s, std::ostream& out,
+                      std::ostream& err) {
+  if (p.positional.empty()) {
+    err << "alliance-sync import-bundle: name central's answer: import-bundle --db FILE ANSWER\n";
+    return 2;
+  }
+  Agent agent(store, s.agent);
+  auto applied = import_answer(store, agent, p.positional);
+  if (!applied) {
+    err << "alliance-sync import-bundle: " << applied.error() << "\n";
+    return 1;
+  }
+  const auto& r = applied->report;
+  const auto counts = store.queue_counts();
+  out << "applied central's answer to bundle " << applied->sequence << ": " << r.pushed
+      << " changes answered (" << r.applied << " applied, " << r.duplicate << " duplicate, "
+      << r.conflict << " conflict, " << r.rejected << " rejected, " << r.held << " held), pulled "
+      << r.pulled << ", " << counts.pending << " waiting\n";
+  if (applied->pull_skipped) {
+    out << "its pulled records were left out: this device's pull cursor went back since the "
+           "bundle was made; sync online or exchange a new bundle\n";
+  }
+  if (applied->more) {
+    out << "central had more records than one answer holds; exchange another bundle\n";
+  }
+  return 0;
+}
+
 int cmd_check(const std::string& db, std::ostream& out, std::ostream& err) {
   if (!std::filesystem::exists(db)) {
     err << "alliance-sync check: no database at " << db << "\n";
@@ -533,6 +596,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "enroll") return cmd_enroll(*parsed, store, *settings, out, err);
     if (args[0] == "once") return cmd_once(store, *settings, out, err, stop);
     if (args[0] == "rejected") return cmd_rejected(*parsed, store, out, err);
+    if (args[0] == "export-bundle") return cmd_export_bundle(*parsed, store, out, err);
+    if (args[0] == "import-bundle") return cmd_import_bundle(*parsed, store, *settings, out, err);
     if (args[0] == "resend" || args[0] == "discard") {
       return cmd_resend_or_discard(args[0], *parsed, store, out, err);
     }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "central/admin/backup.hpp"
+#include "central/admin/bundles.hpp"
 #include "central/admin/catalog.hpp"
 #include "central/admin/devices.hpp"
 #include "central/admin/duplicates.hpp"
@@ -47,6 +49,7 @@ constexpr std::string_view kUsage =
     "  enroll-code --db DB --office NAME [--ttl-hours N]\n"
     "  devices --db DB [--format csv|json]\n"
     "  revoke-device --db DB DEVICE_ID\n"
+    "  import-bundle --db DB BUNDLE [--answer OUT]\n"
     "  import-catalog --db DB CATALOG.json\n"
     "  set-request-status --db DB REQUEST_ID STATUS\n"
     "  export --db DB members|requests|attendance [--format csv|json] [--lang CODE]\n"
@@ -120,6 +123,19 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
        {"alliance-central revoke-device --db DB DEVICE_ID\n"
         "Revokes a device: its token is refused from now on.",
         {"--db"},
+        1}},
+      {"import-bundle",
+       {"alliance-central import-bundle --db DB BUNDLE [--answer OUT]\n"
+        "Applies a device's USB bundle (alliance-sync export-bundle), for places with no\n"
+        "network: checks its signature with the key the device registered at enrolment,\n"
+        "pushes its changes as that device would online (its office only; a change\n"
+        "already here counts as a duplicate), and writes a signed answer to OUT (default\n"
+        "BUNDLE.answer; readable by its owner only, replaced whole if it exists): the\n"
+        "result of each change and every record the device would pull. Carry OUT back\n"
+        "and run alliance-sync import-bundle on the device. Refused, changing nothing:\n"
+        "a bundle cut short or altered, made for another central, from an unknown,\n"
+        "revoked or pre-bundle device, or already imported (or older than one that was).",
+        {"--db", "--answer"},
         1}},
       {"import-catalog",
        {"alliance-central import-catalog --db DB CATALOG.json\n"
@@ -776,6 +792,28 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
       return 1;
     }
     out << "revoked " << p.positionals[0] << "\n";
+    return 0;
+  }
+  if (name == "import-bundle") {
+    const std::filesystem::path bundle_file = p.positionals[0];
+    const std::filesystem::path answer = p.flags.contains("--answer")
+                                             ? std::filesystem::path(p.flags.at("--answer"))
+                                             : std::filesystem::path(p.positionals[0] + ".answer");
+    auto imported = import_bundle(*store, bundle_file, answer);
+    if (!imported) {
+      err << "alliance-central import-bundle: " << imported.error() << "\n";
+      return 1;
+    }
+    out << "imported bundle " << imported->sequence << " of device " << imported->device_id << ": "
+        << imported->changes << " changes (" << imported->applied << " applied, "
+        << imported->duplicate << " duplicate, " << imported->conflict << " conflict, "
+        << imported->rejected << " rejected); wrote the answer with " << imported->pulled
+        << " records to pull to " << answer.string() << " (" << imported->answer_bytes
+        << " bytes). Apply it on the device: alliance-sync import-bundle --db FILE "
+        << answer.string() << "\n";
+    if (imported->more) {
+      out << "more records wait than one answer holds: exchange another bundle after this one\n";
+    }
     return 0;
   }
   if (name == "import-catalog") {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "central/console/console.hpp"
+#include "common/bundle/signing.hpp"
 #include "common/model/text.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
@@ -302,6 +303,10 @@ ApiResponse Api::enroll(const ApiRequest& request_in) {
     return error_response(400, "invalid_value",
                           "hlc_node must be 1 to 64 letters, digits, '-' or '_' (the device "
                           "store's id), and not the server's own");
+  }
+  if (!request->signing_key.empty() && !bundle::is_public_key(request->signing_key)) {
+    return error_response(400, "invalid_value",
+                          "signing_key must be an Ed25519 public key in base64 (44 characters)");
   }
   // Behind a shared address (an office's NAT, a proxy) the address limit is
   // generous; these stop guessing at one code or from one device name.

@@ -14,6 +14,7 @@
 #include "central/store/embedded_migrations.hpp"
 #include "central/store/rate_limits.hpp"
 #include "central/store/record_keys.hpp"
+#include "common/bundle/signing.hpp"
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
 #include "common/model/validation.hpp"
@@ -238,6 +239,22 @@ std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int
           "ON CONFLICT (key) DO NOTHING")
         .bind_all(util::new_uuid_v7())
         .run();
+    // Central's signing identity for USB bundle answers (schema 10): kept
+    // with the data, so backups, restores, migrate and every process on one
+    // PostgreSQL database share it. The two rows are written together.
+    bool has_signing_key = false;
+    {
+      auto q = db.query("SELECT 1 FROM meta WHERE key = 'bundle_secret_key'");
+      has_signing_key = q.step();
+    }
+    if (!has_signing_key) {
+      const auto keys = bundle::new_signing_key_pair();
+      db.query(
+            "INSERT INTO meta (key, value) VALUES ('bundle_public_key', ?1), "
+            "('bundle_secret_key', ?2) ON CONFLICT (key) DO NOTHING")
+          .bind_all(keys.public_key, keys.secret_key)
+          .run();
+    }
     tx.commit();
   }
   auto store = std::unique_ptr<CentralStore>(new CentralStore(std::move(db)));
@@ -341,8 +358,8 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll_once(
       .device_id = util::new_uuid_v7(), .token = "afk_" + random_hex(32), .office = office};
   const std::string now = now_iso();
   auto insert = db_.query(
-      "INSERT INTO devices (id, token_hash, name, office, app_version, enrolled_at, hlc_node) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO devices (id, token_hash, name, office, app_version, enrolled_at, hlc_node, "
+      "signing_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   insert.bind_all(response.device_id, sha256_hex(response.token), request.device_name, office,
                   request.app_version, now);
   if (request.hlc_node.empty()) {
@@ -350,7 +367,13 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll_once(
   } else {
     insert.bind(7, request.hlc_node);
   }
+  if (request.signing_key.empty()) {
+    insert.bind(8, nullptr);
+  } else {
+    insert.bind(8, request.signing_key);
+  }
   insert.run();
+  response.signing_key = read_lineage().signing_key;
   response.code_prefix = allocate_code_prefix(response.device_id);
   if (response.code_prefix.empty()) {
     return std::unexpected(StoreFailure{
@@ -467,11 +490,14 @@ std::int64_t CentralStore::next_seq() {
 protocol::CentralLineage CentralStore::read_lineage() {
   protocol::CentralLineage lineage;
   auto q = db_.query(
-      "SELECT key, value FROM meta WHERE key IN ('database_id', 'restore_epoch', 'change_seq')");
+      "SELECT key, value FROM meta WHERE key IN ('database_id', 'restore_epoch', 'change_seq', "
+      "'bundle_public_key')");
   while (q.step()) {
     const std::string key = q.text(0);
     if (key == "database_id") {
       lineage.database_id = q.text(1);
+    } else if (key == "bundle_public_key") {
+      lineage.signing_key = q.text(1);
     } else {
       const std::string value = q.text(1);
       std::int64_t number = 0;

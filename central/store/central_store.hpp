@@ -185,6 +185,19 @@ struct RequestDecision {
   std::vector<StockMove> stock_moves;
 };
 
+// A device as a USB bundle import sees it (CentralStore::bundle_device).
+struct BundleDevice {
+  Device device;            // revoked set when it is
+  std::string signing_key;  // its Ed25519 public key, base64; "" before bundles
+  std::int64_t last_bundle = 0;
+};
+
+// Central's Ed25519 key pair for signing bundle answers (base64).
+struct BundleSigner {
+  std::string public_key;
+  std::string secret_key;
+};
+
 class CentralStore {
  public:
   // Opens and migrates the database: a PostgreSQL URL (sql::is_postgresql_url)
@@ -295,6 +308,17 @@ class CentralStore {
   // order; only office `office` when it is not empty (the console's exports).
   std::vector<std::pair<std::string, protocol::Record>> list_with_offices(
       protocol::Entity entity, const std::string& office = {});
+
+  // USB bundles (central/store/bundles.cpp, docs/ARCHITECTURE.md).
+  // The device a bundle names, revoked or not, with its registered public
+  // key ("" when enrolled before bundles) and the number of the newest bundle
+  // imported from it (0: none); nullopt when no device has this id.
+  std::optional<BundleDevice> bundle_device(const std::string& device_id);
+  // Central's own signing key pair for bundle answers (made at open).
+  BundleSigner bundle_signer();
+  // Records that the device's bundle `sequence` was imported; false (and
+  // nothing written) when one numbered as high or higher was recorded first.
+  bool record_bundle(const std::string& device_id, std::int64_t sequence);
 
   // This database's identity, restore count and change sequence, as every
   // push and pull answer carries them (protocol::CentralLineage).

@@ -59,6 +59,8 @@ inline constexpr std::size_t kMaxUuidLength = 36;
 inline constexpr std::size_t kMaxPackIdLength = 40;
 inline constexpr std::size_t kMaxOfficeLength = 100;
 inline constexpr std::size_t kMaxCodePrefixLength = 8;  // three symbols today; room to grow
+// An Ed25519 public key in base64 (32 bytes, 44 characters): USB bundles.
+inline constexpr std::size_t kMaxSigningKeyLength = 44;
 // YYYY-MM-DD is 10; room for a date and time typed by mistake, which is
 // then "invalid" (write the date as YYYY-MM-DD) rather than "too long".
 inline constexpr std::size_t kMaxDateLength = 32;

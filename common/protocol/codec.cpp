@@ -915,6 +915,7 @@ void read(Reader& r, EnrollRequest& v) {
   read_bounded<false>(r, "enroll_request", "device_name", v.device_name);
   read_bounded<false>(r, "enroll_request", "app_version", v.app_version);
   read_bounded<false>(r, "enroll_request", "hlc_node", v.hlc_node);
+  read_bounded<false>(r, "enroll_request", "signing_key", v.signing_key);
 }
 
 void read(Reader& r, EnrollResponse& v) {
@@ -923,6 +924,7 @@ void read(Reader& r, EnrollResponse& v) {
   read_bounded<true>(r, "enroll_response", "token", v.token);
   read_bounded<false>(r, "enroll_response", "office", v.office);
   read_bounded<false>(r, "enroll_response", "code_prefix", v.code_prefix);
+  read_bounded<false>(r, "enroll_response", "signing_key", v.signing_key);
 }
 
 void read(Reader& r, PushRequest& v) {
@@ -934,6 +936,7 @@ void read_lineage(Reader& r, std::string_view message, CentralLineage& v) {
   read_bounded<false>(r, message, "database_id", v.database_id);
   r.optional("restore_epoch", v.restore_epoch);
   r.optional("server_seq", v.server_seq);
+  read_bounded<false>(r, message, "signing_key", v.signing_key);
 }
 
 void read(Reader& r, PushResponse& v) {
@@ -1059,6 +1062,7 @@ void write_lineage(Writer& w, const CentralLineage& v) {
   w.text("database_id", v.database_id);
   w.number("restore_epoch", v.restore_epoch);
   w.number("server_seq", v.server_seq);
+  if (!v.signing_key.empty()) w.text("signing_key", v.signing_key);
 }
 
 }  // namespace
@@ -1070,6 +1074,7 @@ std::string encode(const EnrollRequest& v) {
     w.text("device_name", v.device_name);
     w.text("app_version", v.app_version);
     w.text("hlc_node", v.hlc_node);
+    if (!v.signing_key.empty()) w.text("signing_key", v.signing_key);
   });
 }
 
@@ -1080,6 +1085,7 @@ std::string encode(const EnrollResponse& v) {
     w.text("token", v.token);
     w.text("office", v.office);
     if (!v.code_prefix.empty()) w.text("code_prefix", v.code_prefix);
+    if (!v.signing_key.empty()) w.text("signing_key", v.signing_key);
   });
 }
 

@@ -83,6 +83,9 @@ struct EnrollRequest {
   // The node id in the HLC values of this device's changes (util/hlc.hpp);
   // the server binds it to the device so no device can write with another's.
   std::string hlc_node;
+  // The device's Ed25519 public key (base64, 44 characters) with which it
+  // signs USB bundles (common/bundle); "" from an agent older than bundles.
+  std::string signing_key;
 };
 
 struct EnrollResponse {
@@ -93,6 +96,9 @@ struct EnrollResponse {
   // Reference codes this device mints begin with it (util/reference_code);
   // "" from a central that hands none out.
   std::string code_prefix;
+  // Central's Ed25519 public key (base64), with which it signs the answers
+  // to USB bundles; "" from a central older than bundles.
+  std::string signing_key;
 };
 
 struct PushRequest {
@@ -109,6 +115,10 @@ struct CentralLineage {
   std::string database_id;         // made with the database; its backups keep it
   std::int64_t restore_epoch = 0;  // backups put in place with alliance-central restore
   std::int64_t server_seq = 0;     // the highest change sequence value handed out; never falls
+  // Central's Ed25519 public key for USB bundle answers (as EnrollResponse
+  // gives it), so devices enrolled before bundles learn it on their next
+  // push or pull; "" from a central older than bundles.
+  std::string signing_key;
 };
 
 struct PushResponse {

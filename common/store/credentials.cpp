@@ -1,5 +1,6 @@
-// Store: the agent's device credentials (server URL, device id, bearer token)
-// and the hash of the enrolment code, the kiosk's proof for its first staff PIN.
+// Store: the agent's device credentials (server URL, device id, bearer token,
+// bundle signing keys) and the hash of the enrolment code, the kiosk's proof
+// for its first staff PIN.
 #include <filesystem>
 #include <system_error>
 
@@ -14,6 +15,8 @@ constexpr std::string_view kDeviceId = "sync.device_id";
 constexpr std::string_view kToken = "sync.token";
 constexpr std::string_view kOffice = "sync.office";
 constexpr std::string_view kEnrolmentCodeHash = "sync.enrolment_code_hash";
+constexpr std::string_view kSigningKey = "sync.signing_key";
+constexpr std::string_view kCentralKey = "sync.central_key";
 
 // The token makes the file a secret: owner read/write only, and the same for
 // SQLite's side files, whatever mode an older copy of the file had. In a
@@ -49,6 +52,8 @@ void save_credentials(Store& store, const DeviceCredentials& credentials,
   store.set_meta(kToken, credentials.token);
   store.set_meta(kOffice, credentials.office);
   store.set_reference_code_prefix(credentials.code_prefix);
+  store.set_meta(kSigningKey, credentials.signing_key);
+  store.set_meta(kCentralKey, credentials.central_key);
   if (!code_hash.empty()) store.set_meta(kEnrolmentCodeHash, code_hash);
   tx.commit();
   restrict_to_owner(store.db().path());
@@ -61,7 +66,13 @@ std::optional<DeviceCredentials> load_credentials(Store& store) {
                            .device_id = store.meta(kDeviceId).value_or(""),
                            .token = std::move(*token),
                            .office = store.meta(kOffice).value_or(""),
-                           .code_prefix = store.reference_code_prefix()};
+                           .code_prefix = store.reference_code_prefix(),
+                           .signing_key = store.meta(kSigningKey).value_or(""),
+                           .central_key = store.meta(kCentralKey).value_or("")};
+}
+
+void save_central_key(Store& store, std::string_view central_key) {
+  store.set_meta(kCentralKey, central_key);
 }
 
 bool has_enrolment_code(Store& store) {

@@ -38,7 +38,7 @@ OutboxEntry read_entry(const Query& q) {
 }  // namespace
 
 std::vector<OutboxEntry> Store::next_batch(std::size_t max_count, std::size_t max_bytes,
-                                           std::int64_t after_seq) {
+                                           std::int64_t after_seq, bool include_held) {
   std::vector<OutboxEntry> batch;
   if (max_count == 0) return batch;
   std::size_t bytes = 0;
@@ -46,9 +46,10 @@ std::vector<OutboxEntry> Store::next_batch(std::size_t max_count, std::size_t ma
   // clock that went back since: it is due now, not in three years.
   const auto now = std::chrono::system_clock::now();
   auto q = db_.query(std::string(kOutboxColumns) +
-                     "WHERE state = 'pending' AND (retry_at <= ? OR retry_at > ?) AND seq > ? "
+                     "WHERE state = 'pending' AND (? OR retry_at <= ? OR retry_at > ?) AND seq > ? "
                      "ORDER BY seq LIMIT ?");
-  q.bind_all(util::iso8601_utc(now), util::iso8601_utc(now + kLongestHold), after_seq,
+  q.bind_all(std::int64_t{include_held ? 1 : 0}, util::iso8601_utc(now),
+             util::iso8601_utc(now + kLongestHold), after_seq,
              static_cast<std::int64_t>(max_count));
   while (q.step()) {
     OutboxEntry e = read_entry(q);

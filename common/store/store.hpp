@@ -299,9 +299,10 @@ class Store {
   // max_bytes of payload; one oversized change is still returned alone so it
   // can never block the queue.
   // after_seq: only entries queued after that one (the agent sends the next
-  // batch while the previous one's answer is on its way).
+  // batch while the previous one's answer is on its way). include_held: held
+  // changes too, due or not (a USB bundle carries everything not acknowledged).
   std::vector<OutboxEntry> next_batch(std::size_t max_count, std::size_t max_bytes,
-                                      std::int64_t after_seq = 0);
+                                      std::int64_t after_seq = 0, bool include_held = false);
   // Marks changes acknowledged, all in one transaction. Unknown ids are ignored.
   void acknowledge(const std::vector<Ack>& acks);
   // Marks one change rejected with the server's reason; it stays visible.
@@ -435,6 +436,14 @@ struct DeviceCredentials {
   // central that hands none out: codes then begin with
   // util::kUnallocatedPrefixSymbol until a pull brings one).
   std::string code_prefix;
+  // The device's Ed25519 secret key (base64) with which it signs USB
+  // bundles, made at enrolment, its public half registered with central; ""
+  // for an enrolment older than bundles. As secret as the token.
+  std::string signing_key;
+  // Central's Ed25519 public key (base64), which signs its bundle answers:
+  // from the enrolment answer, or learnt from a push or pull answer
+  // (save_central_key); "" while unknown.
+  std::string central_key;
 };
 
 // Replaces any earlier enrolment in one transaction and restricts the file's
@@ -445,6 +454,9 @@ void save_credentials(Store& store, const DeviceCredentials& credentials,
                       std::string_view enrolment_code = {});
 // The saved enrolment, or nullopt if this database was never enrolled.
 std::optional<DeviceCredentials> load_credentials(Store& store);
+// Keeps central's public signing key as a push or pull answer gave it (one
+// statement: inside a caller's transaction or committed on its own).
+void save_central_key(Store& store, std::string_view central_key);
 // Whether a hash of the enrolment code is kept (the device was enrolled by an
 // agent that stores it), and whether `code` (spaces, dashes and case do not
 // matter) is that code.

@@ -91,16 +91,19 @@ std::expected<void, FileWriteError> link_into_place(TemporaryFile& temp,
              target, reason()));
 }
 
-}  // namespace
+enum class Existing { refuse, replace };
 
-std::expected<void, FileWriteError> write_new_private_file(const std::filesystem::path& path,
-                                                           std::string_view contents) {
+std::expected<void, FileWriteError> write_private(const std::filesystem::path& path,
+                                                  std::string_view contents, Existing existing) {
   const std::string target = path.string();
   const std::filesystem::path folder =
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   if (path.filename().empty()) return failure(format("{} names a folder, not a file", target));
   struct stat st {};
-  if (::lstat(target.c_str(), &st) == 0) return already_there(target);
+  if (::lstat(target.c_str(), &st) == 0) {
+    if (existing == Existing::refuse) return already_there(target);
+    if (S_ISDIR(st.st_mode)) return failure(format("{} is a folder, not a file", target));
+  }
   if (::stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return failure(
         format("the folder {} does not exist; create it or choose another", folder.string()));
@@ -122,14 +125,33 @@ std::expected<void, FileWriteError> write_new_private_file(const std::filesystem
   if (::fsync(temp.fd()) != 0 || temp.close() != 0) {
     return failure(format("writing {} failed: {} (disk full or removed?)", target, reason()));
   }
-  auto placed = link_into_place(temp, target);
-  if (!placed) return placed;
+  if (existing == Existing::replace) {
+    // rename() replaces the name itself: a symbolic link there is replaced, never followed.
+    if (::rename(temp.path().c_str(), target.c_str()) != 0) {
+      return failure(format("cannot write {}: {}", target, reason()));
+    }
+    temp.keep();
+  } else if (auto placed = link_into_place(temp, target); !placed) {
+    return placed;
+  }
   // The new name itself survives a power cut once the folder is on disk.
   if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
     ::fsync(dir);
     ::close(dir);
   }
   return {};
+}
+
+}  // namespace
+
+std::expected<void, FileWriteError> write_new_private_file(const std::filesystem::path& path,
+                                                           std::string_view contents) {
+  return write_private(path, contents, Existing::refuse);
+}
+
+std::expected<void, FileWriteError> write_private_file(const std::filesystem::path& path,
+                                                       std::string_view contents) {
+  return write_private(path, contents, Existing::replace);
 }
 
 }  // namespace alliance::util

@@ -1,5 +1,5 @@
-// New files for personal data (exports): owner-only, complete or absent, and
-// never written through a symbolic link or over something already there.
+// Files for personal data (exports, bundles): owner-only, complete or absent,
+// never written through a symbolic link.
 #pragma once
 
 #include <expected>
@@ -25,5 +25,11 @@ struct FileWriteError {
 // that folder.
 std::expected<void, FileWriteError> write_new_private_file(const std::filesystem::path& path,
                                                            std::string_view contents);
+
+// The same, except that a file already at `path` is replaced (atomically: a
+// reader sees the old file or the new one, never a part). A folder there is
+// refused. For files a program writes again and again (answer bundles).
+std::expected<void, FileWriteError> write_private_file(const std::filesystem::path& path,
+                                                       std::string_view contents);
 
 }  // namespace alliance::util

@@ -39,8 +39,9 @@ Run cli(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("every command answers --help and --version with exit 0") {
-  for (const char* command : {"serve", "enroll-code", "devices", "revoke-device", "import-catalog",
-                              "set-request-status", "export", "duplicates", "merge"}) {
+  for (const char* command :
+       {"serve", "enroll-code", "devices", "revoke-device", "import-catalog", "set-request-status",
+        "export", "duplicates", "merge", "import-bundle"}) {
     CAPTURE(command);
     const auto help = cli({command, "--help"});
     CHECK(help.code == 0);
@@ -59,6 +60,7 @@ TEST_CASE("usage errors exit non-zero with one line on stderr") {
            {"frobnicate"},
            {"enroll-code"},
            {"revoke-device", "--db", "x.db"},
+           {"import-bundle", "--db", "x.db"},
            {"export", "--db", "x.db", "members", "--bogus", "1"}}) {
     const auto run = cli(args);
     CHECK(run.code != 0);

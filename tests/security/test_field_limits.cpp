@@ -221,9 +221,11 @@ TEST_CASE("wire-only fields past their limit refuse the whole request with the f
     CAPTURE(l.path);
     const std::string code = server.store().create_enrolment_code("Nairobi", std::chrono::hours(1));
     std::string body = protocol::encode(protocol::EnrollRequest{.code = code});
-    const std::string value = l.path == "hlc_node" ? std::string(l.max_length, 'h')
-                              : l.path == "code"   ? std::string()
-                                                   : test::value_of_length(l, l.max_length);
+    // signing_key at its limit: an Ed25519 public key (32 bytes in base64).
+    const std::string value = l.path == "hlc_node"      ? std::string(l.max_length, 'h')
+                              : l.path == "code"        ? std::string()
+                              : l.path == "signing_key" ? std::string(43, 'A') + "="
+                                                        : test::value_of_length(l, l.max_length);
     if (!value.empty()) {
       auto ok = client->Post("/v1/devices/enroll",
                              test::json_set(body, std::string(l.path), test::quoted(value)),
