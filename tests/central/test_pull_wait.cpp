@@ -132,7 +132,8 @@ TEST_CASE("the lineage header reads back and refuses anything else") {
   CHECK(back->database_id == lineage.database_id);
   CHECK(back->restore_epoch == 2);
   CHECK(back->server_seq == 1046);
-  for (const std::string bad : {"", "abc 1", "abc 1 2 3", "abc -1 2", "abc 1 x", "a;b 1 2",
+  for (const std::string& bad :
+       std::vector<std::string>{"", "abc 1", "abc 1 2 3", "abc -1 2", "abc 1 x", "a;b 1 2",
                                 "abc 1 99999999999999999999", std::string(65, 'a') + " 1 2"}) {
     CAPTURE(bad);
     CHECK_FALSE(protocol::decode_lineage_header(bad).has_value());
