@@ -46,7 +46,8 @@ constexpr std::string_view kUsage =
     "\n"
     "commands:\n"
     "  serve --db DB --listen HOST:PORT [--tls-cert FILE --tls-key FILE] [limits...]\n"
-    "  enroll-code --db DB --office NAME [--ttl-hours N]\n"
+    "  relay --db HUB [--upstream URL --code CODE] [--once] [options]\n"
+    "  enroll-code --db DB --office NAME [--ttl-hours N] [--relay]\n"
     "  devices --db DB [--format csv|json]\n"
     "  revoke-device --db DB DEVICE_ID\n"
     "  import-bundle --db DB BUNDLE [--answer OUT]\n"
@@ -104,12 +105,17 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
          "--keep-alive-timeout", "--body-timeout", "--workers"},
         0}},
       {"enroll-code",
-       {"alliance-central enroll-code --db DB --office NAME [--ttl-hours N]\n"
+       {"alliance-central enroll-code --db DB --office NAME [--ttl-hours N] [--relay]\n"
         "Prints one single-use enrolment code (default: valid 72 hours). The device\n"
         "enrolled with it acts for office NAME only: it reads and writes that office's\n"
-        "members, attendance, requests and events.",
+        "members, attendance, requests and events.\n"
+        "\n"
+        "  --relay   a code for a venue hub (alliance-central relay --code): it forwards\n"
+        "            the changes of its own desks, under their clocks and change ids,\n"
+        "            still for office NAME only",
         {"--db", "--office", "--ttl-hours"},
-        0}},
+        0,
+        {"--relay"}}},
       {"devices",
        {"alliance-central devices --db DB [--format csv|json]\n"
         "Lists every device: id, name, office, HLC node, app version, when it was\n"
@@ -773,7 +779,10 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
       err << "alliance-central: " << *problem << "\n";
       return 2;
     }
-    out << store->create_enrolment_code(office, std::chrono::hours(hours)) << "\n";
+    out << (p.flags.contains("--relay")
+                ? store->create_relay_enrolment_code(office, std::chrono::hours(hours))
+                : store->create_enrolment_code(office, std::chrono::hours(hours)))
+        << "\n";
     return 0;
   }
   if (name == "devices") {

@@ -57,7 +57,7 @@ const std::vector<std::string>& migrated_tables() {
   static const std::vector<std::string> tables = {
       "meta",          "enrolment_codes", "devices",       "code_prefixes",
       "records",       "applied_changes", "member_merges", "console_users",
-      "console_audit", "pack_stock",      "record_keys"};
+      "console_audit", "pack_stock",      "record_keys",   "relay_queue"};
   return tables;
 }
 
@@ -125,6 +125,11 @@ std::expected<std::vector<TableCopy>, std::string> migrate_sqlite_to_postgresql(
         .query(
             "SELECT setval(pg_get_serial_sequence('console_audit', 'id'), "
             "(SELECT COALESCE(MAX(id), 0) + 1 FROM console_audit), false)")
+        .step();
+    target
+        .query(
+            "SELECT setval(pg_get_serial_sequence('relay_queue', 'position'), "
+            "(SELECT COALESCE(MAX(position), 0) + 1 FROM relay_queue), false)")
         .step();
     writing.commit();
   }

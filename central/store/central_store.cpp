@@ -14,6 +14,7 @@
 #include "central/store/embedded_migrations.hpp"
 #include "central/store/rate_limits.hpp"
 #include "central/store/record_keys.hpp"
+#include "central/store/retrying.hpp"
 #include "common/bundle/signing.hpp"
 #include "common/model/codes.hpp"
 #include "common/model/text.hpp"
@@ -264,22 +265,6 @@ std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int
 
 CentralStore::CentralStore(sql::Connection db) : db_(std::move(db)) {}
 
-template <class Body>
-auto CentralStore::retrying(std::string_view what, Body&& body) -> decltype(body()) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return body();
-    } catch (const sql::SqlError& e) {
-      if (!e.retryable() || attempt >= kMaxTransactionAttempts) throw;
-      log::info(
-          "central.transaction_retried",
-          {{"what", log::Text(what)}, {"sqlstate", log::Text(e.sqlstate())}, {"attempt", attempt}});
-      // Concurrent transactions collided: back off a little, differently each time.
-      std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 5 + std::rand() % 10));
-    }
-  }
-}
-
 std::optional<int> CentralStore::count_attempt(std::string_view scope, std::string_view key,
                                                int max_attempts, std::chrono::seconds window) {
   const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -293,15 +278,25 @@ std::optional<int> CentralStore::count_attempt(std::string_view scope, std::stri
 
 std::string CentralStore::create_enrolment_code(const std::string& office,
                                                 std::chrono::seconds ttl) {
+  return create_code(office, ttl, false);
+}
+
+std::string CentralStore::create_relay_enrolment_code(const std::string& office,
+                                                      std::chrono::seconds ttl) {
+  return create_code(office, ttl, true);
+}
+
+std::string CentralStore::create_code(const std::string& office, std::chrono::seconds ttl,
+                                      bool relay) {
   if (auto problem = office_name_problem(office)) throw std::invalid_argument(*problem);
   std::lock_guard lock(mutex_);
   const std::string code = random_enrolment_code();
   sql::Transaction tx(db_);
   db_.query(
-         "INSERT INTO enrolment_codes (code_hash, office, created_at, expires_at_ms) "
-         "VALUES (?1, ?2, ?3, ?4)")
+         "INSERT INTO enrolment_codes (code_hash, office, created_at, expires_at_ms, relay) "
+         "VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind_all(sha256_hex(normalize_enrolment_code(code)), office, now_iso(),
-                now_ms() + static_cast<std::int64_t>(ttl.count()) * 1000)
+                now_ms() + static_cast<std::int64_t>(ttl.count()) * 1000, relay ? 1 : 0)
       .run();
   tx.commit();
   return code;
@@ -324,9 +319,10 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll_once(
   const std::string code_hash = sha256_hex(normalize_enrolment_code(request.code));
   sql::Transaction tx(db_);
   std::string office;
+  bool relay = false;
   {
     auto q = db_.query(
-        "SELECT office, expires_at_ms, used_at IS NOT NULL FROM enrolment_codes "
+        "SELECT office, expires_at_ms, used_at IS NOT NULL, relay FROM enrolment_codes "
         "WHERE code_hash = ?1");
     q.bind(1, code_hash);
     if (!q.step()) {
@@ -341,6 +337,7 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll_once(
           StoreFailure{"code_expired", "this enrolment code has expired; ask for a new one"});
     }
     office = q.text(0);
+    relay = q.int64(3) != 0;
   }
   // Codes made before offices were required: a device without an office
   // could act for no one, so it is not made at all.
@@ -359,9 +356,10 @@ StoreResult<protocol::EnrollResponse> CentralStore::enroll_once(
   const std::string now = now_iso();
   auto insert = db_.query(
       "INSERT INTO devices (id, token_hash, name, office, app_version, enrolled_at, hlc_node, "
-      "signing_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "signing_key, relay) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   insert.bind_all(response.device_id, sha256_hex(response.token), request.device_name, office,
                   request.app_version, now);
+  insert.bind(9, relay ? 1 : 0);
   if (request.hlc_node.empty()) {
     insert.bind(7, nullptr);
   } else {
@@ -416,7 +414,7 @@ StoreResult<Device> CentralStore::authenticate(std::string_view token) {
   std::lock_guard lock(mutex_);
   auto q = db_.query(
       "SELECT id, name, office, revoked_at IS NOT NULL, COALESCE(hlc_node, ''), "
-      "COALESCE(last_contact_ms, 0), clock_offset_ms, queue_depth FROM devices "
+      "COALESCE(last_contact_ms, 0), clock_offset_ms, queue_depth, relay FROM devices "
       "WHERE token_hash = ?1");
   q.bind(1, sha256_hex(token));
   if (!q.step()) {
@@ -430,7 +428,8 @@ StoreResult<Device> CentralStore::authenticate(std::string_view token) {
       .hlc_node = q.text(4),
       .last_contact_ms = q.int64(5),
       .clock_offset_ms = q.is_null(6) ? std::nullopt : std::optional<std::int64_t>(q.int64(6)),
-      .queue_depth = q.is_null(7) ? std::nullopt : std::optional<std::int64_t>(q.int64(7))};
+      .queue_depth = q.is_null(7) ? std::nullopt : std::optional<std::int64_t>(q.int64(7)),
+      .relay = q.int64(8) != 0};
   if (device.revoked) {
     return std::unexpected(
         StoreFailure{"device_revoked", "this device has been revoked; enrol it again"});
@@ -675,6 +674,10 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
     if (!q.step()) throw store::StoreError(0, "the central database has no change sequence");
     first_seq = q.int64(0);
   }
+  {
+    auto q = db_.query("SELECT 1 FROM meta WHERE key = 'relay_office'");
+    relaying_ = q.step();
+  }
   batch_seq_ = first_seq;
   batch_.emplace();
   struct EndBatch {
@@ -771,6 +774,9 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
   }
   std::optional<std::string> written_fields;
   ChangeResult result = decide(device, change, prepared, options, written_fields);
+  if (relaying_ && (result.outcome == Outcome::applied || result.outcome == Outcome::conflict)) {
+    queue_for_relay(change);
+  }
   batch_->write_applied(
       AppliedChangeRow{
           .change_id = change.change_id,
@@ -805,13 +811,21 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
     return rejected(change, "invalid_hlc", "hlc is not a valid hybrid logical clock value");
   }
   util::Hlc hlc = *util::parse_hlc(change.hlc);
-  // Devices enrolled before the node was bound at enrolment bind it now.
-  if (device.hlc_node.empty() && !bind_hlc_node(device, hlc.node)) {
+  if (device.relay) {
+    // A hub forwards its desks' changes: any device's clock, but never the
+    // server's or that of an active device of another office.
+    if (!is_device_hlc_node(hlc.node) || node_taken_elsewhere(hlc.node, device.office)) {
+      return rejected(change, "forged_clock",
+                      "the change's clock id is not a device's, or belongs to a device of "
+                      "another office");
+    }
+  } else if (device.hlc_node.empty() && !bind_hlc_node(device, hlc.node)) {
+    // Devices enrolled before the node was bound at enrolment bind it now.
     return rejected(change, "forged_clock",
                     "the change's clock id cannot be bound to this device: it is not a valid "
                     "device id or belongs to a device of another office");
   }
-  if (hlc.node != device.hlc_node) {
+  if (!device.relay && hlc.node != device.hlc_node) {
     return rejected(change, "forged_clock",
                     "the change's clock carries another device's id; a device pushes only the "
                     "changes it made itself");
@@ -947,7 +961,7 @@ protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_
   std::size_t bytes = 0;
   {
     auto q = db_.query(
-        "SELECT entity, id, hlc, json, seq FROM records WHERE seq > ?1 "
+        "SELECT entity, id, hlc, json, seq, field_hlcs FROM records WHERE seq > ?1 "
         "AND (?5 OR last_device <> ?2) "
         "AND (entity IN ('event', 'pack') OR (office = ?3 AND office <> '')) ORDER BY seq "
         "LIMIT ?4");
@@ -968,11 +982,19 @@ protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_
       if (!record) throw store::StoreError(0, "a stored record cannot be read");
       bytes += size;
       last_seq = q.int64(4);
-      response.changes.push_back(protocol::PulledChange{.seq = last_seq,
-                                                        .entity = *entity,
-                                                        .entity_id = q.text(1),
-                                                        .hlc = q.text(2),
-                                                        .record = std::move(*record)});
+      protocol::PulledChange pulled{.seq = last_seq,
+                                    .entity = *entity,
+                                    .entity_id = q.text(1),
+                                    .hlc = q.text(2),
+                                    .record = std::move(*record)};
+      if (device.relay) {
+        // A hub merges field by field, as this server does (merge.hpp).
+        for (const auto& [field, clock] : decode_clocks(q.text(5))) {
+          pulled.field_hlcs.push_back(util::cat(field, '=', clock));
+        }
+        bytes += pulled.field_hlcs.size() * 48;
+      }
+      response.changes.push_back(std::move(pulled));
     }
   }
   if (!response.more) {
@@ -997,6 +1019,98 @@ void CentralStore::write_server_record(const Record& record, const std::string& 
   const std::string hlc = next_server_hlc().to_string();
   MergeResult merged = merge(existing ? &existing->held : nullptr, record, hlc, {});
   save_stored(merged.held, existing ? existing->office : office, next_seq(), std::string());
+}
+
+void CentralStore::queue_for_relay(const protocol::Change& change) {
+  db_.query(
+         "INSERT INTO relay_queue (change_id, change_json) VALUES (?1, ?2) "
+         "ON CONFLICT (change_id) DO NOTHING")
+      .bind_all(change.change_id, protocol::encode(change))
+      .run();
+}
+
+std::optional<UpstreamApply> CentralStore::apply_upstream_page(const protocol::PullResponse& page,
+                                                               const std::string& office,
+                                                               std::int64_t from_cursor) {
+  return retrying("upstream_page", [&]() -> std::optional<UpstreamApply> {
+    std::lock_guard lock(mutex_);
+    UpstreamApply counts;
+    sql::Transaction tx(db_, sql::TxKind::write);
+    {
+      auto q = db_.query("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'relay_cursor'");
+      const std::int64_t cursor = q.step() ? q.int64(0) : 0;
+      if (cursor != from_cursor) return std::nullopt;
+    }
+    for (const auto& change : page.changes) {
+      if (!merge_upstream_record(change, office, counts)) ++counts.refused;
+    }
+    db_.query(
+           "INSERT INTO meta (key, value) VALUES ('relay_cursor', ?1) "
+           "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(1, std::to_string(page.next_cursor))
+        .run();
+    tx.commit();
+    return counts;
+  });
+}
+
+bool CentralStore::merge_upstream_record(const protocol::PulledChange& change,
+                                         const std::string& office, UpstreamApply& counts) {
+  Record record = change.record;
+  const Entity entity = protocol::entity_of(record);
+  if (!valid_hlc(change.hlc) || record_id(record) != change.entity_id ||
+      !validate(record).empty()) {
+    return false;
+  }
+  // Each field's clock as upstream holds it; a field it sent none for is
+  // left as the hub holds it.
+  std::map<std::string, std::vector<std::string>, std::less<>> fields_by_clock;
+  FieldClocks clocks;
+  for (const auto& item : change.field_hlcs) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || !valid_hlc(std::string_view(item).substr(eq + 1))) {
+      return false;
+    }
+    const std::string field = item.substr(0, eq);
+    const std::string clock = item.substr(eq + 1);
+    fields_by_clock[clock].push_back(field);
+    clocks[field] = clock;
+  }
+  std::string record_office = office;
+  if (const auto* event = std::get_if<model::TrainingEvent>(&record)) record_office = event->office;
+  if (entity == Entity::pack) record_office.clear();
+  if (const auto* request = std::get_if<model::ResourceRequest>(&record);
+      request != nullptr && request->office != office) {
+    return false;
+  }
+  const auto existing = load_stored(entity, change.entity_id);
+  if (existing && existing->office != record_office && entity != Entity::event) return false;
+
+  HeldRecord merged;
+  if (!existing) {
+    merged = merge(nullptr, record, change.hlc, {}).held;
+    for (auto& [field, clock] : merged.clocks) {
+      if (const auto it = clocks.find(field); it != clocks.end()) clock = it->second;
+    }
+  } else if (fields_by_clock.empty()) {
+    merged = merge(&existing->held, record, change.hlc, {}).held;
+  } else {
+    merged = existing->held;
+    for (const auto& [clock, fields] : fields_by_clock) {
+      merged = merge(&merged, record, clock, fields).held;
+    }
+  }
+  std::string json = protocol::encode_record(merged.record);
+  if (existing && existing->held.clocks == merged.clocks &&
+      json == protocol::encode_record(existing->held.record)) {
+    ++counts.unchanged;
+    return true;
+  }
+  // Written as the server's: every desk pulls it, none has it yet.
+  save_stored(merged, existing ? existing->office : record_office, next_seq(), std::string(),
+              std::move(json));
+  ++counts.written;
+  return true;
 }
 
 StoreResult<CatalogImport> CentralStore::import_catalog(std::vector<model::ResourcePack> packs,

@@ -64,6 +64,10 @@ struct Device {
   std::int64_t last_contact_ms = 0;  // 0: never
   std::optional<std::int64_t> clock_offset_ms;
   std::optional<std::int64_t> queue_depth;  // the last one it reported
+  // A venue hub enrolled with a relay code: it forwards its own desks'
+  // changes, whose clocks carry the desks' nodes (docs/ARCHITECTURE.md,
+  // "Venue hubs"), and its pulls carry each field's clock.
+  bool relay = false;
 };
 
 // A device as `alliance-central devices` lists it.
@@ -198,6 +202,36 @@ struct BundleSigner {
   std::string secret_key;
 };
 
+// A venue hub's enrolment with its upstream central (alliance-central relay).
+struct RelayEnrolment {
+  std::string upstream_url;
+  std::string device_id;
+  std::string token;
+  std::string office;
+  std::string hlc_node;
+};
+
+// A desk's change the hub applied, waiting to be relayed upstream.
+struct QueuedChange {
+  std::int64_t position = 0;
+  protocol::Change change;
+};
+
+// Where the hub's pull from upstream stands, and the upstream it has seen
+// (its lineage, server_seq the highest seen): a different database, a new
+// restore count or a fallen sequence means upstream went back in time.
+struct RelayCursor {
+  std::int64_t cursor = 0;
+  protocol::CentralLineage upstream;
+};
+
+// What applying one page pulled from upstream did to the hub.
+struct UpstreamApply {
+  int written = 0;    // records the hub's desks will pull
+  int unchanged = 0;  // already held as they are (the hub's own relayed changes)
+  int refused = 0;    // failed validation or named another office: not written
+};
+
 class CentralStore {
  public:
   // Opens and migrates the database: a PostgreSQL URL (sql::is_postgresql_url)
@@ -214,6 +248,10 @@ class CentralStore {
   // code (only its hash is stored). `office` must pass office_name_problem;
   // throws std::invalid_argument otherwise.
   std::string create_enrolment_code(const std::string& office, std::chrono::seconds ttl);
+
+  // The same for a venue hub's upstream enrolment (enroll-code --relay): the
+  // device enrolled with it is a relay (Device::relay).
+  std::string create_relay_enrolment_code(const std::string& office, std::chrono::seconds ttl);
 
   // Exchanges a code for a new device and its bearer token, binding the
   // request's hlc_node (already checked with is_device_hlc_node) to it:
@@ -320,6 +358,37 @@ class CentralStore {
   // nothing written) when one numbered as high or higher was recorded first.
   bool record_bundle(const std::string& device_id, std::int64_t sequence);
 
+  // Venue hubs, the hub's side (central/store/relay.cpp, docs/ARCHITECTURE.md).
+  // Its upstream enrolment, once alliance-central relay has made one.
+  std::optional<RelayEnrolment> relay_enrolment();
+  // Saves the upstream enrolment; from then on every desk change this
+  // database applies is queued for upstream. Refused with "desks_first" when
+  // desks' changes were applied here before (they were never queued).
+  StoreResult<RelayEnrolment> save_relay_enrolment(const RelayEnrolment& enrolment);
+  // Queued changes not yet answered upstream, oldest first, at most `limit`.
+  std::vector<QueuedChange> relay_waiting(std::size_t limit);
+  std::int64_t relay_waiting_count();
+  // Upstream answered these queued changes (position, outcome): they stop
+  // waiting. A refusal that may clear is not recorded here; it waits.
+  void relay_answered(const std::vector<std::pair<std::int64_t, std::string>>& answered);
+  RelayCursor relay_cursor();
+  // Records the highest upstream sequence seen (pushes and pulls report it).
+  void relay_saw_upstream(const protocol::CentralLineage& upstream);
+  // Upstream went back in time (restored, or another database): every
+  // queued change waits again and the pull starts from the beginning, both
+  // harmless to repeat (original change ids, field clocks).
+  void relay_start_over(const protocol::CentralLineage& upstream);
+  // Merges a page pulled from upstream from `from_cursor` into this database
+  // field by field (PulledChange::field_hlcs) as writes every desk pulls,
+  // and moves the relay cursor to page.next_cursor, in one transaction;
+  // nullopt (nothing written) when the cursor is no longer `from_cursor`
+  // (the relay started over meanwhile). Members, attendance and requests
+  // must be of `office`; a record that fails validation or names another
+  // office is refused and counted.
+  std::optional<UpstreamApply> apply_upstream_page(const protocol::PullResponse& page,
+                                                   const std::string& office,
+                                                   std::int64_t from_cursor);
+
   // This database's identity, restore count and change sequence, as every
   // push and pull answer carries them (protocol::CentralLineage).
   protocol::CentralLineage lineage();
@@ -347,6 +416,7 @@ class CentralStore {
   auto retrying(std::string_view what, Body&& body) -> decltype(body());
   static constexpr int kMaxTransactionAttempts = 8;
   StoreResult<protocol::EnrollResponse> enroll_once(const protocol::EnrollRequest& request);
+  std::string create_code(const std::string& office, std::chrono::seconds ttl, bool relay);
   // What a change needs that the database does not decide: its payload
   // hash and the record normalised and validated. Worked out before the
   // writers' lock is taken, so pushes of several devices do it in parallel.
@@ -391,6 +461,12 @@ class CentralStore {
   void note_contact(const Device& device, std::optional<std::int64_t> device_time_ms,
                     std::optional<std::int64_t> queue_depth);
   void write_server_record(const protocol::Record& record, const std::string& office);
+  // Inside the push batch: queues a desk's change for upstream when this
+  // database is a venue hub (relaying_).
+  void queue_for_relay(const protocol::Change& change);
+  // Inside the upstream page's transaction: one pulled record merged in.
+  bool merge_upstream_record(const protocol::PulledChange& change, const std::string& office,
+                             UpstreamApply& counts);
 
   // A record as stored, or as the open push batch wrote it.
   std::optional<StoredRecord> load_stored(protocol::Entity entity, const std::string& id);
@@ -435,6 +511,8 @@ class CentralStore {
   std::optional<std::int64_t> batch_seq_;
   // The open push batch's reads and writes (push_once only).
   std::optional<PushBatch> batch_;
+  // Whether the open push batch's changes are queued for upstream (a hub).
+  bool relaying_ = false;
 };
 
 }  // namespace alliance::central

@@ -145,6 +145,8 @@ constexpr FieldLimit kLimits[] = {
     nested("result", "errors[].key", "errors[].key", "errors", 128, S::code),
     text("pulled_change", "entity_id", kMaxIdLength, S::id),
     text("pulled_change", "hlc", kMaxHlcLength, S::hlc),
+    // "field=hlc" for each field, to relays only: a field name, '=', an HLC.
+    strings("pulled_change", "field_hlcs", kMaxCodeLength + 1 + kMaxHlcLength, 64, S::code),
     text("error", "code", kMaxCodeLength, S::code),
     text("error", "message", kMaxMessageLength, S::text),
     objects("error", "errors", 256),

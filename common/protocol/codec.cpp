@@ -343,6 +343,7 @@ void write(Writer& w, const PulledChange& v) {
   w.code("entity", to_string(entity_of(v.record)));
   w.text("entity_id", v.entity_id);
   w.text("hlc", v.hlc);
+  w.texts("field_hlcs", v.field_hlcs);
   write_record_object(w, "record", v.record);
 }
 
@@ -899,6 +900,7 @@ void read(Reader& r, PulledChange& v) {
   r.code("entity", v.entity, &entity_from, true);
   read_bounded<true>(r, "pulled_change", "entity_id", v.entity_id);
   read_bounded<true>(r, "pulled_change", "hlc", v.hlc);
+  read_texts(r, "field_hlcs", v.field_hlcs, list_limit("pulled_change", "field_hlcs"));
   v.record = read_record_object(r, "record", v.entity);
 }
 

@@ -135,6 +135,10 @@ struct PulledChange {
   std::string entity_id;
   std::string hlc;
   Record record;  // the server's merged record after this change
+  // Each field's clock, "field=hlc" (central/merge.hpp FieldClocks): sent
+  // only to a relay (a venue hub), which merges the record field by field
+  // into its own store; empty for every other device.
+  std::vector<std::string> field_hlcs;
 };
 
 struct PullResponse {
