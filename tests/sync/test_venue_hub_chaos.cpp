@@ -64,17 +64,6 @@ bool has_pack(store::Store& desk, const std::string& id) {
   return std::any_of(packs.begin(), packs.end(), [&](const auto& p) { return p.id == id; });
 }
 
-// Polls `done` every `every` until it holds or `limit` passes.
-template <class F>
-bool poll_until(F done, std::chrono::milliseconds limit, std::chrono::milliseconds every) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(every);
-  }
-  return done();
-}
-
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -208,7 +197,7 @@ TEST_CASE("a venue hub under SIGKILLs and a faulty upstream link loses and doubl
   auto upstream_store = central::CentralStore::open(upstream.db());
   auto hub_store = central::CentralStore::open(hub->db);
   const auto healed = Clock::now();
-  const bool converged = poll_until(
+  const bool converged = eventually(
       [&] {
         for (auto& desk : desks) {
           if (!desk->store.queue_counts().all_synced()) return false;
@@ -223,7 +212,7 @@ TEST_CASE("a venue hub under SIGKILLs and a faulty upstream link loses and doubl
         }
         return true;
       },
-      std::chrono::seconds(120), std::chrono::milliseconds(250));
+      std::chrono::seconds(120));
   const double convergence_seconds = seconds_since(healed);
 
   const auto held = central_member_ids(*upstream_store);
@@ -306,13 +295,13 @@ TEST_CASE("hubs chained desk to venue hub to region hub to upstream carry record
 
   const auto ids = register_members(desk->store, 5);
   auto upstream_store = central::CentralStore::open(upstream.db());
-  const bool arrived = poll_until(
+  const bool arrived = eventually(
       [&] {
         const auto held = central_member_ids(*upstream_store);
         return std::all_of(ids.begin(), ids.end(),
                            [&](const auto& id) { return held.contains(id); });
       },
-      std::chrono::seconds(60), std::chrono::milliseconds(100));
+      std::chrono::seconds(60));
   CHECK(arrived);
   CHECK(upstream_store->count_records(protocol::Entity::member) == 5);
   CHECK(upstream_store->count_applied_changes() == 5);
@@ -325,8 +314,8 @@ TEST_CASE("hubs chained desk to venue hub to region hub to upstream carry record
         << R"( "stock": [{"office": "Nairobi", "quantity": 7}]}]})";
   }
   central_command({"import-catalog", "--db", upstream.db(), catalogue.string()}, dir.path());
-  const bool came_down = poll_until([&] { return has_pack(desk->store, "CP-HUB-CHAIN-01"); },
-                                    std::chrono::seconds(60), std::chrono::milliseconds(100));
+  const bool came_down = eventually([&] { return has_pack(desk->store, "CP-HUB-CHAIN-01"); },
+                                    std::chrono::seconds(60));
   CHECK(came_down);
   CHECK(desk->store.queue_counts().all_synced());
 
