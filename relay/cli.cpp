@@ -25,6 +25,8 @@ constexpr std::string_view kUsage =
     "there with `alliance-central enroll-code --relay --office OFFICE`; make the desks'\n"
     "codes on the hub for the same office, after this. Later runs need neither (an\n"
     "--upstream given then replaces the saved URL: same central, another address).\n"
+    "A hub revoked upstream enrols again the same way, with a new code for its office;\n"
+    "what waits in its queue is kept and sent.\n"
     "\n"
     "  --name NAME            the hub's device name upstream (default \"venue hub\")\n"
     "  --once                 send what waits, pull until up to date, exit: 0 when\n"
@@ -137,11 +139,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     auto enrolment = hub->relay_enrolment();
     const auto upstream = flags.find("--upstream");
     if (const auto code = flags.find("--code"); code != flags.end()) {
-      if (enrolment) {
-        err << "alliance-central relay: this hub is already enrolled upstream (office "
-            << enrolment->office << "); run it without --code\n";
-        return 2;
-      }
+      // An enrolled hub enrols again (e.g. revoked upstream) keeping its queue.
       if (upstream == flags.end()) {
         err << "alliance-central relay: --code needs --upstream URL\n";
         return 2;

@@ -122,7 +122,8 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
         "enrolled and last heard from, its clock offset (device minus server, in ms,\n"
         "from its last push or pull), when it was revoked, and the queue depth its\n"
         "agent last reported (changes waiting to be acknowledged) with when central\n"
-        "recorded it, empty if it never reported one (CSV by default).",
+        "recorded it, empty if it never reported one, and whether it is a venue hub's\n"
+        "relay (CSV by default).",
         {"--db", "--format"},
         0}},
       {"revoke-device",
@@ -777,6 +778,13 @@ int run_command(const std::string& name, const Parsed& p, std::istream& in, std:
     const std::string office = p.flags.contains("--office") ? p.flags.at("--office") : "";
     if (auto problem = office_name_problem(office)) {
       err << "alliance-central: " << *problem << "\n";
+      return 2;
+    }
+    // A hub's desks act for the office it relays for: upstream would refuse
+    // any other office's changes.
+    if (const auto hub = store->relay_enrolment(); hub && hub->office != office) {
+      err << "alliance-central: this database is a venue hub relaying for office " << hub->office
+          << "; make its codes for that office\n";
       return 2;
     }
     out << (p.flags.contains("--relay")

@@ -31,11 +31,11 @@ std::string devices_csv(const std::vector<DeviceListing>& devices) {
   std::ostringstream out;
   util::CsvWriter writer(out);
   writer.row({"id", "name", "office", "hlc_node", "app_version", "enrolled_at", "last_contact_at",
-              "clock_offset_ms", "revoked_at", "queue_depth", "queue_depth_at"});
+              "clock_offset_ms", "revoked_at", "queue_depth", "queue_depth_at", "relay"});
   for (const auto& d : devices) {
     writer.row({d.id, d.name, d.office, d.hlc_node, d.app_version, d.enrolled_at, d.last_contact_at,
                 number_text(d.clock_offset_ms), d.revoked_at, number_text(d.queue_depth),
-                d.queue_depth_at});
+                d.queue_depth_at, d.relay ? "yes" : "no"});
   }
   return std::move(out).str();
 }
@@ -55,7 +55,8 @@ std::string devices_json(const std::vector<DeviceListing>& devices) {
         ",\"revoked\":", d.revoked_at.empty() ? "false" : "true",
         ",\"revoked_at\":", json_or_null(d.revoked_at),
         ",\"queue_depth\":", number_or_null(d.queue_depth),
-        ",\"queue_depth_at\":", json_or_null(d.queue_depth_at), "}");
+        ",\"queue_depth_at\":", json_or_null(d.queue_depth_at),
+        ",\"relay\":", d.relay ? "true" : "false", "}");
   }
   out += devices.empty() ? "]\n" : "\n]\n";
   return out;

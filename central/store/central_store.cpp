@@ -459,7 +459,7 @@ std::vector<DeviceListing> CentralStore::list_devices() {
   auto q = db_.query(
       "SELECT id, name, office, app_version, enrolled_at, COALESCE(hlc_node, ''), "
       "COALESCE(last_contact_at, ''), clock_offset_ms, COALESCE(revoked_at, ''), queue_depth, "
-      "COALESCE(queue_depth_at, '') FROM devices ORDER BY enrolled_at, id");
+      "COALESCE(queue_depth_at, ''), relay FROM devices ORDER BY enrolled_at, id");
   while (q.step()) {
     out.push_back(DeviceListing{
         .id = q.text(0),
@@ -472,7 +472,8 @@ std::vector<DeviceListing> CentralStore::list_devices() {
         .clock_offset_ms = q.is_null(7) ? std::nullopt : std::optional<std::int64_t>(q.int64(7)),
         .revoked_at = q.text(8),
         .queue_depth = q.is_null(9) ? std::nullopt : std::optional<std::int64_t>(q.int64(9)),
-        .queue_depth_at = q.text(10)});
+        .queue_depth_at = q.text(10),
+        .relay = q.int64(11) != 0});
   }
   return out;
 }

@@ -86,6 +86,7 @@ struct DeviceListing {
   // empty while it has never reported one (an agent from before schema 9).
   std::optional<std::int64_t> queue_depth;
   std::string queue_depth_at;
+  bool relay = false;  // a venue hub (enroll-code --relay)
 };
 
 // The node id in the server's own HLC values; no device may enrol with it.
@@ -363,7 +364,8 @@ class CentralStore {
   std::optional<RelayEnrolment> relay_enrolment();
   // Saves the upstream enrolment; from then on every desk change this
   // database applies is queued for upstream. Refused with "desks_first" when
-  // desks' changes were applied here before (they were never queued).
+  // desks' changes were applied here before (they were never queued), and
+  // with "office_changed" when it replaces one for another office.
   StoreResult<RelayEnrolment> save_relay_enrolment(const RelayEnrolment& enrolment);
   // Queued changes not yet answered upstream, oldest first, at most `limit`.
   std::vector<QueuedChange> relay_waiting(std::size_t limit);

@@ -8,6 +8,7 @@
 
 #include "central/store/retrying.hpp"
 #include "common/protocol/codec.hpp"
+#include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 
 namespace alliance::central {
@@ -52,8 +53,15 @@ StoreResult<RelayEnrolment> CentralStore::save_relay_enrolment(const RelayEnrolm
   sql::Transaction tx(db_, sql::TxKind::write);
   bool enrolled_before = false;
   {
-    auto q = db_.query("SELECT 1 FROM meta WHERE key = 'relay_office'");
+    auto q = db_.query("SELECT value FROM meta WHERE key = 'relay_office'");
     enrolled_before = q.step();
+    if (enrolled_before && q.text(0) != enrolment.office) {
+      // Its desks and queue are that office's: upstream would refuse them.
+      return std::unexpected(StoreFailure{
+          "office_changed",
+          util::cat("this hub relays for office ", q.text(0), "; the new enrolment is for ",
+                    enrolment.office, ": use a relay code made for ", q.text(0))});
+    }
   }
   if (!enrolled_before) {
     // Changes applied before the hub had an upstream were never queued, so
