@@ -272,3 +272,45 @@ TEST_CASE("upstream's records merge into a hub field by field and its desks pull
   CHECK(hub.store->count_records(Entity::request) == 0);
   CHECK(held_member(*hub.store, member.id).given_name == "Wanjiru");
 }
+
+TEST_CASE("a request made at a venue desk goes up and the office's decision comes back down") {
+  Central upstream("upstream");
+  Central hub("hub");
+  const auto hub_upstream = upstream.enrol("Nairobi", "hub-1", true);
+  hub.become_hub("Nairobi");
+  const auto venue_desk = hub.enrol("Nairobi", "venue-desk");
+
+  auto request = test::sample_request("Nairobi");
+  request.id = "request-at-venue";
+  REQUIRE(hub.store->push(venue_desk, {test::change_of(request, clock("venue-desk", 10))})
+              .results.at(0)
+              .outcome == Outcome::applied);
+  // What the relay does: the queued change, as the desk sent it, pushed as the hub.
+  const auto waiting = hub.store->relay_waiting(10);
+  REQUIRE(waiting.size() == 1);
+  const auto relayed = upstream.store->push(hub_upstream, {waiting[0].change});
+  REQUIRE(relayed.results.at(0).outcome == Outcome::applied);
+  hub.store->relay_answered({{waiting[0].position, "applied"}});
+
+  REQUIRE(upstream.store->set_request_status(request.id, model::RequestStatus::approved,
+                                             "admin:office"));
+  const auto page = upstream.store->pull(hub_upstream, 0, 100);
+  const auto applied = hub.store->apply_upstream_page(page, "Nairobi", 0);
+  REQUIRE(applied.has_value());
+  CHECK(applied->written == 1);
+  CHECK(applied->refused == 0);
+  // Nothing went back into the queue: upstream's writes are not relayed.
+  CHECK(hub.store->relay_waiting_count() == 0);
+
+  const auto desk_page = hub.store->pull(venue_desk, 0, 100);
+  const auto it = std::find_if(desk_page.changes.begin(), desk_page.changes.end(),
+                               [&](const auto& c) { return c.entity_id == request.id; });
+  REQUIRE(it != desk_page.changes.end());
+  const auto& at_desk = std::get<model::ResourceRequest>(it->record);
+  CHECK(at_desk.status == model::RequestStatus::approved);
+  const bool decided_by_office =
+      std::any_of(at_desk.transitions.begin(), at_desk.transitions.end(), [](const auto& t) {
+        return t.status == model::RequestStatus::approved && t.actor == "admin:office";
+      });
+  CHECK(decided_by_office);
+}
