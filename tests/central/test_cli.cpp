@@ -154,6 +154,7 @@ TEST_CASE("devices lists each device with its office, last contact, clock offset
   CHECK(json.out.find("\"last_contact_at\":\"20") != std::string::npos);
   CHECK(json.out.find("\"queue_depth\":12,\"queue_depth_at\":\"20") != std::string::npos);
   CHECK(json.out.find("\"queue_depth\":null,\"queue_depth_at\":null") != std::string::npos);
+  CHECK(json.out.find("\"relay\":false") != std::string::npos);  // desks, not venue hubs
 
   const auto csv = cli({"devices", "--db", db});
   REQUIRE(csv.code == 0);
@@ -163,7 +164,7 @@ TEST_CASE("devices lists each device with its office, last contact, clock offset
   const auto& header = (*rows)[0].fields;
   CHECK(header == std::vector<std::string>{"id", "name", "office", "hlc_node", "app_version",
                                            "enrolled_at", "last_contact_at", "clock_offset_ms",
-                                           "revoked_at", "queue_depth", "queue_depth_at"});
+                                           "revoked_at", "queue_depth", "queue_depth_at", "relay"});
   for (std::size_t r = 1; r < rows->size(); ++r) {
     const auto& row = (*rows)[r].fields;
     REQUIRE(row.size() == header.size());
@@ -176,6 +177,7 @@ TEST_CASE("devices lists each device with its office, last contact, clock offset
       CHECK(row[8].empty());
       CHECK(row[9] == "12");
       CHECK(row[10].starts_with("20"));
+      CHECK(row[11] == "no");
     } else {
       CHECK(row[0] == quiet_id);
       CHECK(row[6].empty());  // never heard from
