@@ -241,18 +241,20 @@ std::vector<std::string> fill_missing_person_fields(model::Member& keep,
   return filled;
 }
 
-std::string encode_clocks(const FieldClocks& clocks) {
+std::string encode_clocks(const FieldClocks& clocks, std::string_view newest) {
   std::string out;
   for (const auto& [field, hlc] : clocks) {
     out += field;
-    out += '\t';
-    out += hlc;
+    if (hlc != newest) {
+      out += '\t';
+      out += hlc;
+    }
     out += '\n';
   }
   return out;
 }
 
-FieldClocks decode_clocks(std::string_view text) {
+FieldClocks decode_clocks(std::string_view text, std::string_view newest) {
   FieldClocks clocks;
   while (!text.empty()) {
     const auto end = text.find('\n');
@@ -260,6 +262,8 @@ FieldClocks decode_clocks(std::string_view text) {
     const auto tab = line.find('\t');
     if (tab != std::string_view::npos) {
       clocks.emplace(std::string(line.substr(0, tab)), std::string(line.substr(tab + 1)));
+    } else if (!line.empty()) {
+      clocks.emplace(std::string(line), std::string(newest));
     }
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);

@@ -229,7 +229,8 @@ void migrate_central(sql::Connection& db) {
 }
 
 std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int busy_timeout_ms) {
-  auto db = sql::Connection::open(db_spec, sql::ConnectOptions{.busy_timeout_ms = busy_timeout_ms});
+  auto db = sql::Connection::open(db_spec, sql::ConnectOptions{.busy_timeout_ms = busy_timeout_ms,
+                                                               .background_checkpoints = true});
   migrate_central(db);
   // The identity is made with the database and copied by every backup, so a
   // restored database keeps it; a database made before it gets one now.
@@ -603,7 +604,7 @@ void CentralStore::save_stored(const HeldRecord& held, const std::string& office
                 .id = record_id(held.record),
                 .office = office,
                 .json = json ? std::move(*json) : protocol::encode_record(held.record),
-                .field_hlcs = encode_clocks(held.clocks),
+                .field_hlcs = encode_clocks(held.clocks, held.hlc),
                 .hlc = held.hlc,
                 .seq = seq,
                 .last_device = last_device};
@@ -990,7 +991,7 @@ protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_
                                     .record = std::move(*record)};
       if (device.relay) {
         // A hub merges field by field, as this server does (merge.hpp).
-        for (const auto& [field, clock] : decode_clocks(q.text(5))) {
+        for (const auto& [field, clock] : decode_clocks(q.text(5), q.text(2))) {
           pulled.field_hlcs.push_back(util::cat(field, '=', clock));
         }
         bytes += pulled.field_hlcs.size() * 48;

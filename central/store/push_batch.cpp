@@ -25,8 +25,9 @@ StoredRecord decode_stored(Entity entity, const std::string& json, const std::st
     throw store::StoreError(0, util::cat("a stored ", protocol::to_string(entity),
                                          " record cannot be read: ", record.error().message));
   }
+  auto field_clocks = decode_clocks(clocks, hlc);
   return StoredRecord{.held = {.record = std::move(*record),
-                               .clocks = decode_clocks(clocks),
+                               .clocks = std::move(field_clocks),
                                .hlc = std::move(hlc)},
                       .office = std::move(office)};
 }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "central/store/wal_checkpointer.hpp"
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
 
@@ -47,7 +48,9 @@ class SqliteQuery final : public QueryImpl {
 
 class SqliteConnection final : public ConnectionImpl {
  public:
-  explicit SqliteConnection(store::Database db) : db_(std::move(db)) {}
+  SqliteConnection(store::Database db, bool background_checkpoints) : db_(std::move(db)) {
+    if (background_checkpoints) checkpointer_ = std::make_unique<WalCheckpointer>(db_, db_.path());
+  }
   Backend backend() const override { return Backend::sqlite; }
   std::unique_ptr<QueryImpl> query(std::string_view sql) override {
     return std::make_unique<SqliteQuery>(db_, sql);
@@ -65,6 +68,7 @@ class SqliteConnection final : public ConnectionImpl {
  private:
   store::Database db_;
   std::unique_ptr<store::Transaction> tx_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // after db_: stopped before it closes
 };
 
 // ---------------------------------------------------------------- PostgreSQL
@@ -340,7 +344,8 @@ Connection Connection::open(const std::string& spec, const ConnectOptions& optio
   // A batch of 500 changes dirties more pages than SQLite's default 2 MiB
   // cache holds; spilling them mid-transaction costs a write per page.
   db.exec("PRAGMA cache_size=-65536");
-  return Connection(std::make_unique<SqliteConnection>(std::move(db)));
+  return Connection(
+      std::make_unique<SqliteConnection>(std::move(db), options.background_checkpoints));
 }
 
 Transaction::Transaction(Connection& db, TxKind kind) : db_(db) {

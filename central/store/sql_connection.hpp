@@ -139,6 +139,9 @@ struct ConnectOptions {
   // PostgreSQL: bounds on connecting and on any one statement.
   int connect_timeout_s = 10;
   int statement_timeout_ms = 30'000;
+  // SQLite: checkpoint the write-ahead log on a thread of its own rather than
+  // inside the commits (wal_checkpointer.hpp), for the store's writer.
+  bool background_checkpoints = false;
 };
 
 class Connection {

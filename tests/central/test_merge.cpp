@@ -113,8 +113,18 @@ TEST_CASE("a request status only moves forward and cancelled wins") {
   CHECK(final_request.transitions[1].status == model::RequestStatus::cancelled);
 }
 
-TEST_CASE("field clocks survive their text form") {
-  central::FieldClocks clocks{{"email", test::hlc_at(1)}, {"region", test::hlc_at(2, "n")}};
-  CHECK(central::decode_clocks(central::encode_clocks(clocks)) == clocks);
-  CHECK(central::decode_clocks("").empty());
+TEST_CASE("field clocks survive their text form, which names the newest clock only once") {
+  const std::string newest = test::hlc_at(2, "n");
+  central::FieldClocks clocks{
+      {"email", test::hlc_at(1)}, {"region", newest}, {"phone", newest}, {"role", ""}};
+  const std::string text = central::encode_clocks(clocks, newest);
+  CHECK(central::decode_clocks(text, newest) == clocks);
+  // The newest clock is not spelled out; the others are.
+  CHECK(text.find(newest) == std::string::npos);
+  CHECK(text.find(test::hlc_at(1)) != std::string::npos);
+  CHECK(central::decode_clocks("", newest).empty());
+  // Rows written before schema 12 spell out every clock.
+  const std::string old_form = "email\t" + test::hlc_at(1) + "\nregion\t" + newest + "\n";
+  CHECK(central::decode_clocks(old_form, newest) ==
+        central::FieldClocks{{"email", test::hlc_at(1)}, {"region", newest}});
 }
