@@ -361,7 +361,8 @@ ApiResponse Api::push(const ApiRequest& http) {
         .device_time_ms = parse_device_time(http.header(device_time_header())),
         .queue_depth = parse_queue_depth(http.header(queue_depth_header()))};
     return with_device(
-        ApiResponse{.body = protocol::encode(store_.push(*device, request->changes, options))});
+        ApiResponse{.body = protocol::encode(store_.push(*device, request->changes, options)),
+                    .compression = Compression::quick});
   });
 }
 

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "central/http/coding.hpp"
 #include "central/store/central_store.hpp"
 
 namespace alliance::central {
@@ -105,6 +106,8 @@ struct ApiResponse {
   // A pull that found nothing and may wait (wait=S): the server holds the
   // request up to this long and asks again when a change lands (server.cpp).
   std::chrono::milliseconds hold_for{0};
+  // How hard brotli works on the body (coding.hpp).
+  Compression compression = Compression::thorough;
 };
 
 // The JSON error body (protocol::ErrorBody) with its status.

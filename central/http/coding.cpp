@@ -17,8 +17,10 @@ namespace {
 constexpr std::size_t kMinCompressibleBytes = 256;
 // Decoded output is produced in steps of this size, each asked of the budget.
 constexpr std::size_t kInflateStep = 64 * 1024;
-// Brotli's quality 11 costs seconds on a full pull page; 9 keeps most of the gain.
-constexpr int kBrotliQuality = 9;
+// Brotli's quality 11 costs seconds on a full pull page; 9 keeps most of the
+// gain. 4 is the quick one (Compression::quick).
+constexpr int kBrotliThoroughQuality = 9;
+constexpr int kBrotliQuickQuality = 4;
 
 struct AcceptedCodings {
   bool gzip = false;
@@ -139,14 +141,15 @@ std::string_view coding_name(ResponseCoding coding) {
   return "";
 }
 
-std::string encode_response(ResponseCoding coding, std::string_view body) {
+std::string encode_response(ResponseCoding coding, std::string_view body, Compression effort) {
   if (coding == ResponseCoding::identity) return std::string(body);
   std::string out;
   if (coding == ResponseCoding::br) {
     std::size_t size = BrotliEncoderMaxCompressedSize(body.size());
     if (size == 0) size = body.size() + 1024;
     out.resize(size);
-    if (BrotliEncoderCompress(kBrotliQuality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, body.size(),
+    const int quality = effort == Compression::quick ? kBrotliQuickQuality : kBrotliThoroughQuality;
+    if (BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, body.size(),
                               reinterpret_cast<const std::uint8_t*>(body.data()), &size,
                               reinterpret_cast<std::uint8_t*>(out.data())) != BROTLI_TRUE) {
       throw std::runtime_error("brotli could not compress a response");

@@ -321,7 +321,9 @@ std::optional<ApiRequest> head_of(const http::request<http::empty_body>& request
 // Replaces the body with its coding for this client; returns the coding.
 ResponseCoding encode_for(ApiResponse& response, std::string_view accept_encoding) {
   const auto coding = choose_response_coding(accept_encoding, response.body.size());
-  if (coding != ResponseCoding::identity) response.body = encode_response(coding, response.body);
+  if (coding != ResponseCoding::identity) {
+    response.body = encode_response(coding, response.body, response.compression);
+  }
   return coding;
 }
 
