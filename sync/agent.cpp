@@ -271,9 +271,9 @@ SyncReport Agent::push_all() {
       while (in_flight.size() < window && batch_count_ >= full) {
         auto next = store_.next_batch(staggered(in_flight.size()), options_.batch_max_bytes,
                                       in_flight.back().batch.back().seq);
-        const bool independent = std::ranges::all_of(
-            in_flight, [&](const SentBatch& b) { return may_send_ahead(b.batch, next); });
-        if (next.empty() || !independent) break;
+        std::vector<const std::vector<store::OutboxEntry>*> sent;
+        for (const auto& b : in_flight) sent.push_back(&b.batch);
+        if (next.empty() || !may_send_ahead(sent, next)) break;
         in_flight.push_back(send_batch(std::move(next), idle_client(in_flight)));
       }
       std::optional<SentBatch> current = std::move(in_flight.front());
@@ -426,10 +426,12 @@ void Agent::record_results(const std::vector<store::OutboxEntry>& batch,
   }
 }
 
-bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
+bool may_send_ahead(const std::vector<const std::vector<store::OutboxEntry>*>& in_flight,
                     const std::vector<store::OutboxEntry>& next) {
   std::unordered_set<std::string_view> records;
-  for (const auto& e : in_flight) records.insert(e.entity_id);
+  for (const auto* batch : in_flight) {
+    for (const auto& e : *batch) records.insert(e.entity_id);
+  }
   return std::none_of(next.begin(), next.end(), [&](const store::OutboxEntry& e) {
     return records.contains(e.entity_id) || change_damage(e).has_value();
   });

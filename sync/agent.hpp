@@ -63,13 +63,14 @@ struct AgentOptions {
   std::size_t push_window = 3;
 };
 
-// Whether `next` may be pushed while `in_flight` still awaits its answer:
-// central then applies the two in either order. That is safe for changes of
-// different records (merges are field by field by clock, and a reference to
-// a record not there yet is allowed), not for two changes of one record (a
-// request's later status must not arrive before the request). A damaged
-// change is never sent ahead (the agent sets it aside first).
-bool may_send_ahead(const std::vector<store::OutboxEntry>& in_flight,
+// Whether `next` may be pushed while the batches `in_flight` still await
+// their answers: central then applies them in any order. That is safe for
+// changes of different records (merges are field by field by clock, and a
+// reference to a record not there yet is allowed), not for two changes of one
+// record (a request's later status must not arrive before the request). A
+// damaged change is never sent ahead (the agent sets it aside first); each
+// change of `next` is read once for that, however many batches are in flight.
+bool may_send_ahead(const std::vector<const std::vector<store::OutboxEntry>*>& in_flight,
                     const std::vector<store::OutboxEntry>& next);
 
 // The longest wait API v1 grants a pull (central's ApiLimits::max_pull_wait).

@@ -12,6 +12,8 @@
 // the bad link (256 kbit/s, 300 ms round trip, random stalls) the agent's time
 // as a ratio to the best any client could do: compressed bytes sent ÷ 256
 // kbit/s plus one round trip per batch.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -63,8 +65,21 @@ struct Run {
   std::int64_t batches = 0;
   std::uint64_t body_raw = 0;
   std::uint64_t body_sent = 0;
+  // CPU seconds (user + system) of the agent process and of central (this
+  // process, which serves), for the end-to-end run.
+  double agent_cpu = 0;
+  double central_cpu = 0;
   bool ok = false;
 };
+
+double cpu_seconds(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 void register_varied(store::Store& kiosk, int records) {
   std::mt19937 rng(42);
@@ -139,11 +154,15 @@ Run once_run(int records) {
         kiosk,
         {.server_url = server.url(), .device_id = enrolled.device_id, .token = enrolled.token});
   }
+  const double children_before = cpu_seconds(RUSAGE_CHILDREN);
+  const double self_before = cpu_seconds(RUSAGE_SELF);
   const auto start = Clock::now();
   const auto result = test::run_process({ALLIANCE_SYNC_BINARY, "once", "--db", db.string()},
                                         dir.path(), std::chrono::minutes(5));
   const auto stop = Clock::now();
   Run run;
+  run.agent_cpu = cpu_seconds(RUSAGE_CHILDREN) - children_before;
+  run.central_cpu = cpu_seconds(RUSAGE_SELF) - self_before;
   run.records = records;
   run.seconds = std::chrono::duration<double>(stop - start).count();
   const auto stored = server.store().count_records(protocol::Entity::member);
@@ -200,6 +219,9 @@ int main(int argc, char** argv) {
   std::printf("  %-34s %6d records  %8.2f s  %9.0f records/s (process start to exit)\n",
               "alliance-sync once, end to end", once.records, once.seconds,
               once.records / once.seconds);
+  std::printf("    cpu: agent %.2f s (%.1f us per record), central %.2f s (%.1f us per record)\n",
+              once.agent_cpu, once.agent_cpu * 1e6 / n, once.central_cpu,
+              once.central_cpu * 1e6 / n);
   all_ok = all_ok && once.ok;
   const Run single = push_run(loopback_sample, 1, std::nullopt);
   print_run("baseline, one POST per record", single);

@@ -57,13 +57,21 @@ TEST_CASE("a batch is sent ahead only when no record of it is still in flight") 
   const auto a = entry(1);
   const auto b = entry(2);
   const auto c = entry(3);
-  CHECK(sync::may_send_ahead({a, b}, {c}));
+  const auto d = entry(4);
+  const std::vector<store::OutboxEntry> first{a, b};
+  const std::vector<store::OutboxEntry> second{d};
+  CHECK(sync::may_send_ahead({&first}, {c}));
+  CHECK(sync::may_send_ahead({&first, &second}, {c}));
   auto same_record = c;
   same_record.entity_id = b.entity_id;  // a later change of b's record
-  CHECK_FALSE(sync::may_send_ahead({a, b}, {c, same_record}));
+  CHECK_FALSE(sync::may_send_ahead({&first}, {c, same_record}));
+  // Any batch in flight counts, not only the first.
+  CHECK(sync::may_send_ahead({&first}, {d}));
+  CHECK_FALSE(sync::may_send_ahead({&first, &second}, {d}));
   auto damaged = c;
   damaged.payload = "{not a change";
-  CHECK_FALSE(sync::may_send_ahead({a, b}, {damaged}));
+  CHECK_FALSE(sync::may_send_ahead({&first}, {damaged}));
+  CHECK_FALSE(sync::may_send_ahead({&first, &second}, {damaged}));
 }
 
 TEST_CASE("pushes keep up to a window of batches in flight, each change applied and acked once") {
