@@ -474,7 +474,7 @@ class CentralStore {
   std::optional<StoredRecord> load_stored(protocol::Entity entity, const std::string& id);
   // Writes a record at `seq` (`json`: encode_record's text, when the caller
   // has it): at once, or with the open push batch before it commits.
-  void save_stored(const HeldRecord& held, const std::string& office, std::int64_t seq,
+  void save_stored(HeldRecord held, const std::string& office, std::int64_t seq,
                    const std::string& last_device, std::optional<std::string> json = std::nullopt);
 
   // Member merges (member_merge.cpp), inside the push or merge transaction.
