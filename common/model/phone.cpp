@@ -12,7 +12,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -82,6 +84,47 @@ std::string e164_of(const pn::PhoneNumber& number) {
   std::string out;
   phone_util().Format(number, Util::E164, &out);
   return out;
+}
+
+// A number already in E.164 ("+254712345678": what kiosks save, so what
+// central is sent) is split without Parse, whose regular expressions were
+// most of central's validation (issue 15): calling codes are prefix-free, so
+// its code is the one of its first 1 to 3 digits libphonenumber knows, and
+// the rest is the national number, its leading zeros kept as Parse keeps
+// them. libphonenumber still decides validity, and the number must be
+// written back exactly as given (Parse would strip a trunk prefix kept after
+// the code). nullopt: anything else, left to the full reading.
+std::optional<std::string> canonical_e164(std::string_view text) {
+  constexpr std::size_t kLongestE164 = 16;  // '+' and 15 digits
+  if (text.size() < 3 || text.size() > kLongestE164 || text[0] != '+' || text[1] == '0') {
+    return std::nullopt;
+  }
+  const std::string_view digits = text.substr(1);
+  if (digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  for (std::size_t length = 1; length <= 3 && length < digits.size(); ++length) {
+    int code = 0;
+    std::from_chars(digits.data(), digits.data() + length, code);
+    std::string region;
+    phone_util().GetRegionCodeForCountryCode(code, &region);
+    if (region == "ZZ") continue;
+    const std::string_view national = digits.substr(length);
+    pn::PhoneNumber number;
+    number.set_country_code(code);
+    if (national.size() > 1 && national.front() == '0') {
+      number.set_italian_leading_zero(true);
+      std::size_t zeros = 1;
+      while (zeros + 1 < national.size() && national[zeros] == '0') ++zeros;
+      if (zeros > 1) number.set_number_of_leading_zeros(static_cast<std::int32_t>(zeros));
+    }
+    std::uint64_t value = 0;
+    std::from_chars(national.data(), national.data() + national.size(), value);
+    number.set_national_number(value);
+    if (!phone_util().IsValidNumber(number)) return std::nullopt;
+    std::string e164 = e164_of(number);
+    if (e164 != text) return std::nullopt;
+    return e164;
+  }
+  return std::nullopt;
 }
 
 PhoneProblem problem_of(const Reading& reading, bool national_without_region) {
@@ -155,6 +198,7 @@ std::expected<std::string, PhoneProblem> parse_phone(std::string_view input,
   if (!is_valid_utf8(text) || !has_only_phone_characters(text)) {
     return std::unexpected(PhoneProblem::not_a_number);
   }
+  if (auto e164 = canonical_e164(text)) return std::move(*e164);
   const std::string region = region_of(country);
   const Reading as_written = read(text, region);
 
