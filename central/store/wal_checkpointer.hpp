@@ -60,7 +60,7 @@ class WalCheckpointer {
   bool wanted_ = false;  // the log reached start_pages since the last checkpoint began
   long checkpoints_ = 0;
   bool stopping_ = false;
-  std::thread thread_;  // last: started when everything above is ready
+  std::thread thread_;  // started by the constructor, once the members above are ready
 };
 
 }  // namespace alliance::central::sql
