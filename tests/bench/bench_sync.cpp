@@ -12,8 +12,6 @@
 // the bad link (256 kbit/s, 300 ms round trip, random stalls) the agent's time
 // as a ratio to the best any client could do: compressed bytes sent ÷ 256
 // kbit/s plus one round trip per batch.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -22,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/cpu_time.hpp"
 #include "central/server_fixture.hpp"
 #include "common/store/store.hpp"
 #include "fault_proxy.hpp"
@@ -71,15 +70,6 @@ struct Run {
   double central_cpu = 0;
   bool ok = false;
 };
-
-double cpu_seconds(int who) {
-  rusage usage{};
-  getrusage(who, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 void register_varied(store::Store& kiosk, int records) {
   std::mt19937 rng(42);
@@ -154,15 +144,15 @@ Run once_run(int records) {
         kiosk,
         {.server_url = server.url(), .device_id = enrolled.device_id, .token = enrolled.token});
   }
-  const double children_before = cpu_seconds(RUSAGE_CHILDREN);
-  const double self_before = cpu_seconds(RUSAGE_SELF);
+  const double children_before = bench::cpu_seconds(RUSAGE_CHILDREN);
+  const double self_before = bench::cpu_seconds(RUSAGE_SELF);
   const auto start = Clock::now();
   const auto result = test::run_process({ALLIANCE_SYNC_BINARY, "once", "--db", db.string()},
                                         dir.path(), std::chrono::minutes(5));
   const auto stop = Clock::now();
   Run run;
-  run.agent_cpu = cpu_seconds(RUSAGE_CHILDREN) - children_before;
-  run.central_cpu = cpu_seconds(RUSAGE_SELF) - self_before;
+  run.agent_cpu = bench::cpu_seconds(RUSAGE_CHILDREN) - children_before;
+  run.central_cpu = bench::cpu_seconds(RUSAGE_SELF) - self_before;
   run.records = records;
   run.seconds = std::chrono::duration<double>(stop - start).count();
   const auto stored = server.store().count_records(protocol::Entity::member);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <httplib.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -12,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/cpu_time.hpp"
 #include "central/server_fixture.hpp"
 
 namespace alliance::bench {
@@ -40,16 +40,6 @@ struct IngestRun {
   long applied = 0;
   long not_applied = 0;
 };
-
-// User plus system CPU seconds of this process so far.
-inline double own_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 class IngestLoad {
  public:
