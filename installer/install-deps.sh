@@ -20,6 +20,7 @@ libidn2-dev
 iso-codes
 doctest-dev
 zlib1g-dev
+libdeflate-dev
 libcpp-httplib-dev
 libboost-dev
 libphonenumber-dev
