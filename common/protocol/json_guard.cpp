@@ -14,10 +14,12 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <functional>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,13 +43,12 @@ class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guar
 
   bool Key(const char* text, rapidjson::SizeType length, bool) {
     const std::string_view key(text, length);
-    Frame& frame = frames_.back();
+    Frame& frame = frames_[depth_ - 1];
     if (has_nul(key)) {
-      frame.key.clear();
+      frame.key_count = 0;  // the path names the object, not the key
       return stop("nul_character", "a key in '" + path() + "' contains U+0000 (NUL)");
     }
-    frame.key.assign(key);
-    if (!frame.keys.emplace(key).second) {
+    if (!frame.add_key(key)) {
       return stop("duplicate_key", "the key '" + path() + "' appears more than once in its object");
     }
     return true;
@@ -66,32 +67,93 @@ class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guar
   const std::optional<DecodeError>& error() const { return error_; }
 
  private:
+  // One level of nesting. Frames are reused by later objects and arrays at
+  // the same depth, so a body of many similar changes allocates for its
+  // first change only.
   struct Frame {
+    static constexpr std::size_t kKeptSlots = 64;  // a member's 30-odd keys fit
+
     bool object = false;
-    std::size_t index = 0;  // in an array: values seen so far
-    std::string key;        // in an object: the current key
-    std::set<std::string, std::less<>> keys;
+    std::size_t index = 0;          // in an array: values seen so far
+    std::size_t key_count = 0;      // in an object: keys seen so far
+    std::vector<std::string> keys;  // the first key_count are this object's
+    // Open addressing over `keys`: slot value i + 1 names keys[i], 0 is free.
+    // Kept at most half full, so each key costs O(1) however many there are.
+    std::vector<std::uint32_t> slots;
+
+    void reset(bool is_object) {
+      object = is_object;
+      index = 0;
+      key_count = 0;
+      // A table grown by one large object is not swept for every small one after it.
+      if (slots.size() > kKeptSlots) {
+        slots.assign(kKeptSlots, 0);
+      } else {
+        std::fill(slots.begin(), slots.end(), 0);
+      }
+    }
+
+    std::string_view current_key() const {
+      return key_count == 0 ? std::string_view() : std::string_view(keys[key_count - 1]);
+    }
+
+    // Records the key; false when this object already has it.
+    bool add_key(std::string_view key) {
+      if (2 * (key_count + 1) > slots.size()) grow();
+      const std::size_t mask = slots.size() - 1;
+      std::size_t at = std::hash<std::string_view>{}(key)&mask;
+      while (slots[at] != 0) {
+        if (keys[slots[at] - 1] == key) {
+          remember(key);  // the path in the message ends with it
+          return false;
+        }
+        at = (at + 1) & mask;
+      }
+      remember(key);
+      slots[at] = static_cast<std::uint32_t>(key_count);
+      return true;
+    }
+
+    void remember(std::string_view key) {
+      if (key_count < keys.size()) {
+        keys[key_count].assign(key);
+      } else {
+        keys.emplace_back(key);
+      }
+      ++key_count;
+    }
+
+    void grow() {
+      slots.assign(std::max<std::size_t>(kKeptSlots, slots.size() * 2), 0);
+      const std::size_t mask = slots.size() - 1;
+      for (std::size_t i = 0; i < key_count; ++i) {
+        std::size_t at = std::hash<std::string_view>{}(keys[i]) & mask;
+        while (slots[at] != 0) at = (at + 1) & mask;
+        slots[at] = static_cast<std::uint32_t>(i + 1);
+      }
+    }
   };
 
   static bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 
   bool enter(bool object) {
-    if (frames_.size() + 1 > max_depth_) {
+    if (depth_ + 1 > max_depth_) {
       return stop("too_deep",
                   "JSON text is nested more than " + std::to_string(max_depth_) + " levels deep");
     }
-    frames_.push_back(Frame{.object = object});
+    if (depth_ == frames_.size()) frames_.emplace_back();
+    frames_[depth_++].reset(object);
     return true;
   }
 
   bool leave() {
-    frames_.pop_back();
+    --depth_;
     return scalar();
   }
 
   // A value ended: the enclosing array moves on to its next index.
   bool scalar() {
-    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+    if (depth_ > 0 && !frames_[depth_ - 1].object) ++frames_[depth_ - 1].index;
     return true;
   }
 
@@ -117,10 +179,11 @@ class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guar
 
   std::string full_path() const {
     std::string out;
-    for (const Frame& frame : frames_) {
+    for (std::size_t depth = 0; depth < depth_; ++depth) {
+      const Frame& frame = frames_[depth];
       if (frame.object) {
         if (!out.empty()) out += '.';
-        out += frame.key;
+        out += frame.current_key();
       } else {
         out += "[" + std::to_string(frame.index) + "]";
       }
@@ -129,7 +192,8 @@ class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guar
   }
 
   std::size_t max_depth_;
-  std::vector<Frame> frames_;
+  std::vector<Frame> frames_;  // the first depth_ are open; the rest wait for reuse
+  std::size_t depth_ = 0;
   std::optional<DecodeError> error_;
 };
 

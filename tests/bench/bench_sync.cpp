@@ -1,9 +1,10 @@
 // Sync benchmark: registrations pushed by the agent to a real alliance-central,
 // over loopback and over an emulated bad link, against one POST per record.
 //
-// usage: bench_sync [--quick] [--loopback-only]
+// usage: bench_sync [--quick] [--loopback-only] [--once-only]
 //   --quick          small sizes, to check the benchmark runs (ctest uses it)
 //   --loopback-only  skip the bad link (its runs take about a minute)
+//   --once-only      only the `alliance-sync once` run, to profile it alone
 //
 // Figures: records/s end to end (store → push → server commit → ack written),
 // for the agent in this process and for the real `alliance-sync once` binary
@@ -181,13 +182,16 @@ void print_run(const char* label, const Run& r) {
 int main(int argc, char** argv) {
   bool quick = false;
   bool loopback_only = false;
+  bool once_only = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       quick = true;
     } else if (std::strcmp(argv[i], "--loopback-only") == 0) {
       loopback_only = true;
+    } else if (std::strcmp(argv[i], "--once-only") == 0) {
+      once_only = true;
     } else {
-      std::fprintf(stderr, "usage: bench_sync [--quick] [--loopback-only]\n");
+      std::fprintf(stderr, "usage: bench_sync [--quick] [--loopback-only] [--once-only]\n");
       return 2;
     }
   }
@@ -200,18 +204,26 @@ int main(int argc, char** argv) {
               quick ? " (quick mode: small sizes)" : "");
 
   std::printf("loopback (127.0.0.1, no shaping):\n");
+  const auto print_once = [&](const Run& once) {
+    std::printf("  %-34s %6d records  %8.2f s  %9.0f records/s (process start to exit)\n",
+                "alliance-sync once, end to end", once.records, once.seconds,
+                once.records / once.seconds);
+    std::printf("    cpu: agent %.2f s (%.1f us per record), central %.2f s (%.1f us per record)\n",
+                once.agent_cpu, once.agent_cpu * 1e6 / n, once.central_cpu,
+                once.central_cpu * 1e6 / n);
+  };
+  if (once_only) {
+    const Run once = once_run(n);
+    print_once(once);
+    return once.ok ? 0 : 1;
+  }
   const Run batched = push_run(n, 500, std::nullopt);
   print_run("agent, batches of 500, gzip", batched);
   std::printf("    push bodies: %.1f B/record before gzip, %.1f B/record after (%.1fx)\n",
               per_record(batched.body_raw, n), per_record(batched.body_sent, n),
               static_cast<double>(batched.body_raw) / static_cast<double>(batched.body_sent));
   const Run once = once_run(n);
-  std::printf("  %-34s %6d records  %8.2f s  %9.0f records/s (process start to exit)\n",
-              "alliance-sync once, end to end", once.records, once.seconds,
-              once.records / once.seconds);
-  std::printf("    cpu: agent %.2f s (%.1f us per record), central %.2f s (%.1f us per record)\n",
-              once.agent_cpu, once.agent_cpu * 1e6 / n, once.central_cpu,
-              once.central_cpu * 1e6 / n);
+  print_once(once);
   all_ok = all_ok && once.ok;
   const Run single = push_run(loopback_sample, 1, std::nullopt);
   print_run("baseline, one POST per record", single);

@@ -1021,6 +1021,38 @@ TEST_CASE("check_json_text limits nesting depth without recursion") {
   CHECK(decode_change(kMinimalMemberChange).has_value());
 }
 
+TEST_CASE("check_json_text finds a repeated key among many and in every object alike") {
+  const auto object_of = [](int keys, const std::string& last) {
+    std::string text = "{";
+    for (int i = 0; i < keys; ++i)
+      text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    return text + "\"" + last + "\":0}";
+  };
+  // Past the small table a large object starts with (64 slots), and at its start.
+  for (const int keys : {1, 31, 32, 33, 5000}) {
+    CAPTURE(keys);
+    CHECK_FALSE(check_json_text(object_of(keys, "fresh")).has_value());
+    for (const std::string& again : {std::string("k0"), "k" + std::to_string(keys - 1)}) {
+      const auto error = check_json_text(object_of(keys, again));
+      REQUIRE(error.has_value());
+      CHECK(error->code == "duplicate_key");
+      CHECK(error->message == "the key '" + again + "' appears more than once in its object");
+    }
+  }
+  // Objects at one depth each keep their own keys: siblings may share them,
+  // and a large object before them does not hide a repeat in a small one.
+  const std::string siblings = "[" + object_of(5000, "fresh") + R"(,{"a":1,"b":2},{"a":1,"b":2}])";
+  CHECK_FALSE(check_json_text(siblings).has_value());
+  const auto repeat =
+      check_json_text("[" + object_of(5000, "fresh") + R"(,{"a":1},{"b":1,"b":2}])");
+  REQUIRE(repeat.has_value());
+  CHECK(repeat->message == "the key '[2].b' appears more than once in its object");
+  const auto nested =
+      check_json_text(R"({"changes":[{"record":{"x":1}},{"record":{"y":1,"y":2}}]})");
+  REQUIRE(nested.has_value());
+  CHECK(nested->message == "the key 'changes[1].record.y' appears more than once in its object");
+}
+
 TEST_CASE("a text larger than the limit is too_large") {
   std::string big = R"({"schema":1,"pad":")";
   big.append(kMaxJsonBytes, 'x');
