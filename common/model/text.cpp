@@ -13,6 +13,7 @@
 #include <unicode/utf8.h>
 #include <unicode/uvernum.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -220,6 +221,11 @@ const icu::Normalizer2& nfc() {
 }  // namespace
 
 std::string clean_person_text(std::string_view s) {
+  // Printable ASCII holds no invisible character and is already NFC: only the
+  // spaces are left to collapse. Most names and places take this path.
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7E; })) {
+    return collapse_whitespace(s);
+  }
   if (!is_valid_utf8(s)) return std::string(s);
   const icu::UnicodeString in =
       icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));

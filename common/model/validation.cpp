@@ -257,6 +257,18 @@ std::optional<std::string> to_u_label(const std::string& domain) {
   return std::string(owned.get());
 }
 
+bool is_plain_ascii_domain(std::string_view domain) {
+  for (std::size_t start = 0; start <= domain.size();) {
+    const auto dot = std::min(domain.find('.', start), domain.size());
+    const std::string_view label = domain.substr(start, dot - start);
+    if (label.size() >= 4 && label.substr(2, 2) == "--") return false;
+    start = dot + 1;
+  }
+  return std::all_of(domain.begin(), domain.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || is_ascii_digit(c) || c == '-' || c == '.';
+  });
+}
+
 // The stored form of an e-mail address, or nullopt if it cannot be one:
 // the local part ASCII (as before: no internationalised mailboxes), the
 // domain checked as its A-label and stored as Unicode, so "name@münchen.de",
@@ -270,6 +282,13 @@ std::optional<std::string> canonical_email(std::string_view email) {
   if (!is_valid_local_part(local)) return std::nullopt;
   const std::string domain(email.substr(at + 1));
   if (domain.empty() || domain.find_first_of(" \t") != std::string::npos) return std::nullopt;
+  // A domain already in lower-case letters, digits, hyphens and dots, with no
+  // "--" where IDNA reserves it ("xn--"), is its own A-label and its own
+  // U-label: libidn2 would hand it back unchanged.
+  if (is_plain_ascii_domain(domain)) {
+    if (!is_valid_ascii_domain(domain)) return std::nullopt;
+    return util::cat(local, "@", domain);
+  }
   const auto ascii = to_a_label(domain);
   if (!ascii || !is_valid_ascii_domain(*ascii)) return std::nullopt;
   const auto unicode = to_u_label(*ascii);

@@ -153,6 +153,20 @@ TEST_CASE("clean_person_text composes decomposed text to NFC") {
   CHECK(clean_person_text("\xE1\x84\x80\xE1\x85\xA1") == "\xEA\xB0\x80");  // Hangul jamo -> 가
 }
 
+TEST_CASE("clean_person_text gives plain ASCII what the full cleaning gives") {
+  // A trailing zero-width space sends the text through ICU (and is removed
+  // there); without it, printable ASCII takes the short path.
+  std::string every_printable;
+  for (char c = 0x20; c < 0x7F; ++c) every_printable += c;
+  for (const std::string& text :
+       {std::string(), std::string(" "), std::string("Amina"), std::string("  Amina   Okafor "),
+        std::string("O'Neil-Smith Jr."), std::string("a \t b"), every_printable,
+        std::string("St. Mary's  Hall, Room 4")}) {
+    CAPTURE(text);
+    CHECK(clean_person_text(text) == clean_person_text(text + "\xE2\x80\x8B"));
+  }
+}
+
 TEST_CASE("clean_person_text removes zero-width spaces") {
   CHECK(clean_person_text("Ami\xE2\x80\x8Bna") == "Amina");
   CHECK(clean_person_text("\xE2\x80\x8B"
