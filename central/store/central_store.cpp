@@ -599,15 +599,17 @@ std::optional<StoredRecord> CentralStore::load_stored(Entity entity, const std::
 }
 
 void CentralStore::save_stored(HeldRecord held, const std::string& office, std::int64_t seq,
-                               const std::string& last_device, std::optional<std::string> json) {
-  RecordRow row{.entity = std::string(protocol::to_string(protocol::entity_of(held.record))),
-                .id = record_id(held.record),
-                .office = office,
-                .json = json ? std::move(*json) : protocol::encode_record(held.record),
-                .field_hlcs = encode_clocks(held.clocks, held.hlc),
-                .hlc = held.hlc,
-                .seq = seq,
-                .last_device = last_device};
+                               const std::string& last_device, std::optional<std::string> json,
+                               std::optional<std::string> field_hlcs) {
+  RecordRow row{
+      .entity = std::string(protocol::to_string(protocol::entity_of(held.record))),
+      .id = record_id(held.record),
+      .office = office,
+      .json = json ? std::move(*json) : protocol::encode_record(held.record),
+      .field_hlcs = field_hlcs ? std::move(*field_hlcs) : encode_clocks(held.clocks, held.hlc),
+      .hlc = held.hlc,
+      .seq = seq,
+      .last_device = last_device};
   if (!batch_) {
     write_record_row(db_, row);
     return;
@@ -653,12 +655,20 @@ CentralStore::PreparedChange CentralStore::prepare(const Device& device,
     fill_office(request->office);
   }
   prepared.errors = validate(prepared.incoming);
+  if (prepared.errors.empty() && valid_hlc(change.hlc)) {
+    MergeResult fresh = merge(nullptr, prepared.incoming, change.hlc, change.changed_fields);
+    std::string json = protocol::encode_record(fresh.held.record);
+    std::string field_hlcs = encode_clocks(fresh.held.clocks, fresh.held.hlc);
+    prepared.fresh = FreshRecord{.held = std::move(fresh.held),
+                                 .json = std::move(json),
+                                 .field_hlcs = std::move(field_hlcs)};
+  }
   return prepared;
 }
 
 protocol::PushResponse CentralStore::push_once(const Device& device,
                                                const std::vector<protocol::Change>& changes,
-                                               const std::vector<PreparedChange>& prepared,
+                                               std::vector<PreparedChange>& prepared,
                                                const PushOptions& options) {
   // The batch's memory is freed here, after the lock is released (declared
   // before it): thousands of records and results, a tenth of the locked time.
@@ -748,7 +758,7 @@ void CentralStore::read_batch_keys(const std::vector<protocol::Change>& changes,
 }
 
 ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
-                                 const PreparedChange& prepared, const PushOptions& options) {
+                                 PreparedChange& prepared, const PushOptions& options) {
   const std::string& payload_hash = prepared.payload_hash;
   if (!util::is_uuid(change.change_id)) {
     return rejected(change, "invalid_change", "change_id must be a UUID");
@@ -800,8 +810,9 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
 }
 
 ChangeResult CentralStore::decide(Device& device, const protocol::Change& change,
-                                  const PreparedChange& prepared, const PushOptions& options,
+                                  PreparedChange& prepared, const PushOptions& options,
                                   std::optional<std::string>& written_fields) {
+  std::optional<FreshRecord> fresh = std::exchange(prepared.fresh, std::nullopt);
   const Entity entity = protocol::entity_of(change.record);
   if (change.entity_id.empty() || change.entity_id != record_id(change.record)) {
     return rejected(change, "invalid_change", "entity_id must equal the record's id");
@@ -905,15 +916,29 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
     }
   }
 
-  MergeResult merged =
-      merge(existing ? &existing->held : nullptr, incoming, hlc_text, change.changed_fields);
-  // The device's own copy carries the change's clock once acknowledged.
-  std::visit([&](auto& r) { r.hlc = merged.held.hlc; }, incoming);
-  std::string merged_json = protocol::encode_record(merged.held.record);
+  // Nothing rewritten means `incoming` is prepare()'s record, which is what
+  // `fresh` was made from, at the change's own clock.
+  const bool take_fresh = fresh && !existing && !clamped && !rewritten;
+  MergeResult merged;
+  std::string merged_json;
+  std::optional<std::string> field_hlcs;
+  if (take_fresh) {
+    merged.held = std::move(fresh->held);
+    merged_json = std::move(fresh->json);
+    field_hlcs = std::move(fresh->field_hlcs);
+  } else {
+    merged = merge(existing ? &existing->held : nullptr, incoming, hlc_text, change.changed_fields);
+    merged_json = protocol::encode_record(merged.held.record);
+  }
   // A record new to central merges to the incoming one itself (merge.cpp),
-  // so only an edit of a held record is compared.
-  const bool verbatim = !merged.lost && !rewritten && !clamped &&
-                        (!existing || merged_json == protocol::encode_record(incoming));
+  // so only an edit of a held record is compared, with the device's own copy
+  // as it holds it once acknowledged: at the change's clock.
+  const auto as_acknowledged = [&] {
+    std::visit([&](auto& r) { r.hlc = merged.held.hlc; }, incoming);
+    return protocol::encode_record(incoming);
+  };
+  const bool verbatim =
+      !merged.lost && !rewritten && !clamped && (!existing || merged_json == as_acknowledged());
   const std::string office = existing ? existing->office : device.office;
   written_fields =
       existing ? written_field_names(existing->held.clocks, merged.held.clocks) : std::string("*");
@@ -921,7 +946,7 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
   std::optional<Record> held_record;
   if (merged.lost && may_pull(device, entity, office)) held_record = merged.held.record;
   save_stored(std::move(merged.held), office, next_seq(), verbatim ? device.id : std::string(),
-              std::move(merged_json));
+              std::move(merged_json), std::move(field_hlcs));
 
   ChangeResult result{.change_id = change.change_id};
   if (merged.lost) {

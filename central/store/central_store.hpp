@@ -422,16 +422,27 @@ class CentralStore {
   // What a change needs that the database does not decide: its payload
   // hash and the record normalised and validated. Worked out before the
   // writers' lock is taken, so pushes of several devices do it in parallel.
+  // A record new to central as decide() would store it: the incoming record
+  // with every field at the change's clock (merge.cpp), encoded.
+  struct FreshRecord {
+    HeldRecord held;
+    std::string json;
+    std::string field_hlcs;
+  };
   struct PreparedChange {
     std::string payload_hash;
     protocol::Record incoming;  // normalised; events and requests carry the device's office
     bool office_filled = false;
     model::FieldErrors errors;
+    // Made by prepare(), outside the store's lock, for a valid change; decide()
+    // takes it when central holds no such record and neither the clock nor the
+    // record was rewritten. Once taken it is gone, so a retried batch merges.
+    std::optional<FreshRecord> fresh;
   };
   static PreparedChange prepare(const Device& device, const protocol::Change& change);
   protocol::PushResponse push_once(const Device& device,
                                    const std::vector<protocol::Change>& changes,
-                                   const std::vector<PreparedChange>& prepared,
+                                   std::vector<PreparedChange>& prepared,
                                    const PushOptions& options);
   protocol::PullResponse pull_once(const Device& device, std::int64_t cursor, int limit,
                                    const PullOptions& options);
@@ -442,10 +453,10 @@ class CentralStore {
   // What applied_changes holds for a change id, inside a push batch.
   std::optional<AppliedChange> applied_change(const std::string& change_id);
   protocol::ChangeResult apply(Device& device, const protocol::Change& change,
-                               const PreparedChange& prepared, const PushOptions& options);
+                               PreparedChange& prepared, const PushOptions& options);
   // `written_fields`: the fields the change wrote (schema 7), when it was merged.
   protocol::ChangeResult decide(Device& device, const protocol::Change& change,
-                                const PreparedChange& prepared, const PushOptions& options,
+                                PreparedChange& prepared, const PushOptions& options,
                                 std::optional<std::string>& written_fields);
   bool bind_hlc_node(Device& device, const std::string& node);
   bool node_taken_elsewhere(const std::string& node, const std::string& office);
@@ -472,10 +483,12 @@ class CentralStore {
 
   // A record as stored, or as the open push batch wrote it.
   std::optional<StoredRecord> load_stored(protocol::Entity entity, const std::string& id);
-  // Writes a record at `seq` (`json`: encode_record's text, when the caller
-  // has it): at once, or with the open push batch before it commits.
+  // Writes a record at `seq` (`json` and `field_hlcs`: encode_record's and
+  // encode_clocks' text, when the caller has them): at once, or with the
+  // open push batch before it commits.
   void save_stored(HeldRecord held, const std::string& office, std::int64_t seq,
-                   const std::string& last_device, std::optional<std::string> json = std::nullopt);
+                   const std::string& last_device, std::optional<std::string> json = std::nullopt,
+                   std::optional<std::string> field_hlcs = std::nullopt);
 
   // Member merges (member_merge.cpp), inside the push or merge transaction.
   // Merges `record` into `stored` as a change of `changed_fields` at `hlc`
