@@ -261,6 +261,8 @@ std::unique_ptr<CentralStore> CentralStore::open(const std::string& db_spec, int
   }
   auto store = std::unique_ptr<CentralStore>(new CentralStore(std::move(db)));
   store->db_spec_ = db_spec;
+  store->auth_db_ =
+      sql::Connection::open(db_spec, sql::ConnectOptions{.busy_timeout_ms = busy_timeout_ms});
   return store;
 }
 
@@ -412,8 +414,8 @@ std::vector<std::string> CentralStore::code_prefixes_of(const std::string& devic
 }
 
 StoreResult<Device> CentralStore::authenticate(std::string_view token) {
-  std::lock_guard lock(mutex_);
-  auto q = db_.query(
+  std::lock_guard lock(auth_mutex_);
+  auto q = auth_db_->query(
       "SELECT id, name, office, revoked_at IS NOT NULL, COALESCE(hlc_node, ''), "
       "COALESCE(last_contact_ms, 0), clock_offset_ms, queue_depth, relay FROM devices "
       "WHERE token_hash = ?1");

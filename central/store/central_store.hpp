@@ -522,6 +522,11 @@ class CentralStore {
   std::mutex mutex_;
   sql::Connection db_;
   std::string db_spec_;
+  // authenticate()'s own connection: the first read of every request does not
+  // wait for a push holding mutex_ (a SQLite reader sees the last commit while
+  // the writer works; PostgreSQL runs the two connections apart).
+  std::mutex auth_mutex_;
+  std::optional<sql::Connection> auth_db_;
   // The last sequence number handed out by the open push batch, if any.
   std::optional<std::int64_t> batch_seq_;
   // The open push batch's reads and writes (push_once only).
