@@ -21,6 +21,7 @@ iso-codes
 doctest-dev
 zlib1g-dev
 libdeflate-dev
+libjemalloc-dev
 libcpp-httplib-dev
 libboost-dev
 libphonenumber-dev
