@@ -657,7 +657,10 @@ CentralStore::PreparedChange CentralStore::prepare(const Device& device,
     fill_office(request->office);
   }
   prepared.errors = validate(prepared.incoming);
-  if (prepared.errors.empty() && valid_hlc(change.hlc)) {
+  // An edit is almost always of a record central holds, which merges under
+  // the lock; a record new to central is prepared here.
+  if (change.op == protocol::Operation::create && prepared.errors.empty() &&
+      valid_hlc(change.hlc)) {
     MergeResult fresh = merge(nullptr, prepared.incoming, change.hlc, change.changed_fields);
     std::string json = protocol::encode_record(fresh.held.record);
     std::string field_hlcs = encode_clocks(fresh.held.clocks, fresh.held.hlc);

@@ -434,7 +434,7 @@ class CentralStore {
     protocol::Record incoming;  // normalised; events and requests carry the device's office
     bool office_filled = false;
     model::FieldErrors errors;
-    // Made by prepare(), outside the store's lock, for a valid change; decide()
+    // Made by prepare(), outside the store's lock, for a valid create; decide()
     // takes it when central holds no such record and neither the clock nor the
     // record was rewritten. Once taken it is gone, so a retried batch merges.
     std::optional<FreshRecord> fresh;

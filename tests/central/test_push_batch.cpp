@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "central/store/central_store.hpp"
+#include "common/util/hlc.hpp"
 #include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 #include "server_fixture.hpp"
@@ -263,4 +264,41 @@ TEST_CASE("check-ins for a merged-away member in one batch see each other on the
   CHECK_FALSE(held_visit(first.id).voided);
   CHECK(held_visit(second.id).member_id == drop.id);
   CHECK(held_visit(second.id).voided);
+}
+
+// A new record is made ready before the store's lock (PreparedChange::fresh);
+// these are the cases where the server changes it, so that copy must not be
+// what is stored.
+TEST_CASE("a new record whose clock is far ahead is stored at the server's clock, every field") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  const auto member = test::member_with_id(20);
+  const auto ahead = central.store->push(desk, {test::change_of(member, clock("node-a", -3600))});
+  REQUIRE(ahead.results.size() == 1);
+  CHECK(ahead.results[0].outcome == Outcome::applied);
+  CHECK(ahead.results[0].code == "clock_clamped");
+  const auto held = util::parse_hlc(held_member(*central.store, member.id).hlc);
+  REQUIRE(held.has_value());
+  CHECK(held->wall_ms <= util::to_unix_ms(std::chrono::system_clock::now()) + 1000);
+  // Had the device's clock been kept on a field, this edit (2 s ahead, far
+  // behind that clock) would lose on it.
+  auto renamed = member;
+  renamed.family_name = "Wanjiru";
+  const auto edit =
+      central.store->push(desk, {test::change_of(renamed, clock("node-a", -2), {"family_name"},
+                                                 protocol::Operation::update)});
+  REQUIRE(edit.results.size() == 1);
+  CHECK(edit.results[0].outcome == Outcome::applied);
+  CHECK(held_member(*central.store, member.id).family_name == "Wanjiru");
+}
+
+TEST_CASE("a new member sent as merged elsewhere is stored without it: only central merges") {
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  auto member = test::member_with_id(21);
+  member.merged_into = util::new_uuid_v7();
+  const auto response = central.store->push(desk, {test::change_of(member, clock("node-a", 5))});
+  REQUIRE(response.results.size() == 1);
+  CHECK(response.results[0].outcome == Outcome::applied);
+  CHECK(held_member(*central.store, member.id).merged_into.empty());
 }
