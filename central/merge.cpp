@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <span>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "common/model/codes.hpp"
 #include "common/protocol/codec.hpp"
+#include "common/util/strings.hpp"
 
 namespace alliance::central {
 namespace {
@@ -170,10 +172,10 @@ MergeResult merge_typed(const T* existing, const FieldClocks* existing_clocks, c
   if (existing == nullptr) {
     T record = incoming;
     record.hlc = std::string(hlc);
-    for (const auto& field : fields) out.held.clocks.emplace(field.name, hlc);
+    for (const auto& field : fields) out.held.clocks.add(field.name, hlc);
     if constexpr (std::is_same_v<T, ResourceRequest>) {
-      out.held.clocks.emplace("status", hlc);
-      out.held.clocks.emplace("transitions", hlc);
+      out.held.clocks.add("status", hlc);
+      out.held.clocks.add("transitions", hlc);
     }
     out.held.record = std::move(record);
     out.held.hlc = std::string(hlc);
@@ -187,11 +189,10 @@ MergeResult merge_typed(const T* existing, const FieldClocks* existing_clocks, c
   };
   for (const auto& field : fields) {
     if (!touches(field.name)) continue;
-    auto it = clocks.find(field.name);
-    const std::string_view held_hlc = it == clocks.end() ? std::string_view{} : it->second;
+    const std::string_view held_hlc = clocks.find(field.name).value_or(std::string_view{});
     if (held_hlc < hlc) {
       field.copy(record, incoming);
-      clocks.insert_or_assign(std::string(field.name), std::string(hlc));
+      clocks.set(field.name, hlc);
     } else if (held_hlc > hlc && !same_field(field, record, incoming)) {
       out.lost = true;
     }
@@ -201,10 +202,7 @@ MergeResult merge_typed(const T* existing, const FieldClocks* existing_clocks, c
     if (status != incoming.status) out.lost = true;
     record.status = status;
     record.transitions = union_of(record.transitions, incoming.transitions);
-    for (const char* name : {"status", "transitions"}) {
-      auto& clock = clocks[name];
-      if (clock < hlc) clock = std::string(hlc);
-    }
+    for (const char* name : {"status", "transitions"}) clocks.raise(name, hlc);
   }
   const std::string newest = std::max(existing->hlc, std::string(hlc));
   if constexpr (requires { record.updated_at; }) {
@@ -218,6 +216,69 @@ MergeResult merge_typed(const T* existing, const FieldClocks* existing_clocks, c
 }
 
 }  // namespace
+
+FieldClocks::FieldClocks(std::initializer_list<value_type> clocks) {
+  for (const auto& [field, clock] : clocks) add(field, clock);
+}
+
+std::vector<FieldClocks::Entry>::iterator FieldClocks::lower_bound(std::string_view field) {
+  return std::lower_bound(entries_.begin(), entries_.end(), field,
+                          [](const Entry& e, std::string_view f) { return e.field < f; });
+}
+
+std::vector<FieldClocks::Entry>::const_iterator FieldClocks::lower_bound(
+    std::string_view field) const {
+  return std::lower_bound(entries_.begin(), entries_.end(), field,
+                          [](const Entry& e, std::string_view f) { return e.field < f; });
+}
+
+std::uint32_t FieldClocks::clock_index(std::string_view clock) {
+  // A record holds a handful of distinct clocks, the newest usually last.
+  for (std::size_t i = clocks_.size(); i > 0; --i) {
+    if (clocks_[i - 1] == clock) return static_cast<std::uint32_t>(i - 1);
+  }
+  clocks_.emplace_back(clock);
+  return static_cast<std::uint32_t>(clocks_.size() - 1);
+}
+
+std::optional<std::string_view> FieldClocks::find(std::string_view field) const {
+  const auto it = lower_bound(field);
+  if (it == entries_.end() || it->field != field) return std::nullopt;
+  return clocks_[it->clock];
+}
+
+std::string_view FieldClocks::at(std::string_view field) const {
+  const auto clock = find(field);
+  if (!clock) throw std::out_of_range(util::cat("no clock for field ", field));
+  return *clock;
+}
+
+void FieldClocks::set(std::string_view field, std::string_view clock) {
+  const auto it = lower_bound(field);
+  if (it != entries_.end() && it->field == field) {
+    it->clock = clock_index(clock);
+    return;
+  }
+  // The index first: clock_index may grow clocks_, never entries_.
+  const std::uint32_t index = clock_index(clock);
+  entries_.insert(it, Entry{.field = std::string(field), .clock = index});
+}
+
+void FieldClocks::add(std::string_view field, std::string_view clock) {
+  const auto it = lower_bound(field);
+  if (it != entries_.end() && it->field == field) return;
+  const std::uint32_t index = clock_index(clock);
+  entries_.insert(it, Entry{.field = std::string(field), .clock = index});
+}
+
+void FieldClocks::raise(std::string_view field, std::string_view clock) {
+  const auto held = find(field);
+  if (!held || *held < clock) set(field, clock);
+}
+
+bool operator==(const FieldClocks& a, const FieldClocks& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
 
 std::span<const std::string_view> person_fields() {
   return kPersonFields;
@@ -261,9 +322,9 @@ FieldClocks decode_clocks(std::string_view text, std::string_view newest) {
     const auto line = text.substr(0, end);
     const auto tab = line.find('\t');
     if (tab != std::string_view::npos) {
-      clocks.emplace(std::string(line.substr(0, tab)), std::string(line.substr(tab + 1)));
+      clocks.add(line.substr(0, tab), line.substr(tab + 1));
     } else if (!line.empty()) {
-      clocks.emplace(std::string(line), std::string(newest));
+      clocks.add(line, newest);
     }
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);

@@ -99,7 +99,7 @@ ChangeResult rejected(const protocol::Change& change, std::string code, std::str
 std::string written_field_names(const FieldClocks& before, const FieldClocks& after) {
   std::string out;
   for (const auto& [name, clock] : after) {
-    if (const auto it = before.find(name); it != before.end() && it->second == clock) continue;
+    if (before.find(name) == clock) continue;
     if (!out.empty()) out += ',';
     out += name;
   }
@@ -1117,7 +1117,7 @@ bool CentralStore::merge_upstream_record(const protocol::PulledChange& change,
     const std::string field = item.substr(0, eq);
     const std::string clock = item.substr(eq + 1);
     fields_by_clock[clock].push_back(field);
-    clocks[field] = clock;
+    clocks.set(field, clock);
   }
   std::string record_office = office;
   if (const auto* event = std::get_if<model::TrainingEvent>(&record)) record_office = event->office;
@@ -1132,8 +1132,8 @@ bool CentralStore::merge_upstream_record(const protocol::PulledChange& change,
   HeldRecord merged;
   if (!existing) {
     merged = merge(nullptr, record, change.hlc, {}).held;
-    for (auto& [field, clock] : merged.clocks) {
-      if (const auto it = clocks.find(field); it != clocks.end()) clock = it->second;
+    for (const auto& [field, clock] : clocks) {
+      if (merged.clocks.find(field)) merged.clocks.set(field, clock);
     }
   } else if (fields_by_clock.empty()) {
     merged = merge(&existing->held, record, change.hlc, {}).held;
