@@ -123,7 +123,18 @@ bool has_control_characters(std::string_view s) {
   return false;
 }
 
+bool is_tidy_ascii(std::string_view s) {
+  if (!s.empty() && (s.front() == ' ' || s.back() == ' ')) return false;
+  char previous = 0;
+  for (const char c : s) {
+    if (c < 0x20 || c > 0x7E || (c == ' ' && previous == ' ')) return false;
+    previous = c;
+  }
+  return true;
+}
+
 std::string collapse_whitespace(std::string_view s) {
+  if (is_tidy_ascii(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;

@@ -28,6 +28,10 @@ std::string escape_for_terminal(std::string_view s);
 // Trims ASCII and Unicode spaces at both ends and folds inner runs of
 // whitespace to a single space.
 std::string collapse_whitespace(std::string_view s);
+// Printable ASCII with single spaces between words and none at the ends:
+// text collapse_whitespace leaves as it is, with no control character and a
+// code point per byte. Most fields are; checking this first skips the passes.
+bool is_tidy_ascii(std::string_view s);
 
 // Person-entered text (names, organisation, region, contact person) as it is
 // stored: NFC; invisible characters removed (format characters such as the

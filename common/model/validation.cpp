@@ -68,6 +68,11 @@ class Errors {
   // its own checks.
   bool text(std::string& value, std::string_view path, std::size_t index = 0) {
     const FieldLimit& limit = limit_of(entity_, path);
+    if (is_tidy_ascii(value)) {  // most fields: nothing to clean, a code point per byte
+      if (value.size() <= limit.max_length) return true;
+      add(reported_field(limit, index), limit.key_field, kTooLong);
+      return false;
+    }
     const std::string field = reported_field(limit, index);
     if (!is_valid_utf8(value)) {
       add(field, limit.key_field, kInvalidUtf8);

@@ -1,6 +1,7 @@
 // UTF-8 checks, control characters, whitespace, cleaning typed names, and search keys.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -141,6 +142,42 @@ TEST_CASE("collapse_whitespace trims and folds runs") {
     CAPTURE(c.input);
     CHECK(collapse_whitespace(c.input) == c.expected);
   }
+}
+
+TEST_CASE("is_tidy_ascii holds exactly for text the full checks would pass unchanged") {
+  // Validation skips the UTF-8, whitespace and control passes for such text,
+  // so it must never say yes to text those passes would change or refuse.
+  const std::string_view samples[] = {"",
+                                      "Amina",
+                                      "Amina Okafor",
+                                      "a b c",
+                                      "+254 712 345678",
+                                      "O'Brien-Smith",
+                                      "~!@#$%^&*()",
+                                      " Amina",
+                                      "Amina ",
+                                      "Amina  Okafor",
+                                      "a\tb",
+                                      "a\nb",
+                                      "a\x7f"
+                                      "b",
+                                      "a\x1b[31m",
+                                      "Jos\xC3\xA9",
+                                      "\xC2\xA0x",
+                                      "a\xE2\x80\x8B"
+                                      "b",
+                                      "\xFF"};
+  int tidy = 0;
+  for (const std::string_view s : samples) {
+    CAPTURE(s);
+    const bool ascii = std::all_of(s.begin(), s.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    const bool passes_unchanged = ascii && is_valid_utf8(s) && collapse_whitespace(s) == s &&
+                                  !has_control_characters(s) && utf8_length(s) == s.size();
+    CHECK(is_tidy_ascii(s) == passes_unchanged);
+    tidy += is_tidy_ascii(s) ? 1 : 0;
+  }
+  CHECK(tidy == 7);
 }
 
 // --- clean_person_text: one case per kind of invisible character ----------
