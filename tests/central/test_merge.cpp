@@ -1,6 +1,12 @@
 // Field-level last-writer-wins and the request lifecycle rules.
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "central/merge.hpp"
 #include "server_fixture.hpp"
 
@@ -111,6 +117,33 @@ TEST_CASE("a request status only moves forward and cancelled wins") {
   CHECK(final_request.status == model::RequestStatus::cancelled);
   CHECK(final_request.transitions.size() == 3);
   CHECK(final_request.transitions[1].status == model::RequestStatus::cancelled);
+}
+
+TEST_CASE("field clocks: set, add and raise, in field order, equal by what they hold") {
+  const std::string older = test::hlc_at(1);
+  const std::string newer = test::hlc_at(2);
+  central::FieldClocks clocks;
+  clocks.set("phone", older);
+  clocks.add("email", newer);
+  clocks.add("phone", newer);  // has one: unchanged
+  CHECK(clocks.at("phone") == older);
+  clocks.raise("phone", newer);
+  CHECK(clocks.at("phone") == newer);
+  clocks.raise("phone", older);  // never goes back
+  CHECK(clocks.at("phone") == newer);
+  clocks.raise("region", older);  // none yet: given
+  CHECK(clocks.find("region") == std::optional<std::string_view>(older));
+  CHECK_FALSE(clocks.find("gender"));
+  CHECK_THROWS_AS(clocks.at("gender"), std::out_of_range);
+  std::vector<std::string> order;
+  for (const auto& [field, clock] : clocks) order.emplace_back(field);
+  CHECK(order == std::vector<std::string>{"email", "phone", "region"});
+  // "older" is no longer phone's clock but stays in its list: equality is by
+  // each field's clock, not by how either side holds them.
+  const central::FieldClocks same{{"phone", newer}, {"region", older}, {"email", newer}};
+  CHECK(clocks == same);
+  clocks.set("email", older);
+  CHECK_FALSE(clocks == same);
 }
 
 TEST_CASE("field clocks survive their text form, which names the newest clock only once") {
