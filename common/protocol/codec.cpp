@@ -180,7 +180,10 @@ class Writer {
 // Runs body on a fresh root object and returns the compact JSON text.
 template <class Fn>
 std::string write_json(Fn&& body) {
-  rapidjson::StringBuffer buffer;
+  // A member and its change take 1-1.5 KB: starting there saves the buffer
+  // four or five regrowths from rapidjson's 256 bytes.
+  constexpr std::size_t kFirstCapacity = 2048;
+  rapidjson::StringBuffer buffer(nullptr, kFirstCapacity);
   Writer::Json json(buffer);
   json.StartObject();
   Writer writer(json);
