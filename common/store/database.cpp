@@ -232,6 +232,14 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
     }
   }
 
+  // SQLite's memory statistics take a process-wide mutex on every
+  // allocation and free, which every connection's thread then queues on;
+  // nothing here reads them (sqlite3_memory_used, heap limits). Settable only
+  // before SQLite initialises, so once, before the first open.
+  static const bool memory_statistics_off = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)memory_statistics_off;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (!options.read_only && options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
