@@ -40,6 +40,7 @@
 #include "common/model/codes.hpp"
 #include "common/model/limits.hpp"
 #include "common/model/text.hpp"
+#include "common/protocol/json_guard.hpp"
 #include "common/util/strings.hpp"
 
 namespace alliance::protocol {
@@ -378,9 +379,8 @@ class DecodeFailure : public std::exception {
 // single cost of decoding a push.
 class JsonCursor {
  public:
-  explicit JsonCursor(std::string_view json) {
-    document_.Parse(json.data(), json.size());
-    // A document that did not parse is null: MemberBegin() asserts (throws).
+  // `document` came from parse_checked, so its root is an object.
+  explicit JsonCursor(rapidjson::Document document) : document_(std::move(document)) {
     push(document_);
   }
 
@@ -969,20 +969,19 @@ void read(Reader& r, ErrorBody& v) {
   read_errors(r, "error", v.errors);
 }
 
-// Checks the text, parses it with cereal and runs read_root on the root
-// object. Never throws: every failure comes back as a DecodeError.
+// Parses the text with its checks (parse_checked) and runs read_root on the
+// root object. Never throws: every failure comes back as a DecodeError.
 template <class T, class Fn>
 Decoded<T> decode_with(std::string_view json, Fn&& read_root) {
-  if (auto error = check_json_text(json)) return std::unexpected(std::move(*error));
+  rapidjson::Document document;
+  if (auto error = parse_checked(json, document)) return std::unexpected(std::move(*error));
+  // Well-formed JSON whose root is not an object has the wrong shape.
+  if (!document.IsObject()) {
+    return std::unexpected(DecodeError{"wrong_type", "the body must be a JSON object"});
+  }
   bool parsed = false;
   try {
-    // check_json_text parsed it: JSON whose root is not an object has the wrong shape.
-    const std::size_t first = json.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos || json[first] != '{') {
-      return std::unexpected(DecodeError{"wrong_type", "the body must be a JSON object"});
-    }
-    // On a parse error the document is null and the constructor throws.
-    JsonCursor archive(json);
+    JsonCursor archive(std::move(document));
     parsed = true;
     Reader reader(archive);
     T value{};

@@ -1,16 +1,17 @@
-// Pre-parse checks on untrusted JSON text: size, UTF-8, syntax, nesting depth,
-// duplicate keys and NUL characters.
+// Checks on untrusted JSON text: size, UTF-8, syntax, nesting depth,
+// duplicate keys and NUL characters, alone or while a document is built.
 //
 // One pass of rapidjson's SAX reader in iterative mode (it never recurses, so
 // deep nesting cannot exhaust the stack) sees every key and string before
-// cereal builds a document from the text. cereal would silently keep one of
-// two equal keys and cut a string at an escaped NUL, so both are refused here,
+// the document holds them. A document would silently keep both of two equal
+// keys and a reader cut a string at an escaped NUL, so both are refused here,
 // with the path of the value in the message.
 
 // cereal's json.hpp must come before any rapidjson header: it redefines
 // RAPIDJSON_ASSERT to throw instead of aborting.
 #include <cereal/archives/json.hpp>
 
+#include <rapidjson/document.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -25,23 +26,45 @@
 #include <vector>
 
 #include "common/model/text.hpp"
-#include "common/protocol/codec.hpp"
+#include "common/protocol/json_guard.hpp"
 
 namespace alliance::protocol {
 namespace {
 
+// Where a checked parse sends what it reads: nowhere (check_json_text), or
+// into a document (parse_checked).
+struct NoDocument {
+  bool Null() { return true; }
+  bool Bool(bool) { return true; }
+  bool Int(int) { return true; }
+  bool Uint(unsigned) { return true; }
+  bool Int64(std::int64_t) { return true; }
+  bool Uint64(std::uint64_t) { return true; }
+  bool Double(double) { return true; }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return true; }
+  bool String(const char*, rapidjson::SizeType, bool) { return true; }
+  bool StartObject() { return true; }
+  bool Key(const char*, rapidjson::SizeType, bool) { return true; }
+  bool EndObject(rapidjson::SizeType) { return true; }
+  bool StartArray() { return true; }
+  bool EndArray(rapidjson::SizeType) { return true; }
+};
+
 // Follows the parser through objects and arrays; stops it (by returning
 // false) at the first value that is too deep, a repeated key, or a NUL.
-class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, GuardHandler> {
+// Every event that passes goes on to `next`, so a document is built in the
+// same pass that checks the text.
+template <class Next>
+class GuardHandler {
  public:
-  explicit GuardHandler(std::size_t max_depth) : max_depth_(max_depth) {}
+  GuardHandler(std::size_t max_depth, Next& next) : max_depth_(max_depth), next_(next) {}
 
-  bool StartObject() { return enter(true); }
-  bool StartArray() { return enter(false); }
-  bool EndObject(rapidjson::SizeType) { return leave(); }
-  bool EndArray(rapidjson::SizeType) { return leave(); }
+  bool StartObject() { return enter(true) && next_.StartObject(); }
+  bool StartArray() { return enter(false) && next_.StartArray(); }
+  bool EndObject(rapidjson::SizeType members) { return leave() && next_.EndObject(members); }
+  bool EndArray(rapidjson::SizeType elements) { return leave() && next_.EndArray(elements); }
 
-  bool Key(const char* text, rapidjson::SizeType length, bool) {
+  bool Key(const char* text, rapidjson::SizeType length, bool copy) {
     const std::string_view key(text, length);
     Frame& frame = frames_[depth_ - 1];
     if (has_nul(key)) {
@@ -51,18 +74,26 @@ class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guar
     if (!frame.add_key(key)) {
       return stop("duplicate_key", "the key '" + path() + "' appears more than once in its object");
     }
-    return true;
+    return next_.Key(text, length, copy);
   }
 
-  bool String(const char* text, rapidjson::SizeType length, bool) {
+  bool String(const char* text, rapidjson::SizeType length, bool copy) {
     if (has_nul(std::string_view(text, length))) {
       return stop("nul_character", "the string at '" + path() + "' contains U+0000 (NUL)");
     }
-    return scalar();
+    return scalar() && next_.String(text, length, copy);
   }
 
-  // Numbers, booleans and null.
-  bool Default() { return scalar(); }
+  bool Null() { return scalar() && next_.Null(); }
+  bool Bool(bool b) { return scalar() && next_.Bool(b); }
+  bool Int(int i) { return scalar() && next_.Int(i); }
+  bool Uint(unsigned u) { return scalar() && next_.Uint(u); }
+  bool Int64(std::int64_t i) { return scalar() && next_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return scalar() && next_.Uint64(u); }
+  bool Double(double d) { return scalar() && next_.Double(d); }
+  bool RawNumber(const char* text, rapidjson::SizeType length, bool copy) {
+    return scalar() && next_.RawNumber(text, length, copy);
+  }
 
   const std::optional<DecodeError>& error() const { return error_; }
 
@@ -192,14 +223,15 @@ class GuardHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guar
   }
 
   std::size_t max_depth_;
+  Next& next_;
   std::vector<Frame> frames_;  // the first depth_ are open; the rest wait for reuse
   std::size_t depth_ = 0;
   std::optional<DecodeError> error_;
 };
 
-}  // namespace
-
-std::optional<DecodeError> check_json_text(std::string_view text, std::size_t max_depth) {
+// The checks made before parsing: size, UTF-8, and a NUL byte (which the
+// parser would take for the end of the text).
+std::optional<DecodeError> check_bytes(std::string_view text) {
   if (text.size() > kMaxJsonBytes) {
     return DecodeError{"too_large",
                        "JSON text is larger than " + std::to_string(kMaxJsonBytes) + " bytes"};
@@ -208,12 +240,18 @@ std::optional<DecodeError> check_json_text(std::string_view text, std::size_t ma
     return DecodeError{"invalid_utf8",
                        "JSON text is not valid UTF-8 at byte " + std::to_string(*bad)};
   }
-  // The parser would take a raw NUL byte for the end of the text.
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
     return DecodeError{"nul_character",
                        "JSON text contains a NUL byte at byte " + std::to_string(nul)};
   }
-  GuardHandler handler(max_depth);
+  return std::nullopt;
+}
+
+// One iterative SAX pass of `text` through the guard into `next`.
+template <class Next>
+std::optional<DecodeError> guarded_parse(std::string_view text, std::size_t max_depth, Next& next) {
+  if (auto error = check_bytes(text)) return error;
+  GuardHandler<Next> handler(max_depth, next);
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::Reader reader;
   try {
@@ -225,6 +263,27 @@ std::optional<DecodeError> check_json_text(std::string_view text, std::size_t ma
   }
   if (handler.error()) return handler.error();
   return DecodeError{"malformed_json", "the body is not valid JSON"};
+}
+
+}  // namespace
+
+std::optional<DecodeError> check_json_text(std::string_view text, std::size_t max_depth) {
+  NoDocument nowhere;
+  return guarded_parse(text, max_depth, nowhere);
+}
+
+std::optional<DecodeError> parse_checked(std::string_view text, rapidjson::Document& document,
+                                         std::size_t max_depth) {
+  std::optional<DecodeError> error;
+  // Populate hands the document's own SAX handler to the generator and, when
+  // it succeeds, makes the one value left on the document's stack the root.
+  auto parse_into = [&](rapidjson::Document& into) {
+    error = guarded_parse(text, max_depth, into);
+    return !error.has_value();
+  };
+  document.Populate(parse_into);
+  if (error) document.SetNull();
+  return error;
 }
 
 }  // namespace alliance::protocol

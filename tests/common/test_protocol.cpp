@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/protocol/codec.hpp"
+#include "common/protocol/json_guard.hpp"
 
 namespace {
 
@@ -949,6 +950,47 @@ TEST_CASE("a newer schema is unsupported_schema and a nonsense one invalid_value
   future.schema = 2;
   CHECK(contains(encode(future), R"("schema":2)"));
   CHECK(error_code(decode_change(encode(future))) == "unsupported_schema");
+}
+
+TEST_CASE("parse_checked answers as check_json_text does and builds what rapidjson parses") {
+  // The decoders check and build the document in one pass: the same text
+  // must get the same refusal, and accepted text the document a plain parse
+  // gives.
+  const std::string deep(40, '[');
+  const std::vector<std::string> texts = {
+      R"({"a":"plain","n":-12,"u":18446744073709551615,"d":1.5e3,"t":true,"f":false,"z":null})",
+      R"({"changes":[{"record":{"given_name":"Amina","lines":[{"pack_id":"p1","qty":2}]}}]})",
+      "{\"name\":\"Jos\xC3\xA9 \xF0\x9F\x99\x82\",\"list\":[[],{},[1,[2,[3]]]]}",
+      R"([1,2,3])",
+      R"("just a string")",
+      R"({"a":1,"a":2})",
+      R"({"outer":{"b":1,"c":{"x":1,"x":2}}})",
+      R"({"a":"x\u0000y"})",
+      R"({"a\u0000":1})",
+      "{\"a\":\"\xFF\"}",
+      deep + std::string(40, ']'),
+      R"({"a":1,})",
+      R"({"a":)",
+      "",
+      std::string("{\"a\":1}\0", 8),
+  };
+  for (const std::string& text : texts) {
+    CAPTURE(text);
+    const auto checked = check_json_text(text);
+    rapidjson::Document built;
+    const auto parsed = parse_checked(text, built);
+    REQUIRE(checked.has_value() == parsed.has_value());
+    if (checked) {
+      CHECK(parsed->code == checked->code);
+      CHECK(parsed->message == checked->message);
+      CHECK(built.IsNull());
+      continue;
+    }
+    rapidjson::Document plain;
+    plain.Parse(text.data(), text.size());
+    REQUIRE_FALSE(plain.HasParseError());
+    CHECK(built == plain);
+  }
 }
 
 TEST_CASE("check_json_text rejects invalid UTF-8") {
