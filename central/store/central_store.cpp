@@ -633,9 +633,19 @@ protocol::PushResponse CentralStore::push(const Device& device,
                                           const std::vector<protocol::Change>& changes,
                                           const PushOptions& options) {
   std::vector<PreparedChange> prepared;
-  prepared.reserve(changes.size());
-  for (const auto& change : changes) prepared.push_back(prepare(device, change));
-  return retrying("push", [&] { return push_once(device, changes, prepared, options); });
+  const auto prepare_all = [&] {
+    prepared.clear();
+    prepared.reserve(changes.size());
+    for (const auto& change : changes) prepared.push_back(prepare(device, change));
+  };
+  prepare_all();
+  bool first_attempt = true;
+  return retrying("push", [&] {
+    // decide() takes what prepare() made (no copy under the lock), so an
+    // attempt after a rolled-back one prepares again.
+    if (!std::exchange(first_attempt, false)) prepare_all();
+    return push_once(device, changes, prepared, options);
+  });
 }
 
 CentralStore::PreparedChange CentralStore::prepare(const Device& device,
@@ -873,7 +883,9 @@ ChangeResult CentralStore::decide(Device& device, const protocol::Change& change
   // What the server writes itself makes the record differ from what the
   // device holds, so the device pulls it back.
   bool rewritten = prepared.office_filled;
-  Record incoming = prepared.incoming;  // normalised by prepare()
+  // Normalised by prepare(); taken, not copied: decide() runs under the lock,
+  // and push() prepares again for another attempt.
+  Record incoming = std::move(prepared.incoming);
   if (!prepared.errors.empty()) {
     return rejected(change, "validation_failed", "the record has invalid fields", prepared.errors);
   }
