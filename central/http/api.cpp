@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <exception>
+#include <thread>
 #include <utility>
 
 #include "central/console/console.hpp"
@@ -170,6 +171,9 @@ RateLimiter::SharedCounter shared_counter(CentralStore& store, std::string scope
 Api::Api(CentralStore& store, ApiLimits limits)
     : store_(store),
       limits_(limits),
+      // As many as cores: the writer is the one thread above them.
+      preparers_(static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
+                 kYieldingNice),
       enroll_limiter_(limits.enroll_attempts_per_window, limits.enroll_window, 100'000,
                       shared_counter(store, "enroll.address", limits.enroll_attempts_per_window,
                                      limits.enroll_window)),
@@ -348,7 +352,8 @@ ApiResponse Api::push(const ApiRequest& http) {
       return response;
     };
     if (!is_json(http.header("content-type"))) return with_device(unsupported_media_type());
-    auto request = protocol::decode_push_request(http.body);
+    protocol::Decoded<protocol::PushRequest> request;
+    preparers_.run([&] { request = protocol::decode_push_request(http.body); });
     if (!request) return with_device(decode_failure(request.error()));
     if (request->changes.size() > limits_.max_changes) {
       return with_device(
@@ -359,7 +364,8 @@ ApiResponse Api::push(const ApiRequest& http) {
     const PushOptions options{
         .max_clock_ahead = limits_.max_clock_ahead,
         .device_time_ms = parse_device_time(http.header(device_time_header())),
-        .queue_depth = parse_queue_depth(http.header(queue_depth_header()))};
+        .queue_depth = parse_queue_depth(http.header(queue_depth_header())),
+        .preparers = &preparers_};
     return with_device(
         ApiResponse{.body = protocol::encode(store_.push(*device, request->changes, options)),
                     .compression = Compression::quick});

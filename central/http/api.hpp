@@ -177,6 +177,8 @@ class Api {
 
   CentralStore& store_;
   ApiLimits limits_;
+  // Pushes are decoded and prepared here, below the writer's priority.
+  PreparePool preparers_;
   RateLimiter enroll_limiter_;  // per client address
   RateLimiter enroll_code_limiter_;
   RateLimiter enroll_name_limiter_;

@@ -638,7 +638,11 @@ protocol::PushResponse CentralStore::push(const Device& device,
     prepared.reserve(changes.size());
     for (const auto& change : changes) prepared.push_back(prepare(device, change));
   };
-  prepare_all();
+  if (options.preparers != nullptr) {
+    options.preparers->run(prepare_all);
+  } else {
+    prepare_all();
+  }
   bool first_attempt = true;
   return retrying("push", [&] {
     // decide() takes what prepare() made (no copy under the lock), so an

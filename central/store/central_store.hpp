@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "central/merge.hpp"
+#include "central/store/prepare_pool.hpp"
 #include "central/store/push_batch.hpp"
 #include "central/store/sql_connection.hpp"
 #include "common/model/member.hpp"
@@ -120,6 +121,8 @@ struct PushOptions {
   std::optional<std::int64_t> device_time_ms;
   // X-Alliance-Queue-Depth, when the device sent a sane one.
   std::optional<std::int64_t> queue_depth;
+  // Where the batch is prepared (prepare_pool.hpp); on the calling thread when null.
+  PreparePool* preparers = nullptr;
 };
 
 struct PullOptions {

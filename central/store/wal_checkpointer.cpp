@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "central/store/prepare_pool.hpp"
 #include "common/store/file_health.hpp"
 #include "common/util/log.hpp"
 
@@ -81,6 +82,8 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
 }
 
 void WalCheckpointer::run() {
+  // Copying the log can wait; the writer appending to it cannot.
+  lower_this_thread_priority(kYieldingNice);
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || wanted_; });
