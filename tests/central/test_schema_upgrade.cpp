@@ -1,8 +1,10 @@
 // A SQLite central made before schema 13 (records and applied_changes as
-// WITHOUT ROWID tables) is upgraded in place on open: every record, change
-// result and sequence survives, and devices see no difference. SQLite only:
-// the PostgreSQL step changes no table.
+// WITHOUT ROWID tables) and 14 (entity checks as IN lists) is upgraded in
+// place on open: every record, change result, console key and sequence
+// survives, and devices see no difference. SQLite only: the PostgreSQL steps
+// change no table.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,7 +47,7 @@ std::string table_sql(store::Database& db, const std::string& table) {
   return q.text(0);
 }
 
-// Puts the two tables back as schema 12 defined them (0001_initial.sql and
+// Puts the three tables back as schema 12 defined them (0001_initial.sql and
 // 0007_console_history.sql), rows and all, as a central of before holds them.
 void rebuild_as_schema_12(const std::filesystem::path& path) {
   auto db = store::Database::open(path);
@@ -71,8 +73,44 @@ void rebuild_as_schema_12(const std::filesystem::path& path) {
   db.exec("DROP TABLE applied_changes");
   db.exec("ALTER TABLE applied_changes_v12 RENAME TO applied_changes");
   db.exec("CREATE INDEX applied_changes_by_entity ON applied_changes (entity, entity_id)");
+  db.exec(
+      "CREATE TABLE record_keys_v12 (entity TEXT NOT NULL CHECK (entity IN ('member', "
+      "'attendance', 'request')), id TEXT NOT NULL, office TEXT NOT NULL, hidden INTEGER NOT "
+      "NULL, day TEXT NOT NULL, member_id TEXT NOT NULL, event_id TEXT NOT NULL, status TEXT NOT "
+      "NULL, name_key TEXT NOT NULL, phone TEXT NOT NULL, email TEXT NOT NULL, code_key TEXT NOT "
+      "NULL, country TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (entity, id))");
+  db.exec("INSERT INTO record_keys_v12 SELECT * FROM record_keys");
+  db.exec("DROP TABLE record_keys");
+  db.exec("ALTER TABLE record_keys_v12 RENAME TO record_keys");
+  db.exec("CREATE INDEX record_keys_by_office_name ON record_keys (entity, office, name_key)");
   db.exec("PRAGMA user_version = 12");
   tx.commit();
+}
+
+std::vector<std::string> key_rows(store::Database& db) {
+  std::vector<std::string> out;
+  auto q = db.query(
+      "SELECT entity || ' ' || id || ' ' || office || ' ' || name_key || ' ' || phone FROM "
+      "record_keys ORDER BY entity, id");
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+// Whether SQLite refuses a row of `table` whose entity is `entity`.
+bool entity_refused(store::Database& db, const std::string& table, const std::string& entity) {
+  const std::string columns =
+      table == "records" ? "(entity, id, json, field_hlcs, hlc, seq) VALUES (?1, 'x', '{}', '', "
+                           "'', 999999)"
+                         : "(entity, id, office, hidden, day, member_id, event_id, status, "
+                           "name_key, phone, email, code_key, country, role) VALUES (?1, 'x', '', "
+                           "0, '', '', '', '', '', '', '', '', '', '')";
+  store::Transaction tx(db);
+  try {
+    db.query("INSERT INTO " + table + " " + columns).bind_all(entity).run();
+  } catch (const store::StoreError& e) {
+    return (e.sqlite_code() & 0xff) == SQLITE_CONSTRAINT;
+  }
+  return false;  // the transaction rolls the row back
 }
 
 // What a device pulling from the start gets, in order: record id and sequence.
@@ -114,6 +152,7 @@ TEST_CASE("SQLite: a schema 12 central is upgraded on open and keeps every recor
   central::Device reader;
   std::vector<std::string> held_before;
   std::vector<std::pair<std::string, std::int64_t>> pulled_before;
+  std::vector<std::string> keys_before;
   {
     auto store = central::CentralStore::open(path.string());
     desk = enrol(*store, "node-a");
@@ -126,10 +165,18 @@ TEST_CASE("SQLite: a schema 12 central is upgraded on open and keeps every recor
     pulled_before = pulled(*store, reader);
     CHECK(pulled_before.size() == 40);
   }
+  // Opening catches the console's keys up with every record pushed.
+  central::CentralStore::open(path.string()).reset();
+  {
+    auto db = store::Database::open(path);
+    keys_before = key_rows(db);
+    CHECK(keys_before.size() == 40);
+  }
   rebuild_as_schema_12(path);
   {
     auto db = store::Database::open(path);
     REQUIRE(table_sql(db, "records").find("WITHOUT ROWID") != std::string::npos);
+    REQUIRE(table_sql(db, "record_keys").find("entity IN (") != std::string::npos);
   }
 
   auto store = central::CentralStore::open(path.string());
@@ -139,10 +186,26 @@ TEST_CASE("SQLite: a schema 12 central is upgraded on open and keeps every recor
     CHECK(table_sql(db, "applied_changes").find("WITHOUT ROWID") == std::string::npos);
     auto version = db.query("PRAGMA user_version");
     REQUIRE(version.step());
-    CHECK(version.int64(0) == 13);
+    CHECK(version.int64(0) == 14);
     auto check = db.query("PRAGMA integrity_check");
     REQUIRE(check.step());
     CHECK(check.text(0) == "ok");
+    // Schema 14: the checks hold as before, without IN lists.
+    for (const std::string table : {"records", "record_keys"}) {
+      CAPTURE(table);
+      CHECK(table_sql(db, table).find(" IN (") == std::string::npos);
+      CHECK(entity_refused(db, table, "bogus"));
+      CHECK(entity_refused(db, table, ""));
+      CHECK_FALSE(entity_refused(db, table, "member"));
+    }
+    CHECK(entity_refused(db, "record_keys", "event"));
+    CHECK_FALSE(entity_refused(db, "records", "event"));
+    CHECK(key_rows(db) == keys_before);
+    auto indexes = db.query(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record_keys' "
+        "AND sql IS NOT NULL");
+    REQUIRE(indexes.step());
+    CHECK(indexes.int64(0) == 6);
   }
   CHECK(held(*store) == held_before);
   CHECK(pulled(*store, reader) == pulled_before);
