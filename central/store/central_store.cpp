@@ -584,7 +584,7 @@ bool CentralStore::bind_hlc_node(Device& device, const std::string& node) {
 
 std::optional<std::string> CentralStore::office_of(Entity entity, const std::string& id) {
   if (batch_) {
-    if (const auto* known = batch_->office(entity, id)) return *known;
+    if (auto known = batch_->office(entity, id)) return std::move(*known);
   }
   auto q = db_.query("SELECT office FROM records WHERE entity = ?1 AND id = ?2");
   q.bind_all(protocol::to_string(entity), id);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string_view>
 
 #include "common/protocol/codec.hpp"
@@ -57,17 +58,80 @@ constexpr std::string_view kUpsertRecordSet =
     "field_hlcs = excluded.field_hlcs, hlc = excluded.hlc, seq = excluded.seq, "
     "last_device = excluded.last_device";
 
+// SQLite steps one statement for many rows: a statement per row cost about
+// as much again as writing the row (binding, reset, cursors opened and
+// closed). The remainder, fewer than a chunk, goes row by row.
+constexpr std::size_t kRowsPerStatement = 64;
+
+// One INSERT of a table in its two shapes: one row, and a chunk of rows.
+struct RowsInsert {
+  std::size_t columns;
+  std::string one;
+  std::string chunk;
+
+  // `head` is "INSERT INTO t (columns)", `tail` what follows the VALUES.
+  RowsInsert(std::size_t column_count, std::string_view head, std::string_view tail)
+      : columns(column_count),
+        one(util::cat(head, values_clause(1, column_count), tail)),
+        chunk(util::cat(head, values_clause(kRowsPerStatement, column_count), tail)) {}
+
+  static std::string values_clause(std::size_t rows, std::size_t column_count) {
+    std::string out = " VALUES ";
+    std::size_t index = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      out += r == 0 ? "(" : ", (";
+      for (std::size_t c = 0; c < column_count; ++c) {
+        out += util::cat(c == 0 ? "?" : ", ?", ++index);
+      }
+      out += ')';
+    }
+    return out;
+  }
+};
+
+// `bind_row(query, first_index, row)` binds one row's columns from first_index on.
+template <typename Row, typename BindRow>
+void insert_rows(sql::Connection& db, const RowsInsert& insert, std::span<const Row> rows,
+                 BindRow bind_row) {
+  std::size_t done = 0;
+  for (; rows.size() - done >= kRowsPerStatement; done += kRowsPerStatement) {
+    auto q = db.query(insert.chunk);
+    for (std::size_t r = 0; r < kRowsPerStatement; ++r) {
+      bind_row(q, static_cast<int>(r * insert.columns + 1), rows[done + r]);
+    }
+    q.run();
+  }
+  for (; done < rows.size(); ++done) {
+    auto q = db.query(insert.one);
+    bind_row(q, 1, rows[done]);
+    q.run();
+  }
+}
+
+const RowsInsert& record_rows_insert() {
+  static const RowsInsert insert(
+      8, "INSERT INTO records (entity, id, office, json, field_hlcs, hlc, seq, last_device)",
+      kUpsertRecordSet);
+  return insert;
+}
+
+void bind_record_row(sql::Query& q, int first, const RecordRow& row) {
+  q.bind(first, row.entity)
+      .bind(first + 1, row.id)
+      .bind(first + 2, row.office)
+      .bind(first + 3, row.json)
+      .bind(first + 4, row.field_hlcs)
+      .bind(first + 5, row.hlc)
+      .bind(first + 6, row.seq)
+      .bind(first + 7, row.last_device);
+}
+
 }  // namespace
 
 void write_record_row(sql::Connection& db, const RecordRow& row) {
-  static const std::string sql = util::cat(
-      "INSERT INTO records (entity, id, office, json, field_hlcs, hlc, seq, last_device) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-      kUpsertRecordSet);
-  db.query(sql)
-      .bind_all(row.entity, row.id, row.office, row.json, row.field_hlcs, row.hlc, row.seq,
-                row.last_device)
-      .run();
+  auto q = db.query(record_rows_insert().one);
+  bind_record_row(q, 1, row);
+  q.run();
 }
 
 std::optional<StoredRecord> read_stored_record(sql::Connection& db, Entity entity,
@@ -85,13 +149,19 @@ const std::optional<AppliedChange>* PushBatch::applied(const std::string& change
 }
 
 const std::optional<StoredRecord>* PushBatch::record(Entity entity, const std::string& id) const {
-  const auto found = records_.find(RecordKey(entity, id));
+  const auto found = records_.find(RecordKeyLess::View(entity, id));
   return found == records_.end() ? nullptr : &found->second;
 }
 
-const std::optional<std::string>* PushBatch::office(Entity entity, const std::string& id) const {
-  const auto found = offices_.find(RecordKey(entity, id));
-  return found == offices_.end() ? nullptr : &found->second;
+std::optional<std::optional<std::string>> PushBatch::office(Entity entity,
+                                                            std::string_view id) const {
+  const RecordKeyLess::View key(entity, id);
+  if (const auto found = records_.find(key); found != records_.end()) {
+    if (!found->second) return std::optional<std::string>();
+    return std::optional<std::string>(found->second->office);
+  }
+  if (const auto found = offices_.find(key); found != offices_.end()) return found->second;
+  return std::nullopt;
 }
 
 const std::string* PushBatch::kept_member(const std::string& member_id) const {
@@ -120,19 +190,20 @@ void PushBatch::read_records(sql::Connection& db, Entity entity, std::vector<std
                 db.in_list(2)));
   q.bind(1, protocol::to_string(entity)).bind_list(2, ids);
   while (q.step()) {
-    auto stored = decode_stored(entity, q.text(1), q.text(2), q.text(3), q.text(4));
-    offices_[RecordKey(entity, q.text(0))] = stored.office;
-    records_[RecordKey(entity, q.text(0))] = std::move(stored);
+    records_.insert_or_assign(RecordKey(entity, q.text(0)),
+                              decode_stored(entity, q.text(1), q.text(2), q.text(3), q.text(4)));
   }
+  // The ids are in order: each absent one goes in just after the one before
+  // (the hint makes that constant time instead of a walk down the tree).
+  auto hint = records_.lower_bound(RecordKeyLess::View(entity, ids.front()));
   for (auto& id : ids) {
-    offices_.try_emplace(RecordKey(entity, id));
-    records_.try_emplace(RecordKey(entity, std::move(id)));
+    hint = std::next(records_.try_emplace(hint, RecordKey(entity, std::move(id))));
   }
 }
 
 void PushBatch::read_offices(sql::Connection& db, Entity entity, std::vector<std::string> ids) {
   sort_unique(ids);
-  std::erase_if(ids, [&](const std::string& id) { return office(entity, id) != nullptr; });
+  std::erase_if(ids, [&](const std::string& id) { return office(entity, id).has_value(); });
   if (ids.empty()) return;
   auto q = db.query(
       util::cat("SELECT id, office FROM records WHERE entity = ?1 AND id ", db.in_list(2)));
@@ -158,9 +229,7 @@ void PushBatch::remember_applied(const std::string& change_id,
 
 void PushBatch::remember_record(Entity entity, const std::string& id,
                                 std::optional<StoredRecord> stored) {
-  offices_[RecordKey(entity, id)] =
-      stored ? std::optional<std::string>(stored->office) : std::nullopt;
-  records_[RecordKey(entity, id)] = std::move(stored);
+  records_.insert_or_assign(RecordKey(entity, id), std::move(stored));
 }
 
 void PushBatch::remember_merge(const std::string& member_id, std::string keep_id) {
@@ -171,8 +240,7 @@ void PushBatch::write_record(RecordRow row, StoredRecord stored) {
   const auto entity = protocol::entity_from(row.entity);
   if (!entity) throw store::StoreError(0, "a record of an unknown entity cannot be saved");
   RecordKey key(*entity, row.id);
-  offices_[key] = stored.office;
-  records_[key] = std::move(stored);
+  records_.insert_or_assign(key, std::move(stored));
   pending_records_.insert_or_assign(std::move(key), std::move(row));
 }
 
@@ -198,7 +266,9 @@ void PushBatch::flush_records(sql::Connection& db) {
   std::sort(rows.begin(), rows.end(),
             [](const RecordRow* a, const RecordRow* b) { return a->seq < b->seq; });
   if (db.backend() == sql::Backend::sqlite) {
-    for (const RecordRow* row : rows) write_record_row(db, *row);
+    insert_rows(
+        db, record_rows_insert(), std::span<const RecordRow* const>(rows),
+        [](sql::Query& q, int first, const RecordRow* row) { bind_record_row(q, first, *row); });
   } else {
     std::vector<std::string> seqs;
     seqs.reserve(rows.size());  // never reallocated: values holds views into it
@@ -237,20 +307,21 @@ void PushBatch::flush_applied(sql::Connection& db) {
          row.changed_fields ? std::optional<std::string_view>(*row.changed_fields) : std::nullopt});
   }
   if (db.backend() == sql::Backend::sqlite) {
-    for (const auto& row : values) {
-      auto insert = db.query(
-          "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, entity_id, "
-          "outcome, result_json, applied_at, changed_fields) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        if (row[c]) {
-          insert.bind(static_cast<int>(c + 1), *row[c]);
-        } else {
-          insert.bind(static_cast<int>(c + 1), nullptr);
-        }
-      }
-      insert.run();
-    }
+    static const RowsInsert insert(9,
+                                   "INSERT INTO applied_changes (change_id, payload_hash, "
+                                   "device_id, entity, entity_id, outcome, result_json, "
+                                   "applied_at, changed_fields)",
+                                   "");
+    insert_rows(db, insert, std::span<const Values<9>>(values),
+                [](sql::Query& q, int first, const Values<9>& row) {
+                  for (std::size_t c = 0; c < row.size(); ++c) {
+                    if (row[c]) {
+                      q.bind(first + static_cast<int>(c), *row[c]);
+                    } else {
+                      q.bind(first + static_cast<int>(c), nullptr);
+                    }
+                  }
+                });
   } else {
     insert_unnested(db,
                     "INSERT INTO applied_changes (change_id, payload_hash, device_id, entity, "

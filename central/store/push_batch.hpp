@@ -75,8 +75,10 @@ class PushBatch {
   // then remember the answer); otherwise the answer, nullopt for no row.
   const std::optional<AppliedChange>* applied(const std::string& change_id) const;
   const std::optional<StoredRecord>* record(protocol::Entity entity, const std::string& id) const;
-  // The office of a record (from a full row, or read alone with read_offices).
-  const std::optional<std::string>* office(protocol::Entity entity, const std::string& id) const;
+  // The office of a record (from a full row, or read alone with read_offices):
+  // nullopt when the batch does not know, else the office or nullopt for no row.
+  std::optional<std::optional<std::string>> office(protocol::Entity entity,
+                                                   std::string_view id) const;
   // The member `member_id` was merged into; "" when it was not.
   const std::string* kept_member(const std::string& member_id) const;
 
@@ -101,20 +103,29 @@ class PushBatch {
   void write_applied(AppliedChangeRow row, bool replaces_stored);
 
   // Writes what is pending, records then applied changes: on PostgreSQL one
-  // statement per table (arrays unnested), on SQLite one cached statement
-  // per row (in-process, so no round trip to save). Afterwards the database
+  // statement per table (arrays unnested), on SQLite cached statements of
+  // many rows each (in-process, so no round trip to save). Afterwards the database
   // holds everything the lookups answer; they keep answering.
   void flush(sql::Connection& db);
   bool has_pending() const { return !pending_records_.empty() || !pending_applied_.empty(); }
 
  private:
   using RecordKey = std::pair<protocol::Entity, std::string>;
+  // Orders keys by entity then id, and finds them by a viewed id (no copy).
+  struct RecordKeyLess {
+    using is_transparent = void;
+    using View = std::pair<protocol::Entity, std::string_view>;
+    static View view(const RecordKey& key) { return {key.first, key.second}; }
+    static View view(const View& key) { return key; }
+    bool operator()(const auto& a, const auto& b) const { return view(a) < view(b); }
+  };
   void flush_records(sql::Connection& db);
   void flush_applied(sql::Connection& db);
 
   std::unordered_map<std::string, std::optional<AppliedChange>> applied_;
-  std::map<RecordKey, std::optional<StoredRecord>> records_;
-  std::map<RecordKey, std::optional<std::string>> offices_;
+  std::map<RecordKey, std::optional<StoredRecord>, RecordKeyLess> records_;
+  // Offices read alone (read_offices); a record in records_ answers first.
+  std::map<RecordKey, std::optional<std::string>, RecordKeyLess> offices_;
   std::unordered_map<std::string, std::string> merges_;
   std::map<RecordKey, RecordRow> pending_records_;
   std::map<std::string, AppliedChangeRow> pending_applied_;
