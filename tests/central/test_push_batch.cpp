@@ -10,6 +10,7 @@
 
 #include "central/store/central_store.hpp"
 #include "common/util/hlc.hpp"
+#include "common/util/strings.hpp"
 #include "common/util/time.hpp"
 #include "common/util/uuid.hpp"
 #include "server_fixture.hpp"
@@ -301,4 +302,73 @@ TEST_CASE("a new member sent as merged elsewhere is stored without it: only cent
   REQUIRE(response.results.size() == 1);
   CHECK(response.results[0].outcome == Outcome::applied);
   CHECK(held_member(*central.store, member.id).merged_into.empty());
+}
+
+TEST_CASE("every row of a batch written many rows per statement holds its own values") {
+  // 150 changes: on SQLite two statements of 64 rows and 22 single rows;
+  // a column bound at the wrong place would move a value to another row.
+  Central central;
+  const auto desk = central.enrol("Nairobi", "node-a");
+  std::vector<protocol::Change> first;
+  for (int i = 0; i < 40; ++i) {
+    first.push_back(test::change_of(test::member_with_id(i),
+                                    clock("node-a", 120, static_cast<std::uint32_t>(i))));
+  }
+  REQUIRE(central.store->push(desk, first).results.size() == first.size());
+
+  // New members between edits of held ones: inserts and updates share statements.
+  std::vector<protocol::Change> batch;
+  std::vector<model::Member> expected;
+  for (int i = 0; i < 150; ++i) {
+    if (i % 4 == 0) {
+      auto edited = std::get<model::Member>(first[static_cast<std::size_t>(i / 4)].record);
+      edited.family_name =
+          util::cat("Ed", static_cast<char>('a' + i / 26), static_cast<char>('a' + i % 26));
+      edited.phone = util::cat("+2547", 20000000 + i);
+      batch.push_back(test::change_of(edited, clock("node-a", 60, static_cast<std::uint32_t>(i)),
+                                      {"family_name", "phone"}, protocol::Operation::update));
+    } else {
+      batch.push_back(test::change_of(test::member_with_id(1000 + i),
+                                      clock("node-a", 60, static_cast<std::uint32_t>(i))));
+    }
+    expected.push_back(std::get<model::Member>(batch.back().record));
+  }
+  const auto response = central.store->push(desk, batch);
+  REQUIRE(response.results.size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    CAPTURE(i);
+    CHECK(response.results[i].change_id == batch[i].change_id);
+    CAPTURE(response.results[i].code);
+    CAPTURE(response.results[i].message);
+    CHECK(response.results[i].outcome == Outcome::applied);
+    const auto held = held_member(*central.store, expected[i].id);
+    CHECK(held.family_name == expected[i].family_name);
+    CHECK(held.phone == expected[i].phone);
+    CHECK(held.given_name == expected[i].given_name);
+  }
+  CHECK(central.store->count_records(Entity::member) == 40 + 150 - 38);
+  // Each change's stored result names its own change and record.
+  auto db = central::sql::Connection::open(central.store->db_spec());
+  auto q = db.query("SELECT change_id, entity_id, outcome, result_json FROM applied_changes");
+  std::size_t seen = 0;
+  while (q.step()) {
+    const auto sent = std::find_if(batch.begin(), batch.end(), [&](const protocol::Change& c) {
+      return c.change_id == q.text(0);
+    });
+    if (sent == batch.end()) continue;
+    ++seen;
+    CAPTURE(q.text(0));
+    CHECK(q.text(1) == sent->entity_id);
+    CHECK(q.text(2) == "applied");
+    CHECK(q.text(3).find(sent->change_id) != std::string::npos);
+  }
+  CHECK(seen == batch.size());
+  // Pulled in the order written: the batch's records after the first batch's.
+  const auto reader = central.enrol("Nairobi", "node-b");
+  const auto page = central.store->pull(reader, 40, 500);
+  REQUIRE(page.changes.size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    CAPTURE(i);
+    CHECK(page.changes[i].entity_id == batch[i].entity_id);
+  }
 }
