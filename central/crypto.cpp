@@ -23,13 +23,22 @@ std::vector<unsigned char> random_bytes(std::size_t n) {
 }
 
 std::string to_hex(const unsigned char* data, std::size_t n) {
-  std::string out;
-  out.reserve(n * 2);
+  std::string out(n * 2, '\0');
   for (std::size_t i = 0; i < n; ++i) {
-    out += kHex[data[i] >> 4];
-    out += kHex[data[i] & 0x0f];
+    out[2 * i] = kHex[data[i] >> 4];
+    out[2 * i + 1] = kHex[data[i] & 0x0f];
   }
   return out;
+}
+
+// OpenSSL 3 looks EVP_sha256() up in its provider table, under a lock, on
+// every digest; fetched once, the algorithm is shared by every thread (a
+// third of each push change's hashing went to that lookup). Never freed: it
+// lives as long as the process.
+const EVP_MD* sha256_algorithm() {
+  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (algorithm == nullptr) throw std::runtime_error("OpenSSL offers no SHA-256");
+  return algorithm;
 }
 
 }  // namespace
@@ -37,7 +46,8 @@ std::string to_hex(const unsigned char* data, std::size_t n) {
 std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, sha256_algorithm(), nullptr) !=
+      1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return to_hex(digest.data(), length);
