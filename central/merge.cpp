@@ -2,6 +2,7 @@
 #include "central/merge.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <span>
 #include <stdexcept>
 #include <tuple>
@@ -137,6 +138,14 @@ std::span<const FieldOp<ResourcePack>> fields_of(const ResourcePack*) {
 }
 std::span<const FieldOp<ResourceRequest>> fields_of(const ResourceRequest*) {
   return kRequestFields;
+}
+
+template <class T>
+std::vector<std::string_view> names_of(std::span<const FieldOp<T>> fields,
+                                       std::initializer_list<std::string_view> first = {}) {
+  std::vector<std::string_view> names(first);
+  for (const auto& field : fields) names.push_back(field.name);
+  return names;
 }
 
 // Transitions in time order, each (status, at, actor) once.
@@ -302,7 +311,40 @@ std::vector<std::string> fill_missing_person_fields(model::Member& keep,
   return filled;
 }
 
-std::string encode_clocks(const FieldClocks& clocks, std::string_view newest) {
+std::span<const std::string_view> clock_fields(protocol::Entity entity) {
+  // A request's status and transitions merge by lifecycle rules but carry a
+  // clock too; they come first so that its table can grow at the end.
+  static const std::vector<std::string_view> member = names_of<Member>(kMemberFields);
+  static const std::vector<std::string_view> event = names_of<TrainingEvent>(kEventFields);
+  static const std::vector<std::string_view> attendance = names_of<Attendance>(kAttendanceFields);
+  static const std::vector<std::string_view> pack = names_of<ResourcePack>(kPackFields);
+  static const std::vector<std::string_view> request =
+      names_of<ResourceRequest>(kRequestFields, {"status", "transitions"});
+  switch (entity) {
+    case protocol::Entity::member:
+      return member;
+    case protocol::Entity::event:
+      return event;
+    case protocol::Entity::attendance:
+      return attendance;
+    case protocol::Entity::pack:
+      return pack;
+    case protocol::Entity::request:
+      return request;
+  }
+  return {};
+}
+
+std::string encode_clocks(protocol::Entity entity, const FieldClocks& clocks,
+                          std::string_view newest) {
+  const auto names = clock_fields(entity);
+  const bool as_created =
+      !clocks.empty() && clocks.size() <= names.size() &&
+      std::all_of(clocks.begin(), clocks.end(),
+                  [&](const auto& entry) { return entry.second == newest; }) &&
+      std::all_of(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(clocks.size()),
+                  [&](std::string_view name) { return clocks.find(name).has_value(); });
+  if (as_created) return util::cat('*', clocks.size());
   std::string out;
   for (const auto& [field, hlc] : clocks) {
     out += field;
@@ -315,8 +357,23 @@ std::string encode_clocks(const FieldClocks& clocks, std::string_view newest) {
   return out;
 }
 
-FieldClocks decode_clocks(std::string_view text, std::string_view newest) {
+FieldClocks decode_clocks(protocol::Entity entity, std::string_view text, std::string_view newest) {
   FieldClocks clocks;
+  if (text.starts_with('*')) {
+    const auto names = clock_fields(entity);
+    std::size_t count = 0;
+    const auto digits = text.substr(1);
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+    if (error != std::errc() || end != digits.data() + digits.size() || count == 0 ||
+        count > names.size()) {
+      throw std::runtime_error(util::cat("stored field clocks \"", text.substr(0, 12),
+                                         "\" do not name 1 to ", names.size(), " fields of a ",
+                                         protocol::to_string(entity),
+                                         "; was the database written by a newer version?"));
+    }
+    for (std::size_t i = 0; i < count; ++i) clocks.add(names[i], newest);
+    return clocks;
+  }
   while (!text.empty()) {
     const auto end = text.find('\n');
     const auto line = text.substr(0, end);

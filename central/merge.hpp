@@ -102,9 +102,18 @@ class FieldClocks {
 // the clock is `newest` (the row's hlc column). Most fields of most records
 // carry the newest clock: a new member's clocks take 274 bytes, not 1,799
 // (central schema 12); rows written before then have every clock spelled out, and
-// decode_clocks reads both.
-std::string encode_clocks(const FieldClocks& clocks, std::string_view newest);
-FieldClocks decode_clocks(std::string_view text, std::string_view newest);
+// decode_clocks reads both. A record as created, every field of its entity
+// at `newest`, is just "*N": the first N names of clock_fields(entity)
+// (central schema 15), 3 bytes for a member instead of 274.
+std::string encode_clocks(protocol::Entity entity, const FieldClocks& clocks,
+                          std::string_view newest);
+// Throws std::runtime_error for a "*N" that names more fields than the entity has.
+FieldClocks decode_clocks(protocol::Entity entity, std::string_view text, std::string_view newest);
+
+// The fields an entity's records carry clocks for, in the order "*N" counts
+// them. It only ever grows at its end: a row written as "*N" names the same
+// fields in every later version.
+std::span<const std::string_view> clock_fields(protocol::Entity entity);
 
 struct HeldRecord {
   protocol::Record record;

@@ -603,15 +603,16 @@ std::optional<StoredRecord> CentralStore::load_stored(Entity entity, const std::
 void CentralStore::save_stored(HeldRecord held, const std::string& office, std::int64_t seq,
                                const std::string& last_device, std::optional<std::string> json,
                                std::optional<std::string> field_hlcs) {
-  RecordRow row{
-      .entity = std::string(protocol::to_string(protocol::entity_of(held.record))),
-      .id = record_id(held.record),
-      .office = office,
-      .json = json ? std::move(*json) : protocol::encode_record(held.record),
-      .field_hlcs = field_hlcs ? std::move(*field_hlcs) : encode_clocks(held.clocks, held.hlc),
-      .hlc = held.hlc,
-      .seq = seq,
-      .last_device = last_device};
+  const Entity entity = protocol::entity_of(held.record);
+  RecordRow row{.entity = std::string(protocol::to_string(entity)),
+                .id = record_id(held.record),
+                .office = office,
+                .json = json ? std::move(*json) : protocol::encode_record(held.record),
+                .field_hlcs = field_hlcs ? std::move(*field_hlcs)
+                                         : encode_clocks(entity, held.clocks, held.hlc),
+                .hlc = held.hlc,
+                .seq = seq,
+                .last_device = last_device};
   if (!batch_) {
     write_record_row(db_, row);
     return;
@@ -677,7 +678,8 @@ CentralStore::PreparedChange CentralStore::prepare(const Device& device,
       valid_hlc(change.hlc)) {
     MergeResult fresh = merge(nullptr, prepared.incoming, change.hlc, change.changed_fields);
     std::string json = protocol::encode_record(fresh.held.record);
-    std::string field_hlcs = encode_clocks(fresh.held.clocks, fresh.held.hlc);
+    std::string field_hlcs =
+        encode_clocks(protocol::entity_of(fresh.held.record), fresh.held.clocks, fresh.held.hlc);
     prepared.fresh = FreshRecord{.held = std::move(fresh.held),
                                  .json = std::move(json),
                                  .field_hlcs = std::move(field_hlcs)};
@@ -1048,7 +1050,7 @@ protocol::PullResponse CentralStore::pull_once(const Device& device, std::int64_
                                     .record = std::move(*record)};
       if (device.relay) {
         // A hub merges field by field, as this server does (merge.hpp).
-        for (const auto& [field, clock] : decode_clocks(q.text(5), q.text(2))) {
+        for (const auto& [field, clock] : decode_clocks(*entity, q.text(5), q.text(2))) {
           pulled.field_hlcs.push_back(util::cat(field, '=', clock));
         }
         bytes += pulled.field_hlcs.size() * 48;

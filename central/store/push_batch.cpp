@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 
 #include "common/protocol/codec.hpp"
@@ -26,7 +27,13 @@ StoredRecord decode_stored(Entity entity, const std::string& json, const std::st
     throw store::StoreError(0, util::cat("a stored ", protocol::to_string(entity),
                                          " record cannot be read: ", record.error().message));
   }
-  auto field_clocks = decode_clocks(clocks, hlc);
+  FieldClocks field_clocks;
+  try {
+    field_clocks = decode_clocks(entity, clocks, hlc);
+  } catch (const std::runtime_error& e) {
+    throw store::StoreError(0, util::cat("a stored ", protocol::to_string(entity),
+                                         " record's field clocks cannot be read: ", e.what()));
+  }
   return StoredRecord{.held = {.record = std::move(*record),
                                .clocks = std::move(field_clocks),
                                .hlc = std::move(hlc)},

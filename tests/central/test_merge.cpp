@@ -1,6 +1,7 @@
 // Field-level last-writer-wins and the request lifecycle rules.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -8,11 +9,13 @@
 #include <vector>
 
 #include "central/merge.hpp"
+#include "common/util/strings.hpp"
 #include "server_fixture.hpp"
 
 using namespace alliance;
 using central::HeldRecord;
 using central::merge;
+using protocol::Entity;
 
 namespace {
 
@@ -150,14 +153,86 @@ TEST_CASE("field clocks survive their text form, which names the newest clock on
   const std::string newest = test::hlc_at(2, "n");
   central::FieldClocks clocks{
       {"email", test::hlc_at(1)}, {"region", newest}, {"phone", newest}, {"role", ""}};
-  const std::string text = central::encode_clocks(clocks, newest);
-  CHECK(central::decode_clocks(text, newest) == clocks);
+  const std::string text = central::encode_clocks(Entity::member, clocks, newest);
+  CHECK(central::decode_clocks(Entity::member, text, newest) == clocks);
   // The newest clock is not spelled out; the others are.
   CHECK(text.find(newest) == std::string::npos);
   CHECK(text.find(test::hlc_at(1)) != std::string::npos);
-  CHECK(central::decode_clocks("", newest).empty());
+  CHECK(central::decode_clocks(Entity::member, "", newest).empty());
   // Rows written before schema 12 spell out every clock.
   const std::string old_form = "email\t" + test::hlc_at(1) + "\nregion\t" + newest + "\n";
-  CHECK(central::decode_clocks(old_form, newest) ==
+  CHECK(central::decode_clocks(Entity::member, old_form, newest) ==
         central::FieldClocks{{"email", test::hlc_at(1)}, {"region", newest}});
+}
+
+TEST_CASE("a record's clocks as created are written as a count of its entity's fields") {
+  const std::string newest = test::hlc_at(5, "n");
+  // Rows written as "*N" name the first N of these in every later version:
+  // the lists may only grow at their end.
+  const std::vector<std::string_view> member_fields{"kind",
+                                                    "reference_code",
+                                                    "given_name",
+                                                    "family_name",
+                                                    "gender",
+                                                    "birth_year",
+                                                    "contact_person",
+                                                    "phone",
+                                                    "email",
+                                                    "country",
+                                                    "region",
+                                                    "organisation",
+                                                    "organisation_type",
+                                                    "role",
+                                                    "years_experience",
+                                                    "qualification",
+                                                    "interest_groups",
+                                                    "e_updates",
+                                                    "preferred_language",
+                                                    "consent",
+                                                    "event_id",
+                                                    "created_at",
+                                                    "voided",
+                                                    "void_reason",
+                                                    "merged_into"};
+  const auto listed = central::clock_fields(Entity::member);
+  REQUIRE(listed.size() >= member_fields.size());
+  CHECK(std::equal(member_fields.begin(), member_fields.end(), listed.begin()));
+  const auto request_fields = central::clock_fields(Entity::request);
+  REQUIRE(request_fields.size() >= 2);
+  CHECK(request_fields[0] == "status");
+  CHECK(request_fields[1] == "transitions");
+
+  // A record of each entity as merge() creates it: "*N", and back.
+  const std::vector<protocol::Record> created{test::sample_member(3), test::sample_event(),
+                                              test::sample_request()};
+  for (const auto& record : created) {
+    const auto entity = protocol::entity_of(record);
+    CAPTURE(protocol::to_string(entity));
+    const auto merged = central::merge(nullptr, record, newest, {});
+    const std::string text = central::encode_clocks(entity, merged.held.clocks, newest);
+    CHECK(text == util::cat('*', central::clock_fields(entity).size()));
+    CHECK(central::decode_clocks(entity, text, newest) == merged.held.clocks);
+  }
+
+  // The first fields only, at the newest clock: still a count.
+  central::FieldClocks first_three{
+      {"kind", newest}, {"reference_code", newest}, {"given_name", newest}};
+  CHECK(central::encode_clocks(Entity::member, first_three, newest) == "*3");
+  CHECK(central::decode_clocks(Entity::member, "*3", newest) == first_three);
+  // Anything else is spelled out: one older clock, or fields that are not the first ones.
+  central::FieldClocks older = first_three;
+  older.set("given_name", test::hlc_at(4, "n"));
+  CHECK(central::encode_clocks(Entity::member, older, newest).starts_with("given_name\t"));
+  const central::FieldClocks not_first{{"kind", newest}, {"given_name", newest}};
+  CHECK(central::encode_clocks(Entity::member, not_first, newest) == "given_name\nkind\n");
+  CHECK(central::encode_clocks(Entity::member, {}, newest).empty());
+
+  // A count the entity cannot have is an error, not a guess.
+  const std::vector<std::string> bad_counts{
+      "*0",  "*",   "*x",
+      "*3x", "*-1", util::cat('*', central::clock_fields(Entity::member).size() + 1)};
+  for (const auto& bad : bad_counts) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(central::decode_clocks(Entity::member, bad, newest), std::runtime_error);
+  }
 }
