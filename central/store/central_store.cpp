@@ -727,8 +727,11 @@ protocol::PushResponse CentralStore::push_once(const Device& device,
     }
   } end_batch{batch_seq_, batch_, finished};
   read_batch_keys(changes, prepared);
+  // One time for the whole batch: its changes are written in one transaction
+  // (and formatting a time per change was 2% of the locked section).
+  const std::string applied_at = now_iso();
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    response.results.push_back(apply(acting, changes[i], prepared[i], options));
+    response.results.push_back(apply(acting, changes[i], prepared[i], options, applied_at));
   }
   batch_->flush(db_);
   if (*batch_seq_ != first_seq) {
@@ -779,7 +782,8 @@ void CentralStore::read_batch_keys(const std::vector<protocol::Change>& changes,
 }
 
 ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
-                                 PreparedChange& prepared, const PushOptions& options) {
+                                 PreparedChange& prepared, const PushOptions& options,
+                                 const std::string& applied_at) {
   const std::string& payload_hash = prepared.payload_hash;
   if (!util::is_uuid(change.change_id)) {
     return rejected(change, "invalid_change", "change_id must be a UUID");
@@ -824,7 +828,7 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
           .entity_id = change.entity_id,
           .outcome = std::string(protocol::to_string(result.outcome)),
           .result_json = protocol::encode(result),
-          .applied_at = now_iso(),
+          .applied_at = applied_at,
           .changed_fields = std::move(written_fields)},
       redecide);
   return result;

@@ -455,8 +455,10 @@ class CentralStore {
                        const std::vector<PreparedChange>& prepared);
   // What applied_changes holds for a change id, inside a push batch.
   std::optional<AppliedChange> applied_change(const std::string& change_id);
+  // `applied_at`: the batch's one time, when its transaction is written.
   protocol::ChangeResult apply(Device& device, const protocol::Change& change,
-                               PreparedChange& prepared, const PushOptions& options);
+                               PreparedChange& prepared, const PushOptions& options,
+                               const std::string& applied_at);
   // `written_fields`: the fields the change wrote (schema 7), when it was merged.
   protocol::ChangeResult decide(Device& device, const protocol::Change& change,
                                 PreparedChange& prepared, const PushOptions& options,

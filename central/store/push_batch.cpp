@@ -6,6 +6,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 #include "common/protocol/codec.hpp"
 #include "common/util/strings.hpp"
@@ -294,7 +295,8 @@ void PushBatch::flush_records(sql::Connection& db) {
         kUpsertRecordSet);
     insert_unnested(db, sql, values);
   }
-  pending_records_.clear();
+  // Freed with the batch, after the writer's lock is released.
+  flushed_records_.push_back(std::exchange(pending_records_, {}));
 }
 
 void PushBatch::flush_applied(sql::Connection& db) {
@@ -338,7 +340,7 @@ void PushBatch::flush_applied(sql::Connection& db) {
                     "AS TEXT[]), CAST(?9 AS TEXT[]))",
                     values);
   }
-  pending_applied_.clear();
+  flushed_applied_.push_back(std::exchange(pending_applied_, {}));
 }
 
 }  // namespace alliance::central

@@ -130,6 +130,10 @@ class PushBatch {
   std::map<RecordKey, RecordRow> pending_records_;
   std::map<std::string, AppliedChangeRow> pending_applied_;
   std::vector<std::string> replaced_applied_;
+  // Rows already written, kept so that their memory is freed with the batch
+  // (after the lock) rather than inside flush().
+  std::vector<std::map<RecordKey, RecordRow>> flushed_records_;
+  std::vector<std::map<std::string, AppliedChangeRow>> flushed_applied_;
 };
 
 }  // namespace alliance::central
