@@ -170,7 +170,17 @@ std::optional<ChangeResult> screen_request_status(const protocol::Change& change
   return std::nullopt;
 }
 
-std::optional<ChangeResult> decode_stored_result(const std::string& json) {
+// A change applied as sent, with nothing to add (no code, message, errors or
+// record), is stored as an empty result (schema 16): the outcome column
+// already says "applied", and it is most of what a central stores.
+bool stored_as_empty(const ChangeResult& result) {
+  return result.outcome == Outcome::applied && result.code.empty() && result.message.empty() &&
+         result.errors.empty() && !result.server_record;
+}
+
+std::optional<ChangeResult> decode_stored_result(const std::string& change_id,
+                                                 const std::string& json) {
+  if (json.empty()) return ChangeResult{.change_id = change_id, .outcome = Outcome::applied};
   auto decoded =
       protocol::decode_push_response(util::cat("{\"schema\":1,\"results\":[", json, "]}"));
   if (!decoded || decoded->results.size() != 1) return std::nullopt;
@@ -794,7 +804,7 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
       return rejected(change, "change_id_reused",
                       "this change id was already used for a different change");
     }
-    auto stored = decode_stored_result(applied->result_json);
+    auto stored = decode_stored_result(change.change_id, applied->result_json);
     if (!stored) throw store::StoreError(0, "a stored change result cannot be read");
     if (stored->outcome == Outcome::rejected) {
       // A refusal changed nothing, so deciding the same change again is
@@ -827,7 +837,7 @@ ChangeResult CentralStore::apply(Device& device, const protocol::Change& change,
           .entity = std::string(protocol::to_string(protocol::entity_of(change.record))),
           .entity_id = change.entity_id,
           .outcome = std::string(protocol::to_string(result.outcome)),
-          .result_json = protocol::encode(result),
+          .result_json = stored_as_empty(result) ? std::string() : protocol::encode(result),
           .applied_at = applied_at,
           .changed_fields = std::move(written_fields)},
       redecide);

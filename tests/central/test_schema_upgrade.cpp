@@ -186,7 +186,7 @@ TEST_CASE("SQLite: a schema 12 central is upgraded on open and keeps every recor
     CHECK(table_sql(db, "applied_changes").find("WITHOUT ROWID") == std::string::npos);
     auto version = db.query("PRAGMA user_version");
     REQUIRE(version.step());
-    CHECK(version.int64(0) == 15);
+    CHECK(version.int64(0) == 16);
     auto check = db.query("PRAGMA integrity_check");
     REQUIRE(check.step());
     CHECK(check.text(0) == "ok");
