@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include <charconv>
 #include <chrono>
 
 #include "common/util/log.hpp"
@@ -23,12 +22,6 @@ constexpr std::string_view kOutboxFloor = "central.outbox_floor";
 constexpr std::string_view kRollbackAt = "central.rollback_at";
 constexpr std::string_view kRollbackReason = "central.rollback_reason";
 constexpr std::string_view kRollbackResent = "central.rollback_resent";
-
-std::int64_t to_int64(const std::string& s) {
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 }  // namespace
 
@@ -62,12 +55,12 @@ Rollback judge_central(const RememberedCentral& remembered, const protocol::Cent
 
 RememberedCentral CentralWatch::remembered() {
   return {.database_id = store_.sync_value(kDatabaseId),
-          .restore_epoch = to_int64(store_.sync_value(kRestoreEpoch)),
-          .seq_seen = to_int64(store_.sync_value(kSeqSeen))};
+          .restore_epoch = store_.sync_number(kRestoreEpoch),
+          .seq_seen = store_.sync_number(kSeqSeen)};
 }
 
 std::string CentralWatch::acked_probe() {
-  return store_.newest_acknowledged(to_int64(store_.sync_value(kOutboxFloor)));
+  return store_.newest_acknowledged(store_.sync_number(kOutboxFloor));
 }
 
 std::optional<RollbackFound> CentralWatch::observe(const protocol::CentralLineage& answer,
@@ -92,7 +85,7 @@ std::optional<RollbackFound> CentralWatch::observe(const protocol::CentralLineag
     return std::nullopt;
   }
   const std::string now = util::iso8601_utc(std::chrono::system_clock::now());
-  const std::int64_t floor = to_int64(store_.sync_value(kOutboxFloor));
+  const std::int64_t floor = store_.sync_number(kOutboxFloor);
   RollbackFound found{.reason = verdict};
   found.requeued = store_.resend_acknowledged(
       floor, {{std::string(kDatabaseId), answer.database_id},
@@ -121,7 +114,7 @@ void CentralWatch::forget(store::Store& store) {
 RollbackRecord CentralWatch::last_rollback(store::Store& store) {
   return {.detected_at = store.sync_value(kRollbackAt),
           .reason = store.sync_value(kRollbackReason),
-          .resent = to_int64(store.sync_value(kRollbackResent))};
+          .resent = store.sync_number(kRollbackResent)};
 }
 
 }  // namespace alliance::sync

@@ -358,6 +358,8 @@ class Store {
   // it remembers of central); "" when absent. set_sync_value is one
   // statement: inside a caller's transaction or committed on its own.
   std::string sync_value(std::string_view key);
+  // sync_value as a whole number; 0 when absent or not a number.
+  std::int64_t sync_number(std::string_view key);
   void set_sync_value(std::string_view key, std::string_view value);
   // The highest outbox seq, 0 for an empty outbox.
   std::int64_t last_outbox_seq();

@@ -137,6 +137,10 @@ std::string Store::sync_value(std::string_view key) {
   return q.step() ? q.text(0) : std::string();
 }
 
+std::int64_t Store::sync_number(std::string_view key) {
+  return to_int64(sync_value(key));
+}
+
 void Store::set_sync_value(std::string_view key, std::string_view value) {
   db_.query(
          "INSERT INTO sync_state (key, value) VALUES (?, ?) "
